@@ -1,0 +1,109 @@
+package app
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// Config is every setting of the server. Each field is a flag whose default
+// comes from the DOLEANCES_* environment variable of the same name.
+type Config struct {
+	Addr        string
+	BaseURL     string
+	Data        string
+	DatabaseURL string
+	Demo        bool
+	LogLevel    string
+
+	GitHubKey, GitHubSecret     string
+	GoogleKey, GoogleSecret     string
+	FacebookKey, FacebookSecret string
+	TwitterKey, TwitterSecret   string
+	OIDCIssuer, OIDCKey         string
+	OIDCSecret, OIDCName        string
+}
+
+// envName gives the environment variable of a flag: "base-url" -> DOLEANCES_BASE_URL.
+func envName(flagName string) string {
+	return "DOLEANCES_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+// parseConfig reads flags from args, each defaulting to its environment variable.
+func parseConfig(name string, args []string, getenv func(string) string, out io.Writer) (Config, error) {
+	var c Config
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(out)
+	str := func(p *string, name, def, usage string) {
+		if v := getenv(envName(name)); v != "" {
+			def = v
+		}
+		fs.StringVar(p, name, def, usage+" (env "+envName(name)+")")
+	}
+	str(&c.Addr, "addr", "127.0.0.1:3000", "address to listen on")
+	str(&c.BaseURL, "base-url", "", "public URL of the site (default http:// + addr)")
+	str(&c.Data, "data", "./data", "folder for the database and other data; created if missing")
+	str(&c.DatabaseURL, "database-url", "", "database to use (default: SQLite file doleances.db in the data folder)")
+	str(&c.LogLevel, "log-level", "info", "log level: debug, info, warn or error")
+	demo := true
+	if v := getenv(envName("demo")); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return c, fmt.Errorf("%s=%q: want true or false", envName("demo"), v)
+		}
+		demo = b
+	}
+	fs.BoolVar(&c.Demo, "demo", demo, "fill a new, empty database with a demo site (env "+envName("demo")+")")
+	for _, p := range []struct {
+		key, secret *string
+		name, label string
+	}{
+		{&c.GitHubKey, &c.GitHubSecret, "github", "GitHub"},
+		{&c.GoogleKey, &c.GoogleSecret, "google", "Google"},
+		{&c.FacebookKey, &c.FacebookSecret, "facebook", "Facebook"},
+		{&c.TwitterKey, &c.TwitterSecret, "twitter", "X/Twitter"},
+		{&c.OIDCKey, &c.OIDCSecret, "oidc", "OpenID Connect"},
+	} {
+		str(p.key, p.name+"-key", "", p.label+" OAuth client id (sign-in)")
+		str(p.secret, p.name+"-secret", "", p.label+" OAuth client secret (sign-in)")
+	}
+	str(&c.OIDCIssuer, "oidc-issuer", "", "OpenID Connect issuer URL (Keycloak, Authentik, Auth0...)")
+	str(&c.OIDCName, "oidc-name", "OpenID Connect", "name shown on the OpenID Connect sign-in button")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	return c, c.complete()
+}
+
+// complete checks the settings and fills in derived defaults.
+func (c *Config) complete() error {
+	if c.BaseURL == "" {
+		c.BaseURL = "http://" + c.Addr
+	}
+	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	if !strings.HasPrefix(c.BaseURL, "http://") && !strings.HasPrefix(c.BaseURL, "https://") {
+		return fmt.Errorf("base-url %q: must start with http:// or https://", c.BaseURL)
+	}
+	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "sqlite:") && !strings.HasPrefix(c.DatabaseURL, "file:") {
+		return errors.New("database-url: only SQLite is supported for now (leave it empty, or give sqlite:PATH)")
+	}
+	return nil
+}
+
+// databasePath is the SQLite file to open.
+func (c *Config) databasePath() string {
+	if p, ok := strings.CutPrefix(c.DatabaseURL, "sqlite:"); ok {
+		return p
+	}
+	if p, ok := strings.CutPrefix(c.DatabaseURL, "file:"); ok {
+		return p
+	}
+	return filepath.Join(c.Data, "doleances.db")
+}

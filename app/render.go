@@ -1,0 +1,98 @@
+package app
+
+import (
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"path"
+	"strings"
+	"time"
+	"unicode"
+
+	"doleances/models"
+)
+
+// renderer holds one template set per page: the layout and partials plus
+// that page's file, so that pages can define the same blocks ("content").
+type renderer struct {
+	pages map[string]*template.Template
+}
+
+func newRenderer(fsys fs.FS, funcs template.FuncMap) (*renderer, error) {
+	base, err := template.New("").Funcs(funcs).ParseFS(fsys, "layouts/*.html", "partials/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("parse layouts: %w", err)
+	}
+	files, err := fs.Glob(fsys, "pages/*.html")
+	if err != nil {
+		return nil, err
+	}
+	r := &renderer{pages: map[string]*template.Template{}}
+	for _, f := range files {
+		t, err := template.Must(base.Clone()).ParseFS(fsys, f)
+		if err != nil {
+			return nil, fmt.Errorf("parse %s: %w", f, err)
+		}
+		r.pages[strings.TrimSuffix(path.Base(f), ".html")] = t
+	}
+	return r, nil
+}
+
+// Render executes page in the base layout.
+func (r *renderer) Render(w io.Writer, page string, data any) error {
+	t, ok := r.pages[page]
+	if !ok {
+		return fmt.Errorf("no page template %q", page)
+	}
+	return t.ExecuteTemplate(w, "base", data)
+}
+
+// templateFuncs are the helpers the templates use.
+func templateFuncs(a *assets) template.FuncMap {
+	return template.FuncMap{
+		"asset": a.url,
+		"date":  func(v any) string { return formatTime(v, "2 January 2006") },
+		"clock": func(v any) string { return formatTime(v, "15:04") },
+		"iso":   func(v any) string { return formatTime(v, time.RFC3339) },
+		// html marks HTML that the models rendered and sanitised at save time.
+		"html":    func(s string) template.HTML { return template.HTML(s) }, //nolint:gosec // rendered by models without raw HTML
+		"safeURL": models.SafeURLAbsolute,
+		"plural": func(n any, one, many string) string {
+			s := fmt.Sprint(n)
+			if s == "1" {
+				return "1 " + one
+			}
+			return s + " " + many
+		},
+		"resolution": func(r string) string {
+			switch r {
+			case models.ResolutionResolved:
+				return "Resolved"
+			case models.ResolutionAbandoned:
+				return "Gave up"
+			}
+			return "Still open"
+		},
+		"initial": func(name string) string {
+			for _, r := range name {
+				if unicode.IsLetter(r) || unicode.IsDigit(r) {
+					return strings.ToUpper(string(r))
+				}
+			}
+			return "?"
+		},
+	}
+}
+
+func formatTime(v any, layout string) string {
+	switch t := v.(type) {
+	case time.Time:
+		return t.UTC().Format(layout)
+	case *time.Time:
+		if t != nil {
+			return t.UTC().Format(layout)
+		}
+	}
+	return ""
+}

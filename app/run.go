@@ -1,0 +1,110 @@
+// Package app wires Doléances together: configuration, the database, the
+// Fiber application with its routes and middleware, serving with a graceful
+// stop, and the command-line subcommands.
+package app
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"strings"
+	"time"
+
+	"doleances/models"
+)
+
+// Run is the whole program: it parses args (args[0] is the program name) and
+// serves until ctx is cancelled.
+func Run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	name := "doleances"
+	if len(args) > 0 {
+		args = args[1:]
+	}
+	cfg, err := parseConfig(name, args, getenv, stdout)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	log := newLogger(stdout, cfg.LogLevel)
+	srv, err := New(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	log.Info("Doléances is running", "url", cfg.BaseURL, "addr", ln.Addr().String(), "database", cfg.databasePath())
+	return srv.Serve(ctx, ln)
+}
+
+func newLogger(w io.Writer, level string) *slog.Logger {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		l = slog.LevelInfo
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
+}
+
+// Server is a configured Doléances site.
+type Server struct {
+	cfg   Config
+	log   *slog.Logger
+	store *models.Store
+	web   *web
+}
+
+// New opens (and migrates) the database, seeds the demo site into an empty
+// one when cfg.Demo is set, and builds the web application.
+func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
+	if err := os.MkdirAll(cfg.Data, 0o750); err != nil {
+		return nil, fmt.Errorf("data folder: %w", err)
+	}
+	store, err := models.Open(cfg.databasePath(), models.Options{})
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Demo {
+		if err := seedDemo(ctx, store, time.Now()); err != nil {
+			store.Close()
+			return nil, fmt.Errorf("demo site: %w", err)
+		}
+	}
+	w, err := newWeb(cfg, store, log)
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	return &Server{cfg: cfg, log: log, store: store, web: w}, nil
+}
+
+// Serve answers requests on ln until ctx is cancelled, then stops accepting,
+// lets in-flight requests finish for up to 10 seconds and returns.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	errc := make(chan error, 1)
+	go func() { errc <- s.web.app.Listener(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	s.log.Info("stopping")
+	if err := s.web.app.ShutdownWithTimeout(10 * time.Second); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !strings.Contains(err.Error(), "closed") {
+		return err
+	}
+	return nil
+}
+
+// Close releases the database.
+func (s *Server) Close() error { return s.store.Close() }

@@ -1,0 +1,65 @@
+package app
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/gofiber/fiber/v2/middleware/requestid"
+
+	"doleances/handlers"
+	"doleances/models"
+	"doleances/static"
+	"doleances/views"
+)
+
+// web is the Fiber application with its routes.
+type web struct {
+	app *fiber.App
+}
+
+func newWeb(cfg Config, store *models.Store, log *slog.Logger) (*web, error) {
+	a, err := newAssets(static.FS)
+	if err != nil {
+		return nil, err
+	}
+	r, err := newRenderer(views.FS, templateFuncs(a))
+	if err != nil {
+		return nil, err
+	}
+	d := handlers.Deps{
+		Store: store, Views: r, Log: log, Now: time.Now,
+		Site: handlers.Site{
+			Name:    "Doléances",
+			Tagline: "Customer-service stories, told by the people who lived them",
+			BaseURL: cfg.BaseURL,
+		},
+	}
+	app := fiber.New(fiber.Config{
+		AppName:               "Doléances",
+		ErrorHandler:          handlers.ErrorHandler(d),
+		DisableStartupMessage: true,
+		// Params and bodies are copied, so that nothing a handler keeps is reused by fasthttp.
+		Immutable:    true,
+		ReadTimeout:  15 * time.Second,
+		WriteTimeout: 30 * time.Second,
+		IdleTimeout:  60 * time.Second,
+		BodyLimit:    1 << 20,
+	})
+	app.Use(requestid.New())
+	app.Use(recover.New())
+	app.Use(securityHeaders)
+	app.Get("/static/*", a.serve)
+	handlers.Routes(app, d)
+	return &web{app: app}, nil
+}
+
+// securityHeaders sets the headers every response carries.
+func securityHeaders(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+	c.Set(fiber.HeaderReferrerPolicy, "strict-origin-when-cross-origin")
+	c.Set(fiber.HeaderXFrameOptions, "DENY")
+	c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'self'; img-src 'self' https: data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+	return c.Next()
+}

@@ -1,0 +1,66 @@
+package handlers
+
+import (
+	"errors"
+
+	"github.com/gofiber/fiber/v2"
+
+	"doleances/models"
+)
+
+// ErrorPage is the page shown for an error.
+type ErrorPage struct {
+	Layout
+	Status  int
+	Heading string
+	Message string
+}
+
+// ErrorHandler turns an error returned by a handler into a page: 404 for
+// anything not found, the status of a fiber.Error, 500 for the rest. The
+// error text never reaches the visitor; 5xx errors are logged once.
+func ErrorHandler(d Deps) fiber.ErrorHandler {
+	p := &pages{store: d.Store, views: d.Views, site: d.Site}
+	return func(c *fiber.Ctx, err error) error {
+		status := fiber.StatusInternalServerError
+		var fe *fiber.Error
+		switch {
+		case errors.Is(err, models.ErrNotFound):
+			status = fiber.StatusNotFound
+		case errors.As(err, &fe):
+			status = fe.Code
+		}
+		ep := ErrorPage{Status: status}
+		switch status {
+		case fiber.StatusNotFound:
+			ep.Heading = "We could not find that page"
+			ep.Message = "The story, category, tag, author, company or month you asked for does not exist, or is no longer published. The latest stories and the categories are listed beside this message."
+		case fiber.StatusMethodNotAllowed:
+			ep.Heading = "That action is not possible here"
+			ep.Message = "This address does not accept that kind of request."
+		default:
+			if status < 500 {
+				ep.Heading = "That request could not be handled"
+				ep.Message = fe.Message
+				break
+			}
+			ep.Heading = "Something went wrong on our side"
+			ep.Message = "The error has been logged. Please try again in a moment."
+			d.Log.Error("request failed", "status", status, "method", c.Method(), "path", c.Path(),
+				"request_id", c.GetRespHeader(fiber.HeaderXRequestID), "err", err)
+		}
+		l, lerr := p.layout(c, ep.Heading, "", "")
+		if lerr != nil {
+			// Without the database there is no sidebar; the page still says what happened.
+			l = Layout{Site: d.Site, Title: ep.Heading}
+		}
+		l.Canonical = "" // an error page is nobody's canonical address
+		ep.Layout = l
+		c.Set(fiber.HeaderCacheControl, "no-store")
+		if rerr := p.render(c, status, "error", ep); rerr != nil {
+			d.Log.Error("render error page", "err", rerr)
+			return c.Status(status).SendString(ep.Heading)
+		}
+		return nil
+	}
+}

@@ -1,0 +1,112 @@
+package handlers
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"doleances/models"
+)
+
+// Feed is an alternate (RSS or Atom) link of a page.
+type Feed struct {
+	Title string
+	URL   string
+	Type  string
+}
+
+// Layout is what every page carries besides its own content.
+type Layout struct {
+	Site        Site
+	Title       string // the <title>, without the site name
+	Description string
+	Canonical   string // absolute URL of the page
+	Feeds       []Feed
+	Sidebar     models.Sidebar
+}
+
+type sidebarStore interface {
+	Sidebar(ctx context.Context) (models.Sidebar, error)
+}
+
+// pages renders pages in the site's layout.
+type pages struct {
+	store sidebarStore
+	views Renderer
+	site  Site
+}
+
+// layout starts the data of a page at path, with its feed (path + "/feed").
+func (p *pages) layout(c *fiber.Ctx, title, path, feedPath string) (Layout, error) {
+	sb, err := p.store.Sidebar(c.UserContext())
+	if err != nil {
+		return Layout{}, err
+	}
+	l := Layout{Site: p.site, Title: title, Canonical: p.site.BaseURL + path, Sidebar: sb}
+	if feedPath != "" {
+		name := p.site.Name
+		if title != "" {
+			name += " » " + title
+		}
+		l.Feeds = []Feed{
+			{Title: name + " (RSS)", URL: feedPath, Type: "application/rss+xml"},
+			{Title: name + " (Atom)", URL: feedPath + "/atom", Type: "application/atom+xml"},
+		}
+	}
+	return l, nil
+}
+
+// render writes a page with status. It renders into a buffer first, so that a
+// template error becomes an error page instead of half a page.
+func (p *pages) render(c *fiber.Ctx, status int, page string, data any) error {
+	var buf bytes.Buffer
+	if err := p.views.Render(&buf, page, data); err != nil {
+		return fmt.Errorf("render %s: %w", page, err)
+	}
+	c.Type("html", "utf-8")
+	return c.Status(status).Send(buf.Bytes())
+}
+
+// Pager links the pages of a list.
+type Pager struct {
+	Page, Pages int
+	Prev, Next  string
+}
+
+// newPager builds the links of page n of a list at base ("" for the front page).
+func newPager(base string, n, pages int) Pager {
+	url := func(i int) string {
+		if i == 1 {
+			if base == "" {
+				return "/"
+			}
+			return base
+		}
+		return base + "/page/" + strconv.Itoa(i)
+	}
+	p := Pager{Page: n, Pages: pages}
+	if n > 1 {
+		p.Prev = url(n - 1)
+	}
+	if n < pages {
+		p.Next = url(n + 1)
+	}
+	return p
+}
+
+// pageParam reads the :n parameter: absent is page 1; anything but a
+// canonical positive number is not found. The first page has no /page/1 URL.
+func pageParam(c *fiber.Ctx) (int, error) {
+	s := c.Params("n")
+	if s == "" {
+		return 1, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 2 || strconv.Itoa(n) != s {
+		return 0, fiber.ErrNotFound
+	}
+	return n, nil
+}

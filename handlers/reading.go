@@ -1,0 +1,144 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"doleances/models"
+)
+
+type readingStore interface {
+	PublishedStories(ctx context.Context, f models.StoryFilter, n int) (models.StoryPage, error)
+	PublishedStory(ctx context.Context, slug string) (*models.Story, error)
+	Neighbours(ctx context.Context, st *models.Story) (prev, next *models.StoryLink, err error)
+	Related(ctx context.Context, st *models.Story, n int) ([]models.StoryLink, error)
+	Comments(ctx context.Context, storyID uint) ([]models.Comment, error)
+	CategoryBySlug(ctx context.Context, slug string) (*models.Category, error)
+	TagBySlug(ctx context.Context, slug string) (*models.Tag, error)
+	CompanyBySlug(ctx context.Context, slug string) (*models.Company, error)
+	UserByHandle(ctx context.Context, handle string) (*models.User, error)
+}
+
+// reading serves the pages readers browse: lists of stories and stories.
+type reading struct {
+	*pages
+	store readingStore
+}
+
+// ListPage is a page of stories: the front page, a category, a tag, an
+// author, a company or a month.
+type ListPage struct {
+	Layout
+	Kind    string // "front", "category", "tag", "author", "company", "archive"
+	Heading string
+	Intro   string
+	Author  *models.User
+	Company *models.Company
+	Stories []models.Story
+	Total   int64
+	Pager   Pager
+}
+
+// list renders page :n of the stories matching f, at base.
+func (r *reading) list(c *fiber.Ctx, base string, lp ListPage, f models.StoryFilter) error {
+	if c.Params("n") == "1" {
+		return c.Redirect(firstPage(base), fiber.StatusMovedPermanently)
+	}
+	n, err := pageParam(c)
+	if err != nil {
+		return err
+	}
+	sp, err := r.store.PublishedStories(c.UserContext(), f, n)
+	if err != nil {
+		return err
+	}
+	if sp.Total == 0 && lp.Kind == "archive" {
+		return fiber.ErrNotFound // a month without stories is unknown, not an empty list
+	}
+	path := firstPage(base)
+	if n > 1 {
+		path = base + "/page/" + strconv.Itoa(n)
+	}
+	feed := base + "/feed"
+	if lp.Kind == "archive" {
+		feed = "/feed"
+	}
+	title := lp.Heading
+	if n > 1 {
+		title = fmt.Sprintf("%s – page %d", lp.Heading, n)
+		if lp.Kind == "front" {
+			title = fmt.Sprintf("Page %d", n)
+		}
+	}
+	if lp.Layout, err = r.layout(c, title, path, feed); err != nil {
+		return err
+	}
+	lp.Description = lp.Intro
+	lp.Stories, lp.Total, lp.Pager = sp.Stories, sp.Total, newPager(base, n, sp.Pages)
+	return r.render(c, fiber.StatusOK, "list", lp)
+}
+
+func firstPage(base string) string {
+	if base == "" {
+		return "/"
+	}
+	return base
+}
+
+func (r *reading) front(c *fiber.Ctx) error {
+	return r.list(c, "", ListPage{Kind: "front"}, models.StoryFilter{})
+}
+
+func (r *reading) category(c *fiber.Ctx) error {
+	cat, err := r.store.CategoryBySlug(c.UserContext(), c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	lp := ListPage{Kind: "category", Heading: cat.Name, Intro: cat.Description}
+	return r.list(c, "/category/"+cat.Slug, lp, models.StoryFilter{CategoryID: cat.ID})
+}
+
+func (r *reading) tag(c *fiber.Ctx) error {
+	t, err := r.store.TagBySlug(c.UserContext(), c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	lp := ListPage{Kind: "tag", Heading: "Tagged “" + t.Name + "”",
+		Intro: "Stories tagged “" + t.Name + "”, newest first."}
+	return r.list(c, "/tag/"+t.Slug, lp, models.StoryFilter{TagID: t.ID})
+}
+
+func (r *reading) author(c *fiber.Ctx) error {
+	u, err := r.store.UserByHandle(c.UserContext(), c.Params("handle"))
+	if err != nil {
+		return err
+	}
+	lp := ListPage{Kind: "author", Heading: u.Name, Intro: u.Bio, Author: u}
+	return r.list(c, "/author/"+u.Handle, lp, models.StoryFilter{AuthorID: u.ID})
+}
+
+func (r *reading) company(c *fiber.Ctx) error {
+	co, err := r.store.CompanyBySlug(c.UserContext(), c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	lp := ListPage{Kind: "company", Heading: co.Name, Intro: co.Description, Company: co}
+	return r.list(c, "/company/"+co.Slug, lp, models.StoryFilter{CompanyID: co.ID})
+}
+
+// archive lists a month's stories; a month without any is not found.
+func (r *reading) archive(c *fiber.Ctx) error {
+	y, m := c.Params("year"), c.Params("month")
+	from, err := time.Parse("2006/01", y+"/"+m)
+	if err != nil || len(y) != 4 || len(m) != 2 {
+		return fiber.ErrNotFound
+	}
+	f := models.StoryFilter{From: from, To: from.AddDate(0, 1, 0)}
+	lp := ListPage{Kind: "archive", Heading: from.Format("January 2006"),
+		Intro: "Stories published in " + from.Format("January 2006") + "."}
+	return r.list(c, "/archive/"+y+"/"+m, lp, f)
+}

@@ -1,0 +1,59 @@
+// Package handlers turns HTTP requests into calls on the store and rendered
+// pages. Each area has a struct holding its dependencies as small interfaces;
+// Routes lists every route of the site.
+package handlers
+
+import (
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"doleances/models"
+)
+
+// Renderer executes a page template with its data.
+type Renderer interface {
+	Render(w io.Writer, page string, data any) error
+}
+
+// Site is what every page says about the site itself.
+type Site struct {
+	Name    string
+	Tagline string
+	BaseURL string // without a trailing slash
+}
+
+// Deps are the dependencies of the handlers.
+type Deps struct {
+	Store *models.Store
+	Views Renderer
+	Log   *slog.Logger
+	Now   func() time.Time
+	Site  Site
+}
+
+// Routes registers every route of the site on app.
+func Routes(app *fiber.App, d Deps) {
+	p := &pages{store: d.Store, views: d.Views, site: d.Site}
+	r := &reading{pages: p, store: d.Store}
+
+	app.Get("/healthz", health(d.Store))
+
+	app.Get("/", r.front)
+	app.Get("/page/:n", r.front)
+	app.Get("/stories/:slug", r.story)
+	app.Get("/category/:slug", r.category)
+	app.Get("/category/:slug/page/:n", r.category)
+	app.Get("/tag/:slug", r.tag)
+	app.Get("/tag/:slug/page/:n", r.tag)
+	app.Get("/author/:handle", r.author)
+	app.Get("/author/:handle/page/:n", r.author)
+	app.Get("/company/:slug", r.company)
+	app.Get("/company/:slug/page/:n", r.company)
+	app.Get("/archive/:year/:month", r.archive)
+	app.Get("/archive/:year/:month/page/:n", r.archive)
+
+	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+}

@@ -1,0 +1,69 @@
+package handlers
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"doleances/models"
+)
+
+// StoryPage is a story with its comments and links to other stories.
+type StoryPage struct {
+	Layout
+	Story      *models.Story
+	Prev, Next *models.StoryLink
+	Related    []models.StoryLink
+	Comments   []*CommentNode
+}
+
+// CommentNode is a comment with its replies.
+type CommentNode struct {
+	models.Comment
+	Replies []*CommentNode
+}
+
+func (r *reading) story(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	st, err := r.store.PublishedStory(ctx, c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	sp := StoryPage{Story: st}
+	if sp.Prev, sp.Next, err = r.store.Neighbours(ctx, st); err != nil {
+		return err
+	}
+	if sp.Related, err = r.store.Related(ctx, st, 4); err != nil {
+		return err
+	}
+	comments, err := r.store.Comments(ctx, st.ID)
+	if err != nil {
+		return err
+	}
+	sp.Comments = threads(comments)
+	path := "/stories/" + st.Slug
+	if sp.Layout, err = r.layout(c, st.Title, path, path+"/feed"); err != nil {
+		return err
+	}
+	sp.Feeds[0].Title = "Comments on “" + st.Title + "” (RSS)"
+	sp.Feeds[1].Title = "Comments on “" + st.Title + "” (Atom)"
+	sp.Description = st.Excerpt
+	return r.render(c, fiber.StatusOK, "story", sp)
+}
+
+// threads arranges comments, oldest first, into trees of replies. A reply
+// whose parent is not shown (held, deleted) is shown at the top level.
+func threads(cs []models.Comment) []*CommentNode {
+	nodes := make(map[uint]*CommentNode, len(cs))
+	var roots []*CommentNode
+	for i := range cs {
+		nodes[cs[i].ID] = &CommentNode{Comment: cs[i]}
+	}
+	for i := range cs {
+		n := nodes[cs[i].ID]
+		if p := cs[i].ParentID; p != nil && nodes[*p] != nil {
+			nodes[*p].Replies = append(nodes[*p].Replies, n)
+			continue
+		}
+		roots = append(roots, n)
+	}
+	return roots
+}

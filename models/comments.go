@@ -1,0 +1,145 @@
+package models
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+	"gorm.io/gorm"
+)
+
+// Limits on comments.
+const (
+	MaxCommentLen = 10_000
+	MaxDepth      = 5
+)
+
+// commentMarkdown renders comments: like stories, but images become their
+// alt text, headings become paragraphs and links get rel="nofollow ugc noopener".
+var commentMarkdown = goldmark.New(
+	goldmark.WithExtensions(extension.Strikethrough, extension.Linkify),
+	goldmark.WithParserOptions(parser.WithASTTransformers(
+		util.Prioritized(urlGuard{}, 100),
+		util.Prioritized(commentGuard{}, 200),
+	)),
+)
+
+// RenderComment renders a comment's Markdown once, at save time.
+func RenderComment(src string) (string, error) {
+	var buf bytes.Buffer
+	if err := commentMarkdown.Convert([]byte(src), &buf); err != nil {
+		return "", err
+	}
+	return buf.String(), nil
+}
+
+type commentGuard struct{}
+
+func (commentGuard) Transform(doc *ast.Document, reader text.Reader, _ parser.Context) {
+	var swap []ast.Node
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.Image, *ast.Heading:
+			swap = append(swap, n)
+		case *ast.Link:
+			n.SetAttributeString("rel", []byte("nofollow ugc noopener"))
+		case *ast.AutoLink:
+			n.SetAttributeString("rel", []byte("nofollow ugc noopener"))
+		}
+		return ast.WalkContinue, nil
+	})
+	for _, n := range swap {
+		var repl ast.Node
+		if _, ok := n.(*ast.Image); ok {
+			repl = ast.NewString(n.(*ast.Image).Text(reader.Source()))
+		} else {
+			p := ast.NewParagraph()
+			p.SetLines(n.Lines())
+			for c := n.FirstChild(); c != nil; {
+				next := c.NextSibling()
+				p.AppendChild(p, c)
+				c = next
+			}
+			repl = p
+		}
+		n.Parent().ReplaceChild(n.Parent(), n, repl)
+	}
+}
+
+// CommentInput is a new comment. Status is decided by the caller's rules
+// (moderation); the store only keeps the story's count in step.
+type CommentInput struct {
+	StoryID     uint
+	ParentID    *uint
+	UserID      *uint
+	AuthorName  string
+	AuthorEmail string
+	AuthorURL   string
+	Body        string
+	Status      string
+	CreatedAt   time.Time // zero: now
+}
+
+// AddComment saves a comment, attaching replies deeper than MaxDepth to the
+// deepest allowed level, and counts it on the story if it is approved.
+func (s *Store) AddComment(ctx context.Context, in CommentInput) (*Comment, error) {
+	body := strings.TrimSpace(in.Body)
+	switch n := utf8.RuneCountInString(body); {
+	case n == 0:
+		return nil, &ValidationError{Fields: map[string]string{"body": "The comment is empty."}}
+	case n > MaxCommentLen:
+		return nil, &ValidationError{Fields: map[string]string{"body": fmt.Sprintf("The comment is %d characters long; the limit is %d.", n, MaxCommentLen)}}
+	}
+	html, err := RenderComment(body)
+	if err != nil {
+		return nil, fmt.Errorf("render comment: %w", err)
+	}
+	c := &Comment{
+		StoryID: in.StoryID, UserID: in.UserID, AuthorName: strings.TrimSpace(in.AuthorName),
+		AuthorEmail: in.AuthorEmail, AuthorURL: in.AuthorURL, Body: body, HTML: html,
+		Status: in.Status, CreatedAt: in.CreatedAt.UTC(),
+	}
+	if c.Status == "" {
+		c.Status = CommentPending
+	}
+	if in.CreatedAt.IsZero() {
+		c.CreatedAt = s.now()
+	}
+	err = s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if in.ParentID != nil {
+			var parent Comment
+			if err := tx.Where("id = ? AND story_id = ?", *in.ParentID, in.StoryID).Take(&parent).Error; err != nil {
+				return fmt.Errorf("parent comment %d: %w", *in.ParentID, notFound(err))
+			}
+			if parent.Depth >= MaxDepth-1 {
+				c.ParentID, c.Depth = parent.ParentID, parent.Depth
+			} else {
+				c.ParentID, c.Depth = &parent.ID, parent.Depth+1
+			}
+		}
+		if err := tx.Create(c).Error; err != nil {
+			return err
+		}
+		if c.Status != CommentApproved {
+			return nil
+		}
+		return tx.Model(&Story{}).Where("id = ?", c.StoryID).
+			UpdateColumn("comment_count", gorm.Expr("comment_count + 1")).Error
+	})
+	if err != nil {
+		return nil, fmt.Errorf("add comment to story %d: %w", in.StoryID, err)
+	}
+	return c, nil
+}

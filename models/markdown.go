@@ -1,0 +1,158 @@
+package models
+
+import (
+	"bytes"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	extast "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+)
+
+// excerptLen is the length, in characters, of a story's excerpt.
+const excerptLen = 280
+
+// storyMarkdown renders stories: GFM, footnotes, heading ids, raw HTML
+// dropped (goldmark's default, never WithUnsafe), unsafe URLs removed.
+var storyMarkdown = goldmark.New(
+	goldmark.WithExtensions(extension.GFM, extension.Footnote),
+	goldmark.WithParserOptions(
+		parser.WithAutoHeadingID(),
+		parser.WithASTTransformers(util.Prioritized(urlGuard{}, 100)),
+	),
+)
+
+// Rendered is Markdown turned into stored HTML plus a plain-text excerpt.
+type Rendered struct {
+	HTML    string
+	Excerpt string
+}
+
+// RenderStory renders a story's Markdown body once, at save time.
+func RenderStory(src string) (Rendered, error) {
+	source := []byte(src)
+	doc := storyMarkdown.Parser().Parse(text.NewReader(source))
+	var buf bytes.Buffer
+	if err := storyMarkdown.Renderer().Render(&buf, source, doc); err != nil {
+		return Rendered{}, err
+	}
+	return Rendered{HTML: buf.String(), Excerpt: excerpt(doc, source, excerptLen)}, nil
+}
+
+// urlGuard blanks every link and image destination whose scheme is not on
+// the allowlist (javascript:, vbscript:, data:, file: and any other), and turns
+// such autolinks into plain text.
+type urlGuard struct{}
+
+func (urlGuard) Transform(doc *ast.Document, reader text.Reader, _ parser.Context) {
+	var bad []ast.Node
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.Link:
+			if !SafeURL(string(n.Destination)) {
+				n.Destination = nil
+			}
+		case *ast.Image:
+			if !SafeURL(string(n.Destination)) {
+				n.Destination = nil
+			}
+		case *ast.AutoLink:
+			if n.AutoLinkType == ast.AutoLinkURL && !SafeURL(string(n.URL(reader.Source()))) {
+				bad = append(bad, n)
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+	for _, n := range bad {
+		label := n.(*ast.AutoLink).Label(reader.Source())
+		n.Parent().ReplaceChild(n.Parent(), n, ast.NewString(label))
+	}
+}
+
+// SafeURL reports whether u may be used as a link or image address: a
+// relative URL, or an absolute one with the http, https, mailto or tel scheme.
+// Whitespace and control characters are ignored the way browsers ignore them.
+func SafeURL(u string) bool {
+	clean := strings.Map(func(r rune) rune {
+		if r <= ' ' || r == 0x7f || unicode.IsSpace(r) || r == utf8.RuneError {
+			return -1
+		}
+		return r
+	}, u)
+	i := strings.IndexAny(clean, ":/?#")
+	if i < 0 || clean[i] != ':' {
+		return true // no scheme: relative
+	}
+	switch strings.ToLower(clean[:i]) {
+	case "http", "https", "mailto", "tel":
+		return true
+	}
+	return false
+}
+
+// excerpt collects the text of the document's paragraphs, up to n characters,
+// cut at a word boundary.
+func excerpt(doc ast.Node, source []byte, n int) string {
+	var b strings.Builder
+	_ = ast.Walk(doc, func(node ast.Node, entering bool) (ast.WalkStatus, error) {
+		if b.Len() > n*4 {
+			return ast.WalkStop, nil
+		}
+		switch node.Kind() {
+		case ast.KindHeading, ast.KindFencedCodeBlock, ast.KindCodeBlock, extast.KindFootnoteList, extast.KindTable, ast.KindImage, extast.KindFootnoteLink:
+			return ast.WalkSkipChildren, nil
+		case ast.KindParagraph, ast.KindTextBlock, ast.KindListItem:
+			if !entering && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+		case ast.KindText:
+			if entering {
+				t := node.(*ast.Text)
+				b.Write(t.Segment.Value(source))
+				if t.SoftLineBreak() || t.HardLineBreak() {
+					b.WriteByte(' ')
+				}
+			}
+		case ast.KindString:
+			if entering {
+				b.Write(node.(*ast.String).Value)
+			}
+		case ast.KindAutoLink:
+			if entering {
+				b.Write(node.(*ast.AutoLink).Label(source))
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+	return truncate(strings.Join(strings.Fields(b.String()), " "), n)
+}
+
+// truncate cuts s to at most n characters at a word boundary, adding "…".
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)[:n]
+	cut := string(r)
+	if i := strings.LastIndex(cut, " "); i > n/2 {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, " ,;:.-–—") + "…"
+}
+
+// SafeURLAbsolute reports whether u is an absolute http or https URL, as a
+// guest's website must be.
+func SafeURLAbsolute(u string) bool {
+	l := strings.ToLower(u)
+	return (strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://")) && SafeURL(u) &&
+		!strings.ContainsAny(u, " \t\r\n\"'<>")
+}

@@ -1,0 +1,135 @@
+// Package models holds the GORM models of Doléances and every query on them,
+// behind a Store. Markdown rendering and slugs live here too, beside the data
+// they produce. It imports no other package of this module.
+package models
+
+import "time"
+
+// Roles a user can have.
+const (
+	RoleReader = "reader"
+	RoleAuthor = "author"
+	RoleAdmin  = "admin"
+)
+
+// Story statuses.
+const (
+	StatusDraft     = "draft"
+	StatusPublished = "published"
+)
+
+// Story resolutions: what became of the problem the story tells.
+const (
+	ResolutionOpen      = "open"
+	ResolutionResolved  = "resolved"
+	ResolutionAbandoned = "abandoned"
+)
+
+// Comment statuses.
+const (
+	CommentApproved = "approved"
+	CommentPending  = "pending"
+	CommentSpam     = "spam"
+	CommentTrash    = "trash"
+)
+
+// User is a person with an account: a reader, an author or an admin.
+type User struct {
+	ID        uint   `gorm:"primaryKey"`
+	Handle    string `gorm:"size:40;not null;uniqueIndex"`
+	Name      string `gorm:"size:100;not null"`
+	Email     string `gorm:"size:254;index"`
+	AvatarURL string `gorm:"size:2000"`
+	Bio       string `gorm:"size:1000"`
+	Role      string `gorm:"size:10;not null;default:reader"`
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Category is one of the site's sections, managed by admins.
+type Category struct {
+	ID          uint   `gorm:"primaryKey"`
+	Name        string `gorm:"size:100;not null"`
+	Slug        string `gorm:"size:100;not null;uniqueIndex"`
+	Description string `gorm:"size:1000"`
+	Position    int    `gorm:"not null;default:0"`
+	// StoryCount is filled by queries that count published stories; it is not a column.
+	StoryCount int `gorm:"->;-:migration"`
+}
+
+// Tag is a free-text label on stories.
+type Tag struct {
+	ID   uint   `gorm:"primaryKey"`
+	Name string `gorm:"size:50;not null"`
+	Slug string `gorm:"size:60;not null;uniqueIndex"`
+}
+
+// Company is the organisation a story is about: Orange, IKEA, Vélib'...
+type Company struct {
+	ID          uint   `gorm:"primaryKey"`
+	Name        string `gorm:"size:100;not null"`
+	Slug        string `gorm:"size:100;not null;uniqueIndex"`
+	Description string `gorm:"size:1000"`
+	// StoryCount is filled by queries that count published stories; it is not a column.
+	StoryCount int `gorm:"->;-:migration"`
+}
+
+// Story is a customer-service story. Body is the author's Markdown; HTML and
+// Excerpt are derived from it when the story is saved, so that reading a story
+// never renders Markdown.
+type Story struct {
+	ID           uint   `gorm:"primaryKey"`
+	Title        string `gorm:"size:200;not null"`
+	Slug         string `gorm:"size:100;not null;uniqueIndex"`
+	Body         string `gorm:"not null"`
+	HTML         string `gorm:"column:html;not null"`
+	Excerpt      string `gorm:"size:400;not null"`
+	AuthorID     uint   `gorm:"not null;index:idx_stories_author,priority:1"`
+	Author       User
+	Categories   []Category `gorm:"many2many:story_categories"`
+	Tags         []Tag      `gorm:"many2many:story_tags"`
+	CompanyID    *uint      `gorm:"index:idx_stories_company,priority:1"`
+	Company      *Company
+	City         string     `gorm:"size:100"`
+	Status       string     `gorm:"size:10;not null;default:draft;index:idx_stories_status_published,priority:1"`
+	Resolution   string     `gorm:"size:10;not null;default:open"`
+	PublishedAt  *time.Time `gorm:"index:idx_stories_status_published,priority:2;index:idx_stories_author,priority:2;index:idx_stories_company,priority:2"`
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+	CommentCount int `gorm:"not null;default:0"`
+	LikeCount    int `gorm:"not null;default:0"`
+	MeTooCount   int `gorm:"not null;default:0"`
+}
+
+// StoryCategory joins stories and categories; its index on category_id serves
+// the category pages.
+type StoryCategory struct {
+	StoryID    uint `gorm:"primaryKey"`
+	CategoryID uint `gorm:"primaryKey;index"`
+}
+
+// StoryTag joins stories and tags; its index on tag_id serves the tag pages.
+type StoryTag struct {
+	StoryID uint `gorm:"primaryKey"`
+	TagID   uint `gorm:"primaryKey;index"`
+}
+
+// Comment is a reader's answer to a story, by a signed-in user or a guest.
+// AuthorEmail is a guest's email: it is never shown.
+type Comment struct {
+	ID          uint  `gorm:"primaryKey"`
+	StoryID     uint  `gorm:"not null;index:idx_comments_story,priority:1"`
+	Story       Story `gorm:"constraint:OnDelete:CASCADE"`
+	ParentID    *uint `gorm:"index"`
+	Depth       int   `gorm:"not null;default:0"`
+	UserID      *uint `gorm:"index"`
+	User        *User
+	AuthorName  string    `gorm:"size:100;not null"`
+	AuthorEmail string    `gorm:"size:254"`
+	AuthorURL   string    `gorm:"size:2000"`
+	Body        string    `gorm:"not null"`
+	HTML        string    `gorm:"column:html;not null"`
+	Status      string    `gorm:"size:10;not null;default:pending;index:idx_comments_status_created,priority:1;index:idx_comments_story,priority:2"`
+	CreatedAt   time.Time `gorm:"index:idx_comments_status_created,priority:2;index:idx_comments_story,priority:3"`
+	UpdatedAt   time.Time
+}

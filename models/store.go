@@ -1,0 +1,130 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// ErrNotFound is returned when the thing asked for does not exist (or is not
+// visible to the one asking).
+var ErrNotFound = errors.New("not found")
+
+// ErrConflict is returned when a change clashes with existing data.
+var ErrConflict = errors.New("conflict")
+
+// ValidationError carries a message per form field.
+type ValidationError struct {
+	Fields map[string]string
+}
+
+func (e *ValidationError) Error() string {
+	return fmt.Sprintf("invalid input (%d fields)", len(e.Fields))
+}
+
+// Store holds the database handles. Writes go through a single connection,
+// so that read-then-write transactions are serialised in Go instead of failing
+// with "database is locked"; reads use a small pool beside it (WAL lets them
+// run while a write is in progress).
+type Store struct {
+	r   *gorm.DB
+	w   *gorm.DB
+	now func() time.Time
+}
+
+// Options tune Open.
+type Options struct {
+	// Now is the clock used for timestamps; nil means time.Now. Times are stored in UTC.
+	Now func() time.Time
+	// Readers is the size of the read pool; 0 means 4.
+	Readers int
+	// Logger receives GORM's SQL log; nil means silent.
+	Logger logger.Interface
+}
+
+// Open opens (creating if needed) the SQLite database at path and migrates it.
+func Open(path string, opt Options) (*Store, error) {
+	now := opt.Now
+	if now == nil {
+		now = time.Now
+	}
+	utc := func() time.Time { return now().UTC() }
+	lg := opt.Logger
+	if lg == nil {
+		lg = logger.Discard
+	}
+	conf := func() *gorm.Config {
+		return &gorm.Config{NowFunc: utc, Logger: lg, PrepareStmt: true, TranslateError: true}
+	}
+	base := "file:" + path + "?_busy_timeout=10000&_foreign_keys=on&_synchronous=NORMAL"
+	w, err := gorm.Open(sqlite.Open(base+"&_journal_mode=WAL&_txlock=immediate"), conf())
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	wdb, err := w.DB()
+	if err != nil {
+		return nil, err
+	}
+	wdb.SetMaxOpenConns(1)
+	if err := migrate(w); err != nil {
+		wdb.Close()
+		return nil, fmt.Errorf("migrate %s: %w", path, err)
+	}
+	r, err := gorm.Open(sqlite.Open(base+"&_query_only=true"), conf())
+	if err != nil {
+		wdb.Close()
+		return nil, fmt.Errorf("open %s for reading: %w", path, err)
+	}
+	rdb, err := r.DB()
+	if err != nil {
+		wdb.Close()
+		return nil, err
+	}
+	n := opt.Readers
+	if n <= 0 {
+		n = 4
+	}
+	rdb.SetMaxOpenConns(n)
+	rdb.SetMaxIdleConns(n)
+	return &Store{r: r, w: w, now: utc}, nil
+}
+
+func migrate(db *gorm.DB) error {
+	if err := db.SetupJoinTable(&Story{}, "Categories", &StoryCategory{}); err != nil {
+		return err
+	}
+	if err := db.SetupJoinTable(&Story{}, "Tags", &StoryTag{}); err != nil {
+		return err
+	}
+	return db.AutoMigrate(&User{}, &Category{}, &Tag{}, &Company{}, &Story{}, &StoryCategory{}, &StoryTag{}, &Comment{})
+}
+
+// Close closes both database handles.
+func (s *Store) Close() error {
+	var errs []error
+	for _, db := range []*gorm.DB{s.r, s.w} {
+		if sqlDB, err := db.DB(); err == nil {
+			errs = append(errs, sqlDB.Close())
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	return s.r.WithContext(ctx).Raw("SELECT 1").Scan(&one).Error
+}
+
+// notFound translates GORM's record-not-found into ErrNotFound.
+func notFound(err error) error {
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return ErrNotFound
+	}
+	return err
+}

@@ -1,0 +1,121 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// CategoryBySlug returns the category with this slug.
+func (s *Store) CategoryBySlug(ctx context.Context, slug string) (*Category, error) {
+	var c Category
+	if err := s.r.WithContext(ctx).Where("slug = ?", slug).Take(&c).Error; err != nil {
+		return nil, fmt.Errorf("category %q: %w", slug, notFound(err))
+	}
+	return &c, nil
+}
+
+// TagBySlug returns the tag with this slug.
+func (s *Store) TagBySlug(ctx context.Context, slug string) (*Tag, error) {
+	var t Tag
+	if err := s.r.WithContext(ctx).Where("slug = ?", slug).Take(&t).Error; err != nil {
+		return nil, fmt.Errorf("tag %q: %w", slug, notFound(err))
+	}
+	return &t, nil
+}
+
+// CompanyBySlug returns the company with this slug.
+func (s *Store) CompanyBySlug(ctx context.Context, slug string) (*Company, error) {
+	var c Company
+	if err := s.r.WithContext(ctx).Where("slug = ?", slug).Take(&c).Error; err != nil {
+		return nil, fmt.Errorf("company %q: %w", slug, notFound(err))
+	}
+	return &c, nil
+}
+
+// UserByHandle returns the user with this handle.
+func (s *Store) UserByHandle(ctx context.Context, handle string) (*User, error) {
+	var u User
+	if err := s.r.WithContext(ctx).Where("handle = ?", handle).Take(&u).Error; err != nil {
+		return nil, fmt.Errorf("user %q: %w", handle, notFound(err))
+	}
+	return &u, nil
+}
+
+// RecentComment is a line of the sidebar's recent comments.
+type RecentComment struct {
+	ID         uint
+	AuthorName string
+	StoryTitle string
+	StorySlug  string
+	CreatedAt  time.Time
+}
+
+// Month is a month that has published stories.
+type Month struct {
+	Month string // "2026-01"
+	Count int
+}
+
+// Path is the month's archive path: "2026/01".
+func (m Month) Path() string { return strings.Replace(m.Month, "-", "/", 1) }
+
+// Label is the month's name: "January 2026".
+func (m Month) Label() string {
+	t, err := time.Parse("2006-01", m.Month)
+	if err != nil {
+		return m.Month
+	}
+	return t.Format("January 2006")
+}
+
+// Sidebar is what every page shows beside its content.
+type Sidebar struct {
+	Categories     []Category
+	Companies      []Company
+	RecentStories  []StoryLink
+	RecentComments []RecentComment
+	Months         []Month
+}
+
+// Sidebar returns the categories with their counts of published stories, the
+// companies with the most stories, the latest stories and comments, and the
+// months with stories: five queries.
+func (s *Store) Sidebar(ctx context.Context) (Sidebar, error) {
+	var sb Sidebar
+	db := s.r.WithContext(ctx)
+	err := db.Model(&Category{}).
+		Select("categories.*, (SELECT count(*) FROM story_categories sc JOIN stories st ON st.id = sc.story_id WHERE sc.category_id = categories.id AND st.status = ?) AS story_count", StatusPublished).
+		Order("position, name").Find(&sb.Categories).Error
+	if err != nil {
+		return sb, fmt.Errorf("sidebar categories: %w", err)
+	}
+	err = db.Model(&Company{}).
+		Select("companies.*, count(stories.id) AS story_count").
+		Joins("JOIN stories ON stories.company_id = companies.id AND stories.status = ?", StatusPublished).
+		Group("companies.id").Order("story_count DESC, companies.name").Limit(10).Find(&sb.Companies).Error
+	if err != nil {
+		return sb, fmt.Errorf("sidebar companies: %w", err)
+	}
+	err = db.Model(&Story{}).Select("title, slug, published_at").Where("status = ?", StatusPublished).
+		Order("published_at DESC, id DESC").Limit(5).Find(&sb.RecentStories).Error
+	if err != nil {
+		return sb, fmt.Errorf("sidebar stories: %w", err)
+	}
+	err = db.Table("comments").
+		Select("comments.id, comments.author_name, comments.created_at, stories.title AS story_title, stories.slug AS story_slug").
+		Joins("JOIN stories ON stories.id = comments.story_id").
+		Where("comments.status = ? AND stories.status = ?", CommentApproved, StatusPublished).
+		Order("comments.created_at DESC, comments.id DESC").Limit(5).Scan(&sb.RecentComments).Error
+	if err != nil {
+		return sb, fmt.Errorf("sidebar comments: %w", err)
+	}
+	err = db.Model(&Story{}).Select("strftime('%Y-%m', published_at) AS month, count(*) AS count").
+		Where("status = ?", StatusPublished).Group("month").Order("month DESC").Limit(24).
+		Scan(&sb.Months).Error
+	if err != nil {
+		return sb, fmt.Errorf("sidebar months: %w", err)
+	}
+	return sb, nil
+}

@@ -1,0 +1,239 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"gorm.io/gorm"
+)
+
+// Limits on what a story may hold.
+const (
+	MaxTitleLen = 200
+	MaxBodyLen  = 100_000
+	MaxTags     = 10
+)
+
+// StoryInput is everything an author decides about a story. Nothing else
+// (counts, slug, rendered HTML) can be set from outside.
+type StoryInput struct {
+	Title       string
+	Body        string
+	AuthorID    uint
+	CategoryIDs []uint
+	Tags        []string
+	CompanyID   *uint
+	City        string
+	Resolution  string
+	Status      string
+	PublishedAt *time.Time // when empty and published: now
+}
+
+func (in StoryInput) validate() error {
+	fields := map[string]string{}
+	title := strings.TrimSpace(in.Title)
+	switch n := utf8.RuneCountInString(title); {
+	case n == 0:
+		fields["title"] = "A story needs a title."
+	case n > MaxTitleLen:
+		fields["title"] = fmt.Sprintf("The title is %d characters long; the limit is %d.", n, MaxTitleLen)
+	}
+	if n := utf8.RuneCountInString(in.Body); n > MaxBodyLen {
+		fields["body"] = fmt.Sprintf("The story is %d characters long; the limit is %d.", n, MaxBodyLen)
+	}
+	if len(in.Tags) > MaxTags {
+		fields["tags"] = fmt.Sprintf("At most %d tags.", MaxTags)
+	}
+	switch in.Resolution {
+	case "", ResolutionOpen, ResolutionResolved, ResolutionAbandoned:
+	default:
+		fields["resolution"] = "Choose open, resolved or abandoned."
+	}
+	switch in.Status {
+	case "", StatusDraft, StatusPublished:
+	default:
+		fields["status"] = "Unknown status."
+	}
+	if len(fields) > 0 {
+		return &ValidationError{Fields: fields}
+	}
+	return nil
+}
+
+// CreateStory validates and saves a new story, rendering its Markdown and
+// giving it a unique slug, its tags created as needed, in one transaction.
+func (s *Store) CreateStory(ctx context.Context, in StoryInput) (*Story, error) {
+	if err := in.validate(); err != nil {
+		return nil, err
+	}
+	r, err := RenderStory(in.Body)
+	if err != nil {
+		return nil, fmt.Errorf("render story: %w", err)
+	}
+	st := &Story{
+		Title: strings.TrimSpace(in.Title), Body: in.Body, HTML: r.HTML, Excerpt: r.Excerpt,
+		AuthorID: in.AuthorID, CompanyID: in.CompanyID, City: strings.TrimSpace(in.City),
+		Status: in.Status, Resolution: in.Resolution, PublishedAt: in.PublishedAt,
+	}
+	if st.Status == "" {
+		st.Status = StatusDraft
+	}
+	if st.Resolution == "" {
+		st.Resolution = ResolutionOpen
+	}
+	if st.Status == StatusPublished && st.PublishedAt == nil {
+		now := s.now()
+		st.PublishedAt = &now
+	}
+	if st.PublishedAt != nil {
+		t := st.PublishedAt.UTC()
+		st.PublishedAt = &t
+	}
+	err = s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if st.Slug, err = uniqueSlug(tx, &Story{}, Slugify(st.Title), "story"); err != nil {
+			return err
+		}
+		for _, id := range in.CategoryIDs {
+			st.Categories = append(st.Categories, Category{ID: id})
+		}
+		if st.Tags, err = ensureTags(tx, in.Tags); err != nil {
+			return err
+		}
+		return tx.Omit("Categories.*", "Tags.*").Create(st).Error
+	})
+	if err != nil {
+		return nil, fmt.Errorf("create story %q: %w", in.Title, err)
+	}
+	return st, nil
+}
+
+// uniqueSlug returns base, or base-2, base-3... whichever is free in the
+// table of model. An empty base becomes fallback.
+func uniqueSlug(tx *gorm.DB, model any, base, fallback string) (string, error) {
+	if base == "" {
+		base = fallback
+	}
+	var taken []string
+	err := tx.Model(model).Where("slug = ? OR slug LIKE ?", base, base+"-%").Pluck("slug", &taken).Error
+	if err != nil {
+		return "", fmt.Errorf("slugs like %q: %w", base, err)
+	}
+	used := make(map[string]bool, len(taken))
+	for _, t := range taken {
+		used[t] = true
+	}
+	slug := base
+	for i := 2; used[slug]; i++ {
+		slug = base + "-" + strconv.Itoa(i)
+	}
+	return slug, nil
+}
+
+// NormalizeTags trims, lowercases and de-duplicates tags (by slug), dropping
+// empty ones and keeping the first spelling.
+func NormalizeTags(tags []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, t := range tags {
+		t = strings.ToLower(strings.Join(strings.Fields(t), " "))
+		slug := Slugify(t)
+		if slug == "" || seen[slug] {
+			continue
+		}
+		seen[slug] = true
+		out = append(out, t)
+	}
+	return out
+}
+
+// ensureTags finds or creates a tag for each name.
+func ensureTags(tx *gorm.DB, names []string) ([]Tag, error) {
+	var tags []Tag
+	for _, name := range NormalizeTags(names) {
+		t := Tag{Name: name, Slug: Slugify(name)}
+		if err := tx.Where(Tag{Slug: t.Slug}).FirstOrCreate(&t).Error; err != nil {
+			return nil, fmt.Errorf("tag %q: %w", name, err)
+		}
+		tags = append(tags, t)
+	}
+	return tags, nil
+}
+
+// CreateUser saves a new user, making the handle unique if it is taken.
+func (s *Store) CreateUser(ctx context.Context, u *User) error {
+	if u.Role == "" {
+		u.Role = RoleReader
+	}
+	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		base := Slugify(u.Handle)
+		if base == "" {
+			base = Slugify(u.Name)
+		}
+		var err error
+		if u.Handle, err = uniqueHandle(tx, base); err != nil {
+			return err
+		}
+		return tx.Create(u).Error
+	})
+}
+
+func uniqueHandle(tx *gorm.DB, base string) (string, error) {
+	if base == "" {
+		base = "reader"
+	}
+	if len(base) > 30 {
+		base = strings.Trim(base[:30], "-")
+	}
+	for i := 1; ; i++ {
+		h := base
+		if i > 1 {
+			h = base + "-" + strconv.Itoa(i)
+		}
+		var n int64
+		if err := tx.Model(&User{}).Where("handle = ?", h).Count(&n).Error; err != nil {
+			return "", err
+		}
+		if n == 0 {
+			return h, nil
+		}
+	}
+}
+
+// CreateCategory saves a new category with a unique slug.
+func (s *Store) CreateCategory(ctx context.Context, c *Category) error {
+	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		if c.Slug, err = uniqueSlug(tx, &Category{}, Slugify(c.Name), "category"); err != nil {
+			return err
+		}
+		return tx.Create(c).Error
+	})
+}
+
+// CreateCompany saves a new company with a unique slug.
+func (s *Store) CreateCompany(ctx context.Context, c *Company) error {
+	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		if c.Slug, err = uniqueSlug(tx, &Company{}, Slugify(c.Name), "company"); err != nil {
+			return err
+		}
+		return tx.Create(c).Error
+	})
+}
+
+// IsEmpty reports whether the site has no stories and no users yet.
+func (s *Store) IsEmpty(ctx context.Context) (bool, error) {
+	var n int64
+	if err := s.r.WithContext(ctx).Model(&User{}).Count(&n).Error; err != nil {
+		return false, err
+	}
+	if n > 0 {
+		return false, nil
+	}
+	err := s.r.WithContext(ctx).Model(&Story{}).Count(&n).Error
+	return n == 0, err
+}
