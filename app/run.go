@@ -72,15 +72,23 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	srv, err := newServer(ctx, cfg, log, store)
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	return srv, nil
+}
+
+// newServer builds a server on an open store, which it then owns.
+func newServer(ctx context.Context, cfg Config, log *slog.Logger, store *models.Store) (*Server, error) {
 	if cfg.Demo {
 		if err := seedDemo(ctx, store, time.Now()); err != nil {
-			store.Close()
 			return nil, fmt.Errorf("demo site: %w", err)
 		}
 	}
 	w, err := newWeb(cfg, store, log)
 	if err != nil {
-		store.Close()
 		return nil, err
 	}
 	return &Server{cfg: cfg, log: log, store: store, web: w}, nil

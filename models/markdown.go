@@ -58,11 +58,11 @@ func (urlGuard) Transform(doc *ast.Document, reader text.Reader, _ parser.Contex
 		}
 		switch n := n.(type) {
 		case *ast.Link:
-			if !SafeURL(string(n.Destination)) {
+			if !safeDestination(n.Destination) {
 				n.Destination = nil
 			}
 		case *ast.Image:
-			if !SafeURL(string(n.Destination)) {
+			if !safeDestination(n.Destination) {
 				n.Destination = nil
 			}
 		case *ast.AutoLink:
@@ -76,6 +76,13 @@ func (urlGuard) Transform(doc *ast.Document, reader text.Reader, _ parser.Contex
 		label := n.(*ast.AutoLink).Label(reader.Source())
 		n.Parent().ReplaceChild(n.Parent(), n, ast.NewString(label))
 	}
+}
+
+// safeDestination checks a link destination as the browser will see it:
+// after backslash escapes and character references are resolved.
+func safeDestination(d []byte) bool {
+	resolved := util.ResolveEntityNames(util.ResolveNumericReferences(util.UnescapePunctuations(d)))
+	return SafeURL(string(d)) && SafeURL(string(resolved))
 }
 
 // SafeURL reports whether u may be used as a link or image address: a
