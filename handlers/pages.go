@@ -15,7 +15,7 @@ import (
 type Feed struct {
 	Title string
 	URL   string
-	Type  string
+	Type  string // "rss" or "atom"
 }
 
 // Layout is what every page carries besides its own content.
@@ -52,8 +52,8 @@ func (p *pages) layout(c *fiber.Ctx, title, path, feedPath string) (Layout, erro
 			name += " » " + title
 		}
 		l.Feeds = []Feed{
-			{Title: name + " (RSS)", URL: feedPath, Type: "application/rss+xml"},
-			{Title: name + " (Atom)", URL: feedPath + "/atom", Type: "application/atom+xml"},
+			{Title: name + " (RSS)", URL: feedPath, Type: "rss"},
+			{Title: name + " (Atom)", URL: feedPath + "/atom", Type: "atom"},
 		}
 	}
 	return l, nil

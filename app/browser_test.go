@@ -1,0 +1,114 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"image"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"doleances/models"
+)
+
+// chromium finds Debian's Chromium. Without it the browser tests skip,
+// except under CI, where .ci/run installs it and its absence is a failure.
+func chromium(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatal("chromium is not installed; .ci/run installs it")
+	}
+	t.Skip("chromium not installed")
+	return ""
+}
+
+// headless runs Chromium on url with extra flags and returns its stdout.
+func headless(t *testing.T, bin, url string, flags ...string) []byte {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	args := append([]string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+		"--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic", "--hide-scrollbars",
+		"--user-data-dir=" + t.TempDir()}, flags...)
+	out, err := exec.CommandContext(ctx, bin, append(args, url)...).Output()
+	if err != nil {
+		t.Fatalf("chromium %s: %v", url, err)
+	}
+	return out
+}
+
+// TestScreenshots renders the front page and a story page at desktop and
+// phone widths in headless Chromium. The PNGs land in DOLEANCES_SCREENSHOTS
+// (or a temporary folder) for a person to look at; the test checks that
+// they are real pages, not blank ones, and that the DOM Chromium built
+// holds the content.
+func TestScreenshots(t *testing.T) {
+	bin := chromium(t)
+	base, stop := startRun(t, "-data", t.TempDir())
+	defer stop()
+	dir := os.Getenv("DOLEANCES_SCREENSHOTS")
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	story := demoStories[0]
+	pages := map[string]string{"front": "/", "story": "/stories/" + models.Slugify(story.Title)}
+	for name, path := range pages {
+		dom := headless(t, bin, base+path, "--dump-dom")
+		if !bytes.Contains(dom, []byte("Doléances")) || !bytes.Contains(dom, []byte(`class="sidebar"`)) {
+			t.Errorf("%s: the DOM lacks the layout", name)
+		}
+		for _, size := range []struct {
+			label string
+			w, h  int
+		}{{"desktop", 1280, 1800}, {"phone", 390, 1600}} {
+			file := filepath.Join(dir, name+"-"+size.label+".png")
+			headless(t, bin, base+path, "--screenshot="+file, "--window-size="+strconv.Itoa(size.w)+","+strconv.Itoa(size.h))
+			checkScreenshot(t, file, size.w, size.h)
+		}
+	}
+	if !strings.Contains(string(headless(t, bin, base+pages["story"], "--dump-dom")), "<table>") {
+		t.Error("story DOM lacks the rendered table")
+	}
+}
+
+func checkScreenshot(t *testing.T, file string, w, h int) {
+	t.Helper()
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+	if b := img.Bounds(); b.Dx() != w || b.Dy() != h {
+		t.Errorf("%s is %v, want %dx%d", file, b, w, h)
+	}
+	if n := colours(img); n < 50 {
+		t.Errorf("%s has %d colours: a blank or unstyled page", file, n)
+	}
+}
+
+// colours counts the distinct colours on a sparse grid of the image.
+func colours(img image.Image) int {
+	seen := map[[4]uint32]bool{}
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y += 3 {
+		for x := b.Min.X; x < b.Max.X; x += 3 {
+			r, g, bl, a := img.At(x, y).RGBA()
+			seen[[4]uint32{r, g, bl, a}] = true
+		}
+	}
+	return len(seen)
+}

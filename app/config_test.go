@@ -1,0 +1,66 @@
+package app
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestConfigDefaults(t *testing.T) {
+	c, err := parseConfig("doleances", nil, env(nil), &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "127.0.0.1:3000" || c.BaseURL != "http://127.0.0.1:3000" || c.Data != "./data" || !c.Demo ||
+		c.databasePath() != "data/doleances.db" {
+		t.Errorf("defaults: %+v, db %s", c, c.databasePath())
+	}
+}
+
+func TestConfigFromEnvironmentAndFlags(t *testing.T) {
+	e := env(map[string]string{
+		"DOLEANCES_ADDR": "0.0.0.0:8080", "DOLEANCES_BASE_URL": "https://plaintes.example/",
+		"DOLEANCES_DATA": "/srv/d", "DOLEANCES_DEMO": "false", "DOLEANCES_GITHUB_KEY": "gk",
+		"DOLEANCES_OIDC_ISSUER": "https://id.example", "DOLEANCES_OIDC_NAME": "Keycloak",
+	})
+	c, err := parseConfig("doleances", []string{"-data", "/tmp/x", "-google-secret", "gs"}, e, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "0.0.0.0:8080" || c.BaseURL != "https://plaintes.example" || c.Data != "/tmp/x" || c.Demo ||
+		c.GitHubKey != "gk" || c.GoogleSecret != "gs" || c.OIDCIssuer != "https://id.example" || c.OIDCName != "Keycloak" {
+		t.Errorf("config: %+v", c)
+	}
+}
+
+func TestConfigRejectsBadValues(t *testing.T) {
+	for name, tt := range map[string]struct {
+		args []string
+		env  map[string]string
+	}{
+		"base url scheme": {args: []string{"-base-url", "ftp://x"}},
+		"demo env":        {env: map[string]string{"DOLEANCES_DEMO": "maybe"}},
+		"postgres":        {args: []string{"-database-url", "postgres://db/x"}},
+		"stray argument":  {args: []string{"serve-please"}},
+		"unknown flag":    {args: []string{"-nope"}},
+	} {
+		if _, err := parseConfig("doleances", tt.args, env(tt.env), &bytes.Buffer{}); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}
+
+func TestHelpListsEverySetting(t *testing.T) {
+	var out bytes.Buffer
+	if err := Run(t.Context(), []string{"doleances", "-h"}, env(nil), &out); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"addr", "base-url", "data", "database-url", "demo", "github-key", "github-secret",
+		"google-key", "facebook-secret", "twitter-key", "oidc-issuer", "oidc-key", "oidc-secret", "oidc-name"} {
+		if !strings.Contains(out.String(), "-"+name) || !strings.Contains(out.String(), envName(name)) {
+			t.Errorf("-h does not list %s / %s", name, envName(name))
+		}
+	}
+}

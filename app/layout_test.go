@@ -1,0 +1,32 @@
+package app
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// TestImportsPointOneWay keeps the layout of DESIGN.md: main -> app ->
+// handlers -> models, with views and static as leaves.
+func TestImportsPointOneWay(t *testing.T) {
+	forbidden := map[string][]string{
+		"doleances/models":   {"doleances/app", "doleances/handlers", "doleances/views", "doleances/static"},
+		"doleances/handlers": {"doleances/app", "doleances/views", "doleances/static"},
+		"doleances/views":    {"doleances/app", "doleances/handlers", "doleances/models", "doleances/static"},
+		"doleances/static":   {"doleances/app", "doleances/handlers", "doleances/models", "doleances/views"},
+	}
+	for pkg, banned := range forbidden {
+		out, err := exec.Command("go", "list", "-deps", pkg).Output()
+		if err != nil {
+			t.Fatalf("go list -deps %s: %v", pkg, err)
+		}
+		deps := strings.Fields(string(out))
+		for _, d := range deps {
+			for _, b := range banned {
+				if d == b {
+					t.Errorf("%s imports %s", pkg, b)
+				}
+			}
+		}
+	}
+}

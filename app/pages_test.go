@@ -1,0 +1,138 @@
+package app
+
+import (
+	"context"
+	"html"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"doleances/models"
+)
+
+func TestPagesOfTheDemoSite(t *testing.T) {
+	ts := newTestSite(t, true)
+	story := demoStories[0]
+	slug := models.Slugify(story.Title)
+	month := time.Now().UTC().AddDate(0, 0, -story.DaysAgo)
+	tests := []struct {
+		path string
+		want []string
+	}{
+		{"/", []string{"<title>Doléances</title>", `<link rel="alternate" type="application/rss+xml"`, `href="/feed"`, "Posted by", "Categories", "Recent comments", "Archives", "Older stories"}},
+		{"/page/2", []string{"<title>Page 2 · Doléances</title>", "Newer stories", `href="/"`}},
+		{"/stories/" + slug, []string{"<h1>" + html.EscapeString(story.Title) + "</h1>", "Posted by", `in <a href="/category/telecom">Telecom</a>`, "Tagged", `class="badge company"`, "Resolved", "<table>", "<blockquote>", `id="comments"`, `href="/stories/` + slug + `/feed"`, "Related stories"}},
+		{"/category/telecom", []string{"<h1>Telecom</h1>", demoCategories[0].Description[:20], `href="/category/telecom/feed"`}},
+		{"/tag/cancellation", []string{"Tagged “cancellation”", `href="/tag/cancellation/feed"`}},
+		{"/author/jenna-w", []string{"<h1>Jenna Whitaker</h1>", "Ohio-born", `href="/author/jenna-w/feed"`}},
+		{"/company/orange", []string{"<h1>Orange</h1>", "historical telecom operator"}},
+		{"/archive/" + month.Format("2006/01"), []string{"<h1>" + month.Format("January 2006") + "</h1>"}},
+		{"/healthz", []string{"ok"}},
+	}
+	for _, tt := range tests {
+		status, body, _ := ts.get(t, tt.path)
+		if status != http.StatusOK {
+			t.Errorf("GET %s: %d", tt.path, status)
+			continue
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(body, w) {
+				t.Errorf("GET %s: page lacks %q", tt.path, w)
+			}
+		}
+	}
+}
+
+func TestStoryPageShowsThreadedComments(t *testing.T) {
+	ts := newTestSite(t, true)
+	// The first demo story has a three-level chain of replies.
+	_, body, _ := ts.get(t, "/stories/"+models.Slugify(demoStories[0].Title))
+	if n := strings.Count(body, `<ol class="replies">`); n < 2 {
+		t.Errorf("%d nested reply lists, want a chain of at least 2", n)
+	}
+	for _, c := range demoStories[0].Comments {
+		if c.Email != "" && strings.Contains(body, c.Email) {
+			t.Errorf("guest email %s shown on the page", c.Email)
+		}
+	}
+}
+
+func TestUnknownThingsAreHelpful404s(t *testing.T) {
+	ts := newTestSite(t, true)
+	for _, path := range []string{
+		"/stories/nope", "/category/nope", "/tag/nope", "/author/nope", "/company/nope",
+		"/archive/1999/01", "/archive/2026/13", "/archive/2026/1", "/archive/abcd/01", "/archive/2026/00",
+		"/page/0", "/page/999", "/page/abc", "/page/-1", "/page/02", "/page/1e3", "/category/telecom/page/99",
+		"/category/telecom/page/0", "/tag/cancellation/page/x", "/nowhere", "/stories/", "/static/style.css",
+	} {
+		status, body, _ := ts.get(t, path)
+		if status != http.StatusNotFound {
+			t.Errorf("GET %s: %d, want 404", path, status)
+			continue
+		}
+		for _, want := range []string{"We could not find that page", "Go to the latest stories", `class="sidebar"`, "Perhaps one of these?"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("GET %s: 404 page lacks %q", path, want)
+			}
+		}
+	}
+}
+
+func TestFirstPageHasOneAddress(t *testing.T) {
+	ts := newTestSite(t, true)
+	for path, want := range map[string]string{"/page/1": "/", "/category/telecom/page/1": "/category/telecom"} {
+		resp, err := ts.srv.web.app.Test(newGet(path))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.StatusCode != http.StatusMovedPermanently || resp.Header.Get("Location") != want {
+			t.Errorf("GET %s: %d to %q, want 301 to %q", path, resp.StatusCode, resp.Header.Get("Location"), want)
+		}
+	}
+}
+
+func TestEmptySiteFrontPage(t *testing.T) {
+	ts := newTestSite(t, false)
+	status, body, _ := ts.get(t, "/")
+	if status != http.StatusOK || !strings.Contains(body, "No stories here yet") {
+		t.Errorf("empty front page: %d", status)
+	}
+	if status, _, _ := ts.get(t, "/page/2"); status != http.StatusNotFound {
+		t.Errorf("page 2 of an empty site: %d", status)
+	}
+}
+
+func TestDraftsAreNotShown(t *testing.T) {
+	ts := newTestSite(t, false)
+	ctx := context.Background()
+	u := &models.User{Handle: "ana", Name: "Ana"}
+	if err := ts.store.CreateUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	st, err := ts.store.CreateStory(ctx, models.StoryInput{Title: "Secret draft", Body: "x", AuthorID: u.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if status, _, _ := ts.get(t, "/stories/"+st.Slug); status != http.StatusNotFound {
+		t.Errorf("draft story page: %d", status)
+	}
+	if _, body, _ := ts.get(t, "/"); strings.Contains(body, "Secret draft") {
+		t.Error("draft listed on the front page")
+	}
+}
+
+func TestStaticAssetsAreHashedAndCached(t *testing.T) {
+	ts := newTestSite(t, false)
+	_, body, _ := ts.get(t, "/")
+	i := strings.Index(body, `href="/static/style.`)
+	if i < 0 {
+		t.Fatal("no hashed stylesheet link")
+	}
+	url := body[i+6 : i+6+strings.Index(body[i+6:], `"`)]
+	status, css, h := ts.get(t, url)
+	if status != http.StatusOK || !strings.Contains(css, "--paper") || !strings.Contains(h.Get("Cache-Control"), "immutable") ||
+		!strings.HasPrefix(h.Get("Content-Type"), "text/css") {
+		t.Errorf("GET %s: %d %q %q", url, status, h.Get("Cache-Control"), h.Get("Content-Type"))
+	}
+}
