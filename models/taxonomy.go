@@ -9,38 +9,31 @@ import (
 
 // CategoryBySlug returns the category with this slug.
 func (s *Store) CategoryBySlug(ctx context.Context, slug string) (*Category, error) {
-	var c Category
-	if err := s.r.WithContext(ctx).Where("slug = ?", slug).Take(&c).Error; err != nil {
-		return nil, fmt.Errorf("category %q: %w", slug, notFound(err))
-	}
-	return &c, nil
+	return findBy[Category](ctx, s, "slug", slug, "category")
 }
 
 // TagBySlug returns the tag with this slug.
 func (s *Store) TagBySlug(ctx context.Context, slug string) (*Tag, error) {
-	var t Tag
-	if err := s.r.WithContext(ctx).Where("slug = ?", slug).Take(&t).Error; err != nil {
-		return nil, fmt.Errorf("tag %q: %w", slug, notFound(err))
-	}
-	return &t, nil
+	return findBy[Tag](ctx, s, "slug", slug, "tag")
 }
 
 // CompanyBySlug returns the company with this slug.
 func (s *Store) CompanyBySlug(ctx context.Context, slug string) (*Company, error) {
-	var c Company
-	if err := s.r.WithContext(ctx).Where("slug = ?", slug).Take(&c).Error; err != nil {
-		return nil, fmt.Errorf("company %q: %w", slug, notFound(err))
-	}
-	return &c, nil
+	return findBy[Company](ctx, s, "slug", slug, "company")
 }
 
 // UserByHandle returns the user with this handle.
 func (s *Store) UserByHandle(ctx context.Context, handle string) (*User, error) {
-	var u User
-	if err := s.r.WithContext(ctx).Where("handle = ?", handle).Take(&u).Error; err != nil {
-		return nil, fmt.Errorf("user %q: %w", handle, notFound(err))
+	return findBy[User](ctx, s, "handle", handle, "user")
+}
+
+// findBy returns the row of T whose column equals value; what names T in errors.
+func findBy[T any](ctx context.Context, s *Store, column, value, what string) (*T, error) {
+	var row T
+	if err := s.r.WithContext(ctx).Where(column+" = ?", value).Take(&row).Error; err != nil {
+		return nil, fmt.Errorf("%s %q: %w", what, value, notFound(err))
 	}
-	return &u, nil
+	return &row, nil
 }
 
 // RecentComment is a line of the sidebar's recent comments.

@@ -205,23 +205,22 @@ func uniqueHandle(tx *gorm.DB, base string) (string, error) {
 
 // CreateCategory saves a new category with a unique slug.
 func (s *Store) CreateCategory(ctx context.Context, c *Category) error {
-	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var err error
-		if c.Slug, err = uniqueSlug(tx, &Category{}, Slugify(c.Name), "category"); err != nil {
-			return err
-		}
-		return tx.Create(c).Error
-	})
+	return s.createSlugged(ctx, c, &c.Slug, c.Name, "category")
 }
 
 // CreateCompany saves a new company with a unique slug.
 func (s *Store) CreateCompany(ctx context.Context, c *Company) error {
+	return s.createSlugged(ctx, c, &c.Slug, c.Name, "company")
+}
+
+// createSlugged saves row, setting *slug to a free slug made from name.
+func (s *Store) createSlugged(ctx context.Context, row any, slug *string, name, fallback string) error {
 	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var err error
-		if c.Slug, err = uniqueSlug(tx, &Company{}, Slugify(c.Name), "company"); err != nil {
+		if *slug, err = uniqueSlug(tx, row, Slugify(name), fallback); err != nil {
 			return err
 		}
-		return tx.Create(c).Error
+		return tx.Create(row).Error
 	})
 }
 
