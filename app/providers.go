@@ -116,7 +116,6 @@ func oidcProvider(cfg Config, callback string, log *slog.Logger) handlers.Provid
 	load := lazy(func() (goth.Provider, error) {
 		p, err := openidConnect.New(cfg.OIDCKey, cfg.OIDCSecret, callback, discovery, "openid", "email", "profile")
 		if err != nil {
-			log.Warn("OpenID Connect discovery failed", "issuer", issuer, "err", err)
 			return nil, err
 		}
 		p.HTTPClient = httpClient()
