@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Config is every setting of the server. Each field is a flag whose default
@@ -26,6 +27,19 @@ type Config struct {
 	TwitterKey, TwitterSecret   string
 	OIDCIssuer, OIDCKey         string
 	OIDCSecret, OIDCName        string
+	GitHubURL                   string // GitHub Enterprise; empty: github.com
+	AdminEmails                 string // comma-separated verified emails that make admins
+
+	now        func() time.Time // the clock; nil: time.Now (tests set it)
+	xEndpoints *xEndpoints      // X OAuth 2.0 endpoints; nil: x.com (tests set them)
+}
+
+// clock is the configured clock.
+func (c *Config) clock() func() time.Time {
+	if c.now != nil {
+		return c.now
+	}
+	return time.Now
 }
 
 // envName gives the environment variable of a flag: "base-url" -> DOLEANCES_BASE_URL.
@@ -73,6 +87,8 @@ func parseConfig(name string, args []string, getenv func(string) string, out io.
 	}
 	str(&c.OIDCIssuer, "oidc-issuer", "", "OpenID Connect issuer URL (Keycloak, Authentik, Auth0...)")
 	str(&c.OIDCName, "oidc-name", "OpenID Connect", "name shown on the OpenID Connect sign-in button")
+	str(&c.GitHubURL, "github-url", "", "GitHub Enterprise URL, e.g. https://github.example.com (default: github.com)")
+	str(&c.AdminEmails, "admin-emails", "", "comma-separated emails: a user signing in with one of them, verified, becomes admin")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}

@@ -25,6 +25,9 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if len(args) > 0 {
 		args = args[1:]
 	}
+	if len(args) > 0 && args[0] == "signin-link" {
+		return signinLink(ctx, name, args[1:], getenv, stdout)
+	}
 	cfg, err := parseConfig(name, args, getenv, stdout)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
@@ -68,7 +71,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 	if err := os.MkdirAll(cfg.Data, 0o750); err != nil {
 		return nil, fmt.Errorf("data folder: %w", err)
 	}
-	store, err := models.Open(cfg.databasePath(), models.Options{})
+	store, err := models.Open(cfg.databasePath(), models.Options{Now: cfg.now})
 	if err != nil {
 		return nil, err
 	}
@@ -86,6 +89,10 @@ func newServer(ctx context.Context, cfg Config, log *slog.Logger, store *models.
 		if err := seedDemo(ctx, store, time.Now()); err != nil {
 			return nil, fmt.Errorf("demo site: %w", err)
 		}
+	}
+	if err := announceSetup(ctx, cfg, store, log); err != nil {
+		store.Close()
+		return nil, err
 	}
 	w, err := newWeb(cfg, store, log)
 	if err != nil {

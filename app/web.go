@@ -2,6 +2,7 @@ package app
 
 import (
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -29,11 +30,16 @@ func newWeb(cfg Config, store *models.Store, log *slog.Logger) (*web, error) {
 		return nil, err
 	}
 	d := handlers.Deps{
-		Store: store, Views: r, Log: log, Now: time.Now,
+		Store: store, Views: r, Log: log, Now: cfg.clock(),
 		Site: handlers.Site{
 			Name:    "Doléances",
 			Tagline: "Customer-service stories, told by the people who lived them",
 			BaseURL: cfg.BaseURL,
+		},
+		Auth: handlers.AuthConfig{
+			Providers:     providers(cfg, log),
+			AdminEmails:   strings.Split(cfg.AdminEmails, ","),
+			SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://"),
 		},
 	}
 	app := fiber.New(fiber.Config{

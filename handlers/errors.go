@@ -11,10 +11,30 @@ import (
 // ErrorPage is the page shown for an error.
 type ErrorPage struct {
 	Layout
-	Status  int
-	Heading string
-	Message string
+	Status   int
+	Heading  string
+	Message  string
+	LinkURL  string // the way on; empty: the latest stories
+	LinkText string
 }
+
+// PageError is an error that says what the visitor should read and where to
+// go next (for example, back to /login after a failed sign-in).
+type PageError struct {
+	Status            int
+	Heading, Message  string
+	LinkURL, LinkText string
+	Err               error // the cause, for the log; never shown
+}
+
+func (e *PageError) Error() string {
+	if e.Err != nil {
+		return e.Heading + ": " + e.Err.Error()
+	}
+	return e.Heading
+}
+
+func (e *PageError) Unwrap() error { return e.Err }
 
 // ErrorHandler turns an error returned by a handler into a page: 404 for
 // anything not found, the status of a fiber.Error, 500 for the rest. The
@@ -24,18 +44,27 @@ func ErrorHandler(d Deps) fiber.ErrorHandler {
 	return func(c *fiber.Ctx, err error) error {
 		status := fiber.StatusInternalServerError
 		var fe *fiber.Error
+		var pe *PageError
 		switch {
+		case errors.As(err, &pe):
+			status = pe.Status
 		case errors.Is(err, models.ErrNotFound):
 			status = fiber.StatusNotFound
 		case errors.As(err, &fe):
 			status = fe.Code
 		}
 		ep := ErrorPage{Status: status}
-		switch status {
-		case fiber.StatusNotFound:
+		switch {
+		case pe != nil:
+			ep.Heading, ep.Message, ep.LinkURL, ep.LinkText = pe.Heading, pe.Message, pe.LinkURL, pe.LinkText
+			if pe.Err != nil {
+				d.Log.Warn("request refused", "status", status, "path", c.Path(),
+					"request_id", c.GetRespHeader(fiber.HeaderXRequestID), "err", pe.Err)
+			}
+		case status == fiber.StatusNotFound:
 			ep.Heading = "We could not find that page"
 			ep.Message = "The story, category, tag, author, company or month you asked for does not exist, or is no longer published. The latest stories and the categories are listed beside this message."
-		case fiber.StatusMethodNotAllowed:
+		case status == fiber.StatusMethodNotAllowed:
 			ep.Heading = "That action is not possible here"
 			ep.Message = "This address does not accept that kind of request."
 		default:

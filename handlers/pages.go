@@ -26,6 +26,8 @@ type Layout struct {
 	Canonical   string // absolute URL of the page
 	Feeds       []Feed
 	Sidebar     models.Sidebar
+	User        *models.User // the signed-in person; nil for visitors
+	CSRF        string       // the session's CSRF token; empty for visitors
 }
 
 type sidebarStore interface {
@@ -46,6 +48,9 @@ func (p *pages) layout(c *fiber.Ctx, title, path, feedPath string) (Layout, erro
 		return Layout{}, err
 	}
 	l := Layout{Site: p.site, Title: title, Canonical: p.site.BaseURL + path, Sidebar: sb}
+	if sess := currentSession(c); sess != nil {
+		l.User, l.CSRF = &sess.User, sess.CSRF
+	}
 	if feedPath != "" {
 		name := p.site.Name
 		if title != "" {

@@ -32,12 +32,16 @@ type Deps struct {
 	Log   *slog.Logger
 	Now   func() time.Time
 	Site  Site
+	Auth  AuthConfig
 }
 
 // Routes registers every route of the site on app.
 func Routes(app *fiber.App, d Deps) {
 	p := &pages{store: d.Store, views: d.Views, site: d.Site}
 	r := &reading{pages: p, store: d.Store}
+
+	a := newAuth(p, d)
+	app.Use(a.loadSession, a.guard)
 
 	app.Get("/healthz", health(d.Store))
 
@@ -54,6 +58,21 @@ func Routes(app *fiber.App, d Deps) {
 	app.Get("/company/:slug/page/:n", r.company)
 	app.Get("/archive/:year/:month", r.archive)
 	app.Get("/archive/:year/:month/page/:n", r.archive)
+
+	app.Get("/login", a.login)
+	app.Get("/auth/:provider", a.begin)
+	app.Post("/auth/:provider", a.beginLink)
+	app.Get("/auth/:provider/callback", a.callback)
+	app.Post("/logout", a.logout)
+	app.Get("/setup/:token", a.setupForm)
+	app.Post("/setup/:token", a.setup)
+	app.Get("/signin/:token", a.linkForm)
+	app.Post("/signin/:token", a.linkSignIn)
+	app.Get("/me", a.me)
+	app.Post("/me", a.saveProfile)
+	app.Post("/me/identities/:id/unlink", a.unlink)
+	app.Post("/me/sessions/delete", a.signOutEverywhere)
+	app.Post("/me/delete", a.deleteAccount)
 
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }

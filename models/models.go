@@ -35,15 +35,17 @@ const (
 
 // User is a person with an account: a reader, an author or an admin.
 type User struct {
-	ID        uint   `gorm:"primaryKey"`
-	Handle    string `gorm:"size:40;not null;uniqueIndex"`
-	Name      string `gorm:"size:100;not null"`
-	Email     string `gorm:"size:254;index"`
-	AvatarURL string `gorm:"size:2000"`
-	Bio       string `gorm:"size:1000"`
-	Role      string `gorm:"size:10;not null;default:reader"`
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	ID     uint   `gorm:"primaryKey"`
+	Handle string `gorm:"size:40;not null;uniqueIndex"`
+	Name   string `gorm:"size:100;not null"`
+	Email  string `gorm:"size:254;index"`
+	// EmailVerified says a provider vouched for Email; only then is it used for roles.
+	EmailVerified bool   `gorm:"not null;default:false"`
+	AvatarURL     string `gorm:"size:2000"`
+	Bio           string `gorm:"size:1000"`
+	Role          string `gorm:"size:10;not null;default:reader"`
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
 }
 
 // Category is one of the site's sections, managed by admins.

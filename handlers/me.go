@@ -1,0 +1,162 @@
+package handlers
+
+import (
+	"errors"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"doleances/models"
+)
+
+// MePage is the account page.
+type MePage struct {
+	Layout
+	Name, Handle string
+	Errors       map[string]string
+	Flash        string
+	Problem      string // a refused action (unlink, delete), shown at the top
+	Identities   []IdentityRow
+	CanUnlink    bool
+	Linkable     []ProviderLink // configured providers not linked yet
+	DeleteChoice string
+}
+
+// IdentityRow is a linked identity as /me lists it.
+type IdentityRow struct {
+	models.Identity
+	Label string
+}
+
+// signedIn returns the session, or sends visitors to /login and back.
+func (a *auth) signedIn(c *fiber.Ctx) (*models.Session, error) {
+	sess := currentSession(c)
+	if sess == nil {
+		return nil, &PageError{Status: fiber.StatusUnauthorized, Heading: "Please sign in",
+			Message: "This page belongs to a signed-in account.", LinkURL: "/login?next=/me", LinkText: "Sign in"}
+	}
+	return sess, nil
+}
+
+func (a *auth) me(c *fiber.Ctx) error {
+	sess := currentSession(c)
+	if sess == nil {
+		return c.Redirect("/login?next=/me", fiber.StatusSeeOther)
+	}
+	mp := MePage{Name: sess.User.Name, Handle: sess.User.Handle}
+	switch {
+	case c.Query("saved") != "":
+		mp.Flash = "Your profile is saved."
+	case c.Query("linked") != "":
+		mp.Flash = "The account is linked: you can now sign in with it too."
+	case c.Query("unlinked") != "":
+		mp.Flash = "The account is unlinked."
+	}
+	return a.renderMe(c, fiber.StatusOK, mp)
+}
+
+func (a *auth) renderMe(c *fiber.Ctx, status int, mp MePage) error {
+	sess := currentSession(c)
+	l, err := a.layout(c, "Your account", "/me", "")
+	if err != nil {
+		return err
+	}
+	l.Canonical = ""
+	mp.Layout = l
+	ids, err := a.store.Identities(c.UserContext(), sess.UserID)
+	if err != nil {
+		return err
+	}
+	linked := map[string]bool{}
+	for _, id := range ids {
+		label := id.Provider
+		if p, ok := a.providers[id.Provider]; ok {
+			label = p.Label()
+		}
+		mp.Identities = append(mp.Identities, IdentityRow{Identity: id, Label: label})
+		linked[id.Provider] = true
+	}
+	mp.CanUnlink = len(ids) > 1
+	for _, p := range a.order {
+		if !linked[p.Name()] {
+			mp.Linkable = append(mp.Linkable, ProviderLink{Name: p.Name(), Label: p.Label()})
+		}
+	}
+	return a.render(c, status, "me", mp)
+}
+
+// saveProfile changes the display name and handle: POST /me.
+func (a *auth) saveProfile(c *fiber.Ctx) error {
+	sess, err := a.signedIn(c)
+	if err != nil {
+		return err
+	}
+	name, handle := c.FormValue("name"), c.FormValue("handle")
+	err = a.store.UpdateProfile(c.UserContext(), sess.UserID, name, handle)
+	var ve *models.ValidationError
+	if errors.As(err, &ve) {
+		return a.renderMe(c, fiber.StatusUnprocessableEntity, MePage{Name: name, Handle: handle, Errors: ve.Fields})
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect("/me?saved=1", fiber.StatusSeeOther)
+}
+
+// unlink removes a linked identity, unless it is the last way to sign in.
+func (a *auth) unlink(c *fiber.Ctx) error {
+	sess, err := a.signedIn(c)
+	if err != nil {
+		return err
+	}
+	id, err := strconv.ParseUint(c.Params("id"), 10, 32)
+	if err != nil {
+		return fiber.ErrNotFound
+	}
+	err = a.store.UnlinkIdentity(c.UserContext(), sess.UserID, uint(id))
+	if errors.Is(err, models.ErrLastSignIn) {
+		return a.renderMe(c, fiber.StatusConflict, MePage{Name: sess.User.Name, Handle: sess.User.Handle,
+			Problem: "This is your only way to sign in, so it stays linked. Link another account first."})
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect("/me?unlinked=1", fiber.StatusSeeOther)
+}
+
+// signOutEverywhere ends every session of the account, this one included.
+func (a *auth) signOutEverywhere(c *fiber.Ctx) error {
+	sess, err := a.signedIn(c)
+	if err != nil {
+		return err
+	}
+	if err := a.store.DeleteUserSessions(c.UserContext(), sess.UserID); err != nil {
+		return err
+	}
+	a.clearSessionCookie(c)
+	return c.Redirect("/", fiber.StatusSeeOther)
+}
+
+// deleteAccount deletes the account, keeping or removing what it wrote.
+func (a *auth) deleteAccount(c *fiber.Ctx) error {
+	sess, err := a.signedIn(c)
+	if err != nil {
+		return err
+	}
+	choice := c.FormValue("content")
+	if (choice != "keep" && choice != "remove") || c.FormValue("confirm") != "yes" {
+		mp := MePage{Name: sess.User.Name, Handle: sess.User.Handle, DeleteChoice: choice, Errors: map[string]string{}}
+		if choice != "keep" && choice != "remove" {
+			mp.Errors["content"] = "Choose what happens to your stories and comments."
+		}
+		if c.FormValue("confirm") != "yes" {
+			mp.Errors["confirm"] = "Tick the box to confirm that you want to delete your account."
+		}
+		return a.renderMe(c, fiber.StatusUnprocessableEntity, mp)
+	}
+	if err := a.store.DeleteUser(c.UserContext(), sess.UserID, choice == "keep"); err != nil {
+		return err
+	}
+	a.clearSessionCookie(c)
+	return c.Redirect("/", fiber.StatusSeeOther)
+}

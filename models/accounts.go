@@ -1,0 +1,115 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"gorm.io/gorm"
+)
+
+// DeletedUserHandle is the handle of the account that keeps the stories and
+// comments of people who deleted their account and chose to leave them.
+const DeletedUserHandle = "deleted-user"
+
+// CreateFirstAdmin uses a setup token and creates the first admin, named name.
+// A used, expired or unknown token is ErrNotFound.
+func (s *Store) CreateFirstAdmin(ctx context.Context, token, name string) (*User, error) {
+	name = strings.TrimSpace(name)
+	if f := ValidateProfile(name, ""); len(f) > 0 {
+		return nil, &ValidationError{Fields: f}
+	}
+	u := &User{Name: name, Role: RoleAdmin}
+	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if _, err := s.useOneTimeToken(tx, PurposeSetup, token); err != nil {
+			return err
+		}
+		var err error
+		if u.Handle, err = uniqueHandle(tx, Slugify(name)); err != nil {
+			return err
+		}
+		return tx.Create(u).Error
+	})
+	if err != nil {
+		return nil, fmt.Errorf("first admin: %w", err)
+	}
+	return u, nil
+}
+
+// DeleteUser deletes a user with their identities and sessions. With keep,
+// their stories and comments move to the "deleted user" account; without, they
+// are deleted too (with the comments on those stories), and the comment counts
+// of the stories concerned are recounted.
+func (s *Store) DeleteUser(ctx context.Context, userID uint, keep bool) error {
+	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var u User
+		if err := tx.Take(&u, userID).Error; err != nil {
+			return notFound(err)
+		}
+		if u.Handle == DeletedUserHandle {
+			return errors.New("the deleted-user account cannot be deleted")
+		}
+		if keep {
+			if err := moveContent(tx, userID); err != nil {
+				return err
+			}
+		} else if err := removeContent(tx, userID); err != nil {
+			return err
+		}
+		for _, m := range []any{&Identity{}, &Session{}, &OneTimeToken{}} {
+			if err := tx.Where("user_id = ?", userID).Delete(m).Error; err != nil {
+				return err
+			}
+		}
+		if err := tx.Where("link_user_id = ?", userID).Delete(&LoginState{}).Error; err != nil {
+			return err
+		}
+		return tx.Delete(&User{}, userID).Error
+	})
+	if err != nil {
+		return fmt.Errorf("delete user %d: %w", userID, err)
+	}
+	return nil
+}
+
+func moveContent(tx *gorm.DB, userID uint) error {
+	ghost := User{Handle: DeletedUserHandle, Name: "deleted user", Role: RoleReader}
+	if err := tx.Where(User{Handle: DeletedUserHandle}).FirstOrCreate(&ghost).Error; err != nil {
+		return err
+	}
+	if err := tx.Model(&Story{}).Where("author_id = ?", userID).Update("author_id", ghost.ID).Error; err != nil {
+		return err
+	}
+	return tx.Model(&Comment{}).Where("user_id = ?", userID).
+		Updates(map[string]any{"user_id": ghost.ID, "author_name": ghost.Name, "author_email": "", "author_url": ""}).Error
+}
+
+func removeContent(tx *gorm.DB, userID uint) error {
+	var storyIDs []uint
+	if err := tx.Model(&Comment{}).Where("user_id = ?", userID).Distinct().Pluck("story_id", &storyIDs).Error; err != nil {
+		return err
+	}
+	// Replies to a removed comment stay, attached to nothing.
+	mine := tx.Model(&Comment{}).Select("id").Where("user_id = ?", userID)
+	if err := tx.Model(&Comment{}).Where("parent_id IN (?)", mine).Update("parent_id", nil).Error; err != nil {
+		return err
+	}
+	if err := tx.Where("user_id = ?", userID).Delete(&Comment{}).Error; err != nil {
+		return err
+	}
+	stories := tx.Model(&Story{}).Select("id").Where("author_id = ?", userID)
+	for _, q := range []string{"DELETE FROM story_categories WHERE story_id IN (?)", "DELETE FROM story_tags WHERE story_id IN (?)", "DELETE FROM comments WHERE story_id IN (?)"} {
+		if err := tx.Exec(q, stories).Error; err != nil {
+			return err
+		}
+	}
+	if err := tx.Where("author_id = ?", userID).Delete(&Story{}).Error; err != nil {
+		return err
+	}
+	if len(storyIDs) == 0 {
+		return nil
+	}
+	return tx.Exec(`UPDATE stories SET comment_count = (SELECT count(*) FROM comments
+		WHERE comments.story_id = stories.id AND comments.status = ?) WHERE id IN ?`, CommentApproved, storyIDs).Error
+}

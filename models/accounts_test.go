@@ -1,0 +1,120 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+func openTest(t *testing.T) *Store {
+	t.Helper()
+	s, err := Open(filepath.Join(t.TempDir(), "t.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// authorWithContent makes a user with a story, a comment on it and a reply by someone else.
+func authorWithContent(t *testing.T, s *Store) (*User, *Story) {
+	t.Helper()
+	ctx := context.Background()
+	u, err := s.SignInWithIdentity(ctx, IdentityInput{Provider: "github", ProviderUserID: "1", Name: "Ada", Nick: "ada"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := s.SignInWithIdentity(ctx, IdentityInput{Provider: "github", ProviderUserID: "2", Name: "Bob", Nick: "bob"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.CreateStory(ctx, StoryInput{Title: "My bank", Body: "It lost my file.", AuthorID: u.ID, Status: StatusPublished})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bobStory, err := s.CreateStory(ctx, StoryInput{Title: "Bob's bank", Body: "Same.", AuthorID: other.ID, Status: StatusPublished})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := s.AddComment(ctx, CommentInput{StoryID: bobStory.ID, UserID: &u.ID, AuthorName: "Ada", Body: "Me too", Status: CommentApproved})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddComment(ctx, CommentInput{StoryID: bobStory.ID, ParentID: &c.ID, UserID: &other.ID, AuthorName: "Bob", Body: "Sorry", Status: CommentApproved}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateSession(ctx, u.ID, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	return u, bobStory
+}
+
+func TestDeleteUserKeep(t *testing.T) {
+	s, ctx := openTest(t), context.Background()
+	u, bobStory := authorWithContent(t, s)
+	if err := s.DeleteUser(ctx, u.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	st, err := s.PublishedStory(ctx, "my-bank")
+	if err != nil || st.Author.Handle != DeletedUserHandle {
+		t.Fatalf("kept story: %v, author %q", err, st.Author.Handle)
+	}
+	cs, _ := s.Comments(ctx, bobStory.ID)
+	if len(cs) != 2 || cs[0].AuthorName != "deleted user" {
+		t.Errorf("kept comments: %+v", cs)
+	}
+	if ids, _ := s.Identities(ctx, u.ID); len(ids) != 0 {
+		t.Error("identities left")
+	}
+	var n int64
+	s.r.Model(&Session{}).Where("user_id = ?", u.ID).Count(&n)
+	if n != 0 {
+		t.Error("sessions left")
+	}
+}
+
+func TestDeleteUserRemove(t *testing.T) {
+	s, ctx := openTest(t), context.Background()
+	u, bobStory := authorWithContent(t, s)
+	if err := s.DeleteUser(ctx, u.ID, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.PublishedStory(ctx, "my-bank"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("removed story still there: %v", err)
+	}
+	cs, _ := s.Comments(ctx, bobStory.ID)
+	st, _ := s.PublishedStory(ctx, bobStory.Slug)
+	if len(cs) != 1 || cs[0].AuthorName != "Bob" || st.CommentCount != 1 {
+		t.Errorf("after removal: %d comments, count %d", len(cs), st.CommentCount)
+	}
+	if _, err := s.UserByID(ctx, u.ID); !errors.Is(err, ErrNotFound) {
+		t.Error("user still there")
+	}
+}
+
+func TestUnlinkAndNoMergeByEmail(t *testing.T) {
+	s, ctx := openTest(t), context.Background()
+	u, _ := s.SignInWithIdentity(ctx, IdentityInput{Provider: "github", ProviderUserID: "1", Name: "Ada", Email: "a@x.org", EmailVerified: false})
+	v, _ := s.SignInWithIdentity(ctx, IdentityInput{Provider: "oidc", ProviderUserID: "s", Name: "Ada", Email: "a@x.org", EmailVerified: true})
+	if u.ID == v.ID || u.Email != "" {
+		t.Fatalf("accounts merged by email, or unverified email kept: %+v %+v", u, v)
+	}
+	ids, _ := s.Identities(ctx, u.ID)
+	if err := s.UnlinkIdentity(ctx, u.ID, ids[0].ID); !errors.Is(err, ErrLastSignIn) {
+		t.Fatalf("unlink last: %v", err)
+	}
+	if err := s.LinkIdentity(ctx, u.ID, IdentityInput{Provider: "oidc", ProviderUserID: "s"}); !errors.Is(err, ErrConflict) {
+		t.Errorf("linking another user's identity: %v", err)
+	}
+	if err := s.LinkIdentity(ctx, u.ID, IdentityInput{Provider: "google", ProviderUserID: "g"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.UnlinkIdentity(ctx, u.ID, ids[0].ID); err != nil {
+		t.Errorf("unlink with another left: %v", err)
+	}
+	if ids, _ := s.Identities(ctx, u.ID); len(ids) != 1 || ids[0].Provider != "google" {
+		t.Errorf("identities after unlink: %+v", ids)
+	}
+}

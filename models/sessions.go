@@ -1,0 +1,201 @@
+package models
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Session is a signed-in browser. The cookie holds a random token; the
+// database only its SHA-256, so a leaked database signs nobody in.
+type Session struct {
+	ID        uint   `gorm:"primaryKey"`
+	Hash      string `gorm:"size:64;not null;uniqueIndex"`
+	UserID    uint   `gorm:"not null;index"`
+	User      User   `gorm:"constraint:OnDelete:CASCADE"`
+	CSRF      string `gorm:"column:csrf;size:64;not null"`
+	ExpiresAt time.Time
+	CreatedAt time.Time
+	// Renewed says SessionByToken slid the expiry (the cookie must follow).
+	Renewed bool `gorm:"-"`
+}
+
+// LoginState is a sign-in in progress: the one-shot OAuth state sent to the
+// provider, bound to the browser that started it by a cookie (BindingHash).
+type LoginState struct {
+	ID          uint   `gorm:"primaryKey"`
+	StateHash   string `gorm:"size:64;not null;uniqueIndex"`
+	BindingHash string `gorm:"size:64;not null"`
+	Provider    string `gorm:"size:40;not null"`
+	// Secret is what the provider adapter needs back (its session, PKCE verifier, nonce).
+	Secret string `gorm:"not null"`
+	Next   string `gorm:"size:2000"`
+	// LinkUserID is set when a signed-in user links another provider.
+	LinkUserID *uint
+	ExpiresAt  time.Time `gorm:"index"`
+}
+
+// One-time token purposes.
+const (
+	PurposeSetup  = "setup"
+	PurposeSignIn = "signin"
+)
+
+// OneTimeToken is a link that works once: the first-admin setup link or a
+// sign-in link. Only its hash is stored.
+type OneTimeToken struct {
+	ID        uint   `gorm:"primaryKey"`
+	Hash      string `gorm:"size:64;not null;uniqueIndex"`
+	Purpose   string `gorm:"size:10;not null"`
+	UserID    *uint
+	ExpiresAt time.Time
+	CreatedAt time.Time
+}
+
+// NewToken returns a random 256-bit token, URL-safe.
+func NewToken() string {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// HashToken is the SHA-256 of a token, as stored.
+func HashToken(token string) string {
+	h := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(h[:])
+}
+
+// renewAfter is how old a session's last renewal must be before a request
+// slides its expiry, so that most requests do not write.
+const renewAfter = time.Hour
+
+// CreateSession signs user userID in for ttl and returns the cookie token.
+func (s *Store) CreateSession(ctx context.Context, userID uint, ttl time.Duration) (string, error) {
+	token := NewToken()
+	sess := &Session{Hash: HashToken(token), UserID: userID, CSRF: NewToken(), ExpiresAt: s.now().Add(ttl)}
+	if err := s.w.WithContext(ctx).Create(sess).Error; err != nil {
+		return "", fmt.Errorf("create session: %w", err)
+	}
+	return token, nil
+}
+
+// SessionByToken returns the unexpired session of a cookie token with its
+// user, sliding its expiry to now+ttl when the last renewal is over an hour old.
+func (s *Store) SessionByToken(ctx context.Context, token string, ttl time.Duration) (*Session, error) {
+	if token == "" {
+		return nil, ErrNotFound
+	}
+	var sess Session
+	now := s.now()
+	err := s.r.WithContext(ctx).Preload("User").Where("hash = ? AND expires_at > ?", HashToken(token), now).Take(&sess).Error
+	if err != nil {
+		return nil, fmt.Errorf("session: %w", notFound(err))
+	}
+	if sess.ExpiresAt.Before(now.Add(ttl - renewAfter)) {
+		sess.ExpiresAt, sess.Renewed = now.Add(ttl), true
+		if err := s.w.WithContext(ctx).Model(&Session{}).Where("id = ?", sess.ID).Update("expires_at", sess.ExpiresAt).Error; err != nil {
+			return nil, fmt.Errorf("renew session: %w", err)
+		}
+	}
+	return &sess, nil
+}
+
+// DeleteSession signs one browser out.
+func (s *Store) DeleteSession(ctx context.Context, token string) error {
+	return s.w.WithContext(ctx).Where("hash = ?", HashToken(token)).Delete(&Session{}).Error
+}
+
+// DeleteUserSessions signs a user out everywhere.
+func (s *Store) DeleteUserSessions(ctx context.Context, userID uint) error {
+	return s.w.WithContext(ctx).Where("user_id = ?", userID).Delete(&Session{}).Error
+}
+
+// SaveLoginState stores a sign-in in progress, clearing expired ones.
+func (s *Store) SaveLoginState(ctx context.Context, ls *LoginState) error {
+	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Where("expires_at < ?", s.now()).Delete(&LoginState{}).Error; err != nil {
+			return err
+		}
+		return tx.Create(ls).Error
+	})
+}
+
+// TakeLoginState returns and deletes the unexpired sign-in of an OAuth state:
+// a state works once. Unknown, expired or used is ErrNotFound.
+func (s *Store) TakeLoginState(ctx context.Context, state string) (*LoginState, error) {
+	var ls LoginState
+	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Where("state_hash = ?", HashToken(state)).Take(&ls).Error; err != nil {
+			return notFound(err)
+		}
+		return tx.Delete(&ls).Error
+	})
+	if err != nil {
+		return nil, fmt.Errorf("login state: %w", err)
+	}
+	if !ls.ExpiresAt.After(s.now()) {
+		return nil, fmt.Errorf("login state: expired: %w", ErrNotFound)
+	}
+	return &ls, nil
+}
+
+// CreateOneTimeToken makes a link token for purpose (and user userID, if any)
+// valid for ttl, and returns it.
+func (s *Store) CreateOneTimeToken(ctx context.Context, purpose string, userID *uint, ttl time.Duration) (string, error) {
+	token := NewToken()
+	t := &OneTimeToken{Hash: HashToken(token), Purpose: purpose, UserID: userID, ExpiresAt: s.now().Add(ttl)}
+	if err := s.w.WithContext(ctx).Create(t).Error; err != nil {
+		return "", fmt.Errorf("create %s token: %w", purpose, err)
+	}
+	return token, nil
+}
+
+// PeekOneTimeToken returns a valid token without using it.
+func (s *Store) PeekOneTimeToken(ctx context.Context, purpose, token string) (*OneTimeToken, error) {
+	var t OneTimeToken
+	err := s.r.WithContext(ctx).Where("hash = ? AND purpose = ? AND expires_at > ?", HashToken(token), purpose, s.now()).Take(&t).Error
+	if err != nil {
+		return nil, fmt.Errorf("%s token: %w", purpose, notFound(err))
+	}
+	return &t, nil
+}
+
+// useOneTimeToken deletes a valid token inside tx; unknown, expired or used is ErrNotFound.
+func (s *Store) useOneTimeToken(tx *gorm.DB, purpose, token string) (*OneTimeToken, error) {
+	var t OneTimeToken
+	err := tx.Where("hash = ? AND purpose = ? AND expires_at > ?", HashToken(token), purpose, s.now()).Take(&t).Error
+	if err != nil {
+		return nil, notFound(err)
+	}
+	if err := tx.Delete(&t).Error; err != nil {
+		return nil, err
+	}
+	return &t, nil
+}
+
+// SignInWithLink uses a sign-in link token and returns its user.
+func (s *Store) SignInWithLink(ctx context.Context, token string) (*User, error) {
+	var u User
+	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		t, err := s.useOneTimeToken(tx, PurposeSignIn, token)
+		if err != nil {
+			return err
+		}
+		if t.UserID == nil {
+			return ErrNotFound
+		}
+		return notFound(tx.Take(&u, *t.UserID).Error)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sign-in link: %w", err)
+	}
+	return &u, nil
+}
