@@ -25,9 +25,14 @@ func TestReaderStoryWaitsForReview(t *testing.T) {
 	if p, _ := s.PublishedStories(ctx, StoryFilter{}, 1); p.Total != 0 {
 		t.Errorf("a story in review is listed: %d", p.Total)
 	}
+	clock.Advance(time.Minute)
+	later := newDraft(t, s, rea, "Later one")
+	if _, err := s.SubmitStory(ctx, later.ID, rea.ID); err != nil {
+		t.Fatal(err)
+	}
 	queue, err := s.ReviewQueue(ctx)
-	if err != nil || len(queue) != 1 || queue[0].ID != st.ID || queue[0].Author.Handle != "rea" {
-		t.Fatalf("queue: %+v, %v", queue, err)
+	if err != nil || len(queue) != 2 || queue[0].ID != st.ID || queue[1].ID != later.ID || queue[0].Author.Handle != "rea" {
+		t.Fatalf("queue, longest waiting first: %+v, %v", queue, err)
 	}
 	for _, u := range []*User{rea, aut} {
 		if _, err := s.ApproveStory(ctx, st.ID, u.ID); !errors.Is(err, ErrNotFound) {
@@ -48,7 +53,7 @@ func TestReaderStoryWaitsForReview(t *testing.T) {
 	if _, err := s.ApproveStory(ctx, st.ID, adm.ID); !errors.Is(err, ErrConflict) {
 		t.Errorf("approved twice: %v", err)
 	}
-	if queue, _ := s.ReviewQueue(ctx); len(queue) != 0 {
+	if queue, _ := s.ReviewQueue(ctx); len(queue) != 1 || queue[0].ID != later.ID {
 		t.Errorf("queue after approval: %d", len(queue))
 	}
 }
