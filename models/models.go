@@ -16,6 +16,8 @@ const (
 const (
 	StatusDraft     = "draft"
 	StatusPublished = "published"
+	// StatusReview is a story submitted by a reader, waiting for an admin.
+	StatusReview = "review"
 )
 
 // Story resolutions: what became of the problem the story tells.
@@ -72,6 +74,9 @@ type Company struct {
 	Name        string `gorm:"size:100;not null"`
 	Slug        string `gorm:"size:100;not null;uniqueIndex"`
 	Description string `gorm:"size:1000"`
+	// Key is the name reduced for matching (see CompanyKey): "Orange S.A." -> "orange".
+	// Nullable so that rows from before the column existed can be filled in.
+	Key *string `gorm:"size:100;uniqueIndex"`
 	// StoryCount is filled by queries that count published stories; it is not a column.
 	StoryCount int `gorm:"->;-:migration"`
 }
@@ -101,6 +106,10 @@ type Story struct {
 	CommentCount int `gorm:"not null;default:0"`
 	LikeCount    int `gorm:"not null;default:0"`
 	MeTooCount   int `gorm:"not null;default:0"`
+	// ReviewNote is what an admin said when sending the story back to its author.
+	ReviewNote string `gorm:"size:1000;not null;default:''"`
+	// Updates are the author's dated follow-ups, oldest first when preloaded.
+	Updates []StoryUpdate
 }
 
 // StoryCategory joins stories and categories; its index on category_id serves

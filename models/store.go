@@ -101,8 +101,17 @@ func migrate(db *gorm.DB) error {
 	if err := db.SetupJoinTable(&Story{}, "Tags", &StoryTag{}); err != nil {
 		return err
 	}
-	return db.AutoMigrate(&User{}, &Category{}, &Tag{}, &Company{}, &Story{}, &StoryCategory{}, &StoryTag{}, &Comment{},
+	err := db.AutoMigrate(&User{}, &Category{}, &Tag{}, &Company{}, &Story{}, &StoryCategory{}, &StoryTag{}, &Comment{},
 		&Identity{}, &Session{}, &LoginState{}, &OneTimeToken{})
+	if err != nil {
+		return err
+	}
+	// Writing side: history, former slugs, updates.
+	err = db.AutoMigrate(&Revision{}, &SlugRedirect{}, &StoryUpdate{}, &CompanyRedirect{})
+	if err != nil {
+		return err
+	}
+	return backfillCompanyKeys(db)
 }
 
 // Close closes both database handles.

@@ -16,6 +16,7 @@ const (
 	MaxTitleLen = 200
 	MaxBodyLen  = 100_000
 	MaxTags     = 10
+	maxTagLen   = 50
 )
 
 // StoryInput is everything an author decides about a story. Nothing else
@@ -33,6 +34,20 @@ type StoryInput struct {
 	PublishedAt *time.Time // when empty and published: now
 }
 
+// validateTags returns a message if tags are too many once normalised, or too long.
+func validateTags(tags []string) string {
+	norm := NormalizeTags(tags)
+	if len(norm) > MaxTags {
+		return fmt.Sprintf("At most %d tags; there are %d.", MaxTags, len(norm))
+	}
+	for _, t := range norm {
+		if utf8.RuneCountInString(t) > maxTagLen {
+			return fmt.Sprintf("The tag %q is longer than %d characters.", t, maxTagLen)
+		}
+	}
+	return ""
+}
+
 func (in StoryInput) validate() error {
 	fields := map[string]string{}
 	title := strings.TrimSpace(in.Title)
@@ -45,8 +60,8 @@ func (in StoryInput) validate() error {
 	if n := utf8.RuneCountInString(in.Body); n > MaxBodyLen {
 		fields["body"] = fmt.Sprintf("The story is %d characters long; the limit is %d.", n, MaxBodyLen)
 	}
-	if len(in.Tags) > MaxTags {
-		fields["tags"] = fmt.Sprintf("At most %d tags.", MaxTags)
+	if err := validateTags(in.Tags); err != "" {
+		fields["tags"] = err
 	}
 	switch in.Resolution {
 	case "", ResolutionOpen, ResolutionResolved, ResolutionAbandoned:
@@ -54,7 +69,7 @@ func (in StoryInput) validate() error {
 		fields["resolution"] = "Choose open, resolved or abandoned."
 	}
 	switch in.Status {
-	case "", StatusDraft, StatusPublished:
+	case "", StatusDraft, StatusPublished, StatusReview:
 	default:
 		fields["status"] = "Unknown status."
 	}
@@ -94,7 +109,8 @@ func (s *Store) CreateStory(ctx context.Context, in StoryInput) (*Story, error) 
 		st.PublishedAt = &t
 	}
 	err = s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if st.Slug, err = uniqueSlug(tx, &Story{}, Slugify(st.Title), "story"); err != nil {
+		// Only a published story gets a slug from its title; see storySlug.
+		if st.Slug, err = storySlug(tx, st); err != nil {
 			return err
 		}
 		for _, id := range in.CategoryIDs {
@@ -205,22 +221,23 @@ func uniqueHandle(tx *gorm.DB, base string) (string, error) {
 
 // CreateCategory saves a new category with a unique slug.
 func (s *Store) CreateCategory(ctx context.Context, c *Category) error {
-	return s.createSlugged(ctx, c, &c.Slug, c.Name, "category")
-}
-
-// CreateCompany saves a new company with a unique slug.
-func (s *Store) CreateCompany(ctx context.Context, c *Company) error {
-	return s.createSlugged(ctx, c, &c.Slug, c.Name, "company")
-}
-
-// createSlugged saves row, setting *slug to a free slug made from name.
-func (s *Store) createSlugged(ctx context.Context, row any, slug *string, name, fallback string) error {
+	if err := (CategoryInput{Name: c.Name, Description: c.Description}).validate(); err != nil {
+		return err
+	}
 	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var err error
-		if *slug, err = uniqueSlug(tx, row, Slugify(name), fallback); err != nil {
+		if c.Slug, err = uniqueSlug(tx, &Category{}, Slugify(c.Name), "category"); err != nil {
 			return err
 		}
-		return tx.Create(row).Error
+		return tx.Create(c).Error
+	})
+}
+
+// CreateCompany saves a new company with a unique slug and its matching key
+// (ErrConflict if a company with the same key exists; see FindOrCreateCompany).
+func (s *Store) CreateCompany(ctx context.Context, c *Company) error {
+	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return createCompany(tx, c)
 	})
 }
 

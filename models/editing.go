@@ -1,0 +1,197 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"gorm.io/gorm"
+)
+
+// editableBy narrows a query on stories to those userID may change: their
+// own, or any if they are an admin. Anyone else gets ErrNotFound from the
+// callers, so that a draft's existence is never revealed.
+func editableBy(db *gorm.DB, userID uint) *gorm.DB {
+	return db.Where("(stories.author_id = ? OR EXISTS (SELECT 1 FROM users WHERE users.id = ? AND users.role = ?))",
+		userID, userID, RoleAdmin)
+}
+
+// withEditRefs loads what the editor shows beside a story's own columns.
+func withEditRefs(db *gorm.DB) *gorm.DB {
+	return withStoryRefs(db).Preload("Updates", func(db *gorm.DB) *gorm.DB { return db.Order("created_at, id") })
+}
+
+// StoryForEdit returns story id, whatever its status, with its author,
+// company, categories, tags and updates, if userID is its author or an
+// admin; ErrNotFound otherwise.
+func (s *Store) StoryForEdit(ctx context.Context, id, userID uint) (*Story, error) {
+	var st Story
+	err := editableBy(withEditRefs(s.r.WithContext(ctx)), userID).Where("stories.id = ?", id).Take(&st).Error
+	if err != nil {
+		return nil, fmt.Errorf("story %d for user %d: %w", id, userID, notFound(err))
+	}
+	return &st, nil
+}
+
+// StoryForEditBySlug is StoryForEdit for the story whose current slug
+// (provisional for a draft) is slug.
+func (s *Store) StoryForEditBySlug(ctx context.Context, slug string, userID uint) (*Story, error) {
+	var st Story
+	err := editableBy(withEditRefs(s.r.WithContext(ctx)), userID).Where("stories.slug = ?", slug).Take(&st).Error
+	if err != nil {
+		return nil, fmt.Errorf("story %q for user %d: %w", slug, userID, notFound(err))
+	}
+	return &st, nil
+}
+
+// UpdateStory saves an edit of story id by editorID (its author or an
+// admin, else ErrNotFound): it validates like CreateStory, renders the
+// Markdown, replaces categories and tags, keeps the former version as a
+// Revision and, for a story that has been published, moves the slug if the
+// title's words changed (the old slug redirects), in one transaction. An
+// edit that changes nothing writes nothing. The input's AuthorID, Status and
+// PublishedAt are ignored (see SubmitStory and UnpublishStory); an empty
+// Resolution keeps the current one.
+func (s *Store) UpdateStory(ctx context.Context, id, editorID uint, in StoryInput) (*Story, error) {
+	if err := in.validate(); err != nil {
+		return nil, err
+	}
+	r, err := RenderStory(in.Body)
+	if err != nil {
+		return nil, fmt.Errorf("render story: %w", err)
+	}
+	err = s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var st Story
+		err := editableBy(tx.Preload("Categories").Preload("Tags"), editorID).Where("stories.id = ?", id).Take(&st).Error
+		if err != nil {
+			return notFound(err)
+		}
+		cats, err := checkRefs(tx, in)
+		if err != nil {
+			return err
+		}
+		tags, err := ensureTags(tx, in.Tags)
+		if err != nil {
+			return err
+		}
+		title, city := strings.TrimSpace(in.Title), strings.TrimSpace(in.City)
+		resolution := orElse(in.Resolution, st.Resolution)
+		if !storyChanged(&st, title, in.Body, city, resolution, in.CompanyID, cats, tags) {
+			return nil
+		}
+		if err := tx.Create(revisionOf(&st, editorID)).Error; err != nil {
+			return fmt.Errorf("revision: %w", err)
+		}
+		if err := retitle(tx, &st, title); err != nil {
+			return err
+		}
+		err = tx.Model(&st).Select("title", "slug", "body", "html", "excerpt", "company_id", "city", "resolution", "updated_at").
+			Updates(Story{Title: title, Slug: st.Slug, Body: in.Body, HTML: r.HTML, Excerpt: r.Excerpt,
+				CompanyID: in.CompanyID, City: city, Resolution: resolution}).Error
+		if err != nil {
+			return err
+		}
+		return replaceJoins(tx, st.ID, cats, tags)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("update story %d: %w", id, err)
+	}
+	return s.StoryForEdit(ctx, id, editorID)
+}
+
+// orElse returns a, or b if a is empty.
+func orElse(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a
+}
+
+// checkRefs checks that the input's categories and company exist, and
+// returns the category ids without repeats.
+func checkRefs(tx *gorm.DB, in StoryInput) ([]uint, error) {
+	cats := slices.Clone(in.CategoryIDs)
+	slices.Sort(cats)
+	cats = slices.Compact(cats)
+	fields := map[string]string{}
+	if len(cats) > 0 {
+		var n int64
+		if err := tx.Model(&Category{}).Where("id IN ?", cats).Count(&n).Error; err != nil {
+			return nil, err
+		}
+		if int(n) != len(cats) {
+			fields["categories"] = "Pick categories from the list."
+		}
+	}
+	if in.CompanyID != nil {
+		var n int64
+		if err := tx.Model(&Company{}).Where("id = ?", *in.CompanyID).Count(&n).Error; err != nil {
+			return nil, err
+		}
+		if n == 0 {
+			fields["company"] = "That company no longer exists; pick another or type its name."
+		}
+	}
+	if len(fields) > 0 {
+		return nil, &ValidationError{Fields: fields}
+	}
+	return cats, nil
+}
+
+// storyChanged reports whether the edit changes anything of st.
+func storyChanged(st *Story, title, body, city, resolution string, company *uint, cats []uint, tags []Tag) bool {
+	if st.Title != title || st.Body != body || st.City != city || st.Resolution != resolution {
+		return true
+	}
+	if (st.CompanyID == nil) != (company == nil) || (company != nil && *st.CompanyID != *company) {
+		return true
+	}
+	old := make([]uint, len(st.Categories))
+	for i, c := range st.Categories {
+		old[i] = c.ID
+	}
+	slices.Sort(old)
+	if !slices.Equal(old, cats) {
+		return true
+	}
+	oldTags, newTags := make([]uint, len(st.Tags)), make([]uint, len(tags))
+	for i, t := range st.Tags {
+		oldTags[i] = t.ID
+	}
+	for i, t := range tags {
+		newTags[i] = t.ID
+	}
+	slices.Sort(oldTags)
+	slices.Sort(newTags)
+	return !slices.Equal(oldTags, newTags)
+}
+
+// replaceJoins makes cats and tags the story's categories and tags.
+func replaceJoins(tx *gorm.DB, storyID uint, cats []uint, tags []Tag) error {
+	if err := tx.Where("story_id = ?", storyID).Delete(&StoryCategory{}).Error; err != nil {
+		return fmt.Errorf("categories: %w", err)
+	}
+	if err := tx.Where("story_id = ?", storyID).Delete(&StoryTag{}).Error; err != nil {
+		return fmt.Errorf("tags: %w", err)
+	}
+	if len(cats) > 0 {
+		rows := make([]StoryCategory, len(cats))
+		for i, c := range cats {
+			rows[i] = StoryCategory{StoryID: storyID, CategoryID: c}
+		}
+		if err := tx.Create(&rows).Error; err != nil {
+			return fmt.Errorf("categories: %w", err)
+		}
+	}
+	if len(tags) > 0 {
+		rows := make([]StoryTag, len(tags))
+		for i, t := range tags {
+			rows[i] = StoryTag{StoryID: storyID, TagID: t.ID}
+		}
+		if err := tx.Create(&rows).Error; err != nil {
+			return fmt.Errorf("tags: %w", err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,71 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"gorm.io/gorm"
+)
+
+// MaxUpdateLen bounds one update to a story.
+const MaxUpdateLen = 10_000
+
+// StoryUpdate is a dated follow-up an author appends to a story ("Update,
+// 12 March: refund received"). Resolution is the one it set, if it changed it.
+type StoryUpdate struct {
+	ID         uint      `gorm:"primaryKey"`
+	StoryID    uint      `gorm:"not null;index:idx_story_updates_story,priority:1"`
+	AuthorID   uint      `gorm:"not null"`
+	Body       string    `gorm:"not null"`
+	HTML       string    `gorm:"column:html;not null"`
+	Resolution string    `gorm:"size:10;not null;default:''"`
+	CreatedAt  time.Time `gorm:"index:idx_story_updates_story,priority:2"`
+}
+
+// AddStoryUpdate appends an update to story storyID, rendered now, and sets
+// the story's resolution if resolution is not empty, in one transaction.
+// Only the story's author or an admin may (else ErrNotFound).
+func (s *Store) AddStoryUpdate(ctx context.Context, storyID, userID uint, body, resolution string) (*StoryUpdate, error) {
+	body = strings.TrimSpace(body)
+	fields := map[string]string{}
+	switch n := utf8.RuneCountInString(body); {
+	case n == 0:
+		fields["body"] = "The update is empty."
+	case n > MaxUpdateLen:
+		fields["body"] = fmt.Sprintf("The update is %d characters long; the limit is %d.", n, MaxUpdateLen)
+	}
+	switch resolution {
+	case "", ResolutionOpen, ResolutionResolved, ResolutionAbandoned:
+	default:
+		fields["resolution"] = "Choose open, resolved or abandoned."
+	}
+	if len(fields) > 0 {
+		return nil, &ValidationError{Fields: fields}
+	}
+	r, err := RenderStory(body)
+	if err != nil {
+		return nil, fmt.Errorf("render update: %w", err)
+	}
+	u := &StoryUpdate{StoryID: storyID, AuthorID: userID, Body: body, HTML: r.HTML}
+	err = s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		st, err := editable(tx, storyID, userID)
+		if err != nil {
+			return err
+		}
+		if resolution != "" && resolution != st.Resolution {
+			u.Resolution = resolution
+		}
+		if err := tx.Create(u).Error; err != nil {
+			return err
+		}
+		// The story changed too: its updated_at moves, and maybe its resolution.
+		return tx.Model(st).Update("resolution", orElse(u.Resolution, st.Resolution)).Error
+	})
+	if err != nil {
+		return nil, fmt.Errorf("update to story %d: %w", storyID, err)
+	}
+	return u, nil
+}
