@@ -101,7 +101,10 @@ func migrate(db *gorm.DB) error {
 	if err := db.SetupJoinTable(&Story{}, "Tags", &StoryTag{}); err != nil {
 		return err
 	}
-	return db.AutoMigrate(&User{}, &Category{}, &Tag{}, &Company{}, &Story{}, &StoryCategory{}, &StoryTag{}, &Comment{})
+	if err := db.AutoMigrate(&User{}, &Category{}, &Tag{}, &Company{}, &Story{}, &StoryCategory{}, &StoryTag{}, &Comment{}); err != nil {
+		return err
+	}
+	return migrateSearch(db)
 }
 
 // Close closes both database handles.
