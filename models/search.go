@@ -121,7 +121,7 @@ func (s *Store) Search(ctx context.Context, q SearchQuery) (SearchResult, error)
 	}
 	db := s.r.WithContext(ctx).Table("story_search").
 		Select("story_search.docid AS id, matchinfo(story_search, 'pcnx') AS info, st.published_at").
-		Joins("JOIN stories st ON st.id = story_search.docid").
+		Joins("CROSS JOIN stories st ON st.id = story_search.docid").
 		Where("story_search MATCH ? AND st.status = ?", match, StatusPublished)
 	if q.CategoryID != 0 {
 		db = db.Where("st.id IN (SELECT story_id FROM story_categories WHERE category_id = ?)", q.CategoryID)
