@@ -19,7 +19,8 @@ type web struct {
 	app *fiber.App
 }
 
-func newWeb(cfg Config, store *models.Store, log *slog.Logger) (*web, error) {
+// newWeb builds the application; tests pass options to change its dependencies (a clock, limits).
+func newWeb(cfg Config, store *models.Store, log *slog.Logger, opts ...func(*handlers.Deps)) (*web, error) {
 	a, err := newAssets(static.FS)
 	if err != nil {
 		return nil, err
@@ -35,6 +36,9 @@ func newWeb(cfg Config, store *models.Store, log *slog.Logger) (*web, error) {
 			Tagline: "Customer-service stories, told by the people who lived them",
 			BaseURL: cfg.BaseURL,
 		},
+	}
+	for _, o := range opts {
+		o(&d)
 	}
 	app := fiber.New(fiber.Config{
 		AppName:               "Doléances",

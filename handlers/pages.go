@@ -26,6 +26,9 @@ type Layout struct {
 	Canonical   string // absolute URL of the page
 	Feeds       []Feed
 	Sidebar     models.Sidebar
+	Query       string     // the text of the search box
+	OpenGraph   *OpenGraph // link-preview metadata of a story
+	JSONLD      any        // structured data of the page, for search engines
 }
 
 type sidebarStore interface {

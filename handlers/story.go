@@ -46,6 +46,7 @@ func (r *reading) story(c *fiber.Ctx) error {
 	sp.Feeds[0].Title = "Comments on “" + st.Title + "” (RSS)"
 	sp.Feeds[1].Title = "Comments on “" + st.Title + "” (Atom)"
 	sp.Description = st.Excerpt
+	storyMeta(&sp.Layout, st)
 	return r.render(c, fiber.StatusOK, "story", sp)
 }
 
