@@ -50,6 +50,8 @@ func newWeb(cfg Config, store *models.Store, log *slog.Logger, opts ...func(*han
 		WriteTimeout: 30 * time.Second,
 		IdleTimeout:  60 * time.Second,
 		BodyLimit:    1 << 20,
+		// A search box may send 5,000 accented characters: 30 kB of request line.
+		ReadBufferSize: 32 << 10,
 	})
 	app.Use(requestid.New())
 	app.Use(recover.New())
