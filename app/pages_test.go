@@ -136,3 +136,27 @@ func TestStaticAssetsAreHashedAndCached(t *testing.T) {
 		t.Errorf("GET %s: %d %q %q", url, status, h.Get("Cache-Control"), h.Get("Content-Type"))
 	}
 }
+
+func TestRetitledStoryRedirectsFromItsOldAddress(t *testing.T) {
+	ts := newTestSite(t, true)
+	ctx := context.Background()
+	st, err := ts.store.PublishedStory(ctx, models.Slugify(demoStories[0].Title))
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := st.Slug
+	edited, err := ts.store.UpdateStory(ctx, st.ID, st.AuthorID, models.StoryInput{Title: "Orange, finally", Body: st.Body})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := ts.srv.web.app.Test(newGet("/stories/" + old))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusMovedPermanently || resp.Header.Get("Location") != "/stories/"+edited.Slug {
+		t.Errorf("old address: %d to %q, want 301 to /stories/%s", resp.StatusCode, resp.Header.Get("Location"), edited.Slug)
+	}
+	if status, _, _ := ts.get(t, "/stories/"+edited.Slug); status != http.StatusOK {
+		t.Errorf("new address: %d", status)
+	}
+}

@@ -20,7 +20,8 @@ type web struct {
 	app *fiber.App
 }
 
-func newWeb(cfg Config, store *models.Store, log *slog.Logger) (*web, error) {
+// newWeb builds the application; tests pass options to change its dependencies (a clock, limits).
+func newWeb(cfg Config, store *models.Store, log *slog.Logger, opts ...func(*handlers.Deps)) (*web, error) {
 	a, err := newAssets(static.FS)
 	if err != nil {
 		return nil, err
@@ -42,6 +43,9 @@ func newWeb(cfg Config, store *models.Store, log *slog.Logger) (*web, error) {
 			SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://"),
 		},
 	}
+	for _, o := range opts {
+		o(&d)
+	}
 	app := fiber.New(fiber.Config{
 		AppName:               "Doléances",
 		ErrorHandler:          handlers.ErrorHandler(d),
@@ -52,6 +56,8 @@ func newWeb(cfg Config, store *models.Store, log *slog.Logger) (*web, error) {
 		WriteTimeout: 30 * time.Second,
 		IdleTimeout:  60 * time.Second,
 		BodyLimit:    1 << 20,
+		// A search box may send 5,000 accented characters: 30 kB of request line.
+		ReadBufferSize: 32 << 10,
 	})
 	app.Use(requestid.New())
 	app.Use(recover.New())

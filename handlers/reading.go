@@ -14,6 +14,7 @@ import (
 type readingStore interface {
 	PublishedStories(ctx context.Context, f models.StoryFilter, n int) (models.StoryPage, error)
 	PublishedStory(ctx context.Context, slug string) (*models.Story, error)
+	StoryRedirect(ctx context.Context, oldSlug string) (string, error)
 	Neighbours(ctx context.Context, st *models.Story) (prev, next *models.StoryLink, err error)
 	Related(ctx context.Context, st *models.Story, n int) ([]models.StoryLink, error)
 	Comments(ctx context.Context, storyID uint) ([]models.Comment, error)

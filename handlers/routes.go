@@ -4,6 +4,7 @@
 package handlers
 
 import (
+	"cmp"
 	"io"
 	"log/slog"
 	"time"
@@ -33,17 +34,23 @@ type Deps struct {
 	Now   func() time.Time
 	Site  Site
 	Auth  AuthConfig
+	// SitemapLimit is the most URLs in one sitemap file; 0 means SitemapLimit.
+	SitemapLimit int
 }
 
 // Routes registers every route of the site on app.
 func Routes(app *fiber.App, d Deps) {
 	p := &pages{store: d.Store, views: d.Views, site: d.Site}
 	r := &reading{pages: p, store: d.Store}
+	fd := &feeds{store: d.Store, site: d.Site, now: d.Now}
+	sr := &search{pages: p, store: d.Store, feeds: fd}
+	m := &machines{store: d.Store, site: d.Site, limit: cmp.Or(d.SitemapLimit, SitemapLimit)}
 
 	a := newAuth(p, d)
 	app.Use(a.loadSession, a.guard)
 
 	app.Get("/healthz", health(d.Store))
+	app.Use(conditional(d.Store, d.Now))
 
 	app.Get("/", r.front)
 	app.Get("/page/:n", r.front)
@@ -58,6 +65,30 @@ func Routes(app *fiber.App, d Deps) {
 	app.Get("/company/:slug/page/:n", r.company)
 	app.Get("/archive/:year/:month", r.archive)
 	app.Get("/archive/:year/:month/page/:n", r.archive)
+	app.Get("/search", sr.page)
+	app.Get("/feeds", p.feedList)
+
+	// Feeds: RSS 2.0 at .../feed, Atom at .../feed/atom.
+	app.Get("/feed", fd.rss(fd.front))
+	app.Get("/feed/atom", fd.atom(fd.front))
+	app.Get("/category/:slug/feed", fd.rss(fd.category))
+	app.Get("/category/:slug/feed/atom", fd.atom(fd.category))
+	app.Get("/tag/:slug/feed", fd.rss(fd.tagged))
+	app.Get("/tag/:slug/feed/atom", fd.atom(fd.tagged))
+	app.Get("/author/:handle/feed", fd.rss(fd.author))
+	app.Get("/author/:handle/feed/atom", fd.atom(fd.author))
+	app.Get("/company/:slug/feed", fd.rss(fd.company))
+	app.Get("/company/:slug/feed/atom", fd.atom(fd.company))
+	app.Get("/comments/feed", fd.rss(fd.allComments))
+	app.Get("/comments/feed/atom", fd.atom(fd.allComments))
+	app.Get("/stories/:slug/feed", fd.rss(fd.storyComments))
+	app.Get("/stories/:slug/feed/atom", fd.atom(fd.storyComments))
+	app.Get("/search/feed", fd.rss(sr.feed))
+	app.Get("/search/feed/atom", fd.atom(sr.feed))
+
+	app.Get("/sitemap.xml", m.sitemap)
+	app.Get("/sitemap-:n.xml", m.part)
+	app.Get("/robots.txt", m.robots)
 
 	app.Get("/login", a.login)
 	app.Get("/auth/:provider", a.begin)

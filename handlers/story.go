@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"errors"
+
 	"github.com/gofiber/fiber/v2"
 
 	"doleances/models"
@@ -24,6 +26,12 @@ type CommentNode struct {
 func (r *reading) story(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	st, err := r.store.PublishedStory(ctx, c.Params("slug"))
+	if errors.Is(err, models.ErrNotFound) {
+		// A former slug of a story whose title changed: send readers on.
+		if slug, rerr := r.store.StoryRedirect(ctx, c.Params("slug")); rerr == nil {
+			return c.Redirect("/stories/"+slug, fiber.StatusMovedPermanently)
+		}
+	}
 	if err != nil {
 		return err
 	}
@@ -46,6 +54,7 @@ func (r *reading) story(c *fiber.Ctx) error {
 	sp.Feeds[0].Title = "Comments on “" + st.Title + "” (RSS)"
 	sp.Feeds[1].Title = "Comments on “" + st.Title + "” (Atom)"
 	sp.Description = st.Excerpt
+	storyMeta(&sp.Layout, st)
 	return r.render(c, fiber.StatusOK, "story", sp)
 }
 

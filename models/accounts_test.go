@@ -3,20 +3,9 @@ package models
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"testing"
 	"time"
 )
-
-func openTest(t *testing.T) *Store {
-	t.Helper()
-	s, err := Open(filepath.Join(t.TempDir(), "t.db"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
 
 // authorWithContent makes a user with a story, a comment on it and a reply by someone else.
 func authorWithContent(t *testing.T, s *Store) (*User, *Story) {
@@ -52,7 +41,7 @@ func authorWithContent(t *testing.T, s *Store) (*User, *Story) {
 }
 
 func TestDeleteUserKeep(t *testing.T) {
-	s, ctx := openTest(t), context.Background()
+	s, ctx := newTestStore(t), context.Background()
 	u, bobStory := authorWithContent(t, s)
 	if err := s.DeleteUser(ctx, u.ID, true); err != nil {
 		t.Fatal(err)
@@ -76,7 +65,7 @@ func TestDeleteUserKeep(t *testing.T) {
 }
 
 func TestDeleteUserRemove(t *testing.T) {
-	s, ctx := openTest(t), context.Background()
+	s, ctx := newTestStore(t), context.Background()
 	u, bobStory := authorWithContent(t, s)
 	if err := s.DeleteUser(ctx, u.ID, false); err != nil {
 		t.Fatal(err)
@@ -95,7 +84,7 @@ func TestDeleteUserRemove(t *testing.T) {
 }
 
 func TestUnlinkAndNoMergeByEmail(t *testing.T) {
-	s, ctx := openTest(t), context.Background()
+	s, ctx := newTestStore(t), context.Background()
 	u, _ := s.SignInWithIdentity(ctx, IdentityInput{Provider: "github", ProviderUserID: "1", Name: "Ada", Email: "a@x.org", EmailVerified: false})
 	v, _ := s.SignInWithIdentity(ctx, IdentityInput{Provider: "oidc", ProviderUserID: "s", Name: "Ada", Email: "a@x.org", EmailVerified: true})
 	if u.ID == v.ID || u.Email != "" {

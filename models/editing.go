@@ -86,9 +86,9 @@ func (s *Store) UpdateStory(ctx context.Context, id, editorID uint, in StoryInpu
 		if err := retitle(tx, &st, title); err != nil {
 			return err
 		}
-		err = tx.Model(&st).Select("title", "slug", "body", "html", "excerpt", "company_id", "city", "resolution", "updated_at").
+		err = tx.Model(&st).Select("title", "slug", "body", "html", "excerpt", "plain_text", "company_id", "city", "resolution", "updated_at").
 			Updates(Story{Title: title, Slug: st.Slug, Body: in.Body, HTML: r.HTML, Excerpt: r.Excerpt,
-				CompanyID: in.CompanyID, City: city, Resolution: resolution}).Error
+				PlainText: r.Text, CompanyID: in.CompanyID, City: city, Resolution: resolution}).Error
 		if err != nil {
 			return err
 		}

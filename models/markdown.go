@@ -32,6 +32,7 @@ var storyMarkdown = goldmark.New(
 type Rendered struct {
 	HTML    string
 	Excerpt string
+	Text    string // all the text, for the search index
 }
 
 // RenderStory renders a story's Markdown body once, at save time.
@@ -42,7 +43,7 @@ func RenderStory(src string) (Rendered, error) {
 	if err := storyMarkdown.Renderer().Render(&buf, source, doc); err != nil {
 		return Rendered{}, err
 	}
-	return Rendered{HTML: buf.String(), Excerpt: excerpt(doc, source, excerptLen)}, nil
+	return Rendered{HTML: buf.String(), Excerpt: excerpt(doc, source, excerptLen), Text: plainText(doc, source)}, nil
 }
 
 // urlGuard blanks every link and image destination whose scheme is not on

@@ -85,12 +85,15 @@ type Company struct {
 // Excerpt are derived from it when the story is saved, so that reading a story
 // never renders Markdown.
 type Story struct {
-	ID           uint   `gorm:"primaryKey"`
-	Title        string `gorm:"size:200;not null"`
-	Slug         string `gorm:"size:100;not null;uniqueIndex"`
-	Body         string `gorm:"not null"`
-	HTML         string `gorm:"column:html;not null"`
-	Excerpt      string `gorm:"size:400;not null"`
+	ID      uint   `gorm:"primaryKey"`
+	Title   string `gorm:"size:200;not null"`
+	Slug    string `gorm:"size:100;not null;uniqueIndex"`
+	Body    string `gorm:"not null"`
+	HTML    string `gorm:"column:html;not null"`
+	Excerpt string `gorm:"size:400;not null"`
+	// PlainText is the body's text without Markdown, for the search index; it
+	// is written with the story and never read back into pages.
+	PlainText    string `gorm:"not null;default:'';->:false;<-"`
 	AuthorID     uint   `gorm:"not null;index:idx_stories_author,priority:1"`
 	Author       User
 	Categories   []Category `gorm:"many2many:story_categories"`

@@ -111,7 +111,10 @@ func migrate(db *gorm.DB) error {
 	if err != nil {
 		return err
 	}
-	return backfillCompanyKeys(db)
+	if err := backfillCompanyKeys(db); err != nil {
+		return err
+	}
+	return migrateSearch(db)
 }
 
 // Close closes both database handles.

@@ -90,7 +90,7 @@ func (s *Store) CreateStory(ctx context.Context, in StoryInput) (*Story, error) 
 		return nil, fmt.Errorf("render story: %w", err)
 	}
 	st := &Story{
-		Title: strings.TrimSpace(in.Title), Body: in.Body, HTML: r.HTML, Excerpt: r.Excerpt,
+		Title: strings.TrimSpace(in.Title), Body: in.Body, HTML: r.HTML, Excerpt: r.Excerpt, PlainText: r.Text,
 		AuthorID: in.AuthorID, CompanyID: in.CompanyID, City: strings.TrimSpace(in.City),
 		Status: in.Status, Resolution: in.Resolution, PublishedAt: in.PublishedAt,
 	}

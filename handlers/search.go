@@ -1,0 +1,160 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"doleances/models"
+)
+
+type searchStore interface {
+	Search(ctx context.Context, q models.SearchQuery) (models.SearchResult, error)
+	CategoryBySlug(ctx context.Context, slug string) (*models.Category, error)
+	CompanyBySlug(ctx context.Context, slug string) (*models.Company, error)
+}
+
+// search serves /search and its feeds.
+type search struct {
+	*pages
+	store searchStore
+	feeds *feeds
+}
+
+// SearchPage is a page of search results.
+type SearchPage struct {
+	Layout
+	Query    string
+	Category *models.Category
+	Company  *models.Company
+	Problem  string // what is wrong with the request, shown above the form
+	Result   models.SearchResult
+	Pager    Pager
+}
+
+// errBadSearch is a search request that cannot be answered as asked.
+var errBadSearch = errors.New("bad search")
+
+// parse reads q, category, company and page; a bad one gives errBadSearch
+// with sp.Problem saying why.
+func (s *search) parse(c *fiber.Ctx, sp *SearchPage) (models.SearchQuery, error) {
+	ctx := c.UserContext()
+	sp.Query = strings.ToValidUTF8(c.Query("q"), "\uFFFD")
+	q := models.SearchQuery{Text: sp.Query, Page: 1}
+	if v := c.Query("page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 100_000 {
+			sp.Problem = "The page number must be a whole number from 1."
+			return q, errBadSearch
+		}
+		q.Page = n
+	}
+	if v := c.Query("category"); v != "" {
+		cat, err := s.store.CategoryBySlug(ctx, v)
+		if errors.Is(err, models.ErrNotFound) {
+			sp.Problem = "There is no category “" + v + "”; choose one from the list."
+			return q, errBadSearch
+		} else if err != nil {
+			return q, err
+		}
+		sp.Category, q.CategoryID = cat, cat.ID
+	}
+	if v := c.Query("company"); v != "" {
+		co, err := s.store.CompanyBySlug(ctx, v)
+		if errors.Is(err, models.ErrNotFound) {
+			sp.Problem = "There is no company “" + v + "”; choose one from the list."
+			return q, errBadSearch
+		} else if err != nil {
+			return q, err
+		}
+		sp.Company, q.CompanyID = co, co.ID
+	}
+	return q, nil
+}
+
+// query is the query string of the search, without page, for links.
+func (sp *SearchPage) query() string {
+	v := url.Values{}
+	v.Set("q", sp.Query)
+	if sp.Category != nil {
+		v.Set("category", sp.Category.Slug)
+	}
+	if sp.Company != nil {
+		v.Set("company", sp.Company.Slug)
+	}
+	return v.Encode()
+}
+
+func (s *search) page(c *fiber.Ctx) error {
+	var sp SearchPage
+	status := fiber.StatusOK
+	q, err := s.parse(c, &sp)
+	switch {
+	case errors.Is(err, errBadSearch):
+		status = fiber.StatusBadRequest
+	case err != nil:
+		return err
+	}
+	if status == fiber.StatusOK {
+		sp.Result, err = s.store.Search(c.UserContext(), q)
+		if errors.Is(err, models.ErrNotFound) {
+			status, sp.Problem = fiber.StatusNotFound, "There are not that many pages of results."
+			sp.Result = models.SearchResult{}
+		} else if err != nil {
+			return err
+		}
+	}
+	title := "Search"
+	if sp.Query != "" {
+		title = "Search for “" + sp.Query + "”"
+	}
+	if sp.Layout, err = s.layout(c, title, "/search?"+sp.query(), "/search/feed?"+sp.query()); err != nil {
+		return err
+	}
+	if len(sp.Result.Terms) == 0 {
+		sp.Feeds = nil // nothing to follow
+	} else {
+		sp.Feeds[1].URL = "/search/feed/atom?" + sp.query()
+	}
+	sp.Layout.Query = sp.Query
+	sp.Description = "Search the customer-service stories of " + s.site.Name + "."
+	base := "/search?" + sp.query()
+	sp.Pager = Pager{Page: sp.Result.Page, Pages: sp.Result.Pages}
+	if sp.Result.Page > 1 {
+		sp.Pager.Prev = base + "&page=" + strconv.Itoa(sp.Result.Page-1)
+	}
+	if sp.Result.Page < sp.Result.Pages {
+		sp.Pager.Next = base + "&page=" + strconv.Itoa(sp.Result.Page+1)
+	}
+	if sp.Result.Page > 1 {
+		sp.Canonical += "&page=" + strconv.Itoa(sp.Result.Page)
+	}
+	return s.render(c, status, "search", sp)
+}
+
+// feed is the feed of the first results of a search.
+func (s *search) feed(c *fiber.Ctx) (*feed, error) {
+	var sp SearchPage
+	q, err := s.parse(c, &sp)
+	if errors.Is(err, errBadSearch) {
+		return nil, fiber.NewError(fiber.StatusBadRequest, sp.Problem)
+	} else if err != nil {
+		return nil, err
+	}
+	q.Page, q.PerPage = 1, models.FeedSize
+	res, err := s.store.Search(c.UserContext(), q)
+	if err != nil {
+		return nil, err
+	}
+	f := s.feeds.newFeed("Search for “"+sp.Query+"”", "Stories matching “"+sp.Query+"”.", "/search")
+	f.Link = s.site.BaseURL + "/search?" + sp.query()
+	f.Path, f.Query = "/search/feed", sp.query()
+	for i := range res.Hits {
+		f.add(s.feeds.storyItem(&res.Hits[i].Story))
+	}
+	return f, nil
+}

@@ -1,0 +1,75 @@
+package handlers
+
+import (
+	"time"
+
+	"doleances/models"
+)
+
+// OpenGraph is what link previews (OpenGraph, Twitter cards) show of a story.
+type OpenGraph struct {
+	Title       string
+	Description string
+	URL         string
+	Published   time.Time
+	Modified    time.Time
+	Author      string
+	Section     string
+	Tags        []string
+}
+
+// blogPosting is the schema.org BlogPosting of a story, written as JSON-LD.
+// html/template escapes it for the script element, so no title can end it.
+type blogPosting struct {
+	Context       string       `json:"@context"`
+	Type          string       `json:"@type"`
+	Headline      string       `json:"headline"`
+	Description   string       `json:"description,omitempty"`
+	URL           string       `json:"url"`
+	MainEntity    string       `json:"mainEntityOfPage"`
+	DatePublished string       `json:"datePublished"`
+	DateModified  string       `json:"dateModified"`
+	Author        jsonLDThing  `json:"author"`
+	Publisher     jsonLDThing  `json:"publisher"`
+	Keywords      []string     `json:"keywords,omitempty"`
+	About         *jsonLDThing `json:"about,omitempty"`
+	CommentCount  int          `json:"commentCount"`
+}
+
+type jsonLDThing struct {
+	Type string `json:"@type"`
+	Name string `json:"name"`
+	URL  string `json:"url,omitempty"`
+}
+
+// storyMeta fills the OpenGraph and JSON-LD data of a story page.
+func storyMeta(l *Layout, st *models.Story) {
+	pub := st.CreatedAt
+	if st.PublishedAt != nil {
+		pub = *st.PublishedAt
+	}
+	mod := pub
+	if st.UpdatedAt.After(mod) {
+		mod = st.UpdatedAt
+	}
+	og := &OpenGraph{Title: st.Title, Description: st.Excerpt, URL: l.Canonical, Published: pub, Modified: mod, Author: st.Author.Name}
+	if len(st.Categories) > 0 {
+		og.Section = st.Categories[0].Name
+	}
+	for _, t := range st.Tags {
+		og.Tags = append(og.Tags, t.Name)
+	}
+	l.OpenGraph = og
+	bp := blogPosting{
+		Context: "https://schema.org", Type: "BlogPosting", Headline: st.Title, Description: st.Excerpt,
+		URL: l.Canonical, MainEntity: l.Canonical,
+		DatePublished: pub.UTC().Format(time.RFC3339), DateModified: mod.UTC().Format(time.RFC3339),
+		Author:    jsonLDThing{Type: "Person", Name: st.Author.Name, URL: l.Site.BaseURL + "/author/" + st.Author.Handle},
+		Publisher: jsonLDThing{Type: "Organization", Name: l.Site.Name, URL: l.Site.BaseURL + "/"},
+		Keywords:  og.Tags, CommentCount: st.CommentCount,
+	}
+	if st.Company != nil {
+		bp.About = &jsonLDThing{Type: "Organization", Name: st.Company.Name, URL: l.Site.BaseURL + "/company/" + st.Company.Slug}
+	}
+	l.JSONLD = bp
+}

@@ -1,0 +1,266 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+var testNow = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+
+func openTest(t testing.TB) *Store {
+	t.Helper()
+	s, err := Open(filepath.Join(t.TempDir(), "test.db"), Options{Now: func() time.Time { return testNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// world is a small site: one author, two categories, two companies.
+type world struct {
+	s          *Store
+	author     *User
+	cats       map[string]*Category
+	companies  map[string]*Company
+	storyCount int
+}
+
+func newWorld(t testing.TB) *world {
+	t.Helper()
+	w := &world{s: openTest(t), cats: map[string]*Category{}, companies: map[string]*Company{}}
+	ctx := context.Background()
+	w.author = &User{Handle: "margot", Name: "Margot", Role: RoleAuthor}
+	must(t, w.s.CreateUser(ctx, w.author))
+	for _, n := range []string{"Telecom", "Transport"} {
+		c := &Category{Name: n}
+		must(t, w.s.CreateCategory(ctx, c))
+		w.cats[c.Slug] = c
+	}
+	for _, n := range []string{"Orange", "Vélib'"} {
+		c := &Company{Name: n}
+		must(t, w.s.CreateCompany(ctx, c))
+		w.companies[c.Slug] = c
+	}
+	return w
+}
+
+func must(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// story publishes a story; cat and company are slugs or "".
+func (w *world) story(t testing.TB, title, body, cat, company string, tags ...string) *Story {
+	t.Helper()
+	w.storyCount++
+	at := testNow.Add(-time.Duration(w.storyCount) * time.Hour)
+	in := StoryInput{Title: title, Body: body, AuthorID: w.author.ID, Tags: tags, Status: StatusPublished, PublishedAt: &at}
+	if c := w.cats[cat]; c != nil {
+		in.CategoryIDs = []uint{c.ID}
+	}
+	if c := w.companies[company]; c != nil {
+		in.CompanyID = &c.ID
+	}
+	st, err := w.s.CreateStory(context.Background(), in)
+	must(t, err)
+	return st
+}
+
+func titles(t *testing.T, s *Store, q SearchQuery) []string {
+	t.Helper()
+	res, err := s.Search(context.Background(), q)
+	must(t, err)
+	var out []string
+	for _, h := range res.Hits {
+		out = append(out, h.Story.Title)
+	}
+	return out
+}
+
+func TestParseSearch(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"", ""},
+		{"  ?!*** ", ""},
+		{`Orange box`, `"orange" "box"`},
+		{`"résilié le contrat" orange`, `"résilié le contrat" "orange"`},
+		{`title:x AND NEAR(a b) -c*`, `"title" "x" "and" "near" "a" "b" "c"`},
+		{`"unclosed phrase`, `"unclosed phrase"`},
+		{"caf\xff\xfeé", `"caf" "é"`},
+		{`""`, ``},
+	} {
+		if got, _ := ParseSearch(tc.in); got != tc.want {
+			t.Errorf("ParseSearch(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	long, _ := ParseSearch(strings.Repeat("mot ", 2000))
+	if n := strings.Count(long, `"`) / 2; n != maxQueryWords {
+		t.Errorf("a long query kept %d words, want %d", n, maxQueryWords)
+	}
+}
+
+func TestSearchRankingAccentsPhrases(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	w.story(t, "Une box qui ne marche pas", "J'ai voulu résilier mon abonnement Livebox chez le fournisseur.", "telecom", "orange", "internet")
+	w.story(t, "Résilier chez Orange", "Rien de spécial ici.", "telecom", "orange")
+	w.story(t, "Un vélo en panne", "La borne refusait le vélo.", "transport", "velib", "vélo")
+	w.story(t, "Contrat résilié", "Le contrat a été résilié sans préavis.", "telecom", "")
+
+	// Title matches first, although the first story is newer than the second.
+	if got := titles(t, w.s, SearchQuery{Text: "resilier"}); len(got) != 2 || got[0] != "Résilier chez Orange" {
+		t.Errorf("resilier: %q, want the title match first", got)
+	}
+	if got := titles(t, w.s, SearchQuery{Text: "resilie"}); len(got) != 1 || got[0] != "Contrat résilié" {
+		t.Errorf("resilie (no accent): %q", got)
+	}
+	if got := titles(t, w.s, SearchQuery{Text: "velib"}); len(got) != 1 || got[0] != "Un vélo en panne" {
+		t.Errorf("velib finds the company Vélib': %q", got)
+	}
+	if got := titles(t, w.s, SearchQuery{Text: `"été résilié"`}); len(got) != 1 {
+		t.Errorf("phrase: %q", got)
+	}
+	if got := titles(t, w.s, SearchQuery{Text: `"résilié été"`}); len(got) != 0 {
+		t.Errorf("words out of order are not the phrase: %q", got)
+	}
+	if got := titles(t, w.s, SearchQuery{Text: "internet"}); len(got) != 1 {
+		t.Errorf("tags are searched: %q", got)
+	}
+	if got := titles(t, w.s, SearchQuery{Text: "contrat", CompanyID: w.companies["orange"].ID}); len(got) != 0 {
+		t.Errorf("company filter: %q", got)
+	}
+	if got := titles(t, w.s, SearchQuery{Text: "vélo", CategoryID: w.cats["telecom"].ID}); len(got) != 0 {
+		t.Errorf("category filter: %q", got)
+	}
+	if got := titles(t, w.s, SearchQuery{Text: "vélo", CategoryID: w.cats["transport"].ID}); len(got) != 1 {
+		t.Errorf("category filter keeps: %q", got)
+	}
+	res, err := w.s.Search(ctx, SearchQuery{Text: "résilier"})
+	must(t, err)
+	if h := res.Hits[1]; !strings.Contains(h.Snippet, "<mark>résilier</mark>") {
+		t.Errorf("snippet %q lacks the highlighted word", h.Snippet)
+	}
+	if h := res.Hits[0]; h.Title != "<mark>Résilier</mark> chez Orange" {
+		t.Errorf("title %q", h.Title)
+	}
+}
+
+func TestSearchEscapesSnippets(t *testing.T) {
+	w := newWorld(t)
+	w.story(t, "<b>bold</b> & co", "Some `<script>alert(1)</script>` in code and the word target.", "", "")
+	res, err := w.s.Search(context.Background(), SearchQuery{Text: "target script"})
+	must(t, err)
+	if len(res.Hits) != 1 {
+		t.Fatalf("hits: %d", len(res.Hits))
+	}
+	h := res.Hits[0]
+	for _, s := range []string{h.Title, h.Snippet} {
+		if strings.Contains(strings.ReplaceAll(strings.ReplaceAll(s, "<mark>", ""), "</mark>", ""), "<") {
+			t.Errorf("unescaped markup in %q", s)
+		}
+	}
+}
+
+func TestSearchPagination(t *testing.T) {
+	w := newWorld(t)
+	for i := range 23 {
+		w.story(t, fmt.Sprintf("Story %d", i), "the word guichet", "", "")
+	}
+	res, err := w.s.Search(context.Background(), SearchQuery{Text: "guichet", Page: 3})
+	must(t, err)
+	if res.Total != 23 || res.Pages != 3 || len(res.Hits) != 3 {
+		t.Errorf("page 3: total %d pages %d hits %d", res.Total, res.Pages, len(res.Hits))
+	}
+	if _, err := w.s.Search(context.Background(), SearchQuery{Text: "guichet", Page: 4}); !errors.Is(err, ErrNotFound) {
+		t.Errorf("page 4: %v, want ErrNotFound", err)
+	}
+}
+
+func TestSearchIndexFollowsWrites(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	st := w.story(t, "Le facteur", "Il est passé.", "", "", "poste")
+	find := func(q string) int { return len(titles(t, w.s, SearchQuery{Text: q})) }
+	if find("facteur") != 1 || find("poste") != 1 {
+		t.Fatal("a new story is not indexed")
+	}
+	_, err := w.s.UpdateStory(ctx, st.ID, w.author.ID, StoryInput{Title: "Le livreur", Body: "Il a sonné.", Tags: []string{"poste"}})
+	must(t, err)
+	if find("facteur") != 0 || find("livreur") != 1 || find("sonne") != 1 || find("passe") != 0 {
+		t.Error("the index did not follow an edit")
+	}
+	c, err := w.s.AddComment(ctx, CommentInput{StoryID: st.ID, AuthorName: "Guest", AuthorEmail: "g@example.com", Body: "Même chose avec un recommandé", Status: CommentPending})
+	must(t, err)
+	if find("recommande") != 0 {
+		t.Error("a pending comment is searchable")
+	}
+	must(t, w.s.SetCommentStatus(ctx, c.ID, CommentApproved))
+	if find("recommande") != 1 {
+		t.Error("an approved comment is not searchable")
+	}
+	if find("example") != 0 {
+		t.Error("a guest's email is in the index")
+	}
+	must(t, w.s.SetCommentStatus(ctx, c.ID, CommentSpam))
+	if find("recommande") != 0 {
+		t.Error("a comment marked spam is still searchable")
+	}
+	must(t, w.s.UnpublishStory(ctx, st.ID, w.author.ID))
+	if find("livreur") != 0 {
+		t.Error("an unpublished story is still found")
+	}
+	_, err = w.s.SubmitStory(ctx, st.ID, w.author.ID)
+	must(t, err)
+	if find("livreur") != 1 || find("poste") != 1 {
+		t.Error("a story published again is not found")
+	}
+	must(t, w.s.DeleteStory(ctx, st.ID, w.author.ID))
+	if find("livreur") != 0 {
+		t.Error("a deleted story is still found")
+	}
+	var n int64
+	must(t, w.s.r.Raw("SELECT count(*) FROM story_search").Scan(&n).Error)
+	if n != 0 {
+		t.Errorf("%d rows left in the index", n)
+	}
+}
+
+func TestSiteChangedAtMoves(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	before, err := w.s.SiteChangedAt(ctx)
+	must(t, err)
+	time.Sleep(5 * time.Millisecond)
+	w.story(t, "Nouveau", "texte", "", "")
+	after, err := w.s.SiteChangedAt(ctx)
+	must(t, err)
+	if !after.After(before) {
+		t.Errorf("changed_at %v did not move after %v", after, before)
+	}
+}
+
+// BenchmarkSearch searches 3,000 stories for a word in about a third of them.
+func BenchmarkSearch(b *testing.B) {
+	w := newWorld(b)
+	words := []string{"guichet", "conseiller", "abonnement", "facture", "résiliation", "livraison", "remboursement", "préfecture", "dossier"}
+	for i := range 3000 {
+		body := fmt.Sprintf("Histoire %d : %s, puis %s et encore %s. %s", i,
+			words[i%9], words[(i*7)%9], words[(i*5)%9], strings.Repeat("Du texte ordinaire pour remplir le récit. ", 20))
+		w.story(b, fmt.Sprintf("Mon %s numéro %d", words[(i*3)%9], i), body, "telecom", "orange", words[i%9])
+	}
+	ctx := context.Background()
+	b.ResetTimer()
+	for b.Loop() {
+		res, err := w.s.Search(ctx, SearchQuery{Text: "facture résiliation"})
+		if err != nil || len(res.Hits) == 0 {
+			b.Fatal(err, res.Total)
+		}
+	}
+}
