@@ -28,9 +28,9 @@ type Layout struct {
 	Sidebar     models.Sidebar
 	User        *models.User // the signed-in person; nil for visitors
 	CSRF        string       // the session's CSRF token; empty for visitors
-	Query       string     // the text of the search box
-	OpenGraph   *OpenGraph // link-preview metadata of a story
-	JSONLD      any        // structured data of the page, for search engines
+	Query       string       // the text of the search box
+	OpenGraph   *OpenGraph   // link-preview metadata of a story
+	JSONLD      any          // structured data of the page, for search engines
 }
 
 type sidebarStore interface {
