@@ -7,8 +7,11 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"gorm.io/gorm/logger"
 )
 
 // testClock is a clock tests move by hand; step, if set, moves it on each reading.
@@ -34,13 +37,24 @@ func (c *testClock) Add(d time.Duration) {
 func newClockedStore(t *testing.T) (*Store, *testClock) {
 	t.Helper()
 	clock := &testClock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
-	s, err := Open(filepath.Join(t.TempDir(), "test.db"), Options{Now: clock.Now})
+	s, err := Open(filepath.Join(t.TempDir(), "test.db"), Options{Now: clock.Now, Logger: &queryCounter{Interface: logger.Discard}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
 	return s, clock
 }
+
+// queryCounter is a GORM logger that counts the SQL statements it sees.
+type queryCounter struct {
+	logger.Interface
+	n atomic.Int64
+}
+
+func (q *queryCounter) Trace(context.Context, time.Time, func() (string, int64), error) { q.n.Add(1) }
+
+// queries returns the number of statements a store from newClockedStore has run.
+func queries(s *Store) int64 { return s.r.Logger.(*queryCounter).n.Load() }
 
 func newUserWithRole(t *testing.T, s *Store, handle, role string) *User {
 	t.Helper()
