@@ -101,7 +101,8 @@ func migrate(db *gorm.DB) error {
 	if err := db.SetupJoinTable(&Story{}, "Tags", &StoryTag{}); err != nil {
 		return err
 	}
-	return db.AutoMigrate(&User{}, &Category{}, &Tag{}, &Company{}, &Story{}, &StoryCategory{}, &StoryTag{}, &Comment{})
+	return db.AutoMigrate(&User{}, &Category{}, &Tag{}, &Company{}, &Story{}, &StoryCategory{}, &StoryTag{}, &Comment{},
+		&Report{})
 }
 
 // Close closes both database handles.
