@@ -102,7 +102,7 @@ func migrate(db *gorm.DB) error {
 		return err
 	}
 	return db.AutoMigrate(&User{}, &Category{}, &Tag{}, &Company{}, &Story{}, &StoryCategory{}, &StoryTag{}, &Comment{},
-		&Report{})
+		&Like{}, &MeToo{}, &Report{})
 }
 
 // Close closes both database handles.
