@@ -111,6 +111,18 @@ func TestDeleteComment(t *testing.T) {
 	if err := s.DeleteComment(ctx, x.ID, admin.ID); err != nil {
 		t.Errorf("admin deletes: %v", err)
 	}
+	// An emptied comment whose replies are no longer shown is not shown either.
+	top = post(rita, nil, "top again")
+	reply = post(sam, top, "reply again")
+	if err := s.DeleteComment(ctx, top.ID, rita.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ModerateComments(ctx, admin.ID, []uint{reply.ID}, ActionTrash); err != nil {
+		t.Fatal(err)
+	}
+	if cs, err := s.CommentsFor(ctx, st.ID, Viewer{}); err != nil || len(cs) != 0 {
+		t.Errorf("thread after trashing the only reply of an emptied comment: %+v, %v", cs, err)
+	}
 }
 
 func TestHeldCommentVisibleToItsWriterAlone(t *testing.T) {
