@@ -57,6 +57,9 @@ func (s *Store) DeleteUser(ctx context.Context, userID uint, keep bool) error {
 		} else if err := removeContent(tx, userID); err != nil {
 			return err
 		}
+		if err := creditHistoryToGhost(tx, userID); err != nil {
+			return err
+		}
 		for _, m := range []any{&Identity{}, &Session{}, &OneTimeToken{}} {
 			if err := tx.Where("user_id = ?", userID).Delete(m).Error; err != nil {
 				return err
@@ -73,9 +76,29 @@ func (s *Store) DeleteUser(ctx context.Context, userID uint, keep bool) error {
 	return nil
 }
 
-func moveContent(tx *gorm.DB, userID uint) error {
+// ghostUser returns the shared "deleted user" account, creating it if needed.
+func ghostUser(tx *gorm.DB) (User, error) {
 	ghost := User{Handle: DeletedUserHandle, Name: "deleted user", Role: RoleReader}
-	if err := tx.Where(User{Handle: DeletedUserHandle}).FirstOrCreate(&ghost).Error; err != nil {
+	err := tx.Where(User{Handle: DeletedUserHandle}).FirstOrCreate(&ghost).Error
+	return ghost, err
+}
+
+// creditHistoryToGhost keeps the revisions and updates a departing user
+// wrote on stories that stay, under "deleted user".
+func creditHistoryToGhost(tx *gorm.DB, userID uint) error {
+	ghost, err := ghostUser(tx)
+	if err != nil {
+		return err
+	}
+	if err := tx.Model(&Revision{}).Where("editor_id = ?", userID).Update("editor_id", ghost.ID).Error; err != nil {
+		return err
+	}
+	return tx.Model(&StoryUpdate{}).Where("author_id = ?", userID).Update("author_id", ghost.ID).Error
+}
+
+func moveContent(tx *gorm.DB, userID uint) error {
+	ghost, err := ghostUser(tx)
+	if err != nil {
 		return err
 	}
 	if err := tx.Model(&Story{}).Where("author_id = ?", userID).Update("author_id", ghost.ID).Error; err != nil {
@@ -98,13 +121,7 @@ func removeContent(tx *gorm.DB, userID uint) error {
 	if err := tx.Where("user_id = ?", userID).Delete(&Comment{}).Error; err != nil {
 		return err
 	}
-	stories := tx.Model(&Story{}).Select("id").Where("author_id = ?", userID)
-	for _, q := range []string{"DELETE FROM story_categories WHERE story_id IN (?)", "DELETE FROM story_tags WHERE story_id IN (?)", "DELETE FROM comments WHERE story_id IN (?)"} {
-		if err := tx.Exec(q, stories).Error; err != nil {
-			return err
-		}
-	}
-	if err := tx.Where("author_id = ?", userID).Delete(&Story{}).Error; err != nil {
+	if err := deleteStories(tx, tx.Model(&Story{}).Select("id").Where("author_id = ?", userID)); err != nil {
 		return err
 	}
 	if len(storyIDs) == 0 {

@@ -107,3 +107,57 @@ func TestUnlinkAndNoMergeByEmail(t *testing.T) {
 		t.Errorf("identities after unlink: %+v", ids)
 	}
 }
+
+// Deleting stories and accounts must take along, or hand over, every row
+// that points at them: likes, reports, revisions and updates included.
+func TestDeletingTakesEveryDependentRow(t *testing.T) {
+	for _, keep := range []bool{true, false} {
+		s := newTestStore(t)
+		ctx := context.Background()
+		author, admin, reader := newUser(t, s, "ana"), newUser(t, s, "root"), newUser(t, s, "rita")
+		if err := s.w.Model(admin).Update("role", RoleAdmin).Error; err != nil {
+			t.Fatal(err)
+		}
+		st := newStory(t, s, author, "Une histoire", time.Time{})
+		other := newStory(t, s, admin, "Another", time.Time{})
+		if _, err := s.UpdateStory(ctx, st.ID, admin.ID, StoryInput{Title: "Une histoire", Body: "edited by the admin"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.UpdateStory(ctx, other.ID, author.ID, StoryInput{Title: "Another", Body: "x"}); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("author edits another's story: %v", err)
+		}
+		if _, err := s.AddStoryUpdate(ctx, st.ID, author.ID, "Refund received.", ResolutionResolved); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.SetLike(ctx, st.ID, reader.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.SetMeToo(ctx, other.ID, author.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Report(ctx, reader.ID, ReportTarget{StoryID: st.ID}, ReasonSpam); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.DeleteUser(ctx, admin.ID, keep); err != nil {
+			t.Fatalf("keep=%v: delete an admin who edited a story: %v", keep, err)
+		}
+		if err := s.DeleteUser(ctx, author.ID, keep); err != nil {
+			t.Fatalf("keep=%v: delete an author with updates, likes and reports: %v", keep, err)
+		}
+		if !keep {
+			continue
+		}
+		if err := s.DeleteStory(ctx, st.ID, newAdmin(t, s).ID); err != nil {
+			t.Fatalf("delete a liked, reported story: %v", err)
+		}
+	}
+}
+
+func newAdmin(t *testing.T, s *Store) *User {
+	t.Helper()
+	u := &User{Handle: "boss", Name: "Boss", Role: RoleAdmin}
+	if err := s.CreateUser(context.Background(), u); err != nil {
+		t.Fatal(err)
+	}
+	return u
+}

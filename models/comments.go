@@ -118,28 +118,58 @@ func (s *Store) AddComment(ctx context.Context, in CommentInput) (*Comment, erro
 		c.CreatedAt = s.now()
 	}
 	err = s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var parent *Comment
 		if in.ParentID != nil {
-			var parent Comment
-			if err := tx.Where("id = ? AND story_id = ?", *in.ParentID, in.StoryID).Take(&parent).Error; err != nil {
-				return fmt.Errorf("parent comment %d: %w", *in.ParentID, notFound(err))
+			p, err := loadParent(tx, in.StoryID, *in.ParentID)
+			if err != nil {
+				return err
 			}
-			if parent.Depth >= MaxDepth-1 {
-				c.ParentID, c.Depth = parent.ParentID, parent.Depth
-			} else {
-				c.ParentID, c.Depth = &parent.ID, parent.Depth+1
-			}
+			parent = p
 		}
-		if err := tx.Create(c).Error; err != nil {
-			return err
-		}
-		if c.Status != CommentApproved {
-			return nil
-		}
-		return tx.Model(&Story{}).Where("id = ?", c.StoryID).
-			UpdateColumn("comment_count", gorm.Expr("comment_count + 1")).Error
+		return insertComment(tx, c, parent)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("add comment to story %d: %w", in.StoryID, err)
 	}
 	return c, nil
+}
+
+// loadParent returns the comment id of story storyID, or ErrNotFound.
+func loadParent(tx *gorm.DB, storyID, id uint) (*Comment, error) {
+	var parent Comment
+	if err := tx.Where("id = ? AND story_id = ?", id, storyID).Take(&parent).Error; err != nil {
+		return nil, fmt.Errorf("parent comment %d: %w", id, notFound(err))
+	}
+	return &parent, nil
+}
+
+// insertComment saves c as a reply to parent (nil: top level), attaching
+// replies deeper than MaxDepth to the deepest allowed level, and counts it on
+// the story if it is approved.
+func insertComment(tx *gorm.DB, c *Comment, parent *Comment) error {
+	if parent != nil {
+		if parent.Depth >= MaxDepth-1 {
+			c.ParentID, c.Depth = parent.ParentID, parent.Depth
+		} else {
+			c.ParentID, c.Depth = &parent.ID, parent.Depth+1
+		}
+	}
+	if err := tx.Create(c).Error; err != nil {
+		return err
+	}
+	if c.Status != CommentApproved {
+		return nil
+	}
+	return tx.Model(&Story{}).Where("id = ?", c.StoryID).
+		UpdateColumn("comment_count", gorm.Expr("comment_count + 1")).Error
+}
+
+// recountComments sets the comment count of each story to its approved,
+// not deleted comments: exact whatever moved in or out.
+func recountComments(tx *gorm.DB, storyIDs ...uint) error {
+	if len(storyIDs) == 0 {
+		return nil
+	}
+	return tx.Model(&Story{}).Where("id IN ?", storyIDs).UpdateColumn("comment_count",
+		gorm.Expr("(SELECT COUNT(*) FROM comments WHERE comments.story_id = stories.id AND status = ? AND deleted = ?)", CommentApproved, false)).Error
 }

@@ -29,7 +29,7 @@ func TestStoryWorkflow(t *testing.T) {
 	provisional := st.Slug
 
 	// Saving the draft again, retitled: the provisional slug stays.
-	clock.Advance(time.Hour)
+	clock.Add(time.Hour)
 	in := StoryInput{Title: "Orange cut my line for a month", Body: "It *started* in May.",
 		CategoryIDs: []uint{tel.ID}, Tags: []string{"Fibre", "fibre ", "refund"}, City: " Lyon "}
 	got, err := s.UpdateStory(ctx, st.ID, ana.ID, in)
@@ -42,7 +42,7 @@ func TestStoryWorkflow(t *testing.T) {
 	}
 
 	// Publishing makes the slug from the title, and sets PublishedAt once.
-	clock.Advance(time.Hour)
+	clock.Add(time.Hour)
 	pub, err := s.SubmitStory(ctx, st.ID, ana.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -86,11 +86,11 @@ func TestStoryWorkflow(t *testing.T) {
 	}
 
 	// An update marks it resolved; the story page shows updates in order.
-	clock.Advance(24 * time.Hour)
+	clock.Add(24 * time.Hour)
 	if _, err := s.AddStoryUpdate(ctx, st.ID, ana.ID, "They called back.", ""); err != nil {
 		t.Fatal(err)
 	}
-	clock.Advance(24 * time.Hour)
+	clock.Add(24 * time.Hour)
 	u, err := s.AddStoryUpdate(ctx, st.ID, ana.ID, "Refund **received**.", ResolutionResolved)
 	if err != nil {
 		t.Fatal(err)
@@ -118,7 +118,7 @@ func TestStoryWorkflow(t *testing.T) {
 		t.Errorf("redirect to an unpublished story: %v", err)
 	}
 	// Published again: same slug, same date.
-	clock.Advance(time.Hour)
+	clock.Add(time.Hour)
 	again, err := s.SubmitStory(ctx, st.ID, ana.ID)
 	if err != nil {
 		t.Fatal(err)

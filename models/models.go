@@ -113,6 +113,8 @@ type Story struct {
 	ReviewNote string `gorm:"size:1000;not null;default:''"`
 	// Updates are the author's dated follow-ups, oldest first when preloaded.
 	Updates []StoryUpdate
+	// CommentsClosed is set by the story's author (or an admin) to stop new comments.
+	CommentsClosed bool `gorm:"not null;default:false"`
 }
 
 // StoryCategory joins stories and categories; its index on category_id serves
@@ -139,11 +141,17 @@ type Comment struct {
 	UserID      *uint `gorm:"index"`
 	User        *User
 	AuthorName  string    `gorm:"size:100;not null"`
-	AuthorEmail string    `gorm:"size:254"`
+	AuthorEmail string    `gorm:"size:254;index"`
 	AuthorURL   string    `gorm:"size:2000"`
 	Body        string    `gorm:"not null"`
 	HTML        string    `gorm:"column:html;not null"`
 	Status      string    `gorm:"size:10;not null;default:pending;index:idx_comments_status_created,priority:1;index:idx_comments_story,priority:2"`
 	CreatedAt   time.Time `gorm:"index:idx_comments_status_created,priority:2;index:idx_comments_story,priority:3"`
 	UpdatedAt   time.Time
+	// IP is the poster's address, kept for flood control and moderators; never shown.
+	IP string `gorm:"size:45;index" json:"-"`
+	// GuestKey is the SHA-256 of the guest token that lets a guest see their held comment.
+	GuestKey string `gorm:"size:64" json:"-"`
+	// Deleted marks a comment removed by its writer but kept, emptied, for its replies.
+	Deleted bool `gorm:"not null;default:false"`
 }

@@ -166,12 +166,7 @@ func (s *Store) DeleteStory(ctx context.Context, id, userID uint) error {
 		if _, err := editable(tx, id, userID); err != nil {
 			return err
 		}
-		for _, m := range []any{&StoryCategory{}, &StoryTag{}, &Comment{}, &StoryUpdate{}, &Revision{}, &SlugRedirect{}} {
-			if err := tx.Where("story_id = ?", id).Delete(m).Error; err != nil {
-				return fmt.Errorf("delete %T: %w", m, err)
-			}
-		}
-		return tx.Delete(&Story{}, id).Error
+		return deleteStories(tx, []uint{id})
 	})
 	if err != nil {
 		return fmt.Errorf("delete story %d: %w", id, err)
@@ -236,4 +231,19 @@ func (s *Store) PromoteUser(ctx context.Context, adminID, userID uint, role stri
 		return fmt.Errorf("give user %d the role %s: %w", userID, role, err)
 	}
 	return nil
+}
+
+// storyChildren are the rows that belong to a story and go with it.
+var storyChildren = []any{&StoryCategory{}, &StoryTag{}, &Comment{}, &StoryUpdate{}, &Revision{},
+	&SlugRedirect{}, &Like{}, &MeToo{}, &Report{}}
+
+// deleteStories deletes the stories whose ids are given (a list or a
+// subquery) with everything that belongs to them.
+func deleteStories(tx *gorm.DB, ids any) error {
+	for _, m := range storyChildren {
+		if err := tx.Where("story_id IN (?)", ids).Delete(m).Error; err != nil {
+			return fmt.Errorf("delete %T: %w", m, err)
+		}
+	}
+	return tx.Where("id IN (?)", ids).Delete(&Story{}).Error
 }

@@ -25,7 +25,7 @@ func TestReaderStoryWaitsForReview(t *testing.T) {
 	if p, _ := s.PublishedStories(ctx, StoryFilter{}, 1); p.Total != 0 {
 		t.Errorf("a story in review is listed: %d", p.Total)
 	}
-	clock.Advance(time.Minute)
+	clock.Add(time.Minute)
 	later := newDraft(t, s, rea, "Later one")
 	if _, err := s.SubmitStory(ctx, later.ID, rea.ID); err != nil {
 		t.Fatal(err)
@@ -39,7 +39,7 @@ func TestReaderStoryWaitsForReview(t *testing.T) {
 			t.Errorf("approved by %s: %v", u.Handle, err)
 		}
 	}
-	clock.Advance(time.Hour)
+	clock.Add(time.Hour)
 	ok, err := s.ApproveStory(ctx, st.ID, adm.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -146,7 +146,7 @@ func TestStoriesOf(t *testing.T) {
 	var want []string
 	var second uint
 	for _, title := range []string{"First", "Second", "Third"} {
-		clock.Advance(time.Minute)
+		clock.Add(time.Minute)
 		if st := newDraft(t, s, ana, title); title == "Second" {
 			second = st.ID
 		}
@@ -185,7 +185,7 @@ func TestRevisions(t *testing.T) {
 		t.Fatal(err)
 	}
 	t1 := clock.Now().Add(time.Hour)
-	clock.Advance(time.Hour)
+	clock.Add(time.Hour)
 	if _, err := s.UpdateStory(ctx, st.ID, ana.ID, StoryInput{Title: "v2", Body: "two"}); err != nil {
 		t.Fatal(err)
 	}
@@ -193,7 +193,7 @@ func TestRevisions(t *testing.T) {
 	if _, err := s.UpdateStory(ctx, st.ID, ana.ID, StoryInput{Title: "v2", Body: "two"}); err != nil {
 		t.Fatal(err)
 	}
-	clock.Advance(time.Hour)
+	clock.Add(time.Hour)
 	if _, err := s.UpdateStory(ctx, st.ID, adm.ID, StoryInput{Title: "v3", Body: "three", Resolution: ResolutionAbandoned}); err != nil {
 		t.Fatal(err)
 	}

@@ -102,7 +102,7 @@ func migrate(db *gorm.DB) error {
 		return err
 	}
 	err := db.AutoMigrate(&User{}, &Category{}, &Tag{}, &Company{}, &Story{}, &StoryCategory{}, &StoryTag{}, &Comment{},
-		&Identity{}, &Session{}, &LoginState{}, &OneTimeToken{})
+		&Identity{}, &Session{}, &LoginState{}, &OneTimeToken{}, &Like{}, &MeToo{}, &Report{})
 	if err != nil {
 		return err
 	}

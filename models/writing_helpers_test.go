@@ -4,41 +4,11 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"gorm.io/gorm/logger"
 )
-
-// testClock is a settable clock for stores whose timestamps a test checks.
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
-// queryCounter is a GORM logger that counts the SQL statements it sees.
-type queryCounter struct {
-	logger.Interface
-	n atomic.Int64
-}
-
-func (q *queryCounter) Trace(context.Context, time.Time, func() (string, int64), error) {
-	q.n.Add(1)
-}
 
 // newClockStore opens a test store on a clock starting at 1 March 2026,
 // counting its queries.

@@ -1,0 +1,182 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"gorm.io/gorm"
+)
+
+// ErrForbidden is returned when a user may not do what they asked.
+var ErrForbidden = errors.New("forbidden")
+
+// ModerationPageSize is the number of comments on a page of the moderation queue.
+const ModerationPageSize = 20
+
+// Moderation actions, and the status each gives.
+const (
+	ActionApprove = "approve"
+	ActionHold    = "hold"
+	ActionSpam    = "spam"
+	ActionTrash   = "trash"
+)
+
+var actionStatus = map[string]string{
+	ActionApprove: CommentApproved, ActionHold: CommentPending,
+	ActionSpam: CommentSpam, ActionTrash: CommentTrash,
+}
+
+// ModerationCounts counts the comments a moderator sees, per status.
+type ModerationCounts struct {
+	Pending, Approved, Spam, Trash int64
+}
+
+// ModerationPage is one page of the comments with one status that a
+// moderator may act on, newest first, with each comment's story.
+type ModerationPage struct {
+	Status   string
+	Comments []Comment
+	Counts   ModerationCounts
+	Page     int
+	Pages    int
+}
+
+// ModerationQueue returns page n (from 1) of the comments with this status
+// ("" means pending) that userID moderates: all of them for an admin, those
+// on their own stories for an author; ErrForbidden for a reader. Deleted
+// comments are left out. Four queries.
+func (s *Store) ModerationQueue(ctx context.Context, userID uint, status string, n int) (ModerationPage, error) {
+	if status == "" {
+		status = CommentPending
+	}
+	var u User
+	if err := s.r.WithContext(ctx).Select("id", "role").Take(&u, userID).Error; err != nil {
+		return ModerationPage{}, fmt.Errorf("moderator %d: %w", userID, notFound(err))
+	}
+	if u.Role != RoleAdmin && u.Role != RoleAuthor {
+		return ModerationPage{}, ErrForbidden
+	}
+	scope := func() *gorm.DB {
+		q := s.r.WithContext(ctx).Model(&Comment{}).Where("deleted = ?", false)
+		if u.Role != RoleAdmin {
+			q = q.Where("story_id IN (SELECT id FROM stories WHERE author_id = ?)", userID)
+		}
+		return q
+	}
+	var rows []struct {
+		Status string
+		N      int64
+	}
+	if err := scope().Select("status, COUNT(*) AS n").Group("status").Scan(&rows).Error; err != nil {
+		return ModerationPage{}, fmt.Errorf("count comments to moderate: %w", err)
+	}
+	p := ModerationPage{Status: status, Page: n}
+	for _, r := range rows {
+		switch r.Status {
+		case CommentPending:
+			p.Counts.Pending = r.N
+		case CommentApproved:
+			p.Counts.Approved = r.N
+		case CommentSpam:
+			p.Counts.Spam = r.N
+		case CommentTrash:
+			p.Counts.Trash = r.N
+		}
+	}
+	total := map[string]int64{CommentPending: p.Counts.Pending, CommentApproved: p.Counts.Approved,
+		CommentSpam: p.Counts.Spam, CommentTrash: p.Counts.Trash}
+	t, ok := total[status]
+	p.Pages = int((t + ModerationPageSize - 1) / ModerationPageSize)
+	if !ok || n < 1 || n > max(p.Pages, 1) {
+		return ModerationPage{}, ErrNotFound
+	}
+	err := scope().Where("status = ?", status).
+		Preload("Story", func(db *gorm.DB) *gorm.DB { return db.Select("id", "title", "slug", "author_id") }).
+		Order("created_at DESC, id DESC").Limit(ModerationPageSize).Offset((n - 1) * ModerationPageSize).
+		Find(&p.Comments).Error
+	if err != nil {
+		return ModerationPage{}, fmt.Errorf("comments to moderate: %w", err)
+	}
+	return p, nil
+}
+
+// ModerateComments applies action (approve, hold, spam, trash) to the
+// comments ids, in one transaction, and returns how many changed. Ids that
+// do not exist are skipped; if userID may not moderate one of the others
+// (an author moderates their own stories' comments, an admin all), nothing
+// changes and the error is ErrForbidden. Story comment counts stay exact.
+func (s *Store) ModerateComments(ctx context.Context, userID uint, ids []uint, action string) (int, error) {
+	status, ok := actionStatus[action]
+	if !ok {
+		return 0, &ValidationError{Fields: map[string]string{"action": "Choose approve, hold, spam or trash."}}
+	}
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	var changed int64
+	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var admin bool
+		err := tx.Raw("SELECT EXISTS(SELECT 1 FROM users WHERE id = ? AND role = ?)", userID, RoleAdmin).Scan(&admin).Error
+		if err != nil {
+			return err
+		}
+		var rows []struct{ ID, StoryID, AuthorID uint }
+		err = tx.Table("comments").Select("comments.id, comments.story_id, stories.author_id").
+			Joins("JOIN stories ON stories.id = comments.story_id").Where("comments.id IN ?", ids).Scan(&rows).Error
+		if err != nil {
+			return err
+		}
+		found, stories, seen := make([]uint, 0, len(rows)), []uint{}, map[uint]bool{}
+		for _, r := range rows {
+			if !admin && r.AuthorID != userID {
+				return ErrForbidden
+			}
+			found = append(found, r.ID)
+			if !seen[r.StoryID] {
+				seen[r.StoryID] = true
+				stories = append(stories, r.StoryID)
+			}
+		}
+		res := tx.Model(&Comment{}).Where("id IN ? AND status <> ?", found, status).Update("status", status)
+		if res.Error != nil {
+			return res.Error
+		}
+		changed = res.RowsAffected
+		return recountComments(tx, stories...)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("%s %d comments: %w", action, len(ids), err)
+	}
+	return int(changed), nil
+}
+
+// SetCommentsClosed opens or closes a story's comments, for its author or an admin.
+func (s *Store) SetCommentsClosed(ctx context.Context, storyID, userID uint, closed bool) error {
+	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Select("id").Take(&Story{}, storyID).Error; err != nil {
+			return notFound(err)
+		}
+		if mod, err := moderates(tx, userID, storyID); err != nil {
+			return err
+		} else if !mod {
+			return ErrForbidden
+		}
+		return tx.Model(&Story{}).Where("id = ?", storyID).UpdateColumn("comments_closed", closed).Error
+	})
+	if err != nil {
+		return fmt.Errorf("close comments of story %d: %w", storyID, err)
+	}
+	return nil
+}
+
+// moderates reports whether userID is an admin or the author of story storyID.
+func moderates(tx *gorm.DB, userID, storyID uint) (bool, error) {
+	var ok bool
+	err := tx.Raw("SELECT EXISTS(SELECT 1 FROM users WHERE id = ? AND role = ?) OR EXISTS(SELECT 1 FROM stories WHERE id = ? AND author_id = ?)",
+		userID, RoleAdmin, storyID, userID).Scan(&ok).Error
+	if err != nil {
+		return false, fmt.Errorf("moderation rights of user %d: %w", userID, err)
+	}
+	return ok, nil
+}
