@@ -160,3 +160,13 @@ func TestRetitledStoryRedirectsFromItsOldAddress(t *testing.T) {
 		t.Errorf("new address: %d", status)
 	}
 }
+
+func TestSearchFindsDemoStoriesWithoutAccents(t *testing.T) {
+	ts := newTestSite(t, true)
+	for q, want := range map[string]string{"resilie": "Résilier chez Orange", "velib": "Vélib’ ate my fifteen euros", "prefecture": "Titre de séjour"} {
+		status, body, _ := ts.get(t, "/search?q="+q)
+		if status != http.StatusOK || !strings.Contains(html.UnescapeString(body), want) {
+			t.Errorf("search %q: %d, no %q", q, status, want)
+		}
+	}
+}

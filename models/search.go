@@ -46,6 +46,9 @@ type SearchResult struct {
 	Terms []string // the words and phrases searched for
 }
 
+// minPrefixRunes is the shortest word searched as a prefix too.
+const minPrefixRunes = 3
+
 // ParseSearch turns what a visitor typed into an FTS MATCH expression and
 // the terms it holds. Words are runs of letters and digits; text between
 // double quotes is a phrase; everything else (FTS operators, punctuation,
@@ -57,6 +60,7 @@ func ParseSearch(q string) (match string, terms []string) {
 		q = string([]rune(q)[:maxQueryRunes])
 	}
 	var phrase []string
+	var exact []bool // whether terms[i] was typed between quotes
 	words := 0
 	var word strings.Builder
 	inQuote := false
@@ -71,6 +75,7 @@ func ParseSearch(q string) (match string, terms []string) {
 		flushWord()
 		if len(phrase) > 0 {
 			terms = append(terms, strings.Join(phrase, " "))
+			exact = append(exact, inQuote)
 		}
 		phrase = nil
 	}
@@ -90,6 +95,11 @@ func ParseSearch(q string) (match string, terms []string) {
 	flushPhrase()
 	quoted := make([]string, len(terms))
 	for i, t := range terms {
+		// A word typed on its own also finds longer words it begins
+		// ("resilie" finds "résilier"); a quoted phrase is taken as typed.
+		if !exact[i] && utf8.RuneCountInString(t) >= minPrefixRunes {
+			t += "*"
+		}
 		quoted[i] = `"` + t + `"`
 	}
 	return strings.Join(quoted, " "), terms

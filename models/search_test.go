@@ -89,11 +89,11 @@ func TestParseSearch(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
 		{"", ""},
 		{"  ?!*** ", ""},
-		{`Orange box`, `"orange" "box"`},
-		{`"résilié le contrat" orange`, `"résilié le contrat" "orange"`},
-		{`title:x AND NEAR(a b) -c*`, `"title" "x" "and" "near" "a" "b" "c"`},
+		{`Orange box`, `"orange*" "box*"`},
+		{`"résilié le contrat" orange`, `"résilié le contrat" "orange*"`},
+		{`title:x AND NEAR(a b) -c*`, `"title*" "x" "and*" "near*" "a" "b" "c"`},
 		{`"unclosed phrase`, `"unclosed phrase"`},
-		{"caf\xff\xfeé", `"caf" "é"`},
+		{"caf\xff\xfeé", `"caf*" "é"`},
 		{`""`, ``},
 	} {
 		if got, _ := ParseSearch(tc.in); got != tc.want {
@@ -118,8 +118,13 @@ func TestSearchRankingAccentsPhrases(t *testing.T) {
 	if got := titles(t, w.s, SearchQuery{Text: "resilier"}); len(got) != 2 || got[0] != "Résilier chez Orange" {
 		t.Errorf("resilier: %q, want the title match first", got)
 	}
-	if got := titles(t, w.s, SearchQuery{Text: "resilie"}); len(got) != 1 || got[0] != "Contrat résilié" {
+	// A word alone is also a prefix: "resilie" finds résilié and résilier,
+	// title matches first.
+	if got := titles(t, w.s, SearchQuery{Text: "resilie"}); len(got) != 3 || got[2] != "Une box qui ne marche pas" {
 		t.Errorf("resilie (no accent): %q", got)
+	}
+	if got := titles(t, w.s, SearchQuery{Text: `"resilie"`}); len(got) != 1 || got[0] != "Contrat résilié" {
+		t.Errorf(`"resilie" (quoted: the word itself): %q`, got)
 	}
 	if got := titles(t, w.s, SearchQuery{Text: "velib"}); len(got) != 1 || got[0] != "Un vélo en panne" {
 		t.Errorf("velib finds the company Vélib': %q", got)
