@@ -105,5 +105,19 @@ func Routes(app *fiber.App, d Deps) {
 	app.Post("/me/sessions/delete", a.signOutEverywhere)
 	app.Post("/me/delete", a.deleteAccount)
 
+	w := &writing{pages: p, store: d.Store}
+	app.Get("/write", w.newStory)
+	app.Post("/write", w.createStory)
+	app.Post("/preview", w.preview)
+	app.Get("/me/stories", w.myStories)
+	app.Get("/stories/:slug/edit", w.editStory)
+	app.Post("/stories/:slug/edit", w.updateStory)
+	app.Post("/stories/:slug/publish", w.publish)
+	app.Post("/stories/:slug/unpublish", w.unpublish)
+	app.Get("/stories/:slug/delete", w.confirmDelete)
+	app.Post("/stories/:slug/delete", w.deleteStory)
+	app.Post("/stories/:slug/updates", w.addUpdate)
+	app.Get("/stories/:slug/history", w.history)
+
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }
