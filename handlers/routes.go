@@ -119,5 +119,15 @@ func Routes(app *fiber.App, d Deps) {
 	app.Post("/stories/:slug/updates", w.addUpdate)
 	app.Get("/stories/:slug/history", w.history)
 
+	ad := &admin{pages: p, store: d.Store}
+	app.Get("/admin", ad.page)
+	app.Post("/admin/stories/:id/approve", ad.approve)
+	app.Post("/admin/stories/:id/send-back", ad.sendBack)
+	app.Post("/admin/users/:id/role", ad.setRole)
+	app.Post("/admin/categories", ad.createCategory)
+	app.Post("/admin/categories/:id", ad.updateCategory)
+	app.Post("/admin/categories/:id/delete", ad.deleteCategory)
+	app.Post("/admin/companies/merge", ad.mergeCompanies)
+
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }
