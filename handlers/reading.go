@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -21,6 +22,7 @@ type readingStore interface {
 	CategoryBySlug(ctx context.Context, slug string) (*models.Category, error)
 	TagBySlug(ctx context.Context, slug string) (*models.Tag, error)
 	CompanyBySlug(ctx context.Context, slug string) (*models.Company, error)
+	CompanyRedirect(ctx context.Context, oldSlug string) (string, error)
 	UserByHandle(ctx context.Context, handle string) (*models.User, error)
 }
 
@@ -124,6 +126,12 @@ func (r *reading) author(c *fiber.Ctx) error {
 
 func (r *reading) company(c *fiber.Ctx) error {
 	co, err := r.store.CompanyBySlug(c.UserContext(), c.Params("slug"))
+	if errors.Is(err, models.ErrNotFound) {
+		// A company merged into another: send readers to the one it joined.
+		if slug, rerr := r.store.CompanyRedirect(c.UserContext(), c.Params("slug")); rerr == nil {
+			return c.Redirect("/company/"+slug, fiber.StatusMovedPermanently)
+		}
+	}
 	if err != nil {
 		return err
 	}

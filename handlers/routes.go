@@ -105,5 +105,29 @@ func Routes(app *fiber.App, d Deps) {
 	app.Post("/me/sessions/delete", a.signOutEverywhere)
 	app.Post("/me/delete", a.deleteAccount)
 
+	w := &writing{pages: p, store: d.Store}
+	app.Get("/write", w.newStory)
+	app.Post("/write", w.createStory)
+	app.Post("/preview", w.preview)
+	app.Get("/me/stories", w.myStories)
+	app.Get("/stories/:slug/edit", w.editStory)
+	app.Post("/stories/:slug/edit", w.updateStory)
+	app.Post("/stories/:slug/publish", w.publish)
+	app.Post("/stories/:slug/unpublish", w.unpublish)
+	app.Get("/stories/:slug/delete", w.confirmDelete)
+	app.Post("/stories/:slug/delete", w.deleteStory)
+	app.Post("/stories/:slug/updates", w.addUpdate)
+	app.Get("/stories/:slug/history", w.history)
+
+	ad := &admin{pages: p, store: d.Store}
+	app.Get("/admin", ad.page)
+	app.Post("/admin/stories/:id/approve", ad.approve)
+	app.Post("/admin/stories/:id/send-back", ad.sendBack)
+	app.Post("/admin/users/:id/role", ad.setRole)
+	app.Post("/admin/categories", ad.createCategory)
+	app.Post("/admin/categories/:id", ad.updateCategory)
+	app.Post("/admin/categories/:id/delete", ad.deleteCategory)
+	app.Post("/admin/companies/merge", ad.mergeCompanies)
+
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }

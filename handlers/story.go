@@ -15,6 +15,9 @@ type StoryPage struct {
 	Prev, Next *models.StoryLink
 	Related    []models.StoryLink
 	Comments   []*CommentNode
+	// CanEdit shows the Edit link to the author and admins; visitors
+	// without a session never see it, so their page stays the same for all.
+	CanEdit bool
 }
 
 // CommentNode is a comment with its replies.
@@ -36,6 +39,9 @@ func (r *reading) story(c *fiber.Ctx) error {
 		return err
 	}
 	sp := StoryPage{Story: st}
+	if sess := currentSession(c); sess != nil {
+		sp.CanEdit = sess.UserID == st.AuthorID || sess.User.Role == models.RoleAdmin
+	}
 	if sp.Prev, sp.Next, err = r.store.Neighbours(ctx, st); err != nil {
 		return err
 	}

@@ -237,3 +237,13 @@ func (s *Store) UpdateProfile(ctx context.Context, userID uint, name, handle str
 		return res.Error
 	})
 }
+
+// Users returns every user, admins first, then by name, for the admin's list.
+func (s *Store) Users(ctx context.Context) ([]User, error) {
+	var us []User
+	err := s.r.WithContext(ctx).Order("CASE role WHEN 'admin' THEN 0 WHEN 'author' THEN 1 ELSE 2 END, name COLLATE NOCASE, id").Find(&us).Error
+	if err != nil {
+		return nil, fmt.Errorf("users: %w", err)
+	}
+	return us, nil
+}

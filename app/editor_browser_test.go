@@ -1,0 +1,82 @@
+package app
+
+import (
+	"image/png"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestWriteInChromium signs in with the setup link, writes a story in
+// headless Chromium with the live preview showing the server's rendering,
+// publishes it and finds it on the front page. Screenshots of the editor and
+// of /admin land in DOLEANCES_SCREENSHOTS (or a temporary folder).
+func TestWriteInChromium(t *testing.T) {
+	bin := chromium(t)
+	s := startSite(t, nil)
+	m := regexp.MustCompile(`url=(http://\S+/setup/\S+)`).FindStringSubmatch(s.Log.String())
+	if m == nil {
+		t.Fatal("no setup link in the log")
+	}
+	b := newBrowser(t)
+	b.post(m[1], url.Values{"name": {"Marianne"}})
+	cookie := b.cookie(s, "doleances_session")
+	if cookie == nil {
+		t.Fatal("setup did not sign in")
+	}
+	csrf := b.csrf(s)
+	for _, name := range []string{"Telecom & internet", "Banks", "Housing"} {
+		b.post(s.URL+"/admin/categories", url.Values{"csrf": {csrf}, "name": {name}})
+	}
+	dir := os.Getenv("DOLEANCES_SCREENSHOTS")
+	if dir == "" {
+		dir = t.TempDir()
+	}
+
+	c := startChromium(t, bin, 1280, 1400)
+	c.call("Network.setCookie", map[string]any{"name": cookie.Name, "value": cookie.Value, "url": s.URL, "httpOnly": true}, nil)
+	c.open(s.URL + "/write")
+	c.eval(`document.getElementById("title").value = "The router that never came"; true`)
+	c.eval(`document.getElementById("company").value = "Orange"; document.getElementById("city").value = "Lyon";
+		document.querySelector('input[name=categories]').checked = true; true`)
+	c.eval(`var b = document.getElementById("body");
+		b.value = "## Day one\n\nI ordered **fibre** in March.\n\n- called 4 times\n- [a link](javascript:alert(1))\n\n> We will call you back.";
+		b.dispatchEvent(new Event("input")); true`)
+	c.waitFor("the live preview", `document.querySelector("#preview strong") && document.querySelector("#preview h2")`)
+	if html := string(c.eval(`document.getElementById("preview").innerHTML`)); strings.Contains(html, "javascript:") {
+		t.Errorf("the live preview shows a javascript: link: %s", html)
+	}
+	editor := filepath.Join(dir, "editor-desktop.png")
+	c.screenshot(editor)
+	checkPNG(t, editor)
+
+	c.eval(`document.querySelector('button[value=publish]').click(); true`)
+	c.waitFor("the published story", `location.pathname === "/stories/the-router-that-never-came" && document.readyState === "complete"`)
+	if p := newBrowser(t).get(s.URL + "/"); !strings.Contains(p.Body, "The router that never came") {
+		t.Error("the published story is not on the front page")
+	}
+
+	c.open(s.URL + "/admin")
+	admin := filepath.Join(dir, "admin-desktop.png")
+	c.screenshot(admin)
+	checkPNG(t, admin)
+}
+
+func checkPNG(t *testing.T, file string) {
+	t.Helper()
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+	if n := colours(img); n < 50 {
+		t.Errorf("%s has %d colours: a blank or unstyled page", file, n)
+	}
+}

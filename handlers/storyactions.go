@@ -1,0 +1,167 @@
+package handlers
+
+import (
+	"errors"
+
+	"github.com/gofiber/fiber/v2"
+
+	"doleances/models"
+)
+
+// ownStory loads the story of :slug if the signed-in person may change it.
+// Visitors and everyone else get 404: a draft's existence is never revealed.
+func (w *writing) ownStory(c *fiber.Ctx) (*models.Session, *models.Story, error) {
+	sess := currentSession(c)
+	if sess == nil {
+		return nil, nil, fiber.ErrNotFound
+	}
+	st, err := w.store.StoryForEditBySlug(c.UserContext(), c.Params("slug"), sess.UserID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return sess, st, nil
+}
+
+// publish is POST /stories/{slug}/publish: publish, or submit for review.
+func (w *writing) publish(c *fiber.Ctx) error {
+	sess, st, err := w.ownStory(c)
+	if err != nil {
+		return err
+	}
+	if st, err = w.store.SubmitStory(c.UserContext(), st.ID, sess.UserID); err != nil {
+		return err
+	}
+	return c.Redirect(afterSave(st), fiber.StatusSeeOther)
+}
+
+// unpublish is POST /stories/{slug}/unpublish: back to a draft.
+func (w *writing) unpublish(c *fiber.Ctx) error {
+	sess, st, err := w.ownStory(c)
+	if err != nil {
+		return err
+	}
+	if err := w.store.UnpublishStory(c.UserContext(), st.ID, sess.UserID); err != nil {
+		return err
+	}
+	return c.Redirect("/me/stories?unpublished=1", fiber.StatusSeeOther)
+}
+
+// DeletePage asks to confirm the deletion of a story.
+type DeletePage struct {
+	Layout
+	Story *models.Story
+	Error string
+}
+
+// confirmDelete is GET /stories/{slug}/delete.
+func (w *writing) confirmDelete(c *fiber.Ctx) error {
+	_, st, err := w.ownStory(c)
+	if err != nil {
+		return err
+	}
+	return w.renderDelete(c, fiber.StatusOK, DeletePage{Story: st})
+}
+
+func (w *writing) renderDelete(c *fiber.Ctx, status int, dp DeletePage) error {
+	l, err := w.layout(c, "Delete “"+dp.Story.Title+"”", "", "")
+	if err != nil {
+		return err
+	}
+	l.Canonical = ""
+	dp.Layout = l
+	return w.render(c, status, "delete", dp)
+}
+
+// deleteStory is POST /stories/{slug}/delete, with the confirm box ticked.
+func (w *writing) deleteStory(c *fiber.Ctx) error {
+	sess, st, err := w.ownStory(c)
+	if err != nil {
+		return err
+	}
+	if c.FormValue("confirm") != "yes" {
+		return w.renderDelete(c, fiber.StatusUnprocessableEntity,
+			DeletePage{Story: st, Error: "Tick the box to confirm that the story should be deleted."})
+	}
+	if err := w.store.DeleteStory(c.UserContext(), st.ID, sess.UserID); err != nil {
+		return err
+	}
+	return c.Redirect("/me/stories?deleted=1", fiber.StatusSeeOther)
+}
+
+// addUpdate is POST /stories/{slug}/updates: a dated follow-up, and maybe
+// a new resolution.
+func (w *writing) addUpdate(c *fiber.Ctx) error {
+	sess, st, err := w.ownStory(c)
+	if err != nil {
+		return err
+	}
+	body, res := c.FormValue("body"), c.FormValue("resolution")
+	_, err = w.store.AddStoryUpdate(c.UserContext(), st.ID, sess.UserID, body, res)
+	if ve := (*models.ValidationError)(nil); errors.As(err, &ve) {
+		ep := EditorPage{Action: "/stories/" + st.Slug + "/edit", Story: st, Form: formOf(st),
+			Update: UpdateForm{Body: body, Resolution: res, Errors: ve.Fields}}
+		return w.renderEditor(c, fiber.StatusUnprocessableEntity, ep)
+	}
+	if err != nil {
+		return err
+	}
+	if st.Status == models.StatusPublished {
+		return c.Redirect("/stories/"+st.Slug+"#updates", fiber.StatusSeeOther)
+	}
+	return c.Redirect("/stories/"+st.Slug+"/edit?saved=update", fiber.StatusSeeOther)
+}
+
+// HistoryPage lists a story's former versions.
+type HistoryPage struct {
+	Layout
+	Story     *models.Story
+	Revisions []models.Revision
+}
+
+// history is GET /stories/{slug}/history: for the author and admins only.
+func (w *writing) history(c *fiber.Ctx) error {
+	_, st, err := w.ownStory(c)
+	if err != nil {
+		return err
+	}
+	hp := HistoryPage{Story: st}
+	if hp.Revisions, err = w.store.Revisions(c.UserContext(), st.ID); err != nil {
+		return err
+	}
+	if hp.Layout, err = w.layout(c, "History of “"+st.Title+"”", "", ""); err != nil {
+		return err
+	}
+	hp.Canonical = ""
+	return w.render(c, fiber.StatusOK, "history", hp)
+}
+
+// MyStoriesPage is /me/stories.
+type MyStoriesPage struct {
+	Layout
+	Stories []models.Story
+	Flash   string
+}
+
+// myStories is GET /me/stories.
+func (w *writing) myStories(c *fiber.Ctx) error {
+	sess := currentSession(c)
+	if sess == nil {
+		return c.Redirect("/login?next=/me/stories", fiber.StatusSeeOther)
+	}
+	mp := MyStoriesPage{}
+	switch {
+	case c.Query("deleted") != "":
+		mp.Flash = "The story is deleted."
+	case c.Query("unpublished") != "":
+		mp.Flash = "The story is a draft again: only you can see it."
+	}
+	var err error
+	if mp.Stories, err = w.store.StoriesOf(c.UserContext(), sess.UserID); err != nil {
+		return err
+	}
+	if mp.Layout, err = w.layout(c, "My stories", "", ""); err != nil {
+		return err
+	}
+	mp.Canonical = ""
+	return w.render(c, fiber.StatusOK, "mystories", mp)
+}

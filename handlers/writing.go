@@ -1,0 +1,272 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gofiber/fiber/v2"
+
+	"doleances/models"
+)
+
+type writingStore interface {
+	sidebarStore
+	Categories(ctx context.Context) ([]models.Category, error)
+	Companies(ctx context.Context) ([]models.Company, error)
+	FindOrCreateCompany(ctx context.Context, name string) (*models.Company, error)
+	CreateStory(ctx context.Context, in models.StoryInput) (*models.Story, error)
+	UpdateStory(ctx context.Context, id, editorID uint, in models.StoryInput) (*models.Story, error)
+	StoryForEditBySlug(ctx context.Context, slug string, userID uint) (*models.Story, error)
+	SubmitStory(ctx context.Context, id, userID uint) (*models.Story, error)
+	UnpublishStory(ctx context.Context, id, userID uint) error
+	DeleteStory(ctx context.Context, id, userID uint) error
+	AddStoryUpdate(ctx context.Context, storyID, userID uint, body, resolution string) (*models.StoryUpdate, error)
+	Revisions(ctx context.Context, storyID uint) ([]models.Revision, error)
+	StoriesOf(ctx context.Context, userID uint) ([]models.Story, error)
+}
+
+// writing serves the editor, the actions on a story and /me/stories.
+type writing struct {
+	*pages
+	store writingStore
+}
+
+// StoryForm is the editor's fields as typed.
+type StoryForm struct {
+	Title, Body, Tags, Company, City, Resolution string
+	Categories                                   map[uint]bool
+}
+
+// UpdateForm is the "append an update" form as typed.
+type UpdateForm struct {
+	Body, Resolution string
+	Errors           map[string]string
+}
+
+// EditorPage is /write and /stories/{slug}/edit.
+type EditorPage struct {
+	Layout
+	Action       string        // where the form posts
+	Story        *models.Story // nil for a new story
+	Form         StoryForm
+	Errors       map[string]string
+	Categories   []models.Category
+	Companies    []models.Company
+	Preview      string // rendered HTML of the body, when asked for
+	Previewed    bool
+	Flash        string
+	SignedOut    bool // the session ended before the form was sent
+	PublishLabel string
+	Update       UpdateForm
+}
+
+// formOf fills the editor's fields from a saved story.
+func formOf(st *models.Story) StoryForm {
+	f := StoryForm{Title: st.Title, Body: st.Body, City: st.City, Resolution: st.Resolution, Categories: map[uint]bool{}}
+	for _, c := range st.Categories {
+		f.Categories[c.ID] = true
+	}
+	names := make([]string, len(st.Tags))
+	for i, t := range st.Tags {
+		names[i] = t.Name
+	}
+	f.Tags = strings.Join(names, ", ")
+	if st.Company != nil {
+		f.Company = st.Company.Name
+	}
+	return f
+}
+
+// readForm reads the editor's fields from the request.
+func readForm(c *fiber.Ctx) StoryForm {
+	f := StoryForm{Title: c.FormValue("title"), Body: strings.ReplaceAll(c.FormValue("body"), "\r\n", "\n"),
+		Tags: c.FormValue("tags"), Company: c.FormValue("company"), City: c.FormValue("city"),
+		Resolution: c.FormValue("resolution"), Categories: map[uint]bool{}}
+	for _, v := range c.Request().PostArgs().PeekMulti("categories") {
+		if id, err := strconv.ParseUint(string(v), 10, 32); err == nil {
+			f.Categories[uint(id)] = true
+		}
+	}
+	return f
+}
+
+// input turns the form into a StoryInput, finding or creating its company.
+// The company is only looked up once the title and body are acceptable, so
+// that a refused story leaves no company page behind.
+func (w *writing) input(ctx context.Context, f StoryForm) (models.StoryInput, error) {
+	in := models.StoryInput{Title: f.Title, Body: f.Body, City: f.City, Resolution: f.Resolution,
+		Tags: strings.Split(f.Tags, ",")}
+	for id := range f.Categories {
+		in.CategoryIDs = append(in.CategoryIDs, id)
+	}
+	slices.Sort(in.CategoryIDs)
+	title := utf8.RuneCountInString(strings.TrimSpace(f.Title))
+	if strings.TrimSpace(f.Company) == "" || title == 0 || title > models.MaxTitleLen ||
+		utf8.RuneCountInString(f.Body) > models.MaxBodyLen {
+		return in, nil
+	}
+	co, err := w.store.FindOrCreateCompany(ctx, f.Company)
+	if err != nil {
+		return in, err
+	}
+	in.CompanyID = &co.ID
+	return in, nil
+}
+
+// renderEditor shows the editor with ep's form, errors and preview.
+func (w *writing) renderEditor(c *fiber.Ctx, status int, ep EditorPage) error {
+	title := "Write a story"
+	if ep.Story != nil {
+		title = "Edit “" + ep.Story.Title + "”"
+	}
+	l, err := w.layout(c, title, "", "")
+	if err != nil {
+		return err
+	}
+	l.Canonical = ""
+	ep.Layout = l
+	if ep.Categories, err = w.store.Categories(c.UserContext()); err != nil {
+		return err
+	}
+	if ep.Companies, err = w.store.Companies(c.UserContext()); err != nil {
+		return err
+	}
+	ep.PublishLabel = "Publish"
+	if l.User == nil || l.User.Role == models.RoleReader {
+		ep.PublishLabel = "Submit for review"
+	}
+	if ep.Form.Resolution == "" {
+		ep.Form.Resolution = models.ResolutionOpen
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return w.render(c, status, "editor", ep)
+}
+
+// newStory is GET /write.
+func (w *writing) newStory(c *fiber.Ctx) error {
+	if currentSession(c) == nil {
+		return c.Redirect("/login?next=/write", fiber.StatusSeeOther)
+	}
+	return w.renderEditor(c, fiber.StatusOK, EditorPage{Action: "/write"})
+}
+
+// editStory is GET /stories/{slug}/edit.
+func (w *writing) editStory(c *fiber.Ctx) error {
+	sess := currentSession(c)
+	if sess == nil {
+		return c.Redirect("/login?next="+c.Path(), fiber.StatusSeeOther)
+	}
+	st, err := w.store.StoryForEditBySlug(c.UserContext(), c.Params("slug"), sess.UserID)
+	if err != nil {
+		return err
+	}
+	ep := EditorPage{Action: "/stories/" + st.Slug + "/edit", Story: st, Form: formOf(st)}
+	switch c.Query("saved") {
+	case "draft":
+		ep.Flash = "Your draft is saved."
+	case "review":
+		ep.Flash = "Your story is saved and waits for an admin's review."
+	case "update":
+		ep.Flash = "Your update is added."
+	case "yes":
+		ep.Flash = "Your changes are saved."
+	}
+	return w.renderEditor(c, fiber.StatusOK, ep)
+}
+
+// createStory is POST /write.
+func (w *writing) createStory(c *fiber.Ctx) error {
+	return w.save(c, nil)
+}
+
+// updateStory is POST /stories/{slug}/edit.
+func (w *writing) updateStory(c *fiber.Ctx) error {
+	sess := currentSession(c)
+	if sess == nil {
+		return w.save(c, nil)
+	}
+	st, err := w.store.StoryForEditBySlug(c.UserContext(), c.Params("slug"), sess.UserID)
+	if err != nil {
+		return err
+	}
+	return w.save(c, st)
+}
+
+// save handles the editor's three buttons: preview, save draft, publish.
+// A person whose session ended gets the form back, filled, with a way to
+// sign in again: the text is never lost.
+func (w *writing) save(c *fiber.Ctx, st *models.Story) error {
+	ctx := c.UserContext()
+	ep := EditorPage{Action: c.Path(), Story: st, Form: readForm(c)}
+	sess := currentSession(c)
+	if sess == nil {
+		ep.SignedOut = true
+		return w.renderEditor(c, fiber.StatusUnauthorized, ep)
+	}
+	if c.FormValue("action") == "preview" {
+		r, err := models.RenderStory(ep.Form.Body)
+		if err != nil {
+			return err
+		}
+		ep.Preview, ep.Previewed = r.HTML, true
+		return w.renderEditor(c, fiber.StatusOK, ep)
+	}
+	in, err := w.input(ctx, ep.Form)
+	if err == nil {
+		if st == nil {
+			in.AuthorID = sess.UserID
+			st, err = w.store.CreateStory(ctx, in)
+		} else {
+			st, err = w.store.UpdateStory(ctx, st.ID, sess.UserID, in)
+		}
+	}
+	if ve := (*models.ValidationError)(nil); errors.As(err, &ve) {
+		ep.Errors = ve.Fields
+		return w.renderEditor(c, fiber.StatusUnprocessableEntity, ep)
+	}
+	if err != nil {
+		return err
+	}
+	if c.FormValue("action") == "publish" {
+		if st, err = w.store.SubmitStory(ctx, st.ID, sess.UserID); err != nil {
+			return err
+		}
+	}
+	return c.Redirect(afterSave(st), fiber.StatusSeeOther)
+}
+
+// afterSave is where the editor goes once a story is saved: the story
+// itself once it is public, else back to its editor.
+func afterSave(st *models.Story) string {
+	switch st.Status {
+	case models.StatusPublished:
+		return "/stories/" + st.Slug
+	case models.StatusReview:
+		return "/stories/" + st.Slug + "/edit?saved=review"
+	}
+	return "/stories/" + st.Slug + "/edit?saved=draft"
+}
+
+// preview is POST /preview: the story's Markdown rendered exactly as it
+// will be saved, as an HTML fragment for the editor's live preview.
+func (w *writing) preview(c *fiber.Ctx) error {
+	if currentSession(c) == nil {
+		return fiber.ErrUnauthorized
+	}
+	body := c.FormValue("body")
+	if utf8.RuneCountInString(body) > models.MaxBodyLen {
+		return c.Status(fiber.StatusUnprocessableEntity).SendString("The story is longer than " +
+			strconv.Itoa(models.MaxBodyLen) + " characters.")
+	}
+	r, err := models.RenderStory(strings.ReplaceAll(body, "\r\n", "\n"))
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Type("html", "utf-8")
+	return c.SendString(r.HTML)
+}
