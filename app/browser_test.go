@@ -37,9 +37,16 @@ func headless(t *testing.T, bin, url string, flags ...string) []byte {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
+	// Not t.TempDir: Chromium's helper processes may still write to the
+	// profile after the browser exits, which fails t.TempDir's cleanup.
+	profile, err := os.MkdirTemp("", "doleances-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(profile) //nolint:errcheck // best effort, see above
 	args := append([]string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
 		"--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic", "--hide-scrollbars",
-		"--user-data-dir=" + t.TempDir()}, flags...)
+		"--user-data-dir=" + profile}, flags...)
 	out, err := exec.CommandContext(ctx, bin, append(args, url)...).Output()
 	if err != nil {
 		t.Fatalf("chromium %s: %v", url, err)
