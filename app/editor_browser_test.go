@@ -10,21 +10,22 @@ import (
 	"testing"
 )
 
-// TestWriteInChromium signs in with the setup link, writes a story in
-// headless Chromium with the live preview showing the server's rendering,
-// publishes it and finds it on the front page. Screenshots of the editor and
+// TestWriteInChromium signs in through a local fake GitHub in headless
+// Chromium, writes a story with the live preview showing the server's
+// rendering, publishes it and finds it on the front page. (The first admin,
+// made with the setup link, creates the categories beforehand.) Screenshots of the editor and
 // of /admin land in DOLEANCES_SCREENSHOTS (or a temporary folder).
 func TestWriteInChromium(t *testing.T) {
 	bin := chromium(t)
-	s := startSite(t, nil)
+	gh := newFakeProvider(t, "github", ada)
+	s := startSite(t, all(withGitHub(gh), func(c *Config) { c.AdminEmails = ada.Email }))
 	m := regexp.MustCompile(`url=(http://\S+/setup/\S+)`).FindStringSubmatch(s.Log.String())
 	if m == nil {
 		t.Fatal("no setup link in the log")
 	}
 	b := newBrowser(t)
 	b.post(m[1], url.Values{"name": {"Marianne"}})
-	cookie := b.cookie(s, "doleances_session")
-	if cookie == nil {
+	if b.cookie(s, "doleances_session") == nil {
 		t.Fatal("setup did not sign in")
 	}
 	csrf := b.csrf(s)
@@ -37,8 +38,9 @@ func TestWriteInChromium(t *testing.T) {
 	}
 
 	c := startChromium(t, bin, 1280, 1400)
-	c.call("Network.setCookie", map[string]any{"name": cookie.Name, "value": cookie.Value, "url": s.URL, "httpOnly": true}, nil)
-	c.open(s.URL + "/write")
+	c.open(s.URL + "/login?next=/write")
+	c.eval(`document.querySelector('a[href^="/auth/github"]').click(); true`)
+	c.waitFor("the editor after signing in with GitHub", `location.pathname === "/write" && document.getElementById("body") !== null`)
 	c.eval(`document.getElementById("title").value = "The router that never came"; true`)
 	c.eval(`document.getElementById("company").value = "Orange"; document.getElementById("city").value = "Lyon";
 		document.querySelector('input[name=categories]').checked = true; true`)
