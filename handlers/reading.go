@@ -17,7 +17,8 @@ type readingStore interface {
 	StoryRedirect(ctx context.Context, oldSlug string) (string, error)
 	Neighbours(ctx context.Context, st *models.Story) (prev, next *models.StoryLink, err error)
 	Related(ctx context.Context, st *models.Story, n int) ([]models.StoryLink, error)
-	Comments(ctx context.Context, storyID uint) ([]models.Comment, error)
+	CommentsFor(ctx context.Context, storyID uint, v models.Viewer) ([]models.Comment, error)
+	ReactionsOf(ctx context.Context, st *models.Story, viewerID uint) (models.Reactions, error)
 	CategoryBySlug(ctx context.Context, slug string) (*models.Category, error)
 	TagBySlug(ctx context.Context, slug string) (*models.Tag, error)
 	CompanyBySlug(ctx context.Context, slug string) (*models.Company, error)
@@ -27,7 +28,8 @@ type readingStore interface {
 // reading serves the pages readers browse: lists of stories and stories.
 type reading struct {
 	*pages
-	store readingStore
+	store  readingStore
+	stamps *stamper // signs the comment form's "rendered at" time
 }
 
 // ListPage is a page of stories: the front page, a category, a tag, an

@@ -36,18 +36,30 @@ type Deps struct {
 	Auth  AuthConfig
 	// SitemapLimit is the most URLs in one sitemap file; 0 means SitemapLimit.
 	SitemapLimit int
+	Comments     CommentSettings
+}
+
+// CommentSettings tune commenting and its defences.
+type CommentSettings struct {
+	HoldWords []string // words that hold a comment for moderation
+	PostRate  int      // POSTs per minute per IP address; 0: no limit
+	FormKey   []byte   // signs the comment form's stamp; nil: a random key
 }
 
 // Routes registers every route of the site on app.
 func Routes(app *fiber.App, d Deps) {
 	p := &pages{store: d.Store, views: d.Views, site: d.Site}
-	r := &reading{pages: p, store: d.Store}
+	stamps := &stamper{key: d.Comments.FormKey, now: d.Now}
+	if stamps.key == nil {
+		stamps.key = []byte(models.NewGuestToken())
+	}
+	r := &reading{pages: p, store: d.Store, stamps: stamps}
 	fd := &feeds{store: d.Store, site: d.Site, now: d.Now}
 	sr := &search{pages: p, store: d.Store, feeds: fd}
 	m := &machines{store: d.Store, site: d.Site, limit: cmp.Or(d.SitemapLimit, SitemapLimit)}
 
 	a := newAuth(p, d)
-	app.Use(a.loadSession, a.guard)
+	app.Use(a.loadSession, a.guard, a.limitPosts(newPostLimiter(d.Comments.PostRate, d.Now)))
 
 	app.Get("/healthz", health(d.Store))
 	app.Use(conditional(d.Store, d.Now))
@@ -104,6 +116,8 @@ func Routes(app *fiber.App, d Deps) {
 	app.Post("/me/identities/:id/unlink", a.unlink)
 	app.Post("/me/sessions/delete", a.signOutEverywhere)
 	app.Post("/me/delete", a.deleteAccount)
+
+	commentRoutes(app, d, r)
 
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }

@@ -6,5 +6,5 @@ import "embed"
 
 // FS holds the assets, served under content-hashed URLs.
 //
-//go:embed *.css *.svg
+//go:embed *.css *.svg *.js
 var FS embed.FS
