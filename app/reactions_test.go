@@ -213,3 +213,26 @@ func TestModerationQueueAndReports(t *testing.T) {
 		t.Error("a resolved report is still open")
 	}
 }
+
+func TestCompanyPageRanksByMeToo(t *testing.T) {
+	ts := newFixtureSite(t)
+	_, err := ts.store.SetMeToo(context.Background(), ts.stories["box"].ID, ts.author.ID, true)
+	check(t, err)
+	order := func(path string) (int, int, string) {
+		_, body := ts.get(path)
+		return strings.Index(body, "/stories/"+ts.stories["box"].Slug), strings.Index(body, "/stories/"+ts.stories["fibre"].Slug), body
+	}
+	if box, fibre, _ := order("/company/orange"); box < fibre {
+		t.Error("the default order is not the latest first")
+	}
+	box, fibre, body := order("/company/orange?sort=metoo")
+	if box > fibre || box < 0 {
+		t.Error("?sort=metoo does not put the story with a me too first")
+	}
+	if !strings.Contains(body, `<link rel="canonical" href="`+testBase+`/company/orange?sort=metoo">`) {
+		t.Error("the sorted page is not its own canonical address")
+	}
+	if _, _, body := order("/company/orange?sort=%27+OR+1%3D1"); !strings.Contains(body, "<strong>latest first</strong>") {
+		t.Error("an unknown sort is not the default order")
+	}
+}

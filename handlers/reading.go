@@ -18,6 +18,7 @@ type readingStore interface {
 	Neighbours(ctx context.Context, st *models.Story) (prev, next *models.StoryLink, err error)
 	Related(ctx context.Context, st *models.Story, n int) ([]models.StoryLink, error)
 	CommentsFor(ctx context.Context, storyID uint, v models.Viewer) ([]models.Comment, error)
+	CompanyStoriesByMeToo(ctx context.Context, companyID uint, n int) (models.StoryPage, error)
 	ReactionsOf(ctx context.Context, st *models.Story, viewerID uint) (models.Reactions, error)
 	CategoryBySlug(ctx context.Context, slug string) (*models.Category, error)
 	TagBySlug(ctx context.Context, slug string) (*models.Tag, error)
@@ -44,6 +45,7 @@ type ListPage struct {
 	Stories []models.Story
 	Total   int64
 	Pager   Pager
+	Sort    string // a company's stories: "" (latest first) or "metoo" (most "me too" first)
 }
 
 // list renders page :n of the stories matching f, at base.
@@ -56,6 +58,9 @@ func (r *reading) list(c *fiber.Ctx, base string, lp ListPage, f models.StoryFil
 		return err
 	}
 	sp, err := r.store.PublishedStories(c.UserContext(), f, n)
+	if lp.Sort == "metoo" {
+		sp, err = r.store.CompanyStoriesByMeToo(c.UserContext(), f.CompanyID, n)
+	}
 	if err != nil {
 		return err
 	}
@@ -82,6 +87,10 @@ func (r *reading) list(c *fiber.Ctx, base string, lp ListPage, f models.StoryFil
 	}
 	lp.Description = lp.Intro
 	lp.Stories, lp.Total, lp.Pager = sp.Stories, sp.Total, newPager(base, n, sp.Pages)
+	if lp.Sort != "" {
+		lp.Canonical += "?sort=" + lp.Sort
+		lp.Pager = sortedPager(lp.Pager, lp.Sort)
+	}
 	return r.render(c, fiber.StatusOK, "list", lp)
 }
 
@@ -130,6 +139,9 @@ func (r *reading) company(c *fiber.Ctx) error {
 		return err
 	}
 	lp := ListPage{Kind: "company", Heading: co.Name, Intro: co.Description, Company: co}
+	if c.Query("sort") == "metoo" { // an allowlist of one: anything else is the default order
+		lp.Sort = "metoo"
+	}
 	return r.list(c, "/company/"+co.Slug, lp, models.StoryFilter{CompanyID: co.ID})
 }
 

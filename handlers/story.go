@@ -136,3 +136,14 @@ func threads(cs []models.Comment, view *CommentView, viewerID uint, now time.Tim
 	}
 	return roots
 }
+
+// sortedPager keeps a list's sort order in its page links.
+func sortedPager(p Pager, sort string) Pager {
+	if p.Prev != "" {
+		p.Prev += "?sort=" + sort
+	}
+	if p.Next != "" {
+		p.Next += "?sort=" + sort
+	}
+	return p
+}
