@@ -29,6 +29,8 @@ type Config struct {
 	OIDCSecret, OIDCName        string
 	GitHubURL                   string // GitHub Enterprise; empty: github.com
 	AdminEmails                 string // comma-separated verified emails that make admins
+	HoldWords                   string // comma-separated words that hold a comment for moderation
+	PostRate                    int    // POSTs per minute per IP address (0: no limit)
 
 	now        func() time.Time // the clock; nil: time.Now (tests set it)
 	xEndpoints *xEndpoints      // X OAuth 2.0 endpoints; nil: x.com (tests set them)
@@ -89,6 +91,16 @@ func parseConfig(name string, args []string, getenv func(string) string, out io.
 	str(&c.OIDCName, "oidc-name", "OpenID Connect", "name shown on the OpenID Connect sign-in button")
 	str(&c.GitHubURL, "github-url", "", "GitHub Enterprise URL, e.g. https://github.example.com (default: github.com)")
 	str(&c.AdminEmails, "admin-emails", "", "comma-separated emails: a user signing in with one of them, verified, becomes admin")
+	str(&c.HoldWords, "hold-words", "", "comma-separated words that hold a comment for moderation")
+	rate := 30
+	if v := getenv(envName("post-rate")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return c, fmt.Errorf("%s=%q: want a number of POSTs per minute (0: no limit)", envName("post-rate"), v)
+		}
+		rate = n
+	}
+	fs.IntVar(&c.PostRate, "post-rate", rate, "most POST requests per minute from one IP address, 0 for no limit (env "+envName("post-rate")+")")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}

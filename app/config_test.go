@@ -58,7 +58,8 @@ func TestHelpListsEverySetting(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, name := range []string{"addr", "base-url", "data", "database-url", "demo", "github-key", "github-secret",
-		"google-key", "facebook-secret", "twitter-key", "oidc-issuer", "oidc-key", "oidc-secret", "oidc-name"} {
+		"google-key", "facebook-secret", "twitter-key", "oidc-issuer", "oidc-key", "oidc-secret", "oidc-name",
+		"github-url", "admin-emails", "post-rate", "hold-words"} {
 		if !strings.Contains(out.String(), "-"+name) || !strings.Contains(out.String(), envName(name)) {
 			t.Errorf("-h does not list %s / %s", name, envName(name))
 		}

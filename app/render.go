@@ -74,6 +74,10 @@ func templateFuncs(a *assets) template.FuncMap {
 			}
 			return "Still open"
 		},
+		// reaction is the data of one like or "me too" button.
+		"reaction": func(slug, kind string, on bool, count int, csrf string) map[string]any {
+			return map[string]any{"Slug": slug, "Kind": kind, "On": on, "Count": count, "CSRF": csrf}
+		},
 		"initial": func(name string) string {
 			for _, r := range name {
 				if unicode.IsLetter(r) || unicode.IsDigit(r) {

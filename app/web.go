@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"log/slog"
 	"strings"
 	"time"
@@ -30,6 +31,10 @@ func newWeb(cfg Config, store *models.Store, log *slog.Logger, opts ...func(*han
 	if err != nil {
 		return nil, err
 	}
+	formKey, err := store.Key(context.Background(), "comment-form")
+	if err != nil {
+		return nil, err
+	}
 	d := handlers.Deps{
 		Store: store, Views: r, Log: log, Now: cfg.clock(),
 		Site: handlers.Site{
@@ -42,6 +47,7 @@ func newWeb(cfg Config, store *models.Store, log *slog.Logger, opts ...func(*han
 			AdminEmails:   strings.Split(cfg.AdminEmails, ","),
 			SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://"),
 		},
+		Comments: handlers.CommentSettings{HoldWords: splitList(cfg.HoldWords), PostRate: cfg.PostRate, FormKey: formKey},
 	}
 	for _, o := range opts {
 		o(&d)
@@ -74,4 +80,15 @@ func securityHeaders(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderXFrameOptions, "DENY")
 	c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'self'; img-src 'self' https: data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 	return c.Next()
+}
+
+// splitList splits a comma-separated setting, dropping empty items.
+func splitList(s string) []string {
+	var out []string
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }

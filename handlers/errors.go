@@ -50,6 +50,8 @@ func ErrorHandler(d Deps) fiber.ErrorHandler {
 			status = pe.Status
 		case errors.Is(err, models.ErrNotFound):
 			status = fiber.StatusNotFound
+		case errors.Is(err, models.ErrForbidden):
+			status = fiber.StatusForbidden
 		case errors.As(err, &fe):
 			status = fe.Code
 		}
@@ -64,6 +66,9 @@ func ErrorHandler(d Deps) fiber.ErrorHandler {
 		case status == fiber.StatusNotFound:
 			ep.Heading = "We could not find that page"
 			ep.Message = "The story, category, tag, author, company or month you asked for does not exist, or is no longer published. The latest stories and the categories are listed beside this message."
+		case status == fiber.StatusForbidden && pe == nil && fe == nil:
+			ep.Heading = "This is not yours to do"
+			ep.Message = "Your account may not do this: only the author of a story, or an admin, can."
 		case status == fiber.StatusMethodNotAllowed:
 			ep.Heading = "That action is not possible here"
 			ep.Message = "This address does not accept that kind of request."

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"testing"
+	"time"
 
 	"doleances/models"
 )
@@ -34,7 +35,7 @@ func TestThreads(t *testing.T) {
 		{ID: 5, ParentID: id(99)}, // its parent is not shown: top level
 		{ID: 6, ParentID: id(1)},
 	}
-	roots := threads(cs)
+	roots := threads(cs, &CommentView{}, 0, time.Time{})
 	if len(roots) != 3 || roots[0].ID != 1 || roots[1].ID != 4 || roots[2].ID != 5 {
 		t.Fatalf("roots: %+v", roots)
 	}

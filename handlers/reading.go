@@ -18,7 +18,9 @@ type readingStore interface {
 	StoryRedirect(ctx context.Context, oldSlug string) (string, error)
 	Neighbours(ctx context.Context, st *models.Story) (prev, next *models.StoryLink, err error)
 	Related(ctx context.Context, st *models.Story, n int) ([]models.StoryLink, error)
-	Comments(ctx context.Context, storyID uint) ([]models.Comment, error)
+	CommentsFor(ctx context.Context, storyID uint, v models.Viewer) ([]models.Comment, error)
+	CompanyStoriesByMeToo(ctx context.Context, companyID uint, n int) (models.StoryPage, error)
+	ReactionsOf(ctx context.Context, st *models.Story, viewerID uint) (models.Reactions, error)
 	CategoryBySlug(ctx context.Context, slug string) (*models.Category, error)
 	TagBySlug(ctx context.Context, slug string) (*models.Tag, error)
 	CompanyBySlug(ctx context.Context, slug string) (*models.Company, error)
@@ -29,7 +31,8 @@ type readingStore interface {
 // reading serves the pages readers browse: lists of stories and stories.
 type reading struct {
 	*pages
-	store readingStore
+	store  readingStore
+	stamps *stamper // signs the comment form's "rendered at" time
 }
 
 // ListPage is a page of stories: the front page, a category, a tag, an
@@ -44,6 +47,7 @@ type ListPage struct {
 	Stories []models.Story
 	Total   int64
 	Pager   Pager
+	Sort    string // a company's stories: "" (latest first) or "metoo" (most "me too" first)
 }
 
 // list renders page :n of the stories matching f, at base.
@@ -56,6 +60,9 @@ func (r *reading) list(c *fiber.Ctx, base string, lp ListPage, f models.StoryFil
 		return err
 	}
 	sp, err := r.store.PublishedStories(c.UserContext(), f, n)
+	if lp.Sort == "metoo" {
+		sp, err = r.store.CompanyStoriesByMeToo(c.UserContext(), f.CompanyID, n)
+	}
 	if err != nil {
 		return err
 	}
@@ -82,6 +89,10 @@ func (r *reading) list(c *fiber.Ctx, base string, lp ListPage, f models.StoryFil
 	}
 	lp.Description = lp.Intro
 	lp.Stories, lp.Total, lp.Pager = sp.Stories, sp.Total, newPager(base, n, sp.Pages)
+	if lp.Sort != "" {
+		lp.Canonical += "?sort=" + lp.Sort
+		lp.Pager = sortedPager(lp.Pager, lp.Sort)
+	}
 	return r.render(c, fiber.StatusOK, "list", lp)
 }
 
@@ -136,6 +147,9 @@ func (r *reading) company(c *fiber.Ctx) error {
 		return err
 	}
 	lp := ListPage{Kind: "company", Heading: co.Name, Intro: co.Description, Company: co}
+	if c.Query("sort") == "metoo" { // an allowlist of one: anything else is the default order
+		lp.Sort = "metoo"
+	}
 	return r.list(c, "/company/"+co.Slug, lp, models.StoryFilter{CompanyID: co.ID})
 }
 

@@ -7,6 +7,7 @@ import (
 	"cmp"
 	"io"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -36,18 +37,30 @@ type Deps struct {
 	Auth  AuthConfig
 	// SitemapLimit is the most URLs in one sitemap file; 0 means SitemapLimit.
 	SitemapLimit int
+	Comments     CommentSettings
+}
+
+// CommentSettings tune commenting and its defences.
+type CommentSettings struct {
+	HoldWords []string // words that hold a comment for moderation
+	PostRate  int      // POSTs per minute per IP address; 0: no limit
+	FormKey   []byte   // signs the comment form's stamp; nil: a random key
 }
 
 // Routes registers every route of the site on app.
 func Routes(app *fiber.App, d Deps) {
 	p := &pages{store: d.Store, views: d.Views, site: d.Site}
-	r := &reading{pages: p, store: d.Store}
+	stamps := &stamper{key: d.Comments.FormKey, now: d.Now}
+	if stamps.key == nil {
+		stamps.key = []byte(models.NewGuestToken())
+	}
+	r := &reading{pages: p, store: d.Store, stamps: stamps}
 	fd := &feeds{store: d.Store, site: d.Site, now: d.Now}
 	sr := &search{pages: p, store: d.Store, feeds: fd}
 	m := &machines{store: d.Store, site: d.Site, limit: cmp.Or(d.SitemapLimit, SitemapLimit)}
 
 	a := newAuth(p, d)
-	app.Use(a.loadSession, a.guard)
+	app.Use(a.loadSession, a.guard, a.limitPosts(newPostLimiter(d.Comments.PostRate, d.Now)))
 
 	app.Get("/healthz", health(d.Store))
 	app.Use(conditional(d.Store, d.Now))
@@ -128,6 +141,26 @@ func Routes(app *fiber.App, d Deps) {
 	app.Post("/admin/categories/:id", ad.updateCategory)
 	app.Post("/admin/categories/:id/delete", ad.deleteCategory)
 	app.Post("/admin/companies/merge", ad.mergeCompanies)
+
+	rules := models.ModerationRules{HoldWords: d.Comments.HoldWords}
+	cm := &comments{reading: r, store: d.Store, rules: rules, secure: strings.HasPrefix(d.Site.BaseURL, "https://")}
+	rx := &reactions{store: d.Store}
+	own := &ownComments{pages: r.pages, store: d.Store, rules: rules, now: d.Now}
+	mod := &moderation{pages: r.pages, store: d.Store}
+
+	app.Post("/stories/:slug/comments", cm.post)
+	app.Post("/stories/:slug/comments/close", rx.closeComments)
+	app.Post("/stories/:slug/like", rx.like)
+	app.Post("/stories/:slug/metoo", rx.metoo)
+	app.Post("/stories/:slug/report", rx.reportStory)
+	app.Get("/comments/:id/edit", own.editForm)
+	app.Post("/comments/:id/edit", own.edit)
+	app.Post("/comments/:id/delete", own.remove)
+	app.Post("/comments/:id/report", own.report)
+	app.Get("/admin/comments", mod.queue)
+	app.Post("/admin/comments", mod.act)
+	app.Get("/admin/reports", mod.reports)
+	app.Post("/admin/reports/:id/resolve", mod.resolve)
 
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }

@@ -122,12 +122,18 @@ type Field struct {
 // that sends it again, to the same address, with a fresh token.
 type ResubmitPage struct {
 	Layout
+	Status int
 	Reason string
 	Action string
 	Fields []Field
 }
 
 func (a *auth) refuse(c *fiber.Ctx, reason string) error {
+	return a.resubmit(c, fiber.StatusForbidden, reason)
+}
+
+// resubmit answers status with the form as it was sent, to send it again.
+func (a *auth) resubmit(c *fiber.Ctx, status int, reason string) error {
 	l, err := a.layout(c, "Please confirm", "", "")
 	if err != nil {
 		return err
@@ -149,5 +155,6 @@ func (a *auth) refuse(c *fiber.Ctx, reason string) error {
 		}
 	})
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return a.render(c, fiber.StatusForbidden, "resubmit", rp)
+	rp.Status = status
+	return a.render(c, status, "resubmit", rp)
 }

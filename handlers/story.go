@@ -2,28 +2,47 @@ package handlers
 
 import (
 	"errors"
+	"strconv"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"doleances/models"
 )
 
-// StoryPage is a story with its comments and links to other stories.
+// StoryPage is a story with its comments, the comment form, its likes and
+// "me too"s, and links to other stories.
 type StoryPage struct {
 	Layout
-	Story      *models.Story
-	Prev, Next *models.StoryLink
-	Related    []models.StoryLink
-	Comments   []*CommentNode
+	Story       *models.Story
+	Prev, Next  *models.StoryLink
+	Related     []models.StoryLink
+	Comments    []*CommentNode
+	Form        CommentForm
+	Reactions   models.Reactions
+	CanModerate bool   // the viewer may close comments and moderate them
+	Flash       string // what the viewer's last action did
 	// CanEdit shows the Edit link to the author and admins; visitors
 	// without a session never see it, so their page stays the same for all.
 	CanEdit bool
 }
 
-// CommentNode is a comment with its replies.
+// CommentNode is a comment with its replies and what the viewer may do with it.
 type CommentNode struct {
 	models.Comment
 	Replies []*CommentNode
+	View    *CommentView
+	// Editable: the viewer wrote it and may still edit (or delete) it.
+	Editable bool
+	// Own: the viewer wrote it (and may delete it).
+	Own bool
+}
+
+// CommentView is what every comment of a page needs to know of the page.
+type CommentView struct {
+	Slug     string
+	CSRF     string
+	SignedIn bool
 }
 
 func (r *reading) story(c *fiber.Ctx) error {
@@ -38,39 +57,78 @@ func (r *reading) story(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	sp := StoryPage{Story: st}
-	if sess := currentSession(c); sess != nil {
-		sp.CanEdit = sess.UserID == st.AuthorID || sess.User.Role == models.RoleAdmin
+	var form CommentForm
+	if id, err := strconv.ParseUint(c.Query("replyto"), 10, 32); err == nil {
+		form.ParentID = uint(id)
 	}
+	var flash string
+	switch {
+	case c.Query("reported") != "":
+		flash = "Thank you: your report was sent to the moderators."
+	case c.Query("deleted") != "":
+		flash = "Your comment is deleted."
+	}
+	return r.renderStory(c, fiber.StatusOK, st, form, flash)
+}
+
+// renderStory renders a story's page with the comment form as given (empty,
+// or kept with its errors after a refused post).
+func (r *reading) renderStory(c *fiber.Ctx, status int, st *models.Story, form CommentForm, flash string) error {
+	ctx := c.UserContext()
+	sp := StoryPage{Story: st, Flash: flash}
+	var err error
 	if sp.Prev, sp.Next, err = r.store.Neighbours(ctx, st); err != nil {
 		return err
 	}
 	if sp.Related, err = r.store.Related(ctx, st, 4); err != nil {
 		return err
 	}
-	comments, err := r.store.Comments(ctx, st.ID)
+	viewer, personal := viewerOf(c)
+	comments, err := r.store.CommentsFor(ctx, st.ID, viewer)
 	if err != nil {
 		return err
 	}
-	sp.Comments = threads(comments)
+	var uid uint
+	if viewer.UserID != nil {
+		uid = *viewer.UserID
+	}
+	if sp.Reactions, err = r.store.ReactionsOf(ctx, st, uid); err != nil {
+		return err
+	}
 	path := "/stories/" + st.Slug
 	if sp.Layout, err = r.layout(c, st.Title, path, path+"/feed"); err != nil {
 		return err
 	}
+	view := &CommentView{Slug: st.Slug, CSRF: sp.CSRF, SignedIn: sp.User != nil}
+	sp.Comments = threads(comments, view, uid, r.stamps.now())
+	sp.CanModerate = sp.User != nil && (sp.User.Role == models.RoleAdmin || sp.User.ID == st.AuthorID)
+	sp.CanEdit = sp.CanModerate
+	form.fill(st, comments, r.stamps.make(st.ID), sp.User != nil)
+	form.CSRF = sp.CSRF
+	sp.Form = form
 	sp.Feeds[0].Title = "Comments on “" + st.Title + "” (RSS)"
 	sp.Feeds[1].Title = "Comments on “" + st.Title + "” (Atom)"
 	sp.Description = st.Excerpt
 	storyMeta(&sp.Layout, st)
-	return r.render(c, fiber.StatusOK, "story", sp)
+	if personal || status != fiber.StatusOK {
+		// A guest's own held comments, or a refused form, are for them alone.
+		c.Set(fiber.HeaderCacheControl, "private, no-store")
+	}
+	return r.render(c, status, "story", sp)
 }
 
 // threads arranges comments, oldest first, into trees of replies. A reply
 // whose parent is not shown (held, deleted) is shown at the top level.
-func threads(cs []models.Comment) []*CommentNode {
+func threads(cs []models.Comment, view *CommentView, viewerID uint, now time.Time) []*CommentNode {
 	nodes := make(map[uint]*CommentNode, len(cs))
 	var roots []*CommentNode
 	for i := range cs {
-		nodes[cs[i].ID] = &CommentNode{Comment: cs[i]}
+		n := &CommentNode{Comment: cs[i], View: view}
+		if viewerID != 0 && cs[i].UserID != nil && *cs[i].UserID == viewerID && !cs[i].Deleted {
+			n.Own = true
+			n.Editable = now.Sub(cs[i].CreatedAt) <= models.EditWindow
+		}
+		nodes[cs[i].ID] = n
 	}
 	for i := range cs {
 		n := nodes[cs[i].ID]
@@ -81,4 +139,15 @@ func threads(cs []models.Comment) []*CommentNode {
 		roots = append(roots, n)
 	}
 	return roots
+}
+
+// sortedPager keeps a list's sort order in its page links.
+func sortedPager(p Pager, sort string) Pager {
+	if p.Prev != "" {
+		p.Prev += "?sort=" + sort
+	}
+	if p.Next != "" {
+		p.Next += "?sort=" + sort
+	}
+	return p
 }

@@ -30,7 +30,7 @@ func (s *Store) LatestComments(ctx context.Context, storyID uint, n int) ([]Comm
 	q := s.r.WithContext(ctx).Preload("User").
 		Preload("Story", func(db *gorm.DB) *gorm.DB { return db.Select("id, title, slug, status, published_at") }).
 		Joins("JOIN stories ON stories.id = comments.story_id AND stories.status = ?", StatusPublished).
-		Where("comments.status = ?", CommentApproved)
+		Where("comments.status = ? AND comments.deleted = ?", CommentApproved, false)
 	if storyID != 0 {
 		q = q.Where("comments.story_id = ?", storyID)
 	}

@@ -121,8 +121,17 @@ func (s *Store) StoryReactions(ctx context.Context, storyID, viewerID uint) (Rea
 	if err != nil {
 		return Reactions{}, fmt.Errorf("reactions to story %d: %w", storyID, notFound(err))
 	}
+	st.ID = storyID
+	return s.ReactionsOf(ctx, &st, viewerID)
+}
+
+// ReactionsOf is StoryReactions for a story already loaded, with its
+// counts: one query, two when signed in.
+func (s *Store) ReactionsOf(ctx context.Context, st *Story, viewerID uint) (Reactions, error) {
+	db := s.r.WithContext(ctx)
+	storyID := st.ID
 	out := Reactions{Likes: st.LikeCount, MeToos: st.MeTooCount}
-	err = db.Select("users.id, users.handle, users.name, users.avatar_url").
+	err := db.Select("users.id, users.handle, users.name, users.avatar_url").
 		Joins("JOIN likes ON likes.user_id = users.id").Where("likes.story_id = ?", storyID).
 		Order("likes.created_at DESC, users.id DESC").Limit(MaxLikers).Find(&out.Likers).Error
 	if err != nil {

@@ -195,3 +195,18 @@ func orNotFound(err error) error {
 	}
 	return err
 }
+
+// OwnComment returns a comment, with its story's slug and title, for its
+// writer: ErrForbidden for anyone else, ErrNotFound if it is deleted.
+func (s *Store) OwnComment(ctx context.Context, id, userID uint) (*Comment, error) {
+	var c Comment
+	err := s.r.WithContext(ctx).Preload("Story", func(db *gorm.DB) *gorm.DB { return db.Select("id", "title", "slug") }).
+		Where("deleted = ?", false).Take(&c, id).Error
+	if err != nil {
+		return nil, fmt.Errorf("comment %d: %w", id, notFound(err))
+	}
+	if c.UserID == nil || *c.UserID != userID {
+		return nil, ErrForbidden
+	}
+	return &c, nil
+}

@@ -107,7 +107,7 @@ func migrate(db *gorm.DB) error {
 		return err
 	}
 	// Writing side: history, former slugs, updates.
-	err = db.AutoMigrate(&Revision{}, &SlugRedirect{}, &StoryUpdate{}, &CompanyRedirect{})
+	err = db.AutoMigrate(&Revision{}, &SlugRedirect{}, &StoryUpdate{}, &CompanyRedirect{}, &SiteKey{})
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,162 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"doleances/models"
+)
+
+// guestCookie holds a guest's token (models.NewGuestToken), set when they
+// first comment, so that they alone see their comments awaiting moderation.
+const guestCookie = "doleances_guest"
+
+type commentStore interface {
+	PublishedStory(ctx context.Context, slug string) (*models.Story, error)
+	PostComment(ctx context.Context, in models.CommentPost) (*models.Comment, bool, error)
+}
+
+// comments serves posting comments and replies under a story.
+type comments struct {
+	*reading
+	store  commentStore
+	rules  models.ModerationRules
+	secure bool // cookies only over https
+}
+
+// CommentForm is the comment form under a story, empty or as it was sent.
+type CommentForm struct {
+	Action   string
+	StoryURL string
+	CSRF     string
+	Stamp    string          // the signed "rendered at" time
+	ParentID uint            // the comment replied to, 0: none
+	Parent   *models.Comment // that comment, when it is shown
+	Name     string
+	Email    string
+	URL      string
+	Body     string
+	Errors   map[string]string
+	Problem  string // a refusal that concerns the whole form
+	Closed   bool
+	SignedIn bool
+}
+
+// fill completes a form for story st, whose shown comments are cs.
+func (f *CommentForm) fill(st *models.Story, cs []models.Comment, stamp string, signedIn bool) {
+	f.StoryURL = "/stories/" + st.Slug
+	f.Action, f.Stamp, f.Closed, f.SignedIn = "/stories/"+st.Slug+"/comments", stamp, st.CommentsClosed, signedIn
+	for i := range cs {
+		if cs[i].ID == f.ParentID && !cs[i].Deleted && cs[i].Status == models.CommentApproved {
+			f.Parent = &cs[i]
+		}
+	}
+	if f.Parent == nil && f.Errors["parent"] == "" {
+		f.ParentID = 0
+	}
+}
+
+// viewerOf is who looks at a page: a signed-in user, or a guest with the
+// cookie of their comments. personal says the page is theirs alone.
+func viewerOf(c *fiber.Ctx) (v models.Viewer, personal bool) {
+	if sess := currentSession(c); sess != nil {
+		id := sess.UserID
+		v.UserID = &id
+		return v, true
+	}
+	if t := c.Cookies(guestCookie); len(t) >= 16 && len(t) <= 64 {
+		v.GuestToken = t
+		return v, true
+	}
+	return v, false
+}
+
+// post saves a comment or a reply. A refused one comes back in the form,
+// with what was typed and a message, and a 4xx status.
+func (h *comments) post(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	form := CommentForm{Name: c.FormValue("name"), Email: c.FormValue("email"), URL: c.FormValue("url"), Body: c.FormValue("body")}
+	st, err := h.store.PublishedStory(ctx, c.Params("slug"))
+	if errors.Is(err, models.ErrNotFound) {
+		return h.lost(c, form.Body)
+	} else if err != nil {
+		return err
+	}
+	refuse := func(status int, problem string, fields map[string]string) error {
+		form.Problem, form.Errors = problem, fields
+		return h.renderStory(c, status, st, form, "")
+	}
+	if p := c.FormValue("parent"); p != "" {
+		id, err := strconv.ParseUint(p, 10, 32)
+		if err != nil || id == 0 {
+			return refuse(fiber.StatusUnprocessableEntity, "", map[string]string{"parent": "The comment you are replying to is not on this story."})
+		}
+		form.ParentID = uint(id)
+	}
+	if c.FormValue("website2") != "" {
+		// The honeypot: people do not see this field, form-filling bots do.
+		return refuse(fiber.StatusBadRequest, "This form had a hidden field filled in, which only spam robots do. If you are a person, please check your comment and send it again.", nil)
+	}
+	switch err := h.stamps.check(c.FormValue("stamp"), st.ID); {
+	case errors.Is(err, models.ErrFormTooFast):
+		return refuse(fiber.StatusUnprocessableEntity, "That was quick! Please take a moment to read your comment over, then send it again.", nil)
+	case err != nil:
+		return refuse(fiber.StatusUnprocessableEntity, "This form was incomplete or out of date. Your text is kept below: please send it again.", nil)
+	}
+	in := models.CommentPost{StoryID: st.ID, Name: form.Name, Email: form.Email, URL: form.URL, Body: form.Body, Rules: h.rules,
+		Poster: models.Poster{IP: c.IP()}}
+	if form.ParentID != 0 {
+		in.ParentID = &form.ParentID
+	}
+	viewer, _ := viewerOf(c)
+	in.Poster.UserID, in.Poster.GuestToken = viewer.UserID, viewer.GuestToken
+	if in.Poster.UserID == nil && in.Poster.GuestToken == "" {
+		in.Poster.GuestToken = models.NewGuestToken()
+	}
+	cm, _, err := h.store.PostComment(ctx, in)
+	var verr *models.ValidationError
+	var soon *models.TooSoonError
+	switch {
+	case errors.As(err, &verr):
+		return refuse(fiber.StatusUnprocessableEntity, "", verr.Fields)
+	case errors.As(err, &soon):
+		secs := int((soon.Wait + time.Second - 1) / time.Second)
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(secs))
+		return refuse(fiber.StatusTooManyRequests, "You commented a moment ago: please wait "+strconv.Itoa(secs)+" seconds before sending this one. Your text is kept below.", nil)
+	case errors.Is(err, models.ErrCommentsClosed):
+		return refuse(fiber.StatusConflict, "Comments on this story are closed. Your text is kept below, should you want to keep it.", nil)
+	case errors.Is(err, models.ErrNotFound):
+		return h.lost(c, form.Body)
+	case err != nil:
+		return err
+	}
+	if in.Poster.UserID == nil && viewer.GuestToken == "" {
+		c.Cookie(&fiber.Cookie{Name: guestCookie, Value: in.Poster.GuestToken, Path: "/", MaxAge: 365 * 24 * 3600,
+			HTTPOnly: true, Secure: h.secure, SameSite: fiber.CookieSameSiteLaxMode})
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Redirect("/stories/"+st.Slug+"#comment-"+strconv.FormatUint(uint64(cm.ID), 10), fiber.StatusSeeOther)
+}
+
+// LostPage gives back a text that could not be posted where it was sent.
+type LostPage struct {
+	Layout
+	Body string
+}
+
+// lost answers a comment on a story that does not exist (or no longer),
+// giving the text back so that it is not lost.
+func (h *comments) lost(c *fiber.Ctx, body string) error {
+	l, err := h.layout(c, "This story is not here", "", "")
+	if err != nil {
+		return err
+	}
+	l.Canonical = ""
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return h.render(c, fiber.StatusNotFound, "commentlost", LostPage{Layout: l, Body: strings.TrimSpace(body)})
+}

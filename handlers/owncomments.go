@@ -1,0 +1,170 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"doleances/models"
+)
+
+type ownCommentStore interface {
+	OwnComment(ctx context.Context, id, userID uint) (*models.Comment, error)
+	EditComment(ctx context.Context, id, userID uint, body string, rules models.ModerationRules) (*models.Comment, error)
+	DeleteComment(ctx context.Context, id, userID uint) error
+	Report(ctx context.Context, userID uint, t models.ReportTarget, reason string) (*models.Report, error)
+}
+
+// ownComments serves editing and deleting one's comments, and reporting others'.
+type ownComments struct {
+	*pages
+	store ownCommentStore
+	rules models.ModerationRules
+	now   func() time.Time
+}
+
+// CommentEditPage edits or deletes one's comment.
+type CommentEditPage struct {
+	Layout
+	Comment  *models.Comment
+	Body     string
+	CanEdit  bool // still within models.EditWindow
+	Errors   map[string]string
+	Problem  string
+	StoryURL string
+}
+
+// signedInAt returns the session, or sends a visitor to sign in and come back to back.
+func signedInAt(c *fiber.Ctx, back string) (*models.Session, error) {
+	if sess := currentSession(c); sess != nil {
+		return sess, nil
+	}
+	return nil, c.Redirect("/login?next="+url.QueryEscape(back), fiber.StatusSeeOther)
+}
+
+func commentID(c *fiber.Ctx) (uint, error) {
+	id, err := strconv.ParseUint(c.Params("id"), 10, 32)
+	if err != nil || id == 0 {
+		return 0, fiber.ErrNotFound
+	}
+	return uint(id), nil
+}
+
+func (h *ownComments) editForm(c *fiber.Ctx) error {
+	id, err := commentID(c)
+	if err != nil {
+		return err
+	}
+	sess, err := signedInAt(c, c.Path())
+	if sess == nil {
+		return err
+	}
+	cm, err := h.store.OwnComment(c.UserContext(), id, sess.UserID)
+	if err != nil {
+		return err
+	}
+	return h.renderEdit(c, fiber.StatusOK, CommentEditPage{Comment: cm, Body: cm.Body})
+}
+
+func (h *ownComments) renderEdit(c *fiber.Ctx, status int, p CommentEditPage) error {
+	l, err := h.layout(c, "Your comment", "", "")
+	if err != nil {
+		return err
+	}
+	l.Canonical = ""
+	p.Layout = l
+	p.StoryURL = "/stories/" + p.Comment.Story.Slug
+	p.CanEdit = h.now().Sub(p.Comment.CreatedAt) <= models.EditWindow
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	return h.render(c, status, "commentedit", p)
+}
+
+// edit saves the new text of one's comment, within the edit window.
+func (h *ownComments) edit(c *fiber.Ctx) error {
+	id, err := commentID(c)
+	if err != nil {
+		return err
+	}
+	sess, err := signedInAt(c, c.Path())
+	if sess == nil {
+		return err
+	}
+	ctx := c.UserContext()
+	cm, err := h.store.OwnComment(ctx, id, sess.UserID)
+	if err != nil {
+		return err
+	}
+	body := c.FormValue("body")
+	saved, err := h.store.EditComment(ctx, id, sess.UserID, body, h.rules)
+	var verr *models.ValidationError
+	switch {
+	case errors.As(err, &verr):
+		return h.renderEdit(c, fiber.StatusUnprocessableEntity, CommentEditPage{Comment: cm, Body: body, Errors: verr.Fields})
+	case errors.Is(err, models.ErrEditWindowClosed):
+		return h.renderEdit(c, fiber.StatusConflict, CommentEditPage{Comment: cm, Body: body,
+			Problem: "The 15 minutes to edit this comment are over, so it was not changed. Your new text is kept below."})
+	case err != nil:
+		return err
+	}
+	return c.Redirect("/stories/"+cm.Story.Slug+"#comment-"+strconv.FormatUint(uint64(saved.ID), 10), fiber.StatusSeeOther)
+}
+
+// remove deletes one's comment once its writer has confirmed.
+func (h *ownComments) remove(c *fiber.Ctx) error {
+	id, err := commentID(c)
+	if err != nil {
+		return err
+	}
+	sess, err := signedInAt(c, c.Path())
+	if sess == nil {
+		return err
+	}
+	ctx := c.UserContext()
+	cm, err := h.store.OwnComment(ctx, id, sess.UserID)
+	if err != nil {
+		return err
+	}
+	if c.FormValue("confirm") != "yes" {
+		return h.renderEdit(c, fiber.StatusUnprocessableEntity, CommentEditPage{Comment: cm, Body: cm.Body,
+			Errors: map[string]string{"confirm": "Tick the box to confirm that the comment should be deleted."}})
+	}
+	if err := h.store.DeleteComment(ctx, id, sess.UserID); err != nil {
+		return err
+	}
+	return c.Redirect("/stories/"+cm.Story.Slug+"?deleted=1#comments", fiber.StatusSeeOther)
+}
+
+// report records a reader's report of a comment.
+func (h *ownComments) report(c *fiber.Ctx) error {
+	id, err := commentID(c)
+	if err != nil {
+		return err
+	}
+	slug := c.FormValue("slug")
+	sess, err := signedInAt(c, "/stories/"+url.PathEscape(slug))
+	if sess == nil {
+		return err
+	}
+	return reported(c, slug, h.store.Report, sess.UserID, models.ReportTarget{CommentID: id})
+}
+
+type reportFunc func(ctx context.Context, userID uint, t models.ReportTarget, reason string) (*models.Report, error)
+
+// reported records a report and sends the reader back to the story, thanked.
+// A second report of the same thing is thanked the same way.
+func reported(c *fiber.Ctx, slug string, report reportFunc, userID uint, t models.ReportTarget) error {
+	_, err := report(c.UserContext(), userID, t, c.FormValue("reason"))
+	var verr *models.ValidationError
+	switch {
+	case errors.As(err, &verr):
+		return &PageError{Status: fiber.StatusUnprocessableEntity, Heading: "Please choose a reason",
+			Message: "A report says why: spam, abuse or private information.", LinkURL: "/stories/" + url.PathEscape(slug), LinkText: "Back to the story"}
+	case err != nil && !errors.Is(err, models.ErrAlreadyReported):
+		return err
+	}
+	return c.Redirect("/stories/"+url.PathEscape(slug)+"?reported=1#comments", fiber.StatusSeeOther)
+}

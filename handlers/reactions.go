@@ -1,0 +1,84 @@
+package handlers
+
+import (
+	"context"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"doleances/models"
+)
+
+type reactionStore interface {
+	PublishedStory(ctx context.Context, slug string) (*models.Story, error)
+	SetLike(ctx context.Context, storyID, userID uint, on bool) (models.Reaction, error)
+	SetMeToo(ctx context.Context, storyID, userID uint, on bool) (models.Reaction, error)
+	SetCommentsClosed(ctx context.Context, storyID, userID uint, closed bool) error
+	Report(ctx context.Context, userID uint, t models.ReportTarget, reason string) (*models.Report, error)
+}
+
+// reactions serves likes, "me too"s, reports of stories and closing comments.
+type reactions struct {
+	store reactionStore
+}
+
+// like and metoo set the reader's like or "me too" to the form's "on" (1
+// or 0): idempotent, so that a double click does not undo it.
+func (h *reactions) like(c *fiber.Ctx) error  { return h.set(c, h.store.SetLike) }
+func (h *reactions) metoo(c *fiber.Ctx) error { return h.set(c, h.store.SetMeToo) }
+
+func (h *reactions) set(c *fiber.Ctx, set func(context.Context, uint, uint, bool) (models.Reaction, error)) error {
+	st, sess, err := h.target(c)
+	if err != nil || sess == nil {
+		return err
+	}
+	r, err := set(c.UserContext(), st.ID, sess.UserID, c.FormValue("on") != "0")
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	if wantsJSON(c) {
+		return c.JSON(fiber.Map{"on": r.On, "count": r.Count})
+	}
+	return c.Redirect("/stories/"+st.Slug+"#reactions", fiber.StatusSeeOther)
+}
+
+// target finds the story of the request and the signed-in reader; a
+// visitor is sent to sign in first (nil session, nil error).
+func (h *reactions) target(c *fiber.Ctx) (*models.Story, *models.Session, error) {
+	st, err := h.store.PublishedStory(c.UserContext(), c.Params("slug"))
+	if err != nil {
+		return nil, nil, err
+	}
+	sess := currentSession(c)
+	if sess == nil {
+		return st, nil, c.Redirect("/login?next=/stories/"+st.Slug, fiber.StatusSeeOther)
+	}
+	return st, sess, nil
+}
+
+// closeComments closes (closed=1) or reopens a story's comments.
+func (h *reactions) closeComments(c *fiber.Ctx) error {
+	st, sess, err := h.target(c)
+	if err != nil || sess == nil {
+		return err
+	}
+	if err := h.store.SetCommentsClosed(c.UserContext(), st.ID, sess.UserID, c.FormValue("closed") != "0"); err != nil {
+		return err
+	}
+	return c.Redirect("/stories/"+st.Slug+"#comments", fiber.StatusSeeOther)
+}
+
+// reportStory records a reader's report of a story.
+func (h *reactions) reportStory(c *fiber.Ctx) error {
+	st, sess, err := h.target(c)
+	if err != nil || sess == nil {
+		return err
+	}
+	return reported(c, st.Slug, h.store.Report, sess.UserID, models.ReportTarget{StoryID: st.ID})
+}
+
+// wantsJSON says whether the request comes from the page's script.
+func wantsJSON(c *fiber.Ctx) bool {
+	return strings.Contains(c.Get(fiber.HeaderAccept), fiber.MIMEApplicationJSON)
+}
