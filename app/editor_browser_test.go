@@ -1,6 +1,7 @@
 package app
 
 import (
+	"image"
 	"image/png"
 	"net/url"
 	"os"
@@ -67,7 +68,8 @@ func TestWriteInChromium(t *testing.T) {
 	checkPNG(t, admin)
 }
 
-func checkPNG(t *testing.T, file string) {
+// checkPNG decodes a screenshot and fails on a blank or unstyled page.
+func checkPNG(t *testing.T, file string) image.Image {
 	t.Helper()
 	f, err := os.Open(file)
 	if err != nil {
@@ -81,4 +83,5 @@ func checkPNG(t *testing.T, file string) {
 	if n := colours(img); n < 50 {
 		t.Errorf("%s has %d colours: a blank or unstyled page", file, n)
 	}
+	return img
 }

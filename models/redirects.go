@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"strconv"
 
 	"gorm.io/gorm"
 )
@@ -50,15 +49,7 @@ func freeSlug(tx *gorm.DB, sp slugSpace, ownID uint, base string) (string, error
 	if err != nil {
 		return "", fmt.Errorf("slugs like %q: %w", base, err)
 	}
-	used := make(map[string]bool, len(taken))
-	for _, t := range taken {
-		used[t] = true
-	}
-	slug := base
-	for i := 2; used[slug]; i++ {
-		slug = base + "-" + strconv.Itoa(i)
-	}
-	return slug, nil
+	return firstFree(base, taken), nil
 }
 
 // storySlug is the slug of a new story: from its title if it is published,

@@ -138,6 +138,11 @@ func uniqueSlug(tx *gorm.DB, model any, base, fallback string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("slugs like %q: %w", base, err)
 	}
+	return firstFree(base, taken), nil
+}
+
+// firstFree returns base, or base-2, base-3... whichever is not taken.
+func firstFree(base string, taken []string) string {
 	used := make(map[string]bool, len(taken))
 	for _, t := range taken {
 		used[t] = true
@@ -146,7 +151,7 @@ func uniqueSlug(tx *gorm.DB, model any, base, fallback string) (string, error) {
 	for i := 2; used[slug]; i++ {
 		slug = base + "-" + strconv.Itoa(i)
 	}
-	return slug, nil
+	return slug
 }
 
 // NormalizeTags trims, lowercases and de-duplicates tags (by slug), dropping
