@@ -114,14 +114,6 @@ func (a *admin) refused(c *fiber.Ctx, err error, ap AdminPage, conflict string) 
 	return err
 }
 
-func idParam(c *fiber.Ctx) (uint, error) {
-	id, err := strconv.ParseUint(c.Params("id"), 10, 32)
-	if err != nil {
-		return 0, fiber.ErrNotFound
-	}
-	return uint(id), nil
-}
-
 func formID(c *fiber.Ctx, name string) uint {
 	id, _ := strconv.ParseUint(c.FormValue(name), 10, 32)
 	return uint(id)

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"errors"
-	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -109,11 +108,11 @@ func (a *auth) unlink(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id, err := strconv.ParseUint(c.Params("id"), 10, 32)
+	id, err := idParam(c)
 	if err != nil {
-		return fiber.ErrNotFound
+		return err
 	}
-	err = a.store.UnlinkIdentity(c.UserContext(), sess.UserID, uint(id))
+	err = a.store.UnlinkIdentity(c.UserContext(), sess.UserID, id)
 	if errors.Is(err, models.ErrLastSignIn) {
 		return a.renderMe(c, fiber.StatusConflict, MePage{Name: sess.User.Name, Handle: sess.User.Handle,
 			Problem: "This is your only way to sign in, so it stays linked. Link another account first."})

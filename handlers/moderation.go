@@ -151,7 +151,7 @@ func (m *moderation) resolve(c *fiber.Ctx) error {
 	if sess == nil {
 		return err
 	}
-	id, err := commentID(c)
+	id, err := idParam(c)
 	if err != nil {
 		return err
 	}

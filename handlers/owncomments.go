@@ -38,24 +38,8 @@ type CommentEditPage struct {
 	StoryURL string
 }
 
-// signedInAt returns the session, or sends a visitor to sign in and come back to back.
-func signedInAt(c *fiber.Ctx, back string) (*models.Session, error) {
-	if sess := currentSession(c); sess != nil {
-		return sess, nil
-	}
-	return nil, c.Redirect("/login?next="+url.QueryEscape(back), fiber.StatusSeeOther)
-}
-
-func commentID(c *fiber.Ctx) (uint, error) {
-	id, err := strconv.ParseUint(c.Params("id"), 10, 32)
-	if err != nil || id == 0 {
-		return 0, fiber.ErrNotFound
-	}
-	return uint(id), nil
-}
-
 func (h *ownComments) editForm(c *fiber.Ctx) error {
-	id, err := commentID(c)
+	id, err := idParam(c)
 	if err != nil {
 		return err
 	}
@@ -85,7 +69,7 @@ func (h *ownComments) renderEdit(c *fiber.Ctx, status int, p CommentEditPage) er
 
 // edit saves the new text of one's comment, within the edit window.
 func (h *ownComments) edit(c *fiber.Ctx) error {
-	id, err := commentID(c)
+	id, err := idParam(c)
 	if err != nil {
 		return err
 	}
@@ -115,7 +99,7 @@ func (h *ownComments) edit(c *fiber.Ctx) error {
 
 // remove deletes one's comment once its writer has confirmed.
 func (h *ownComments) remove(c *fiber.Ctx) error {
-	id, err := commentID(c)
+	id, err := idParam(c)
 	if err != nil {
 		return err
 	}
@@ -140,7 +124,7 @@ func (h *ownComments) remove(c *fiber.Ctx) error {
 
 // report records a reader's report of a comment.
 func (h *ownComments) report(c *fiber.Ctx) error {
-	id, err := commentID(c)
+	id, err := idParam(c)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"net/url"
 	"testing"
 	"time"
 
@@ -42,5 +43,21 @@ func TestThreads(t *testing.T) {
 	r := roots[0].Replies
 	if len(r) != 2 || r[0].ID != 2 || r[1].ID != 6 || len(r[0].Replies) != 1 || r[0].Replies[0].ID != 3 {
 		t.Errorf("replies of 1: %+v", r)
+	}
+}
+
+func TestNextEscaperKeepsOneQueryValue(t *testing.T) {
+	for in, want := range map[string]string{
+		"/write":                 "/write",
+		"/stories/a&next=//evil": "/stories/a%26next=//evil",
+		"/x#frag 1+2%":           "/x%23frag%201%2B2%25",
+	} {
+		got := nextEscaper.Replace(in)
+		if got != want {
+			t.Errorf("nextEscaper(%q) = %q, want %q", in, got, want)
+		}
+		if v, err := url.ParseQuery("next=" + got); err != nil || v.Get("next") != in {
+			t.Errorf("next=%s reads back as %q (%v)", got, v.Get("next"), err)
+		}
 	}
 }

@@ -50,11 +50,8 @@ func (h *reactions) target(c *fiber.Ctx) (*models.Story, *models.Session, error)
 	if err != nil {
 		return nil, nil, err
 	}
-	sess := currentSession(c)
-	if sess == nil {
-		return st, nil, c.Redirect("/login?next=/stories/"+st.Slug, fiber.StatusSeeOther)
-	}
-	return st, sess, nil
+	sess, err := signedInAt(c, "/stories/"+st.Slug)
+	return st, sess, err
 }
 
 // closeComments closes (closed=1) or reopens a story's comments.

@@ -148,17 +148,17 @@ func (w *writing) renderEditor(c *fiber.Ctx, status int, ep EditorPage) error {
 
 // newStory is GET /write.
 func (w *writing) newStory(c *fiber.Ctx) error {
-	if currentSession(c) == nil {
-		return c.Redirect("/login?next=/write", fiber.StatusSeeOther)
+	if sess, err := signedInAt(c, "/write"); sess == nil {
+		return err
 	}
 	return w.renderEditor(c, fiber.StatusOK, EditorPage{Action: "/write"})
 }
 
 // editStory is GET /stories/{slug}/edit.
 func (w *writing) editStory(c *fiber.Ctx) error {
-	sess := currentSession(c)
+	sess, err := signedInAt(c, c.Path())
 	if sess == nil {
-		return c.Redirect("/login?next="+c.Path(), fiber.StatusSeeOther)
+		return err
 	}
 	st, err := w.store.StoryForEditBySlug(c.UserContext(), c.Params("slug"), sess.UserID)
 	if err != nil {
