@@ -62,10 +62,7 @@ func TestScreenshots(t *testing.T) {
 	bin := chromium(t)
 	base, stop := startRun(t, "-data", t.TempDir())
 	defer stop()
-	dir := os.Getenv("DOLEANCES_SCREENSHOTS")
-	if dir == "" {
-		dir = t.TempDir()
-	}
+	dir := screenshotDir(t)
 	story := demoStories[0]
 	pages := map[string]string{"front": "/", "story": "/stories/" + models.Slugify(story.Title)}
 	for name, path := range pages {
@@ -85,6 +82,20 @@ func TestScreenshots(t *testing.T) {
 	if !strings.Contains(string(headless(t, bin, base+pages["story"], "--dump-dom")), "<table>") {
 		t.Error("story DOM lacks the rendered table")
 	}
+}
+
+// screenshotDir is where screenshots go: DOLEANCES_SCREENSHOTS, created if
+// missing, or a temporary folder.
+func screenshotDir(t *testing.T) string {
+	t.Helper()
+	dir := os.Getenv("DOLEANCES_SCREENSHOTS")
+	if dir == "" {
+		return t.TempDir()
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }
 
 func checkScreenshot(t *testing.T, file string, w, h int) {

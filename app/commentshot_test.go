@@ -6,7 +6,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"path/filepath"
 	"testing"
 )
@@ -32,10 +31,7 @@ func TestCommentScreenshots(t *testing.T) {
 	check(t, err)
 	go func() { _ = cs.web.app.Listener(ln) }()
 	t.Cleanup(func() { _ = cs.web.app.Shutdown() })
-	dir := os.Getenv("DOLEANCES_SCREENSHOTS")
-	if dir == "" {
-		dir = t.TempDir()
-	}
+	dir := screenshotDir(t)
 	u := fmt.Sprintf("http://%s/stories/%s?replyto=%d#respond", ln.Addr(), cs.story.Slug, first.ID)
 	dom := headless(t, bin, u, "--dump-dom")
 	for _, want := range []string{"Reply to Paul Martin", "3 readers like", "had the same experience", `class="replies"`} {

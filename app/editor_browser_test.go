@@ -33,10 +33,7 @@ func TestWriteInChromium(t *testing.T) {
 	for _, name := range []string{"Telecom & internet", "Banks", "Housing"} {
 		b.post(s.URL+"/admin/categories", url.Values{"csrf": {csrf}, "name": {name}})
 	}
-	dir := os.Getenv("DOLEANCES_SCREENSHOTS")
-	if dir == "" {
-		dir = t.TempDir()
-	}
+	dir := screenshotDir(t)
 
 	c := startChromium(t, bin, 1280, 1400)
 	c.open(s.URL + "/login?next=/write")
