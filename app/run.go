@@ -28,6 +28,9 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if len(args) > 0 && args[0] == "signin-link" {
 		return signinLink(ctx, name, args[1:], getenv, stdout)
 	}
+	if len(args) > 0 && args[0] == "seed" {
+		return seedCommand(ctx, name, args[1:], getenv, stdout)
+	}
 	cfg, err := parseConfig(name, args, getenv, stdout)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil

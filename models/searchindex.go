@@ -57,6 +57,27 @@ var searchTriggers = []struct{ name, event, ids string }{
 // write to them moves site_state.changed_at, the Last-Modified of the pages.
 var changeTables = []string{"stories", "comments", "tags", "story_tags", "story_categories", "categories", "companies", "users"}
 
+// reindex rebuilds the index rows of the stories that ids selects. It runs
+// reindexSQL's statements one by one: a prepared statement runs only the first
+// statement of its text.
+func reindex(db *gorm.DB, ids string) error {
+	for _, q := range strings.SplitAfter(fmt.Sprintf(reindexSQL, ids), ";") {
+		if strings.TrimSpace(q) == "" {
+			continue
+		}
+		if err := db.Exec(q).Error; err != nil {
+			return fmt.Errorf("search index: %w", err)
+		}
+	}
+	return nil
+}
+
+// searchTriggerSQL creates the search trigger name, which reindexes the
+// stories that ids selects after event.
+func searchTriggerSQL(name, event, ids string) string {
+	return fmt.Sprintf("CREATE TRIGGER IF NOT EXISTS search_v1_%s %s BEGIN\n%s\nEND", name, event, fmt.Sprintf(reindexSQL, ids))
+}
+
 func migrateSearch(db *gorm.DB) error {
 	var exists int64
 	if err := db.Raw("SELECT count(*) FROM sqlite_master WHERE name = 'story_search'").Scan(&exists).Error; err != nil {
@@ -67,8 +88,7 @@ func migrateSearch(db *gorm.DB) error {
 		`INSERT OR IGNORE INTO site_state (id, changed_at) VALUES (1, strftime('%Y-%m-%d %H:%M:%f', 'now'))`,
 	}
 	for _, t := range searchTriggers {
-		stmts = append(stmts, fmt.Sprintf("CREATE TRIGGER IF NOT EXISTS search_v1_%s %s BEGIN\n%s\nEND",
-			t.name, t.event, fmt.Sprintf(reindexSQL, t.ids)))
+		stmts = append(stmts, searchTriggerSQL(t.name, t.event, t.ids))
 	}
 	for _, table := range changeTables {
 		for _, ev := range []string{"INSERT", "UPDATE", "DELETE"} {
@@ -86,7 +106,7 @@ func migrateSearch(db *gorm.DB) error {
 		return err
 	}
 	if exists == 0 { // a database from before the index: fill it once
-		return db.Exec(fmt.Sprintf(reindexSQL, "SELECT id FROM stories")).Error
+		return reindex(db, "SELECT id FROM stories")
 	}
 	return nil
 }
