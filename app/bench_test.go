@@ -232,7 +232,17 @@ func drive(b *testing.B, client *http.Client, baseline float64, next func(i int6
 // Size: DOLEANCES_BENCH_STORIES, _COMMENTS, _USERS (see README, Performance).
 func BenchmarkServe(b *testing.B) {
 	size := benchSizeFromEnv(b)
-	s := startBenchSite(b, benchDatabase(b, size))
+	path := benchDatabase(b, size)
+	b.Run("startup", func(b *testing.B) {
+		// New: open, migrate (no-ops once done), build the app; then close.
+		cfg := Config{Addr: "127.0.0.1:0", BaseURL: "http://127.0.0.1", Data: filepath.Dir(path)}
+		for b.Loop() {
+			srv, err := New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+			check(b, err)
+			check(b, srv.Close())
+		}
+	})
+	s := startBenchSite(b, path)
 	var story struct {
 		ID           uint
 		Slug         string
