@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -79,9 +78,6 @@ func (cb *commentBench) waitForStamps() {
 
 func (cb *commentBench) run(b *testing.B) {
 	b.StopTimer()
-	if os.Getenv("HACK_NOFTS") != "" {
-		check(b, cb.s.raw.Exec("DROP TRIGGER IF EXISTS search_v1_comment_ins").Error)
-	}
 	cb.waitForStamps()
 	posters := cb.posters(b, b.N)
 	var next, accepted atomic.Int64

@@ -45,7 +45,7 @@ type SearchResult struct {
 	Total int // at most SearchWindow
 	// More says more than SearchWindow stories matched: only the most
 	// recently written SearchWindow of them were ranked and can be paged.
-	More bool
+	More  bool
 	Page  int
 	Pages int
 	Terms []string // the words and phrases searched for
