@@ -141,7 +141,7 @@ func (s *Store) Import(ctx context.Context, b *ImportBatch) error {
 	}
 	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		for _, name := range importTriggers {
-			if err := tx.Exec("DROP TRIGGER IF EXISTS search_v1_" + name).Error; err != nil {
+			if err := tx.Exec("DROP TRIGGER IF EXISTS " + searchTriggerVersion + name).Error; err != nil {
 				return err
 			}
 		}

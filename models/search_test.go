@@ -334,3 +334,43 @@ func TestSearchRanksTheNewestWindow(t *testing.T) {
 		t.Errorf("all matches in the window: total %d, more %v (%v)", res.Total, res.More, err)
 	}
 }
+
+// TestReindexLooksStoriesUp checks the plan of the search triggers' insert:
+// it must look the stories up by id, not scan every published story, which
+// made each comment cost in proportion to the size of the site.
+func TestReindexLooksStoriesUp(t *testing.T) {
+	s := openTest(t)
+	for _, ids := range []string{"SELECT 1", "SELECT 1 UNION SELECT 2"} {
+		q := strings.SplitAfter(fmt.Sprintf(reindexSQL, ids), ";")[1]
+		q = strings.Replace(q, "INSERT INTO story_search(docid, title, body, tags, company, comments)", "", 1)
+		var plan []struct{ Detail string }
+		must(t, s.r.Raw("EXPLAIN QUERY PLAN "+q).Scan(&plan).Error)
+		found := false
+		for _, p := range plan {
+			if strings.Contains(p.Detail, "st USING INTEGER PRIMARY KEY") {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("reindex of %s does not look the stories up by id: %+v", ids, plan)
+		}
+	}
+}
+
+// TestOldSearchTriggersAreReplaced opens a database whose search triggers
+// are of an earlier version: they are dropped and the current ones made.
+func TestOldSearchTriggersAreReplaced(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "t.db")
+	s, err := Open(path, Options{})
+	must(t, err)
+	must(t, s.w.Exec("CREATE TRIGGER search_v1_comment_ins AFTER INSERT ON comments BEGIN SELECT 1; END").Error)
+	must(t, s.Close())
+	s, err = Open(path, Options{})
+	must(t, err)
+	defer s.Close()
+	var names []string
+	must(t, s.r.Raw("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'search_%' ORDER BY name").Scan(&names).Error)
+	if len(names) != len(searchTriggers) || !strings.HasPrefix(names[0], searchTriggerVersion) {
+		t.Errorf("search triggers after migration: %v", names)
+	}
+}
