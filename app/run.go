@@ -127,18 +127,36 @@ func newServer(ctx context.Context, cfg Config, log *slog.Logger, store *models.
 	return &Server{cfg: cfg, log: log, store: store, web: w}, nil
 }
 
+// stopTimeout is how long a stop waits for the requests under way.
+const stopTimeout = 10 * time.Second
+
 // Serve answers requests on ln until ctx is cancelled, then stops accepting,
-// lets in-flight requests finish for up to 10 seconds and returns.
+// lets in-flight requests finish for up to stopTimeout and returns.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	sc := newSilentCloser(ln)
 	errc := make(chan error, 1)
-	go func() { errc <- s.web.app.Listener(ln) }()
+	go func() { errc <- s.web.app.Listener(sc) }()
 	select {
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
 	}
-	s.log.Info("stopping")
-	if err := s.web.app.ShutdownWithTimeout(10 * time.Second); err != nil {
+	s.log.Info("stopping: no new connections; waiting for the requests under way", "timeout", stopTimeout)
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		tick := time.NewTicker(100 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+				sc.closeSilent(time.Second)
+			}
+		}
+	}()
+	if err := s.web.app.ShutdownWithTimeout(stopTimeout); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	if err := <-errc; err != nil && !strings.Contains(err.Error(), "closed") {
