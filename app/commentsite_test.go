@@ -21,6 +21,7 @@ import (
 // two readers, served through the real route table on a clock the test moves.
 type commentSite struct {
 	t       *testing.T
+	path    string // the database file
 	store   *models.Store
 	web     *web
 	clock   *testClock
@@ -46,10 +47,11 @@ func newCommentSite(t *testing.T, edit ...func(*Config)) *commentSite {
 	t.Helper()
 	ctx := context.Background()
 	clock := &testClock{t: commentStart}
-	store, err := models.Open(filepath.Join(t.TempDir(), "t.db"), models.Options{Now: clock.now})
+	path := filepath.Join(t.TempDir(), "t.db")
+	store, err := models.Open(path, models.Options{Now: clock.now})
 	check(t, err)
 	t.Cleanup(func() { store.Close() })
-	cs := &commentSite{t: t, store: store, clock: clock}
+	cs := &commentSite{t: t, path: path, store: store, clock: clock}
 	mk := func(handle, name, role string) *models.User {
 		u := &models.User{Handle: handle, Name: name, Role: role}
 		check(t, store.CreateUser(ctx, u))
