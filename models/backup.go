@@ -62,19 +62,13 @@ func InspectDatabase(ctx context.Context, path string) (FileSummary, error) {
 	}
 	// immutable: no lock, no -shm or -wal created beside a backup.
 	db, err := openRaw(path, "mode=ro&immutable=1")
-	if err != nil && strings.Contains(err.Error(), "not a database") {
-		return sum, ErrNotADatabase
-	}
 	if err != nil {
-		return sum, err
+		return sum, classify(err)
 	}
 	defer closeRaw(db)
 	var names []string
 	if err := db.WithContext(ctx).Raw("SELECT name FROM sqlite_master WHERE type = 'table'").Scan(&names).Error; err != nil {
-		if strings.Contains(err.Error(), "not a database") {
-			return sum, ErrNotADatabase
-		}
-		return sum, err
+		return sum, classify(err)
 	}
 	have := map[string]bool{}
 	for _, n := range names {
@@ -98,6 +92,17 @@ func InspectDatabase(ctx context.Context, path string) (FileSummary, error) {
 		}
 	}
 	return sum, nil
+}
+
+// classify names SQLite's errors on opening a file that is not a sound database.
+func classify(err error) error {
+	switch msg := err.Error(); {
+	case strings.Contains(msg, "not a database"):
+		return ErrNotADatabase
+	case strings.Contains(msg, "malformed"):
+		return fmt.Errorf("%w: %v", ErrCorrupt, err)
+	}
+	return err
 }
 
 // CheckpointDatabase folds the write-ahead log of the database at path into
