@@ -28,6 +28,9 @@ func backupCmd(ctx context.Context, name string, args []string, getenv func(stri
 	if _, err := os.Stat(src); err != nil {
 		return fmt.Errorf("no database at %s: give the site's -data (or DOLEANCES_DATA)", src)
 	}
+	if st, err := os.Stat(filepath.Dir(file)); err != nil || !st.IsDir() {
+		return fmt.Errorf("no folder %s to write the backup in", filepath.Dir(file))
+	}
 	if _, err := os.Stat(file); err == nil && !force {
 		return fmt.Errorf("%s already exists: choose another name, or add -force to replace it", file)
 	}

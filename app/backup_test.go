@@ -65,6 +65,13 @@ func TestBackupReplacesAFileOnlyWithForce(t *testing.T) {
 		!strings.Contains(err.Error(), "no database") {
 		t.Errorf("backup of a missing database: %v", err)
 	}
+	if _, err := runCLI("backup", "-data", data, filepath.Join(data, "no-folder", "c.db")); err == nil ||
+		!strings.Contains(err.Error(), "no folder") {
+		t.Errorf("backup into a missing folder: %v", err)
+	}
+	if _, err := runCLI("backup", "-data", data); err == nil || !strings.Contains(err.Error(), "usage") {
+		t.Errorf("backup without a file: %v", err)
+	}
 }
 
 // A site that crashed left its database with a write-ahead log: restore
