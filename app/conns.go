@@ -38,6 +38,21 @@ func (l *silentCloser) Accept() (net.Conn, error) {
 	return wc, nil
 }
 
+// closeSilentUntil closes, every tenth of a second until done is closed,
+// the connections over a second old that never sent a byte.
+func (l *silentCloser) closeSilentUntil(done <-chan struct{}) {
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-done:
+			return
+		case <-tick.C:
+			l.closeSilent(time.Second)
+		}
+	}
+}
+
 // closeSilent closes the connections older than age that never sent a byte.
 func (l *silentCloser) closeSilent(age time.Duration) {
 	l.mu.Lock()

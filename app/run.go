@@ -144,20 +144,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	s.log.Info("stopping: no new connections; waiting for the requests under way", "timeout", stopTimeout)
 	done := make(chan struct{})
 	defer close(done)
-	go func() {
-		tick := time.NewTicker(100 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-tick.C:
-				sc.closeSilent(time.Second)
-			}
-		}
-	}()
+	go sc.closeSilentUntil(done)
 	if err := s.web.app.ShutdownWithTimeout(stopTimeout); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+		return fmt.Errorf("requests still running %v after the stop was asked: %w", stopTimeout, err)
 	}
 	if err := <-errc; err != nil && !strings.Contains(err.Error(), "closed") {
 		return err
