@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -176,9 +177,17 @@ func fileCommand(name string, args []string, getenv func(string) string, stdout 
 	force := false
 	var rest []string
 	for _, a := range args {
+		flagName, value, hasValue := strings.Cut(strings.TrimPrefix(a, "-"), "=")
 		switch {
-		case a == "-force" || a == "--force":
+		case strings.HasPrefix(a, "-") && (flagName == "-force" || flagName == "force"):
 			force = true
+			if hasValue {
+				b, err := strconv.ParseBool(value)
+				if err != nil {
+					return "", false, Config{}, fmt.Errorf("-force=%q: want true or false", value)
+				}
+				force = b
+			}
 		case file == "" && !strings.HasPrefix(a, "-") && (len(rest) == 0 || !needsValue(rest[len(rest)-1])):
 			file = a
 		default:
@@ -187,6 +196,7 @@ func fileCommand(name string, args []string, getenv func(string) string, stdout 
 	}
 	cfg, err := parseConfig(name, rest, getenv, stdout)
 	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintf(stdout, "usage: %s [-force] [flags] FILE\n  -force\n    \treplace FILE if it exists (backup)\n", name)
 		return "", false, cfg, nil
 	}
 	if err != nil {

@@ -51,7 +51,10 @@ func TestBackupReplacesAFileOnlyWithForce(t *testing.T) {
 	if b, _ := os.ReadFile(file); string(b) != "keep me" {
 		t.Error("a refused backup changed the file")
 	}
-	out, err := runCLI("backup", "-force", "-data", data, file)
+	if _, err := runCLI("backup", "-force=false", "-data", data, file); err == nil {
+		t.Error("backup -force=false replaced a file")
+	}
+	out, err := runCLI("backup", "--force=true", "-data", data, file)
 	if err != nil {
 		t.Fatalf("backup -force: %v\n%s", err, out)
 	}
