@@ -111,7 +111,9 @@ func TestHostileContentInEveryField(t *testing.T) {
 		"/stories/" + story + "/edit":    {"Qtitle", "Qcompany", "Qcity"},
 		"/stories/" + story + "/history": {"Qtitle"},
 	}
-	adminPages := map[string][]string{"/admin": {"Qcategory", "Qdisplay"}, "/admin/comments": {"Qguest0"}}
+	_, err = cs.store.Report(ctx, cs.readers[0].ID, models.ReportTarget{StoryID: st.ID}, "abuse")
+	check(t, err)
+	adminPages := map[string][]string{"/admin": {"Qcategory", "Qdisplay"}, "/admin/comments": {"Qguest0"}, "/admin/reports": {"Qtitle"}}
 	for path, markers := range pages {
 		checkHostilePage(t, cs, nil, path, markers)
 	}
@@ -153,19 +155,70 @@ func checkHostilePage(t *testing.T, cs *commentSite, v *visitor, path string, ma
 		t.Errorf("%s: status %d", path, res.StatusCode)
 		return
 	}
+	checkInert(t, path, page, markers)
+}
+
+// checkInert fails on anything active in page, on JSON-LD that is not
+// JSON, and on a marker that does not come back as text.
+func checkInert(t *testing.T, label, page string, markers []string) {
+	t.Helper()
 	for _, a := range activeHTML(page) {
-		t.Errorf("%s has %s", path, a)
+		t.Errorf("%s has %s", label, a)
 	}
 	text, jsonLD := pageText(page)
 	for _, j := range jsonLD {
 		if !json.Valid([]byte(j)) {
-			t.Errorf("%s: JSON-LD is not JSON:\n%s", path, j)
+			t.Errorf("%s: JSON-LD is not JSON:\n%s", label, j)
 		}
 	}
 	for _, m := range markers {
 		if !strings.Contains(strings.ToLower(text), strings.ToLower(m)) {
-			t.Errorf("%s does not show %s", path, m)
+			t.Errorf("%s does not show %s", label, m)
 		}
+	}
+}
+
+// TestHostileTextOnRefusalPages: the pages that give a refused form back,
+// with what was typed in it, keep that text inert.
+func TestHostileTextOnRefusalPages(t *testing.T) {
+	cs := newCommentSite(t)
+	author := cs.signIn(cs.author)
+	story := func() url.Values {
+		return url.Values{"title": {hostile("Qtitle")}, "body": {hostileMarkdown}, "company": {hostile("Qcompany")},
+			"city": {hostile("Qcity")}, "tags": {"a,b,c,d,e,f,g,h,i,j,k"}, "resolution": {"open"}}
+	}
+	storyMarkers := []string{"Qtitle", "Qbody", "Qcompany", "Qcity"}
+	tests := []struct {
+		name    string
+		send    func() (*http.Response, string)
+		status  int
+		markers []string
+	}{
+		{"editor with a field refused", func() (*http.Response, string) {
+			return cs.do(author, http.MethodPost, "/write", story())
+		}, http.StatusUnprocessableEntity, storyMarkers},
+		{"story sent from another site", func() (*http.Response, string) {
+			return cs.do(author, http.MethodPost, "/write", story(), "Origin", "https://evil.example")
+		}, http.StatusForbidden, storyMarkers},
+		{"profile with a name too long", func() (*http.Response, string) {
+			return cs.do(author, http.MethodPost, "/me", url.Values{"name": {hostile("Qdisplay") + strings.Repeat("x", 100)}, "handle": {"margot"}})
+		}, http.StatusUnprocessableEntity, []string{"Qdisplay"}},
+		{"guest comment with a javascript: website", func() (*http.Response, string) {
+			return cs.comment(guest(), cs.story, hostileMarkdown, "name", hostile("Qguest"), "email", "g@example.org", "url", "javascript:alert(1)")
+		}, http.StatusUnprocessableEntity, []string{"Qguest", "Qbody"}},
+		{"guest comment sent from another site", func() (*http.Response, string) {
+			f := url.Values{"body": {hostileMarkdown}, "name": {hostile("Qguest")}, "email": {"g@example.org"}}
+			return cs.do(guest(), http.MethodPost, "/stories/"+cs.story.Slug+"/comments", f, "Origin", "https://evil.example")
+		}, http.StatusForbidden, []string{"Qguest", "Qbody"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, page := tt.send()
+			if res.StatusCode != tt.status {
+				t.Fatalf("status %d, want %d", res.StatusCode, tt.status)
+			}
+			checkInert(t, tt.name, page, tt.markers)
+		})
 	}
 }
 
