@@ -167,3 +167,24 @@ func TestSecondServerOnTheSameDataRefuses(t *testing.T) {
 		t.Errorf("restore under a running site: %v\n%s", err, out)
 	}
 }
+
+// A backup restores onto a new machine: a data folder that does not exist yet.
+func TestRestoreIntoANewFolder(t *testing.T) {
+	src := t.TempDir()
+	siteWithComments(t, src, 4).Close()
+	backup := filepath.Join(t.TempDir(), "backup.db")
+	if out, err := runCLI("backup", "-data", src, backup); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	data := filepath.Join(t.TempDir(), "new", "data")
+	out, err := runCLI("restore", backup, "-data", data)
+	if err != nil {
+		t.Fatalf("restore: %v\n%s", err, out)
+	}
+	if strings.Contains(out, "kept as") {
+		t.Errorf("restore into a new folder kept something aside:\n%s", out)
+	}
+	if sum, err := models.InspectDatabase(context.Background(), filepath.Join(data, "doleances.db")); err != nil || sum.Comments != 4 {
+		t.Errorf("the restored database: %+v, %v", sum, err)
+	}
+}
