@@ -83,9 +83,9 @@ func formOf(st *models.Story) StoryForm {
 
 // readForm reads the editor's fields from the request.
 func readForm(c *fiber.Ctx) StoryForm {
-	f := StoryForm{Title: c.FormValue("title"), Body: strings.ReplaceAll(c.FormValue("body"), "\r\n", "\n"),
-		Tags: c.FormValue("tags"), Company: c.FormValue("company"), City: c.FormValue("city"),
-		Resolution: c.FormValue("resolution"), Categories: map[uint]bool{}}
+	f := StoryForm{Title: formLine(c, "title"), Body: formText(c, "body"),
+		Tags: formLine(c, "tags"), Company: formLine(c, "company"), City: formLine(c, "city"),
+		Resolution: formLine(c, "resolution"), Categories: map[uint]bool{}}
 	for _, v := range c.Request().PostArgs().PeekMulti("categories") {
 		if id, err := strconv.ParseUint(string(v), 10, 32); err == nil {
 			f.Categories[uint(id)] = true
@@ -257,12 +257,12 @@ func (w *writing) preview(c *fiber.Ctx) error {
 	if currentSession(c) == nil {
 		return fiber.ErrUnauthorized
 	}
-	body := c.FormValue("body")
+	body := formText(c, "body")
 	if utf8.RuneCountInString(body) > models.MaxBodyLen {
 		return c.Status(fiber.StatusUnprocessableEntity).SendString("The story is longer than " +
 			strconv.Itoa(models.MaxBodyLen) + " characters.")
 	}
-	r, err := models.RenderStory(strings.ReplaceAll(body, "\r\n", "\n"))
+	r, err := models.RenderStory(body)
 	if err != nil {
 		return err
 	}

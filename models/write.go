@@ -17,6 +17,7 @@ const (
 	MaxBodyLen  = 100_000
 	MaxTags     = 10
 	maxTagLen   = 50
+	MaxCityLen  = 100
 )
 
 // StoryInput is everything an author decides about a story. Nothing else
@@ -36,6 +37,9 @@ type StoryInput struct {
 
 // validateTags returns a message if tags are too many once normalised, or too long.
 func validateTags(tags []string) string {
+	if len(tags) > 10*MaxTags { // not worth normalising: mostly empty or repeated
+		return fmt.Sprintf("At most %d tags; there are %d.", MaxTags, len(tags))
+	}
 	norm := NormalizeTags(tags)
 	if len(norm) > MaxTags {
 		return fmt.Sprintf("At most %d tags; there are %d.", MaxTags, len(norm))
@@ -59,6 +63,9 @@ func (in StoryInput) validate() error {
 	}
 	if n := utf8.RuneCountInString(in.Body); n > MaxBodyLen {
 		fields["body"] = fmt.Sprintf("The story is %d characters long; the limit is %d.", n, MaxBodyLen)
+	}
+	if n := utf8.RuneCountInString(strings.TrimSpace(in.City)); n > MaxCityLen {
+		fields["city"] = fmt.Sprintf("The city is %d characters long; the limit is %d.", n, MaxCityLen)
 	}
 	if err := validateTags(in.Tags); err != "" {
 		fields["tags"] = err
