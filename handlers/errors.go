@@ -2,6 +2,9 @@ package handlers
 
 import (
 	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -16,6 +19,9 @@ type ErrorPage struct {
 	Message  string
 	LinkURL  string // the way on; empty: the latest stories
 	LinkText string
+	// RequestID identifies a failed request (5xx) in the log, for the
+	// visitor to quote; empty otherwise.
+	RequestID string
 }
 
 // PageError is an error that says what the visitor should read and where to
@@ -55,6 +61,10 @@ func ErrorHandler(d Deps) fiber.ErrorHandler {
 		case errors.As(err, &fe):
 			status = fe.Code
 		}
+		if status == fiber.StatusRequestEntityTooLarge && pe == nil {
+			// The server's hard cap, hit before any handler ran.
+			errors.As(tooLarge(), &pe)
+		}
 		ep := ErrorPage{Status: status}
 		switch {
 		case pe != nil:
@@ -80,8 +90,11 @@ func ErrorHandler(d Deps) fiber.ErrorHandler {
 			}
 			ep.Heading = "Something went wrong on our side"
 			ep.Message = "The error has been logged. Please try again in a moment."
-			d.Log.Error("request failed", "status", status, "method", c.Method(), "path", c.Path(),
-				"request_id", c.GetRespHeader(fiber.HeaderXRequestID), "err", err)
+			ep.RequestID = c.GetRespHeader(fiber.HeaderXRequestID)
+			if !errors.Is(err, errPanicked) { // Recover logged it, with its stack
+				d.Log.Error("request failed", "status", status, "method", c.Method(), "path", c.Path(),
+					"request_id", ep.RequestID, "err", err)
+			}
 		}
 		l, lerr := p.layout(c, ep.Heading, "", "")
 		if lerr != nil {
@@ -96,5 +109,24 @@ func ErrorHandler(d Deps) fiber.ErrorHandler {
 			return c.Status(status).SendString(ep.Heading)
 		}
 		return nil
+	}
+}
+
+// errPanicked is the error of a handler that panicked.
+var errPanicked = errors.New("handler panicked")
+
+// Recover turns a panic in a handler into errPanicked, which the error
+// handler shows as the 500 page, after logging one line with the request id,
+// the panic's value and the stack. The process keeps serving.
+func Recover(log *slog.Logger) fiber.Handler {
+	return func(c *fiber.Ctx) (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				log.Error("handler panicked", "method", c.Method(), "path", c.Path(),
+					"request_id", c.GetRespHeader(fiber.HeaderXRequestID), "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+				err = errPanicked
+			}
+		}()
+		return c.Next()
 	}
 }
