@@ -95,7 +95,7 @@ func readForm(c *fiber.Ctx) StoryForm {
 }
 
 // input turns the form into a StoryInput, finding or creating its company.
-// The company is only looked up once the title and body are acceptable, so
+// The company is only looked up once the rest of the form is acceptable, so
 // that a refused story leaves no company page behind.
 func (w *writing) input(ctx context.Context, f StoryForm) (models.StoryInput, error) {
 	in := models.StoryInput{Title: f.Title, Body: f.Body, City: f.City, Resolution: f.Resolution,
@@ -104,9 +104,7 @@ func (w *writing) input(ctx context.Context, f StoryForm) (models.StoryInput, er
 		in.CategoryIDs = append(in.CategoryIDs, id)
 	}
 	slices.Sort(in.CategoryIDs)
-	title := utf8.RuneCountInString(strings.TrimSpace(f.Title))
-	if strings.TrimSpace(f.Company) == "" || title == 0 || title > models.MaxTitleLen ||
-		utf8.RuneCountInString(f.Body) > models.MaxBodyLen {
+	if strings.TrimSpace(f.Company) == "" || in.Validate() != nil {
 		return in, nil
 	}
 	co, err := w.store.FindOrCreateCompany(ctx, f.Company)

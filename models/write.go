@@ -52,6 +52,10 @@ func validateTags(tags []string) string {
 	return ""
 }
 
+// Validate checks what an author typed, before anything is looked up or
+// created for it (the story's company).
+func (in StoryInput) Validate() error { return in.validate() }
+
 func (in StoryInput) validate() error {
 	fields := map[string]string{}
 	title := strings.TrimSpace(in.Title)
