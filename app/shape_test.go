@@ -440,4 +440,3 @@ func pairs(f url.Values) []string {
 	}
 	return out
 }
-
