@@ -103,7 +103,7 @@ func TestAbsurdBodiesGetA413Page(t *testing.T) {
 			}
 			return "1"
 		})
-		if status, body := rawPost(t, srv.URL, path, 10<<20); status != http.StatusRequestEntityTooLarge || !strings.Contains(body, "too much to send") {
+		if status, body, _ := rawPost(t, srv.URL, path, 10<<20); status != http.StatusRequestEntityTooLarge || !strings.Contains(body, "too much to send") {
 			t.Errorf("POST %s with 10 MB: status %d, want the 413 page", path, status)
 		}
 		form := url.Values{"csrf": {admin.csrf}, "body": {strings.Repeat("a", handlers.BodyLimit(path))}}
@@ -117,7 +117,7 @@ func TestAbsurdBodiesGetA413Page(t *testing.T) {
 
 // rawPost sends a form body of size bytes to base+path on its own
 // connection, as fast as the server takes it, and reads the answer.
-func rawPost(t *testing.T, base, path string, size int) (int, string) {
+func rawPost(t *testing.T, base, path string, size int) (int, string, http.Header) {
 	t.Helper()
 	conn, err := net.DialTimeout("tcp", strings.TrimPrefix(base, "http://"), 5*time.Second)
 	check(t, err)
@@ -139,7 +139,7 @@ func rawPost(t *testing.T, base, path string, size int) (int, string) {
 	}
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
-	return res.StatusCode, string(b)
+	return res.StatusCode, string(b), res.Header
 }
 
 // tooLong is a field one character over its limit, in a character that

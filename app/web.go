@@ -57,9 +57,10 @@ func newWeb(cfg Config, store *models.Store, log *slog.Logger, opts ...func(*han
 		o(&d)
 	}
 	t := cfg.timeouts.orDefaults()
+	https := strings.HasPrefix(cfg.BaseURL, "https://")
 	app := fiber.New(fiber.Config{
 		AppName:               "Doléances",
-		ErrorHandler:          handlers.ErrorHandler(d),
+		ErrorHandler:          errorHandler(handlers.ErrorHandler(d), https),
 		DisableStartupMessage: true,
 		// Params and bodies are copied, so that nothing a handler keeps is reused by fasthttp.
 		Immutable: true,
@@ -76,7 +77,7 @@ func newWeb(cfg Config, store *models.Store, log *slog.Logger, opts ...func(*han
 	})
 	app.Use(requestid.New())
 	app.Use(handlers.Recover(log))
-	app.Use(securityHeaders(strings.HasPrefix(cfg.BaseURL, "https://")))
+	app.Use(func(c *fiber.Ctx) error { setSecurityHeaders(c, https); return c.Next() })
 	app.Get("/static/*", a.serve)
 	if cfg.testRoutes != nil {
 		cfg.testRoutes(app)
@@ -96,18 +97,25 @@ func (t timeouts) orDefaults() timeouts {
 	return timeouts{read: def(t.read, 15*time.Second), write: def(t.write, 30*time.Second), idle: def(t.idle, 60*time.Second)}
 }
 
-// securityHeaders sets the headers every response carries; over https,
+// setSecurityHeaders sets the headers every response carries; over https,
 // HSTS too, so that browsers never try the site over plain http again.
-func securityHeaders(https bool) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
-		c.Set(fiber.HeaderReferrerPolicy, "strict-origin-when-cross-origin")
-		c.Set(fiber.HeaderXFrameOptions, "DENY")
-		c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'self'; img-src 'self' https: data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
-		if https {
-			c.Set(fiber.HeaderStrictTransportSecurity, "max-age=31536000")
-		}
-		return c.Next()
+func setSecurityHeaders(c *fiber.Ctx, https bool) {
+	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+	c.Set(fiber.HeaderReferrerPolicy, "strict-origin-when-cross-origin")
+	c.Set(fiber.HeaderXFrameOptions, "DENY")
+	c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'self'; img-src 'self' https: data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+	if https {
+		c.Set(fiber.HeaderStrictTransportSecurity, "max-age=31536000")
+	}
+}
+
+// errorHandler sets the security headers on error pages too: those of
+// requests refused before any middleware ran (a body over the hard cap, a
+// read timeout) would otherwise go without.
+func errorHandler(h fiber.ErrorHandler, https bool) fiber.ErrorHandler {
+	return func(c *fiber.Ctx, err error) error {
+		setSecurityHeaders(c, https)
+		return h(c, err)
 	}
 }
 
