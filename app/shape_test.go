@@ -306,6 +306,28 @@ func TestDeeplyNestedMarkdownIsStoredWhole(t *testing.T) {
 	}
 }
 
+// A story of 100,000 nested quote markers, which would take seconds to
+// render, is refused before rendering: in the editor, its preview and
+// the live preview, with a message and the text kept.
+func TestMarkdownTooDeepIsRefusedWithItsText(t *testing.T) {
+	cs := newCommentSite(t)
+	author := cs.signIn(cs.author)
+	md := strings.Repeat(">", models.MaxBodyLen)
+	before := cs.rowCounts()
+	for _, action := range []string{"publish", "preview"} {
+		res, body := cs.do(author, http.MethodPost, "/write", url.Values{"title": {"Deep"}, "body": {md}, "company": {"Orange"}, "action": {action}})
+		wantCode(t, res, body, http.StatusUnprocessableEntity)
+		if !strings.Contains(body, "nests quotes or lists") || !strings.Contains(html.UnescapeString(body), md) {
+			t.Errorf("%s: no message, or the text is not kept", action)
+		}
+	}
+	res, body := cs.do(author, http.MethodPost, "/preview", url.Values{"body": {md}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "nests quotes or lists") {
+		t.Errorf("live preview: status %d, %q", res.StatusCode, body)
+	}
+	cs.sameRows(before, "too deep")
+}
+
 // Invalid UTF-8 and control characters in any text field are cleaned by
 // the one helper: stored with U+FFFD and without the controls.
 func TestInvalidUTF8AndControlsAreCleanedEverywhere(t *testing.T) {

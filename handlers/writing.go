@@ -206,6 +206,10 @@ func (w *writing) save(c *fiber.Ctx, st *models.Story) error {
 		return w.renderEditor(c, fiber.StatusUnauthorized, ep)
 	}
 	if c.FormValue("action") == "preview" {
+		if msg := models.CheckMarkdown(ep.Form.Body); msg != "" {
+			ep.Errors = map[string]string{"body": msg}
+			return w.renderEditor(c, fiber.StatusUnprocessableEntity, ep)
+		}
 		r, err := models.RenderStory(ep.Form.Body)
 		if err != nil {
 			return err
@@ -259,6 +263,9 @@ func (w *writing) preview(c *fiber.Ctx) error {
 	if utf8.RuneCountInString(body) > models.MaxBodyLen {
 		return c.Status(fiber.StatusUnprocessableEntity).SendString("The story is longer than " +
 			strconv.Itoa(models.MaxBodyLen) + " characters.")
+	}
+	if msg := models.CheckMarkdown(body); msg != "" {
+		return c.Status(fiber.StatusUnprocessableEntity).SendString(msg)
 	}
 	r, err := models.RenderStory(body)
 	if err != nil {

@@ -185,7 +185,7 @@ func checkBody(body string) string {
 	case n > MaxCommentLen:
 		return fmt.Sprintf("The comment is %d characters long; the limit is %d.", n, MaxCommentLen)
 	}
-	return ""
+	return CheckMarkdown(body)
 }
 
 func checkName(name string) string {

@@ -67,6 +67,8 @@ func (in StoryInput) validate() error {
 	}
 	if n := utf8.RuneCountInString(in.Body); n > MaxBodyLen {
 		fields["body"] = fmt.Sprintf("The story is %d characters long; the limit is %d.", n, MaxBodyLen)
+	} else if msg := CheckMarkdown(in.Body); msg != "" {
+		fields["body"] = msg
 	}
 	if n := utf8.RuneCountInString(strings.TrimSpace(in.City)); n > MaxCityLen {
 		fields["city"] = fmt.Sprintf("The city is %d characters long; the limit is %d.", n, MaxCityLen)
