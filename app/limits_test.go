@@ -59,7 +59,9 @@ func TestCompressedBodiesAreRefusedUninflated(t *testing.T) {
 			t.Errorf("Content-Encoding %s: status %d, want the 415 page", enc, res.StatusCode)
 		}
 		// The request is copied a few times on its way; inflating it would cost 256 MB.
-		if spent := m1.TotalAlloc - m0.TotalAlloc; spent > 32<<20 {
+		spent := m1.TotalAlloc - m0.TotalAlloc
+		t.Logf("Content-Encoding %s: %d kB allocated for a %d kB request that inflates to 256 MB", enc, spent>>10, bomb.Len()>>10)
+		if spent > 32<<20 {
 			t.Errorf("Content-Encoding %s: %d MB allocated for a %d kB request", enc, spent>>20, bomb.Len()>>10)
 		}
 	}
@@ -76,7 +78,7 @@ func TestCompressedBodiesAreRefusedUninflated(t *testing.T) {
 // A client that never finishes its headers is cut off after the read
 // timeout (shortened here), whatever it keeps trickling.
 func TestSlowHeadersAreCutOff(t *testing.T) {
-	s := startSite(t, func(c *Config) { c.timeouts = timeouts{read: 300 * time.Millisecond, idle: 300 * time.Millisecond} })
+	s := startSite(t, func(c *Config) { c.timeouts = timeouts{read: 300 * time.Millisecond} })
 	conn, err := net.Dial("tcp", strings.TrimPrefix(s.URL, "http://"))
 	check(t, err)
 	defer conn.Close()

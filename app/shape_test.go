@@ -462,3 +462,40 @@ func pairs(f url.Values) []string {
 	}
 	return out
 }
+
+// Query and form values that pick a list or a message are checked against
+// what the page knows: text typed into the address is never shown as the
+// site's own message, and an unknown status is not carried on.
+func TestFilterParametersAreAllowlisted(t *testing.T) {
+	cs := newCommentSite(t)
+	admin := cs.signIn(cs.admin)
+	res, body := cs.get(admin, "/admin/comments?done=Your+account+is+suspended%2C+call+us")
+	wantCode(t, res, body, http.StatusOK)
+	if strings.Contains(body, "Your account is suspended") {
+		t.Error("the moderation page shows text from its address as a message")
+	}
+	res, body = cs.get(admin, "/admin/comments?done=3")
+	if !strings.Contains(body, "3 comment(s) changed.") {
+		t.Error("the moderation page does not say how many comments changed")
+	}
+	for _, q := range []string{"status=bogus", "status=%27+OR+1%3D1", "page=-1", "page=x", "page=99999999999999999999"} {
+		if res, _ := cs.get(admin, "/admin/comments?"+q); res.StatusCode != http.StatusNotFound {
+			t.Errorf("/admin/comments?%s: status %d, want 404", q, res.StatusCode)
+		}
+	}
+	res, _ = cs.do(admin, http.MethodPost, "/admin/comments", url.Values{"action": {"approve"}, "status": {"bogus\r\nX: y"}})
+	if loc := res.Header.Get("Location"); loc != "/admin/comments?status=pending&done=0" {
+		t.Errorf("after a bulk action with an unknown status, sent to %q", loc)
+	}
+	for _, q := range []string{"sort=%27+OR+1%3D1", "sort=metoo%3B+DROP", "page=2"} {
+		if res, body := cs.get(nil, "/company/orange?"+q); res.StatusCode >= 500 {
+			wantCode(t, res, body, http.StatusOK)
+		}
+	}
+	for _, q := range []string{"page=0", "page=-3", "page=abc", "category=nope", "company=%27+OR+1%3D1"} {
+		res, body := cs.get(nil, "/search?q=box&"+q)
+		if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `value="box"`) {
+			t.Errorf("/search?q=box&%s: status %d, or the words are not kept", q, res.StatusCode)
+		}
+	}
+}

@@ -73,3 +73,30 @@ func BenchmarkRenderWorstAccepted(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkRenderRefused renders, for comparison, texts that CheckMarkdown
+// refuses: what one POST cost before it (seconds each; run with -benchtime 1x).
+func BenchmarkRenderRefused(b *testing.B) {
+	for name, src := range map[string]string{
+		"quotes": strings.Repeat(">", MaxBodyLen),
+		"links":  strings.Repeat("[a](", MaxBodyLen/4),
+		"nested": strings.Repeat("> - ", MaxBodyLen/4),
+	} {
+		b.Run(name, func(b *testing.B) {
+			if CheckMarkdown(src) == "" {
+				b.Fatal("accepted")
+			}
+			for b.Loop() {
+				RenderStory(src)
+			}
+		})
+	}
+}
+
+func BenchmarkCheckMarkdown(b *testing.B) {
+	src := worstAccepted()["nesting"]
+	b.SetBytes(int64(len(src)))
+	for b.Loop() {
+		CheckMarkdown(src)
+	}
+}
