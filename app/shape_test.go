@@ -487,6 +487,10 @@ func TestFilterParametersAreAllowlisted(t *testing.T) {
 	if loc := res.Header.Get("Location"); loc != "/admin/comments?status=pending&done=0" {
 		t.Errorf("after a bulk action with an unknown status, sent to %q", loc)
 	}
+	res, body = cs.do(admin, http.MethodPost, "/admin/comments", url.Values{"action": {"delete-everything"}, "ids": {"1"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Choose approve, hold, spam or trash.") {
+		t.Errorf("an unknown moderation action: status %d, or no message", res.StatusCode)
+	}
 	for _, q := range []string{"sort=%27+OR+1%3D1", "sort=metoo%3B+DROP", "page=2"} {
 		if res, body := cs.get(nil, "/company/orange?"+q); res.StatusCode >= 500 {
 			wantCode(t, res, body, http.StatusOK)
@@ -496,6 +500,36 @@ func TestFilterParametersAreAllowlisted(t *testing.T) {
 		res, body := cs.get(nil, "/search?q=box&"+q)
 		if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `value="box"`) {
 			t.Errorf("/search?q=box&%s: status %d, or the words are not kept", q, res.StatusCode)
+		}
+	}
+}
+
+// Every POST route, sent nonsense in every field the site reads, by an
+// admin with a valid token (a new session each time: /logout is among the
+// routes): a page or a 4xx, never a 500.
+func TestNonsenseInEveryPostField(t *testing.T) {
+	cs := newCommentSite(t)
+	fields := []string{"action", "role", "one", "ids", "confirm", "on", "closed", "reason", "content", "position", "from", "into",
+		"parent", "stamp", "categories", "resolution", "status", "slug", "name", "handle", "email", "url", "body", "title",
+		"tags", "company", "city", "note", "description", "website2"}
+	for _, pattern := range routesOf(cs.web, http.MethodPost) {
+		for _, v := range []string{"bogus", "-1", "x:y", "approve:99999999999", "0", `' OR 1=1 --`, "\x00"} {
+			path := fillRoute(pattern, func(name string) string {
+				switch name {
+				case "slug":
+					return cs.story.Slug
+				case "provider":
+					return "github"
+				}
+				return "1"
+			})
+			form := url.Values{}
+			for _, f := range fields {
+				form.Set(f, v)
+			}
+			if res, body := cs.do(cs.signIn(cs.admin), http.MethodPost, path, form); res.StatusCode >= 500 {
+				t.Errorf("POST %s with %q everywhere: status %d\n%.500s", path, v, res.StatusCode, body)
+			}
 		}
 	}
 }

@@ -51,9 +51,15 @@ func ErrorHandler(d Deps) fiber.ErrorHandler {
 		status := fiber.StatusInternalServerError
 		var fe *fiber.Error
 		var pe *PageError
+		var ve *models.ValidationError
 		switch {
 		case errors.As(err, &pe):
 			status = pe.Status
+		case errors.As(err, &ve):
+			// A handler that has no form to show the fields on: the messages
+			// are the site's own, safe to show, and the status a 422.
+			status = fiber.StatusUnprocessableEntity
+			pe = &PageError{Status: status, Heading: "That could not be done", Message: ve.Summary()}
 		case errors.Is(err, models.ErrNotFound):
 			status = fiber.StatusNotFound
 		case errors.Is(err, models.ErrForbidden):
