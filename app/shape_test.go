@@ -505,8 +505,9 @@ func TestFilterParametersAreAllowlisted(t *testing.T) {
 }
 
 // Every POST route, sent nonsense in every field the site reads, by an
-// admin with a valid token (a new session each time: /logout is among the
-// routes): a page or a 4xx, never a 500.
+// admin, an author, a reader (each with a valid token, in a new session
+// each time: /logout is among the routes) and a guest: a page or a 4xx,
+// never a 500.
 func TestNonsenseInEveryPostField(t *testing.T) {
 	cs := newCommentSite(t)
 	fields := []string{"action", "role", "one", "ids", "confirm", "on", "closed", "reason", "content", "position", "from", "into",
@@ -527,8 +528,18 @@ func TestNonsenseInEveryPostField(t *testing.T) {
 			for _, f := range fields {
 				form.Set(f, v)
 			}
-			if res, body := cs.do(cs.signIn(cs.admin), http.MethodPost, path, form); res.StatusCode >= 500 {
-				t.Errorf("POST %s with %q everywhere: status %d\n%.500s", path, v, res.StatusCode, body)
+			for _, u := range []*models.User{cs.admin, cs.author, cs.readers[0], nil} {
+				who := guest()
+				if u != nil {
+					who = cs.signIn(u)
+				}
+				f := url.Values{}
+				for k, vs := range form {
+					f[k] = vs
+				}
+				if res, body := cs.do(who, http.MethodPost, path, f); res.StatusCode >= 500 {
+					t.Errorf("POST %s with %q everywhere, as %v: status %d\n%.500s", path, v, u, res.StatusCode, body)
+				}
 			}
 		}
 	}
