@@ -191,6 +191,8 @@ func TestOverLongFieldsComeBackWithTheirText(t *testing.T) {
 		{"category name", admin, "/admin/categories", url.Values{"name": {tooLong(models.MaxCategoryNameLen)}}, tooLong(models.MaxCategoryNameLen), "the limit is 100", false},
 		{"category description", admin, "/admin/categories", url.Values{"name": {"Banques"}, "description": {tooLong(models.MaxDescriptionLen)}}, tooLong(models.MaxDescriptionLen), "the limit is 1000", false},
 		{"review note", admin, fmt.Sprintf("/admin/stories/%d/send-back", review.ID), url.Values{"note": {tooLong(models.MaxNoteLen)}}, tooLong(models.MaxNoteLen), "the limit is 1000", false},
+		{"category slug", admin, "/admin/categories/1", url.Values{"name": {"Telecom"}, "slug": {strings.Repeat("a", 81)}}, strings.Repeat("a", 81), "Use lowercase letters", false},
+		{"first admin name", nil, "/setup/some-token", url.Values{"name": {tooLong(100)}}, tooLong(100), "the limit is 100", false},
 		{"report reason", reader, "/stories/" + cs.other.Slug + "/report", url.Values{"reason": {tooLong(1000)}}, "", "Please choose a reason", false},
 	}
 	for _, tt := range tests {
