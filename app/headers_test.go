@@ -180,3 +180,30 @@ func TestPanicBecomesThe500Page(t *testing.T) {
 		t.Errorf("after a panic, the front page answers %d", p.Status)
 	}
 }
+
+// The request id shown on the 500 page and logged is the server's own: a
+// client's X-Request-Id is not taken (a trusted proxy's is).
+func TestRequestIDIsTheServers(t *testing.T) {
+	panicking := func(c *Config) {
+		c.testRoutes = func(r fiber.Router) { r.Get("/test/panic", func(*fiber.Ctx) error { panic("boom") }) }
+	}
+	get := func(s *site, id string) string {
+		req, _ := http.NewRequest(http.MethodGet, s.URL+"/test/panic", nil)
+		req.Header.Set("X-Request-Id", id)
+		res, err := http.DefaultClient.Do(req)
+		check(t, err)
+		res.Body.Close()
+		return res.Header.Get("X-Request-Id")
+	}
+	direct := startSite(t, panicking)
+	if got := get(direct, "forged-id-1"); got == "forged-id-1" || got == "" {
+		t.Errorf("a client's request id was taken: %q", got)
+	}
+	proxied := startSite(t, func(c *Config) { panicking(c); c.TrustedProxies = "127.0.0.1" })
+	if got := get(proxied, "proxy-id-1"); got != "proxy-id-1" {
+		t.Errorf("the trusted proxy's request id was replaced by %q", got)
+	}
+	if got := get(proxied, "not an id <script>"); got == "not an id <script>" {
+		t.Error("a request id that is not one was kept")
+	}
+}

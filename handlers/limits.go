@@ -2,6 +2,8 @@ package handlers
 
 import (
 	"net/netip"
+	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -103,18 +105,9 @@ func clientIP(c *fiber.Ctx) string {
 // address that is not a trusted proxy is the client. Reading from the left,
 // as Fiber's ProxyHeader does, would believe whatever a client wrote there.
 func realIP(trusted []netip.Prefix) fiber.Handler {
-	isTrusted := func(a netip.Addr) bool {
-		for _, p := range trusted {
-			if p.Contains(a.Unmap()) {
-				return true
-			}
-		}
-		return false
-	}
 	return func(c *fiber.Ctx) error {
 		peer := c.IP()
-		addr, err := netip.ParseAddr(peer)
-		if len(trusted) == 0 || err != nil || !isTrusted(addr) {
+		if !trusts(trusted, peer) {
 			c.Locals(clientIPLocal, peer)
 			return c.Next()
 		}
@@ -126,7 +119,7 @@ func realIP(trusted []netip.Prefix) fiber.Handler {
 				break // a garbled hop: trust nothing to its left
 			}
 			ip = a.Unmap().String()
-			if !isTrusted(a) {
+			if !trusts(trusted, ip) {
 				break
 			}
 		}
@@ -134,3 +127,26 @@ func realIP(trusted []netip.Prefix) fiber.Handler {
 		return c.Next()
 	}
 }
+
+// trusts says whether the address ip is in one of the trusted ranges.
+func trusts(trusted []netip.Prefix, ip string) bool {
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return false
+	}
+	return slices.ContainsFunc(trusted, func(p netip.Prefix) bool { return p.Contains(a.Unmap()) })
+}
+
+// OwnRequestID drops the X-Request-Id a client sent, so that the ids in the
+// log (and the one the 500 page asks visitors to quote) are the server's
+// own; a trusted proxy's is kept when it looks like an id.
+func OwnRequestID(trusted []netip.Prefix) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if id := c.Get(fiber.HeaderXRequestID); id != "" && (!trusts(trusted, c.IP()) || !requestIDPattern.MatchString(id)) {
+			c.Request().Header.Del(fiber.HeaderXRequestID)
+		}
+		return c.Next()
+	}
+}
+
+var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
