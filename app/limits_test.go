@@ -239,3 +239,18 @@ func TestForwardedForOnlyFromTrustedProxies(t *testing.T) {
 		}
 	}
 }
+
+// An author typing sends many live previews: they are counted apart, so
+// that the story's own post still goes through.
+func TestPreviewsDoNotUseUpThePostRate(t *testing.T) {
+	cs := newCommentSite(t, func(c *Config) { c.PostRate = 2 })
+	author := cs.signIn(cs.author)
+	for i := range 8 {
+		res, body := cs.do(author, http.MethodPost, "/preview", url.Values{"body": {fmt.Sprintf("Draft %d", i)}})
+		wantCode(t, res, body, http.StatusOK)
+	}
+	res, body := cs.do(author, http.MethodPost, "/preview", url.Values{"body": {"one too many"}})
+	wantCode(t, res, body, http.StatusTooManyRequests)
+	res, body = cs.do(author, http.MethodPost, "/write", url.Values{"title": {"Enfin"}, "body": {"Texte."}, "company": {"Orange"}, "action": {"publish"}})
+	wantCode(t, res, body, http.StatusSeeOther)
+}

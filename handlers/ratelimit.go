@@ -48,10 +48,16 @@ func (l *ipLimiter) allow(ip string) int {
 }
 
 // limitPosts refuses a POST over the rate with a 429 that gives the form back.
-func (a *auth) limitPosts(l *ipLimiter) fiber.Handler {
+// The editor's live preview, sent at every pause in the typing, is counted
+// apart (previews), so that writing never uses up the forms of the minute.
+func (a *auth) limitPosts(forms, previews *ipLimiter) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		if c.Method() != fiber.MethodPost {
 			return c.Next()
+		}
+		l := forms
+		if c.Path() == "/preview" {
+			l = previews
 		}
 		wait := l.allow(clientIP(c))
 		if wait == 0 {

@@ -48,6 +48,10 @@ type Limits struct {
 	TrustedProxies []netip.Prefix // peers whose X-Forwarded-For is believed
 }
 
+// PreviewsPerPost is how many live previews a minute are allowed per form
+// post allowed: previews are sent at each pause in the typing.
+const PreviewsPerPost = 4
+
 // CommentSettings tune commenting and its defences.
 type CommentSettings struct {
 	HoldWords []string // words that hold a comment for moderation
@@ -69,7 +73,7 @@ func Routes(app *fiber.App, d Deps) {
 
 	a := newAuth(p, d)
 	app.Use(realIP(d.Limits.TrustedProxies), limitBodies)
-	app.Use(a.loadSession, a.guard, a.limitPosts(newIPLimiter(d.Comments.PostRate, d.Now)))
+	app.Use(a.loadSession, a.guard, a.limitPosts(newIPLimiter(d.Comments.PostRate, d.Now), newIPLimiter(PreviewsPerPost*d.Comments.PostRate, d.Now)))
 
 	app.Get("/healthz", health(d.Store))
 	app.Use(conditional(d.Store, d.Now))
