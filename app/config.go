@@ -44,7 +44,7 @@ type Config struct {
 	testRoutes func(fiber.Router)
 }
 
-// timeouts bound how long a connection may take; see serverTimeouts.
+// timeouts bound how long a connection may take; see timeouts.orDefaults.
 type timeouts struct {
 	read, write, idle time.Duration
 }

@@ -64,9 +64,9 @@ func newWeb(cfg Config, store *models.Store, log *slog.Logger, opts ...func(*han
 		DisableStartupMessage: true,
 		// Params and bodies are copied, so that nothing a handler keeps is reused by fasthttp.
 		Immutable: true,
-		// A client has read to send its headers and body, write to take the
-		// answer, idle between two requests on one connection: a slow client
-		// cannot hold a connection for longer.
+		// A client has ReadTimeout to send its headers and body, WriteTimeout
+		// to take the answer and IdleTimeout between two requests on one
+		// connection: a slow client cannot hold a connection for longer.
 		ReadTimeout:  t.read,
 		WriteTimeout: t.write,
 		IdleTimeout:  t.idle,
