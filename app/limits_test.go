@@ -254,3 +254,17 @@ func TestPreviewsDoNotUseUpThePostRate(t *testing.T) {
 	res, body = cs.do(author, http.MethodPost, "/write", url.Values{"title": {"Enfin"}, "body": {"Texte."}, "company": {"Orange"}, "action": {"publish"}})
 	wantCode(t, res, body, http.StatusSeeOther)
 }
+
+// A search longer than what is searched says so, and still answers.
+func TestLongSearchSaysWhatWasUsed(t *testing.T) {
+	cs := newCommentSite(t)
+	res, body := cs.get(nil, "/search?q="+strings.Repeat("box+", 200))
+	wantCode(t, res, body, http.StatusOK)
+	if !strings.Contains(body, "Your search is 800 characters long: only its first 300 were used.") {
+		t.Error("no notice that only the start of the search was used")
+	}
+	res, body = cs.get(nil, "/search?q=box")
+	if strings.Contains(body, "were used") {
+		t.Error("a short search gets the notice")
+	}
+}
