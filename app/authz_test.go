@@ -82,7 +82,7 @@ func newAuthzFixture(t *testing.T) *authzFixture {
 	check(t, err)
 	f.setup, err = cs.store.CreateOneTimeToken(ctx, models.PurposeSetup, nil, time.Hour)
 	check(t, err)
-	f.db, err = gorm.Open(sqlite.Open("file:"+cs.path+"?mode=ro"), &gorm.Config{Logger: logger.Discard})
+	f.db, err = gorm.Open(sqlite.Open("file:"+cs.dbPath+"?mode=ro"), &gorm.Config{Logger: logger.Discard})
 	check(t, err)
 	t.Cleanup(func() { closeRaw(f.db) })
 	return f

@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 	"time"
 
 	"gorm.io/driver/sqlite"
@@ -25,6 +28,16 @@ type ValidationError struct {
 
 func (e *ValidationError) Error() string {
 	return fmt.Sprintf("invalid input (%d fields)", len(e.Fields))
+}
+
+// Summary is the field messages in one text, in the order of the field names.
+func (e *ValidationError) Summary() string {
+	names := slices.Sorted(maps.Keys(e.Fields))
+	msgs := make([]string, len(names))
+	for i, n := range names {
+		msgs[i] = e.Fields[n]
+	}
+	return strings.Join(msgs, " ")
 }
 
 // Store holds the database handles. Writes go through a single connection,
