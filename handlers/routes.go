@@ -7,6 +7,7 @@ import (
 	"cmp"
 	"io"
 	"log/slog"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -38,7 +39,18 @@ type Deps struct {
 	// SitemapLimit is the most URLs in one sitemap file; 0 means SitemapLimit.
 	SitemapLimit int
 	Comments     CommentSettings
+	Limits       Limits
 }
+
+// Limits are the per-IP limits and how the client's address is found.
+type Limits struct {
+	SearchRate     int            // searches (pages and feeds) per minute per IP address; 0: no limit
+	TrustedProxies []netip.Prefix // peers whose X-Forwarded-For is believed
+}
+
+// PreviewsPerPost is how many live previews a minute are allowed per form
+// post allowed: previews are sent at each pause in the typing.
+const PreviewsPerPost = 4
 
 // CommentSettings tune commenting and its defences.
 type CommentSettings struct {
@@ -56,11 +68,12 @@ func Routes(app *fiber.App, d Deps) {
 	}
 	r := &reading{pages: p, store: d.Store, stamps: stamps}
 	fd := &feeds{store: d.Store, site: d.Site, now: d.Now}
-	sr := &search{pages: p, store: d.Store, feeds: fd}
+	sr := &search{pages: p, store: d.Store, feeds: fd, limit: newIPLimiter(d.Limits.SearchRate, d.Now)}
 	m := &machines{store: d.Store, site: d.Site, limit: cmp.Or(d.SitemapLimit, SitemapLimit)}
 
 	a := newAuth(p, d)
-	app.Use(a.loadSession, a.guard, a.limitPosts(newPostLimiter(d.Comments.PostRate, d.Now)))
+	app.Use(realIP(d.Limits.TrustedProxies), limitBodies)
+	app.Use(a.loadSession, a.guard, a.limitPosts(newIPLimiter(d.Comments.PostRate, d.Now), newIPLimiter(PreviewsPerPost*d.Comments.PostRate, d.Now)))
 
 	app.Get("/healthz", health(d.Store))
 	app.Use(conditional(d.Store, d.Now))

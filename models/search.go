@@ -15,6 +15,9 @@ import (
 	"gorm.io/gorm"
 )
 
+// MaxQueryLen is how many characters of a query a search reads.
+const MaxQueryLen = maxQueryRunes
+
 // Limits on what a search reads of its input.
 const (
 	maxQueryRunes = 300
