@@ -43,11 +43,11 @@ func newCommentBench(b *testing.B, s *benchSite) *commentBench {
 	return cb
 }
 
-// poster is a signed-in reader: their cookie and CSRF token.
-type poster struct{ cookie, csrf string }
+// benchPoster is a signed-in reader: their cookie and CSRF token.
+type benchPoster struct{ cookie, csrf string }
 
 // posters makes n new readers, each signed in.
-func (cb *commentBench) posters(b *testing.B, n int) []poster {
+func (cb *commentBench) posters(b *testing.B, n int) []benchPoster {
 	ctx := context.Background()
 	cb.runs++
 	users := make([]models.User, n)
@@ -55,7 +55,7 @@ func (cb *commentBench) posters(b *testing.B, n int) []poster {
 		users[i] = models.User{Handle: fmt.Sprintf("bench-%d-%d", cb.runs, i), Name: fmt.Sprintf("Bench Reader %d", i)}
 	}
 	check(b, cb.s.store.ImportUsers(ctx, users))
-	out := make([]poster, n)
+	out := make([]benchPoster, n)
 	for i, u := range users {
 		token, err := cb.s.store.CreateSession(ctx, u.ID, time.Hour)
 		check(b, err)
