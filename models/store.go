@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"maps"
@@ -75,15 +76,19 @@ func Open(path string, opt Options) (*Store, error) {
 		return &gorm.Config{NowFunc: utc, Logger: lg, PrepareStmt: true, TranslateError: true}
 	}
 	base := "file:" + path + "?_busy_timeout=10000&_foreign_keys=on&_synchronous=NORMAL"
-	w, err := gorm.Open(sqlite.Open(base+"&_journal_mode=WAL&_txlock=immediate"), conf())
+	wdb, err := sql.Open("sqlite3", base+"&_journal_mode=WAL&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	wdb, err := w.DB()
-	if err != nil {
-		return nil, err
-	}
 	wdb.SetMaxOpenConns(1)
+	// The writer prepares its statements itself (see stmtPool).
+	wconf := conf()
+	wconf.PrepareStmt = false
+	w, err := gorm.Open(sqlite.New(sqlite.Config{DriverName: "sqlite3", Conn: newStmtPool(wdb)}), wconf)
+	if err != nil {
+		wdb.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
 	if err := migrate(w); err != nil {
 		wdb.Close()
 		return nil, fmt.Errorf("migrate %s: %w", path, err)
