@@ -308,7 +308,7 @@ func (s *benchSite) sessions(b *testing.B, n int) []string {
 	check(b, s.raw.Raw("SELECT id FROM users WHERE role = 'reader' ORDER BY id LIMIT ?", n).Scan(&ids).Error)
 	var out []string
 	for _, id := range ids {
-		token, err := s.store.CreateSession(context.Background(), id, time.Hour)
+		token, err := s.store.CreateSession(context.Background(), id, benchSessionTTL)
 		check(b, err)
 		out = append(out, "doleances_session="+token)
 	}
