@@ -46,9 +46,10 @@ func (e *ValidationError) Summary() string {
 // with "database is locked"; reads use a small pool beside it (WAL lets them
 // run while a write is in progress).
 type Store struct {
-	r   *gorm.DB
-	w   *gorm.DB
-	now func() time.Time
+	r    *gorm.DB
+	w    *gorm.DB
+	now  func() time.Time
+	stop func() // stops the checkpointer
 }
 
 // Options tune Open.
@@ -109,7 +110,13 @@ func Open(path string, opt Options) (*Store, error) {
 	}
 	rdb.SetMaxOpenConns(n)
 	rdb.SetMaxIdleConns(n)
-	return &Store{r: r, w: w, now: utc}, nil
+	stop, err := startCheckpointer(wdb, base)
+	if err != nil {
+		wdb.Close()
+		rdb.Close()
+		return nil, err
+	}
+	return &Store{r: r, w: w, now: utc, stop: stop}, nil
 }
 
 func migrate(db *gorm.DB) error {
@@ -138,6 +145,9 @@ func migrate(db *gorm.DB) error {
 // Close closes both database handles, readers first, then folds the
 // write-ahead log into the database file so that a stopped site is one file.
 func (s *Store) Close() error {
+	if s.stop != nil {
+		s.stop()
+	}
 	var errs []error
 	if sqlDB, err := s.r.DB(); err == nil {
 		errs = append(errs, sqlDB.Close())
