@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -190,10 +191,10 @@ func (s *Store) Search(ctx context.Context, q SearchQuery) (SearchResult, error)
 }
 
 // searchWindow returns the SearchWindow most recently written stories that
-// match (by their own text or by a comment), and whether there were more.
-// Both index tables are read newest first and only as far as the window
-// goes: the cost of a query does not grow with the number of stories that
-// use its words.
+// match by their own text and whether there were more; when fewer match,
+// those that match by their text or by a comment. Both index tables are
+// read newest first and only as far as the window goes: the cost of a
+// query does not grow with the number of stories that use its words.
 func (s *Store) searchWindow(ctx context.Context, match string, q SearchQuery) ([]searchRow, bool, error) {
 	var filter string
 	args := []any{match}
@@ -210,7 +211,7 @@ func (s *Store) searchWindow(ctx context.Context, match string, q SearchQuery) (
 	var ids []uint // newest first
 	err := scanMatches(db, `SELECT story_search.docid, matchinfo(story_search, 'pcy'), julianday(st.published_at) FROM story_search
 		CROSS JOIN stories st INDEXED BY idx_stories_search ON st.id = story_search.docid WHERE story_search MATCH ?`+filter+` ORDER BY story_search.docid DESC`, args,
-		func(id, _ uint, info []uint32, at float64) bool {
+		func(id uint, info []uint32, at float64) bool {
 			r := &searchRow{ID: id, PublishedAt: at}
 			r.rankStory(info)
 			byID[id] = r
@@ -220,16 +221,28 @@ func (s *Store) searchWindow(ctx context.Context, match string, q SearchQuery) (
 	if err != nil {
 		return nil, false, err
 	}
-	full := len(ids) > searchWindow
+	if len(ids) > searchWindow {
+		// The stories' own text fills the window: comments would only
+		// add stories ranked below every one of these (a comment counts
+		// for less than the story's text), and reading them was most of
+		// the time of a search for a word that readers use too.
+		return windowRows(byID, ids[:searchWindow]), true, nil
+	}
+	// Comments: their docids are all a search reads of them (the story id
+	// and the comment id). A story's matching comments count once, half
+	// as much as its own text would: a story found by its comments only
+	// ranks below every story found by its text.
+	cq := `SELECT comment_search.docid FROM comment_search`
+	if filter != "" {
+		cq += ` CROSS JOIN stories st INDEXED BY idx_stories_search ON st.id = comment_search.docid >> 32`
+	}
+	perComment := searchWeights[colComments] * float64(strings.Count(match, `"`)/2)
 	seen := 0
 	var last uint
-	err = scanMatches(db, `SELECT comment_search.docid >> 32, comment_search.docid & 4294967295, matchinfo(comment_search, 'pcy'), julianday(st.published_at)
-		FROM comment_search
-		CROSS JOIN stories st INDEXED BY idx_stories_search ON st.id = comment_search.docid >> 32 WHERE comment_search MATCH ?`+filter+` ORDER BY comment_search.docid DESC`, args,
-		func(id, commentID uint, info []uint32, at float64) bool {
-			if full && id < ids[searchWindow] {
-				return false // older than every story of the window
-			}
+	var undated []uint // stories found by their comments only
+	err = eachDocid(db, cq+` WHERE comment_search MATCH ?`+filter+` ORDER BY comment_search.docid DESC`, args,
+		func(docid int64) bool {
+			id, commentID := uint(docid>>32), uint(docid&0xFFFFFFFF)
 			if id != last {
 				if last, seen = id, seen+1; seen > searchWindow {
 					return false
@@ -237,14 +250,15 @@ func (s *Store) searchWindow(ctx context.Context, match string, q SearchQuery) (
 			}
 			r := byID[id]
 			if r == nil {
-				r = &searchRow{ID: id, PublishedAt: at}
+				r = &searchRow{ID: id}
 				byID[id] = r
 				ids = append(ids, id)
+				undated = append(undated, id)
 			}
 			if r.commentID == 0 {
 				r.commentID = commentID
+				r.score += perComment
 			}
-			r.score += phraseScore(info, 1, 0, searchWeights[colComments])
 			return true
 		})
 	if err != nil {
@@ -255,42 +269,86 @@ func (s *Store) searchWindow(ctx context.Context, match string, q SearchQuery) (
 	if more {
 		ids = ids[:searchWindow]
 	}
+	if len(ids) == 0 {
+		return nil, false, nil
+	}
+	if err := datePublished(db, byID, undated, ids[len(ids)-1]); err != nil {
+		return nil, false, err
+	}
+	return windowRows(byID, ids), more, nil
+}
+
+// windowRows are the rows of ids.
+func windowRows(byID map[uint]*searchRow, ids []uint) []searchRow {
 	rows := make([]searchRow, len(ids))
 	for i, id := range ids {
 		rows[i] = *byID[id]
 	}
-	return rows, more, nil
+	return rows
 }
 
-// scanMatches runs query and hands each row (story id, comment id if the
-// query has one, matchinfo, publication date) to f until f says stop;
-// rows are read without GORM's reflection, which costs more than the query.
-func scanMatches(db *gorm.DB, query string, args []any, f func(id, commentID uint, info []uint32, at float64) bool) error {
+// datePublished fills in the publication dates of the stories ids (those
+// from oldest on, the others being out of the window) from the index.
+func datePublished(db *gorm.DB, byID map[uint]*searchRow, ids []uint, oldest uint) error {
+	ids = slices.DeleteFunc(ids, func(id uint) bool { return id < oldest })
+	if len(ids) == 0 {
+		return nil
+	}
+	var dates []struct {
+		ID uint
+		At float64
+	}
+	if err := db.Raw("SELECT id, julianday(published_at) AS at FROM stories INDEXED BY idx_stories_search WHERE id IN ?", ids).
+		Scan(&dates).Error; err != nil {
+		return err
+	}
+	for _, d := range dates {
+		byID[d.ID].PublishedAt = d.At
+	}
+	return nil
+}
+
+// eachDocid runs query, whose one column is a docid, and hands each to f
+// until f says stop.
+func eachDocid(db *gorm.DB, query string, args []any, f func(docid int64) bool) error {
 	cur, err := db.Raw(query, args...).Rows()
 	if err != nil {
 		return err
 	}
 	defer cur.Close()
-	cols, err := cur.Columns()
+	var docid int64
+	for cur.Next() {
+		if err := cur.Scan(&docid); err != nil {
+			return err
+		}
+		if !f(docid) {
+			break
+		}
+	}
+	return cur.Err()
+}
+
+// scanMatches runs query and hands each row (story id, matchinfo,
+// publication date) to f until f says stop; rows are read without GORM's
+// reflection, which costs more than the query.
+func scanMatches(db *gorm.DB, query string, args []any, f func(id uint, info []uint32, at float64) bool) error {
+	cur, err := db.Raw(query, args...).Rows()
 	if err != nil {
 		return err
 	}
-	var id, commentID uint
+	defer cur.Close()
+	var id uint
 	var raw []byte
 	var at sql.NullFloat64
-	dest := []any{&id, &raw, &at}
-	if len(cols) == 4 {
-		dest = []any{&id, &commentID, &raw, &at}
-	}
 	for cur.Next() {
-		if err := cur.Scan(dest...); err != nil {
+		if err := cur.Scan(&id, &raw, &at); err != nil {
 			return err
 		}
 		info := make([]uint32, len(raw)/4)
 		for i := range info {
 			info[i] = binary.NativeEndian.Uint32(raw[i*4:])
 		}
-		if !f(id, commentID, info, at.Float64) {
+		if !f(id, info, at.Float64) {
 			break
 		}
 	}

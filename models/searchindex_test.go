@@ -132,3 +132,35 @@ func TestSnippet(t *testing.T) {
 		t.Errorf("snippet without a match: %q", got)
 	}
 }
+
+// TestSearchCommentsRankLast: a story found by its comments only ranks
+// below the stories found by their text, and is left out when those fill
+// the window.
+func TestSearchCommentsRankLast(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	defer func(n int) { searchWindow = n }(searchWindow)
+	searchWindow = 3
+	w.story(t, "Premier", "Un guichet.", "", "")
+	w.story(t, "Deuxième", "Le guichet.", "", "")
+	st := w.story(t, "Troisième", "Rien.", "", "")
+	for range 4 {
+		_, err := w.s.AddComment(ctx, CommentInput{StoryID: st.ID, AuthorName: "Guest", AuthorEmail: "g@example.com", Body: "Guichet, guichet, guichet.", Status: CommentApproved})
+		must(t, err)
+	}
+	if got := titles(t, w.s, SearchQuery{Text: "guichet"}); len(got) != 3 || got[2] != "Troisième" {
+		t.Errorf("comments-only match: %q, want it last", got)
+	}
+	w.story(t, "Quatrième", "Guichet.", "", "")
+	w.story(t, "Cinquième", "Guichet.", "", "")
+	res, err := w.s.Search(ctx, SearchQuery{Text: "guichet"})
+	must(t, err)
+	for _, h := range res.Hits {
+		if h.Story.ID == st.ID {
+			t.Errorf("the stories' text fills the window, yet the comments-only match is listed")
+		}
+	}
+	if !res.More {
+		t.Error("more stories match than the window holds: More is false")
+	}
+}

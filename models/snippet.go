@@ -71,18 +71,31 @@ type token struct {
 func tokenize(s string) []token {
 	toks := make([]token, 0, len(s)/6)
 	from := -1
+	plain := true // the word so far is lower-case ASCII: it is its own folded form
+	add := func(to int) {
+		w := s[from:to]
+		if !plain {
+			w = fold(w)
+		}
+		toks = append(toks, token{from, to, w})
+		from, plain = -1, true
+	}
 	for i, r := range s {
-		in := unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+		ascii := r < utf8.RuneSelf
+		in := ascii && ('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9') ||
+			!ascii && (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r))
 		switch {
 		case in && from < 0:
 			from = i
 		case !in && from >= 0:
-			toks = append(toks, token{from, i, fold(s[from:i])})
-			from = -1
+			add(i)
+		}
+		if in && !(ascii && (r < 'A' || r > 'Z')) {
+			plain = false
 		}
 	}
 	if from >= 0 {
-		toks = append(toks, token{from, len(s), fold(s[from:])})
+		add(len(s))
 	}
 	return toks
 }
