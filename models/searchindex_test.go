@@ -128,6 +128,13 @@ func TestSnippet(t *testing.T) {
 	if got := snippet(long, terms, 8); !strings.HasPrefix(got, "…mot mot mot <mark>résilier</mark>") || !strings.HasSuffix(got, "fin…") {
 		t.Errorf("snippet around the match: %q", got)
 	}
+	far := strings.Repeat("mot ", 1000) + "résilier fin"
+	if got := snippet(far, terms, 8); !strings.HasSuffix(got, "mot <mark>résilier</mark> fin") {
+		t.Errorf("snippet of a match past the head: %q", got)
+	}
+	if got := snippet("résilier "+far, terms, 8); got != "<mark>résilier</mark> mot mot mot mot mot mot mot…" {
+		t.Errorf("snippet of a match in the head of a long text: %q", got)
+	}
 	if got := snippet("court", terms, 8); got != "court" {
 		t.Errorf("snippet without a match: %q", got)
 	}

@@ -133,12 +133,38 @@ func highlightAll(s string, terms []snippetTerm) string {
 	return renderSnippet(s, toks, marks(toks, terms), 0, len(toks), false)
 }
 
+// snippetHead is how much of a text a snippet looks at first: most texts
+// have every term there, and need not be read further.
+const snippetHead = 2048
+
 // snippet is at most n words of s around the place where most of the
 // terms are, escaped, matches marked, "…" where text is left out.
 func snippet(s string, terms []snippetTerm, n int) string {
-	toks := tokenize(s)
+	head := s
+	if len(s) > snippetHead {
+		if i := strings.IndexByte(s[snippetHead:], ' '); i >= 0 {
+			head = s[:snippetHead+i]
+		}
+	}
+	toks := tokenize(head)
 	m := marks(toks, terms)
-	best, bestScore := 0, 0
+	best, found := bestWindow(toks, m, len(terms), n)
+	if found < len(terms) && len(head) < len(s) {
+		head = s
+		toks = tokenize(s)
+		m = marks(toks, terms)
+		best, _ = bestWindow(toks, m, len(terms), n)
+	}
+	out := renderSnippet(head, toks, m, best, min(best+n, len(toks)), true)
+	if len(head) < len(s) && !strings.HasSuffix(out, "…") {
+		out += "…"
+	}
+	return out
+}
+
+// bestWindow returns where the n tokens with the most distinct terms
+// start, and how many terms they hold: the first place with all of them.
+func bestWindow(toks []token, m []int, terms, n int) (best, found int) {
 	for k := range toks {
 		if m[k] == 0 || (k > 0 && m[k-1] == m[k]) {
 			continue
@@ -150,14 +176,14 @@ func snippet(s string, terms []snippetTerm, n int) string {
 				seen |= 1 << (m[j] % 64)
 			}
 		}
-		if c := bits.OnesCount64(seen); c > bestScore {
-			best, bestScore = start, c
-			if c == len(terms) {
-				break // the first place with every term
+		if c := bits.OnesCount64(seen); c > found {
+			best, found = start, c
+			if c == terms {
+				break
 			}
 		}
 	}
-	return renderSnippet(s, toks, m, best, min(best+n, len(toks)), true)
+	return best, found
 }
 
 // renderSnippet writes tokens from to to of s with the text between them.
