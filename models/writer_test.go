@@ -51,3 +51,16 @@ func TestWriterStatements(t *testing.T) {
 		t.Errorf("%d rows (want 3), %d statements (want %d)", count, len(pool.stmts), n+1)
 	}
 }
+
+// TestWriterLeavesCheckpointsToTheBackground: the writer checkpoints only
+// past walSafetyPages, and closing the store stops the background one.
+func TestWriterLeavesCheckpointsToTheBackground(t *testing.T) {
+	s := openTest(t)
+	var pages int
+	must(t, s.w.Raw("PRAGMA wal_autocheckpoint").Scan(&pages).Error)
+	if pages != walSafetyPages {
+		t.Errorf("writer's wal_autocheckpoint = %d, want %d", pages, walSafetyPages)
+	}
+	must(t, s.Close())
+	s.stop() // a second stop after Close returns at once
+}
