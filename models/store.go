@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -35,6 +36,7 @@ type Store struct {
 	r   *gorm.DB
 	w   *gorm.DB
 	now func() time.Time
+	gen *generation
 }
 
 // Options tune Open.
@@ -62,15 +64,20 @@ func Open(path string, opt Options) (*Store, error) {
 		return &gorm.Config{NowFunc: utc, Logger: lg, PrepareStmt: true, TranslateError: true}
 	}
 	base := "file:" + path + "?_busy_timeout=10000&_foreign_keys=on&_synchronous=NORMAL"
-	w, err := gorm.Open(sqlite.Open(base+"&_journal_mode=WAL&_txlock=immediate"), conf())
+	wdb, err := sql.Open(sqlite.DriverName, base+"&_journal_mode=WAL&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	wdb, err := w.DB()
-	if err != nil {
-		return nil, err
-	}
 	wdb.SetMaxOpenConns(1)
+	gen := &generation{}
+	w, err := gorm.Open(sqlite.New(sqlite.Config{Conn: &notifyingPool{DB: wdb, gen: gen}}), conf())
+	if err == nil {
+		err = watchWrites(w, gen)
+	}
+	if err != nil {
+		wdb.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
 	if err := migrate(w); err != nil {
 		wdb.Close()
 		return nil, fmt.Errorf("migrate %s: %w", path, err)
@@ -91,7 +98,8 @@ func Open(path string, opt Options) (*Store, error) {
 	}
 	rdb.SetMaxOpenConns(n)
 	rdb.SetMaxIdleConns(n)
-	return &Store{r: r, w: w, now: utc}, nil
+	gen.readOnly = r
+	return &Store{r: r, w: w, now: utc, gen: gen}, nil
 }
 
 func migrate(db *gorm.DB) error {

@@ -1,0 +1,103 @@
+package models
+
+import (
+	"context"
+	"database/sql"
+	"sync/atomic"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// The site generation is a counter that moves after every committed write,
+// so that whatever is derived from the data (rendered pages, the sidebar) can
+// be kept as long as the generation it was made in is current. It lives in
+// the process and costs an atomic load to read; writes from another process
+// (a CLI command, the sqlite3 shell) are noticed within externalPoll through
+// site_state.changed_at, which triggers move on every content write.
+
+// externalPoll is how often Generation looks at site_state for writes made
+// by another process.
+const externalPoll = time.Second
+
+type generation struct {
+	n        atomic.Uint64
+	polled   atomic.Int64 // Unix nanoseconds of the last look at site_state
+	changed  atomic.Value // the site_state.changed_at seen then (string)
+	readOnly *gorm.DB
+}
+
+func (g *generation) bump() { g.n.Add(1) }
+
+// Generation returns the site generation: two equal values mean that no
+// write was committed between the two calls. Read it before reading what
+// depends on it, so that a write during the reading makes the result old.
+func (s *Store) Generation() uint64 {
+	g := s.gen
+	if last := g.polled.Load(); time.Since(time.Unix(0, last)) >= externalPoll &&
+		g.polled.CompareAndSwap(last, time.Now().UnixNano()) {
+		var v string
+		err := g.readOnly.Raw("SELECT changed_at FROM site_state WHERE id = 1").Scan(&v).Error
+		if old, _ := g.changed.Swap(v).(string); err != nil || old != v {
+			g.bump()
+		}
+	}
+	return g.n.Load()
+}
+
+// notifyingPool is the writer's connection pool as GORM sees it: the same
+// *sql.DB, whose transactions move the generation once they are committed.
+// Every write of the store runs in a transaction (GORM opens one for each
+// Create, Update and Delete); the callbacks of watchWrites catch the rest.
+type notifyingPool struct {
+	*sql.DB
+	gen *generation
+}
+
+// BeginTx makes GORM use notifyingTx for the writer's transactions.
+func (p *notifyingPool) BeginTx(ctx context.Context, opts *sql.TxOptions) (gorm.ConnPool, error) {
+	tx, err := p.DB.BeginTx(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &notifyingTx{Tx: tx, gen: p.gen}, nil
+}
+
+// GetDBConn gives GORM the *sql.DB (for DB(), pool settings and Close).
+func (p *notifyingPool) GetDBConn() (*sql.DB, error) { return p.DB, nil }
+
+type notifyingTx struct {
+	*sql.Tx
+	gen *generation
+}
+
+// Commit commits, then moves the generation: a reader that saw the old
+// generation also saw the old data, and one that sees the new also sees the new.
+func (t *notifyingTx) Commit() error {
+	err := t.Tx.Commit()
+	t.gen.bump()
+	return err
+}
+
+// watchWrites moves the generation after statements run outside a
+// transaction (db.Exec, Raw(...).Scan), which commit as they run.
+func watchWrites(db *gorm.DB, gen *generation) error {
+	after := func(tx *gorm.DB) {
+		if _, inTx := tx.Statement.ConnPool.(gorm.TxCommitter); !inTx {
+			gen.bump()
+		}
+	}
+	cb := db.Callback()
+	for _, err := range []error{
+		cb.Create().After("*").Register("doleances:generation", after),
+		cb.Update().After("*").Register("doleances:generation", after),
+		cb.Delete().After("*").Register("doleances:generation", after),
+		cb.Raw().After("*").Register("doleances:generation", after),
+		cb.Row().After("*").Register("doleances:generation", after),
+	} {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
