@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -46,9 +47,10 @@ func (s *Store) Generation() uint64 {
 }
 
 // notifyingPool is the writer's connection pool as GORM sees it: the same
-// *sql.DB, whose transactions move the generation once they are committed.
-// Every write of the store runs in a transaction (GORM opens one for each
-// Create, Update and Delete); the callbacks of watchWrites catch the rest.
+// *sql.DB, whose transactions move the generation once they are committed,
+// if they wrote to a table that pages show (changeTables, the tables whose
+// triggers move site_state). Signing in, sessions sliding and OAuth states
+// leave the generation, and so the cached pages, alone.
 type notifyingPool struct {
 	*sql.DB
 	gen *generation
@@ -68,32 +70,51 @@ func (p *notifyingPool) GetDBConn() (*sql.DB, error) { return p.DB, nil }
 
 type notifyingTx struct {
 	*sql.Tx
-	gen *generation
+	gen   *generation
+	wrote atomic.Bool // a statement wrote to a table pages show
 }
 
 // Commit commits, then moves the generation: a reader that saw the old
 // generation also saw the old data, and one that sees the new also sees the new.
 func (t *notifyingTx) Commit() error {
 	err := t.Tx.Commit()
-	t.gen.bump()
+	if t.wrote.Load() {
+		t.gen.bump()
+	}
 	return err
 }
 
-// watchWrites moves the generation after statements run outside a
-// transaction (db.Exec, Raw(...).Scan), which commit as they run.
+// watchWrites marks the transactions that write to a table pages show, and
+// moves the generation after such statements run outside a transaction
+// (db.Exec, Raw(...).Scan), which commit as they run. Raw SQL names no
+// table GORM knows of, so it always counts.
 func watchWrites(db *gorm.DB, gen *generation) error {
-	after := func(tx *gorm.DB) {
-		if _, inTx := tx.Statement.ConnPool.(gorm.TxCommitter); !inTx {
-			gen.bump()
+	mark := func(tx *gorm.DB) {
+		if t := tx.Statement.Table; t != "" && !slices.Contains(changeTables, t) {
+			return
 		}
+		switch pool := tx.Statement.ConnPool.(type) {
+		case *gorm.PreparedStmtTX:
+			if nt, ok := pool.Tx.(*notifyingTx); ok {
+				nt.wrote.Store(true)
+				return
+			}
+		case *notifyingTx:
+			pool.wrote.Store(true)
+			return
+		}
+		gen.bump()
 	}
+	// GORM commits its own transaction of a Create, Update or Delete in
+	// commit_or_rollback_transaction: the mark must come before it.
+	const commit = "gorm:commit_or_rollback_transaction"
 	cb := db.Callback()
 	for _, err := range []error{
-		cb.Create().After("*").Register("doleances:generation", after),
-		cb.Update().After("*").Register("doleances:generation", after),
-		cb.Delete().After("*").Register("doleances:generation", after),
-		cb.Raw().After("*").Register("doleances:generation", after),
-		cb.Row().After("*").Register("doleances:generation", after),
+		cb.Create().Before(commit).Register("doleances:generation", mark),
+		cb.Update().Before(commit).Register("doleances:generation", mark),
+		cb.Delete().Before(commit).Register("doleances:generation", mark),
+		cb.Raw().After("*").Register("doleances:generation", mark),
+		cb.Row().After("*").Register("doleances:generation", mark),
 	} {
 		if err != nil {
 			return err

@@ -54,6 +54,29 @@ func TestGenerationMovesAfterEachCommittedWrite(t *testing.T) {
 	}
 }
 
+// TestSessionsLeaveTheGenerationAlone: signing in, a session sliding and
+// signing out change no page, so they must not empty the page cache.
+func TestSessionsLeaveTheGenerationAlone(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	u := newUser(t, s, "ada")
+	before := s.Generation()
+	token, err := s.CreateSession(ctx, u.ID, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess, err := s.SessionByToken(ctx, token, 30*24*time.Hour) // over an hour old for a 30-day session: it slides
+	if err != nil || !sess.Renewed {
+		t.Fatalf("session %+v, %v: want it renewed", sess, err)
+	}
+	if err := s.DeleteSession(ctx, token); err != nil {
+		t.Fatal(err)
+	}
+	if s.Generation() != before {
+		t.Error("session writes moved the generation")
+	}
+}
+
 // TestGenerationMovesOnlyOnceCommitted: a reader that sees the new
 // generation must see the new data, so the move comes after the commit.
 func TestGenerationMovesOnlyOnceCommitted(t *testing.T) {

@@ -98,7 +98,8 @@ func Open(path string, opt Options) (*Store, error) {
 	}
 	rdb.SetMaxOpenConns(n)
 	rdb.SetMaxIdleConns(n)
-	gen.readOnly = r
+	// The look for other processes' writes is bookkeeping, not a page's query.
+	gen.readOnly = r.Session(&gorm.Session{Logger: logger.Discard})
 	return &Store{r: r, w: w, now: utc, gen: gen}, nil
 }
 
