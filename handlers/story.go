@@ -103,7 +103,9 @@ func (r *reading) renderStory(c *fiber.Ctx, status int, st *models.Story, form C
 	sp.Comments = threads(comments, view, uid, r.stamps.now())
 	sp.CanModerate = sp.User != nil && (sp.User.Role == models.RoleAdmin || sp.User.ID == st.AuthorID)
 	sp.CanEdit = sp.CanModerate
-	form.fill(st, comments, r.stamps.make(st.ID), sp.User != nil)
+	stamp, until := r.stamps.make(st.ID)
+	cacheUntil(c, until)
+	form.fill(st, comments, stamp, sp.User != nil)
 	form.CSRF = sp.CSRF
 	sp.Form = form
 	sp.Feeds[0].Title = "Comments on “" + st.Title + "” (RSS)"

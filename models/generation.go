@@ -48,9 +48,13 @@ func (s *Store) Generation() uint64 {
 
 // notifyingPool is the writer's connection pool as GORM sees it: the same
 // *sql.DB, whose transactions move the generation once they are committed,
-// if they wrote to a table that pages show (changeTables, the tables whose
-// triggers move site_state). Signing in, sessions sliding and OAuth states
-// leave the generation, and so the cached pages, alone.
+// if they wrote to a table other than quietTables. Signing in, sessions
+// sliding and OAuth states thus leave the generation, and the cached pages,
+// alone.
+// quietTables hold what no page shows: writing to them moves no generation.
+// A list of exceptions, so that a new table counts until it is listed here.
+var quietTables = []string{"sessions", "login_states", "one_time_tokens", "identities", "site_keys"}
+
 type notifyingPool struct {
 	*sql.DB
 	gen *generation
@@ -71,7 +75,7 @@ func (p *notifyingPool) GetDBConn() (*sql.DB, error) { return p.DB, nil }
 type notifyingTx struct {
 	*sql.Tx
 	gen   *generation
-	wrote atomic.Bool // a statement wrote to a table pages show
+	wrote atomic.Bool // a statement wrote to a table not in quietTables
 }
 
 // Commit commits, then moves the generation: a reader that saw the old
@@ -84,13 +88,14 @@ func (t *notifyingTx) Commit() error {
 	return err
 }
 
-// watchWrites marks the transactions that write to a table pages show, and
+// watchWrites marks the transactions that write to a table not in
+// quietTables, and
 // moves the generation after such statements run outside a transaction
 // (db.Exec, Raw(...).Scan), which commit as they run. Raw SQL names no
 // table GORM knows of, so it always counts.
 func watchWrites(db *gorm.DB, gen *generation) error {
 	mark := func(tx *gorm.DB) {
-		if t := tx.Statement.Table; t != "" && !slices.Contains(changeTables, t) {
+		if slices.Contains(quietTables, tx.Statement.Table) {
 			return
 		}
 		switch pool := tx.Statement.ConnPool.(type) {
