@@ -149,34 +149,45 @@ func TestCachedPagesChangeAfterEachKindOfWrite(t *testing.T) {
 			pages: []shown{{path: "/stories/la-box-clignote-encore", status: 404}, {path: "/tag/box", lacks: "La box clignote encore"},
 				{path: "/company/orange", lacks: "La box clignote encore"}}},
 	}
+	// Pages are checked as an anonymous visitor (the page cache) and signed
+	// in (rendered each time, from what the memos keep).
+	admin := cs.signIn(cs.admin)
+	views := []struct {
+		who string
+		get func(string) (int, string)
+	}{{"anonymous", cs.anon}, {"signed in", func(p string) (int, string) { res, b := cs.get(admin, p); return res.StatusCode, b }}}
 	for _, tc := range cases {
 		if tc.setup != nil {
 			check(t, tc.setup())
 		}
 		before := map[string]string{}
-		for _, p := range tc.pages {
-			_, first := cs.anon(p.path)
-			if _, again := cs.anon(p.path); again != first {
-				t.Fatalf("%s: GET %s twice gave two pages before the write", tc.name, p.path)
+		for _, v := range views {
+			for _, p := range tc.pages {
+				_, first := v.get(p.path)
+				if _, again := v.get(p.path); again != first {
+					t.Fatalf("%s: GET %s twice %s gave two pages before the write", tc.name, p.path, v.who)
+				}
+				before[v.who+p.path] = first
 			}
-			before[p.path] = first
 		}
 		check(t, tc.write())
-		for _, p := range tc.pages {
-			status, body := cs.anon(p.path)
-			want := p.status
-			if want == 0 {
-				want = http.StatusOK
-			}
-			switch {
-			case status != want:
-				t.Errorf("%s: GET %s: %d, want %d", tc.name, p.path, status, want)
-			case body == before[p.path]:
-				t.Errorf("%s: GET %s: the same page as before the write", tc.name, p.path)
-			case p.has != "" && !strings.Contains(body, p.has):
-				t.Errorf("%s: GET %s lacks %q", tc.name, p.path, p.has)
-			case p.lacks != "" && strings.Contains(body, p.lacks):
-				t.Errorf("%s: GET %s still shows %q", tc.name, p.path, p.lacks)
+		for _, v := range views {
+			for _, p := range tc.pages {
+				status, body := v.get(p.path)
+				want := p.status
+				if want == 0 {
+					want = http.StatusOK
+				}
+				switch {
+				case status != want:
+					t.Errorf("%s: GET %s %s: %d, want %d", tc.name, p.path, v.who, status, want)
+				case body == before[v.who+p.path]:
+					t.Errorf("%s: GET %s %s: the same page as before the write", tc.name, p.path, v.who)
+				case p.has != "" && !strings.Contains(body, p.has):
+					t.Errorf("%s: GET %s %s lacks %q", tc.name, p.path, v.who, p.has)
+				case p.lacks != "" && strings.Contains(body, p.lacks):
+					t.Errorf("%s: GET %s %s still shows %q", tc.name, p.path, v.who, p.lacks)
+				}
 			}
 		}
 	}
@@ -355,5 +366,41 @@ func TestCommentFormWorksOnCachedPages(t *testing.T) {
 	wantCode(t, res, body, http.StatusSeeOther)
 	if _, body := cs.anon(path); !strings.Contains(body, "Même histoire chez moi.") {
 		t.Error("the accepted comment is not on the next view of the page")
+	}
+}
+
+// TestSignedInPagesRunFewQueries: a signed-in page is rendered for each
+// view, but what it shows to everyone is read once per write: a view runs
+// the session's query and those of the comments (as the viewer sees them) and reactions.
+func TestSignedInPagesRunFewQueries(t *testing.T) {
+	ts := newTestSite(t, true)
+	ctx := context.Background()
+	u, err := ts.store.UserByHandle(ctx, "jenna-w")
+	check(t, err)
+	token, err := ts.store.CreateSession(ctx, u.ID, 30*24*time.Hour)
+	check(t, err)
+	story := "/stories/" + models.Slugify(demoStories[0].Title)
+	most := map[string]int64{"/": 1, "/page/2": 1, "/category/telecom": 2, "/company/orange?sort=metoo": 2, story: 5}
+	for p, want := range most {
+		var body string
+		for range 2 { // the second view is measured
+			ts.queries.n.Store(0)
+			req := httptest.NewRequest(http.MethodGet, p, nil)
+			req.AddCookie(&http.Cookie{Name: "doleances_session", Value: token})
+			res, err := ts.srv.web.app.Test(req, -1)
+			check(t, err)
+			b, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			if res.StatusCode != 200 {
+				t.Fatalf("GET %s: %d", p, res.StatusCode)
+			}
+			body = string(b)
+		}
+		if n := ts.queries.n.Load(); n > want {
+			t.Errorf("GET %s signed in: %d queries, want at most %d", p, n, want)
+		}
+		if !strings.Contains(body, `name="csrf"`) {
+			t.Errorf("GET %s: not the signed-in page", p)
+		}
 	}
 }

@@ -2,14 +2,10 @@ package handlers
 
 import (
 	"container/list"
-	"context"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-
-	"doleances/models"
 )
 
 // PageCacheBytes is the default memory budget of the rendered-page cache.
@@ -167,31 +163,4 @@ func (pc *pageCache) keep(c *fiber.Ctx, p *cachedPage) {
 	p.ctype = string(c.Response().Header.ContentType())
 	p.body = append([]byte(nil), c.Response().Body()...)
 	pc.put(p)
-}
-
-// sidebarCache keeps the sidebar (five queries) under the same rule as the
-// pages: good while the generation it was read in is current. Signed-in
-// pages, which are rendered every time, need it most.
-type sidebarCache struct {
-	store sidebarStore
-	gen   func() uint64
-	last  atomic.Pointer[keptSidebar]
-}
-
-type keptSidebar struct {
-	gen uint64
-	sb  models.Sidebar
-}
-
-func (s *sidebarCache) Sidebar(ctx context.Context) (models.Sidebar, error) {
-	gen := s.gen()
-	if k := s.last.Load(); k != nil && k.gen == gen {
-		return k.sb, nil
-	}
-	sb, err := s.store.Sidebar(ctx)
-	if err != nil {
-		return sb, err
-	}
-	s.last.Store(&keptSidebar{gen: gen, sb: sb})
-	return sb, nil
 }

@@ -52,13 +52,13 @@ type CommentSettings struct {
 
 // Routes registers every route of the site on app.
 func Routes(app *fiber.App, d Deps) {
-	p := &pages{store: &sidebarCache{store: d.Store, gen: d.Store.Generation}, views: d.Views, site: d.Site}
+	p := &pages{store: newSidebarMemo(d.Store, d.Store.Generation), views: d.Views, site: d.Site}
 	cache := newPageCache(d.Store.Generation, d.Now, cmp.Or(d.PageCacheBytes, PageCacheBytes))
 	stamps := &stamper{key: d.Comments.FormKey, now: d.Now}
 	if stamps.key == nil {
 		stamps.key = []byte(models.NewGuestToken())
 	}
-	r := &reading{pages: p, store: d.Store, stamps: stamps}
+	r := &reading{pages: p, store: newReadingMemo(d.Store, d.Store.Generation), stamps: stamps}
 	fd := &feeds{store: d.Store, site: d.Site, now: d.Now}
 	sr := &search{pages: p, store: d.Store, feeds: fd}
 	m := &machines{store: d.Store, site: d.Site, limit: cmp.Or(d.SitemapLimit, SitemapLimit)}
