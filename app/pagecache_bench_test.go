@@ -19,8 +19,9 @@ import (
 
 // BenchmarkPageCache compares pages served by the real server on 127.0.0.1
 // with a bare Fiber handler sending the same bytes (baseline-static), over
-// real HTTP from parallel clients. Compare the ns/op of the sub-benchmarks
-// of one run (the machine may be shared):
+// real HTTP from parallel clients. Compare the req/s of the sub-benchmarks
+// of one run (the machine may be shared): story-50-comments with
+// baseline-static, story-signed-in with baseline-static-signed-in-size.
 //
 //	go test ./app -run '^$' -bench PageCache -benchtime 3s
 func BenchmarkPageCache(b *testing.B) {
@@ -35,8 +36,10 @@ func BenchmarkPageCache(b *testing.B) {
 	site := benchListen(b, func(ln net.Listener) error { done <- srv.Serve(ctx, ln); return nil })
 	b.Cleanup(func() { cancel(); <-done; srv.Close() })
 	body := benchGet(b, http.DefaultClient, site+storyPath, "")
+	signedIn := benchGet(b, http.DefaultClient, site+storyPath, token) // larger: a report form under each comment
 	base := fiber.New(fiber.Config{DisableStartupMessage: true})
 	base.Get("/", func(c *fiber.Ctx) error { c.Type("html", "utf-8"); return c.Send(body) })
+	base.Get("/signed-in", func(c *fiber.Ctx) error { c.Type("html", "utf-8"); return c.Send(signedIn) })
 	b.Cleanup(func() { base.ShutdownWithTimeout(time.Second) })
 	static := benchListen(b, base.Listener)
 	client := &http.Client{Transport: &http.Transport{MaxIdleConns: 512, MaxIdleConnsPerHost: 512}}
@@ -46,6 +49,7 @@ func BenchmarkPageCache(b *testing.B) {
 		{"story-50-comments", site + storyPath, ""},
 		{"front", site + "/", ""},
 		{"feed", site + "/feed", ""},
+		{"baseline-static-signed-in-size", static + "/signed-in", ""},
 		{"story-signed-in", site + storyPath, token},
 		{"front-signed-in", site + "/", token},
 	} {

@@ -7,7 +7,7 @@ import (
 	"doleances/models"
 )
 
-// memoEntries bounds each memo: past it, new values are not kept until the
+// memoEntries bounds most memos: past it, new values are not kept until the
 // next write empties it.
 const memoEntries = 512
 
@@ -16,19 +16,24 @@ const memoEntries = 512
 // each request (signed-in ones) use it for what is the same for everyone.
 type memo[K comparable, V any] struct {
 	gen func() uint64
+	max int
 	mu  sync.Mutex
 	at  uint64
 	m   map[K]V
 }
 
-func newMemo[K comparable, V any](gen func() uint64) *memo[K, V] {
-	return &memo[K, V]{gen: gen}
+func newMemo[K comparable, V any](gen func() uint64, max int) *memo[K, V] {
+	return &memo[K, V]{gen: gen, max: max}
 }
 
 // get returns the value kept for k, or loads and keeps it. Errors are not
 // kept, so unknown keys do not fill the memo.
 func (m *memo[K, V]) get(k K, load func() (V, error)) (V, error) {
-	gen := m.gen() // before loading: a write during the load makes the value old
+	return m.getAt(m.gen(), k, load) // read before loading: a write during the load makes the value old
+}
+
+// getAt is get for a value made from data read after the generation was gen.
+func (m *memo[K, V]) getAt(gen uint64, k K, load func() (V, error)) (V, error) {
 	m.mu.Lock()
 	v, ok := m.m[k]
 	ok = ok && m.at == gen
@@ -45,7 +50,7 @@ func (m *memo[K, V]) get(k K, load func() (V, error)) (V, error) {
 	if m.m == nil || gen > m.at {
 		m.at, m.m = gen, map[K]V{}
 	}
-	if gen == m.at && len(m.m) < memoEntries {
+	if gen == m.at && len(m.m) < m.max {
 		m.m[k] = v
 	}
 	return v, nil
@@ -58,7 +63,7 @@ type sidebarMemo struct {
 }
 
 func newSidebarMemo(s sidebarStore, gen func() uint64) *sidebarMemo {
-	return &sidebarMemo{store: s, kept: newMemo[struct{}, models.Sidebar](gen)}
+	return &sidebarMemo{store: s, kept: newMemo[struct{}, models.Sidebar](gen, memoEntries)}
 }
 
 func (s *sidebarMemo) Sidebar(ctx context.Context) (models.Sidebar, error) {
@@ -74,21 +79,30 @@ type readingMemo struct {
 	readingStore
 	lists     *memo[listKey, models.StoryPage]
 	stories   *memo[string, *models.Story]
-	neighbors *memo[uint, [2]*models.StoryLink]
-	related   *memo[[2]uint, []models.StoryLink]
+	neighbors *memo[storyKey, [2]*models.StoryLink]
+	related   *memo[storyKey, []models.StoryLink]
 }
 
 func newReadingMemo(s readingStore, gen func() uint64) *readingMemo {
-	return &readingMemo{readingStore: s, lists: newMemo[listKey, models.StoryPage](gen), stories: newMemo[string, *models.Story](gen),
-		neighbors: newMemo[uint, [2]*models.StoryLink](gen), related: newMemo[[2]uint, []models.StoryLink](gen)}
+	return &readingMemo{readingStore: s, lists: newMemo[listKey, models.StoryPage](gen, memoEntries), stories: newMemo[string, *models.Story](gen, memoEntries),
+		neighbors: newMemo[storyKey, [2]*models.StoryLink](gen, memoEntries), related: newMemo[storyKey, []models.StoryLink](gen, memoEntries)}
 }
 
 func (r *readingMemo) PublishedStory(ctx context.Context, slug string) (*models.Story, error) {
 	return r.stories.get(slug, func() (*models.Story, error) { return r.readingStore.PublishedStory(ctx, slug) })
 }
 
+// storyKey names what is read about a story as it was: a story read before
+// a write has an older UpdatedAt than one read after, so what is read from
+// it never passes for what the new one would give.
+type storyKey struct {
+	id      uint
+	updated int64
+	n       int
+}
+
 func (r *readingMemo) Neighbours(ctx context.Context, st *models.Story) (prev, next *models.StoryLink, err error) {
-	both, err := r.neighbors.get(st.ID, func() ([2]*models.StoryLink, error) {
+	both, err := r.neighbors.get(storyKey{id: st.ID, updated: st.UpdatedAt.UnixNano()}, func() ([2]*models.StoryLink, error) {
 		p, n, err := r.readingStore.Neighbours(ctx, st)
 		return [2]*models.StoryLink{p, n}, err
 	})
@@ -96,7 +110,7 @@ func (r *readingMemo) Neighbours(ctx context.Context, st *models.Story) (prev, n
 }
 
 func (r *readingMemo) Related(ctx context.Context, st *models.Story, n int) ([]models.StoryLink, error) {
-	return r.related.get([2]uint{st.ID, uint(n)}, func() ([]models.StoryLink, error) { return r.readingStore.Related(ctx, st, n) })
+	return r.related.get(storyKey{id: st.ID, updated: st.UpdatedAt.UnixNano(), n: n}, func() ([]models.StoryLink, error) { return r.readingStore.Related(ctx, st, n) })
 }
 
 type listKey struct {

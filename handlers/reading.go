@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html/template"
 	"strconv"
 	"time"
 
@@ -32,7 +33,8 @@ type readingStore interface {
 type reading struct {
 	*pages
 	store  readingStore
-	stamps *stamper // signs the comment form's "rendered at" time
+	stamps *stamper                   // signs the comment form's "rendered at" time
+	heads  *memo[uint, template.HTML] // comments' HTML shown to every viewer, by comment id
 }
 
 // ListPage is a page of stories: the front page, a category, a tag, an

@@ -5,6 +5,7 @@ package handlers
 
 import (
 	"cmp"
+	"html/template"
 	"io"
 	"log/slog"
 	"strings"
@@ -15,9 +16,10 @@ import (
 	"doleances/models"
 )
 
-// Renderer executes a page template with its data.
+// Renderer executes a page template, or a partial alone, with its data.
 type Renderer interface {
 	Render(w io.Writer, page string, data any) error
+	Partial(w io.Writer, name string, data any) error
 }
 
 // Site is what every page says about the site itself.
@@ -58,7 +60,8 @@ func Routes(app *fiber.App, d Deps) {
 	if stamps.key == nil {
 		stamps.key = []byte(models.NewGuestToken())
 	}
-	r := &reading{pages: p, store: newReadingMemo(d.Store, d.Store.Generation), stamps: stamps}
+	r := &reading{pages: p, store: newReadingMemo(d.Store, d.Store.Generation), stamps: stamps,
+		heads: newMemo[uint, template.HTML](d.Store.Generation, 8*memoEntries)}
 	fd := &feeds{store: d.Store, site: d.Site, now: d.Now}
 	sr := &search{pages: p, store: d.Store, feeds: fd}
 	m := &machines{store: d.Store, site: d.Site, limit: cmp.Or(d.SitemapLimit, SitemapLimit)}
