@@ -2,12 +2,15 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -402,5 +405,61 @@ func TestSignedInPagesRunFewQueries(t *testing.T) {
 		if !strings.Contains(body, `name="csrf"`) {
 			t.Errorf("GET %s: not the signed-in page", p)
 		}
+	}
+}
+
+// TestCacheIsNeverStaleUnderConcurrentReads: while readers keep rendering
+// and keeping the story page and the front page, each write is on the very
+// next view after it returns.
+func TestCacheIsNeverStaleUnderConcurrentReads(t *testing.T) {
+	cs := newCachedSite(t)
+	ctx := context.Background()
+	story := "/stories/" + cs.story.Slug
+	paul := cs.signIn(cs.readers[0])
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	var failed atomic.Int64
+	for i := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			path := []string{story, "/", story + "/feed", "/comments/feed"}[i]
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				res, err := cs.web.app.Test(httptest.NewRequest(http.MethodGet, path, nil), -1)
+				if err != nil || res.StatusCode != http.StatusOK {
+					failed.Add(1)
+					return
+				}
+				io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+			}
+		}()
+	}
+	for i := range 60 {
+		text := fmt.Sprintf("Commentaire numéro %d.", i)
+		_, err := cs.store.AddComment(ctx, models.CommentInput{StoryID: cs.story.ID, AuthorName: "Zoé",
+			Body: text, Status: models.CommentApproved})
+		check(t, err)
+		for _, p := range []string{story, "/comments/feed", story + "/feed"} {
+			if _, body := cs.anon(p); !strings.Contains(body, text) {
+				t.Fatalf("write %d: GET %s right after it does not show it", i, p)
+			}
+		}
+		if _, body := cs.get(paul, story); !strings.Contains(body, text) {
+			t.Fatalf("write %d: the signed-in page right after it does not show it", i)
+		}
+		if _, body := cs.anon("/"); !strings.Contains(body, fmt.Sprintf("%d comments", i+2)) {
+			t.Fatalf("write %d: the front page does not count it", i)
+		}
+	}
+	close(stop)
+	wg.Wait()
+	if failed.Load() > 0 {
+		t.Error("a reader got an error")
 	}
 }
