@@ -72,19 +72,22 @@ func (s *sidebarMemo) Sidebar(ctx context.Context) (models.Sidebar, error) {
 
 // readingMemo keeps what the pages readers browse show to everyone: pages
 // of stories, and the story (eight queries with its author, categories,
-// tags, company and updates) with its neighbours and related stories.
-// Comments and reactions, which depend on the viewer, are read every time.
-// What it returns is shared: read only.
+// tags, company and updates) with its neighbours and related stories, and
+// its comments as everyone sees them, which is what a viewer without held
+// comments sees too. Reactions, which depend on the viewer, are read every
+// time. What it returns is shared: read only.
 type readingMemo struct {
 	readingStore
 	lists     *memo[listKey, models.StoryPage]
 	stories   *memo[string, *models.Story]
+	comments  *memo[uint, []models.Comment]
 	neighbors *memo[storyKey, [2]*models.StoryLink]
 	related   *memo[storyKey, []models.StoryLink]
 }
 
 func newReadingMemo(s readingStore, gen func() uint64) *readingMemo {
 	return &readingMemo{readingStore: s, lists: newMemo[listKey, models.StoryPage](gen, memoEntries), stories: newMemo[string, *models.Story](gen, memoEntries),
+		comments:  newMemo[uint, []models.Comment](gen, memoEntries),
 		neighbors: newMemo[storyKey, [2]*models.StoryLink](gen, memoEntries), related: newMemo[storyKey, []models.StoryLink](gen, memoEntries)}
 }
 
@@ -126,5 +129,20 @@ func (r *readingMemo) PublishedStories(ctx context.Context, f models.StoryFilter
 func (r *readingMemo) CompanyStoriesByMeToo(ctx context.Context, companyID uint, n int) (models.StoryPage, error) {
 	return r.lists.get(listKey{f: models.StoryFilter{CompanyID: companyID}, n: n, metoo: true}, func() (models.StoryPage, error) {
 		return r.readingStore.CompanyStoriesByMeToo(ctx, companyID, n)
+	})
+}
+
+func (r *readingMemo) CommentsFor(ctx context.Context, storyID uint, v models.Viewer) ([]models.Comment, error) {
+	if v.UserID != nil || v.GuestToken != "" {
+		held, err := r.readingStore.HasHeldComments(ctx, storyID, v)
+		if err != nil {
+			return nil, err
+		}
+		if held { // the viewer sees their own comments awaiting moderation
+			return r.readingStore.CommentsFor(ctx, storyID, v)
+		}
+	}
+	return r.comments.get(storyID, func() ([]models.Comment, error) {
+		return r.readingStore.CommentsFor(ctx, storyID, models.Viewer{})
 	})
 }

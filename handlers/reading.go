@@ -20,6 +20,7 @@ type readingStore interface {
 	Neighbours(ctx context.Context, st *models.Story) (prev, next *models.StoryLink, err error)
 	Related(ctx context.Context, st *models.Story, n int) ([]models.StoryLink, error)
 	CommentsFor(ctx context.Context, storyID uint, v models.Viewer) ([]models.Comment, error)
+	HasHeldComments(ctx context.Context, storyID uint, v models.Viewer) (bool, error)
 	CompanyStoriesByMeToo(ctx context.Context, companyID uint, n int) (models.StoryPage, error)
 	ReactionsOf(ctx context.Context, st *models.Story, viewerID uint) (models.Reactions, error)
 	CategoryBySlug(ctx context.Context, slug string) (*models.Category, error)
