@@ -7,9 +7,12 @@ import (
 	"doleances/models"
 )
 
-// memoEntries bounds most memos: past it, new values are not kept until the
-// next write empties it.
-const memoEntries = 512
+// Bounds of the memos, in values: when one is full it starts again empty.
+// Stories and lists of stories hold texts (tens of kB each); the rest is small.
+const (
+	memoEntries = 512
+	memoTexts   = 64
+)
 
 // memo keeps values read from the store under the page cache's rule: good
 // while the generation they were read in is current. Pages rendered for
@@ -50,7 +53,10 @@ func (m *memo[K, V]) getAt(gen uint64, k K, load func() (V, error)) (V, error) {
 	if m.m == nil || gen > m.at {
 		m.at, m.m = gen, map[K]V{}
 	}
-	if gen == m.at && len(m.m) < m.max {
+	if gen == m.at {
+		if len(m.m) >= m.max {
+			clear(m.m) // full: start again, so that hot keys get back in
+		}
 		m.m[k] = v
 	}
 	return v, nil
@@ -86,9 +92,13 @@ type readingMemo struct {
 }
 
 func newReadingMemo(s readingStore, gen func() uint64) *readingMemo {
-	return &readingMemo{readingStore: s, lists: newMemo[listKey, models.StoryPage](gen, memoEntries), stories: newMemo[string, *models.Story](gen, memoEntries),
-		comments:  newMemo[uint, []models.Comment](gen, memoEntries),
-		neighbors: newMemo[storyKey, [2]*models.StoryLink](gen, memoEntries), related: newMemo[storyKey, []models.StoryLink](gen, memoEntries)}
+	return &readingMemo{readingStore: s,
+		lists:     newMemo[listKey, models.StoryPage](gen, memoTexts),
+		stories:   newMemo[string, *models.Story](gen, memoTexts),
+		comments:  newMemo[uint, []models.Comment](gen, memoTexts),
+		neighbors: newMemo[storyKey, [2]*models.StoryLink](gen, memoEntries),
+		related:   newMemo[storyKey, []models.StoryLink](gen, memoEntries),
+	}
 }
 
 func (r *readingMemo) PublishedStory(ctx context.Context, slug string) (*models.Story, error) {

@@ -44,8 +44,8 @@ func TestMemoKeepsValuesUntilTheNextWrite(t *testing.T) {
 		t.Error("a value of an old generation replaced a current one")
 	}
 	get("c", 7)
-	get("d", 8) // over the bound of 2: not kept
-	if len(m.m) > 2 {
-		t.Errorf("%d values kept, bound 2", len(m.m))
+	get("d", 8) // over the bound of 2: the memo starts again
+	if len(m.m) > 2 || get("d", 9) != 8 {
+		t.Errorf("%d values kept, bound 2, or the newest lost", len(m.m))
 	}
 }
