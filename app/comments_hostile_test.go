@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -41,8 +42,8 @@ func TestHostileCommentBodies(t *testing.T) {
 		{"svg onload", `<svg/onload=alert(1)>`, false},
 		{"style tag", `<style>body{display:none}</style>`, false},
 		{"direction override", "harmless \u202etxt.exe", true},
-		{"NUL byte", "nul\x00byte", true},
-		{"invalid UTF-8", "bad \xff\xfe utf8", true},
+		{"NUL byte (dropped)", "nul\x00byte", false},
+		{"invalid UTF-8 (replaced)", "bad \xff\xfe utf8", false},
 		{"one megabyte", strings.Repeat("a", 1_000_000), true},
 	}
 	for _, tt := range tests {
@@ -83,8 +84,9 @@ func TestHostileCommentBodies(t *testing.T) {
 
 // activeHTML lists what in page could run or load code: script, style,
 // frame and embedding elements (except the site's own scripts under
-// /static/), event-handler attributes, and javascript:, vbscript: or data:
-// addresses.
+// /static/), event-handler attributes, and addresses whose scheme is not
+// http, https, mailto or tel (javascript:, vbscript:, data:...), read as a
+// browser reads them: entities decoded, whitespace and controls dropped.
 func activeHTML(page string) []string {
 	var found []string
 	z := xhtml.NewTokenizer(strings.NewReader(page))
@@ -100,12 +102,10 @@ func activeHTML(page string) []string {
 		attrs := map[string]string{}
 		for _, a := range tok.Attr {
 			attrs[a.Key] = a.Val
-			v := strings.ToLower(strings.Join(strings.Fields(a.Val), ""))
 			switch {
 			case strings.HasPrefix(a.Key, "on"):
 				found = append(found, fmt.Sprintf("<%s %s=%q>", tok.Data, a.Key, a.Val))
-			case (a.Key == "href" || a.Key == "src" || a.Key == "action") &&
-				(strings.HasPrefix(v, "javascript:") || strings.HasPrefix(v, "vbscript:") || strings.HasPrefix(v, "data:")):
+			case urlAttrs[a.Key] && !safeScheme(a.Val):
 				found = append(found, fmt.Sprintf("<%s %s=%q>", tok.Data, a.Key, a.Val))
 			}
 		}
@@ -124,6 +124,34 @@ func activeHTML(page string) []string {
 			}
 		}
 	}
+}
+
+// urlAttrs are the attributes a browser follows or loads as an address.
+var urlAttrs = map[string]bool{"href": true, "src": true, "action": true, "formaction": true, "poster": true,
+	"background": true, "cite": true, "data": true, "srcset": true, "xlink:href": true, "ping": true}
+
+// schemeRe is the scheme at the start of an address.
+var schemeRe = regexp.MustCompile(`^([a-z][a-z0-9+.-]*):`)
+
+// safeScheme says whether an address (as the tokenizer decoded it) is
+// relative or uses http, https, mailto or tel once a browser has dropped
+// the whitespace and control characters it ignores.
+func safeScheme(v string) bool {
+	v = strings.ToLower(strings.Map(func(r rune) rune {
+		if r <= ' ' || r == 0x7f {
+			return -1
+		}
+		return r
+	}, v))
+	m := schemeRe.FindStringSubmatch(v)
+	if m == nil {
+		return true
+	}
+	switch m[1] {
+	case "http", "https", "mailto", "tel":
+		return true
+	}
+	return false
 }
 
 // Two hundred readers comment on one story at the same moment: every

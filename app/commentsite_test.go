@@ -29,6 +29,7 @@ type commentSite struct {
 	author  *models.User
 	admin   *models.User
 	readers []*models.User
+	dbPath  string // the SQLite file, for counting rows
 }
 
 // visitor is a browser as the tests play it: its cookies, and a CSRF token
@@ -46,10 +47,11 @@ func newCommentSite(t *testing.T, edit ...func(*Config)) *commentSite {
 	t.Helper()
 	ctx := context.Background()
 	clock := &testClock{t: commentStart}
-	store, err := models.Open(filepath.Join(t.TempDir(), "t.db"), models.Options{Now: clock.now})
+	dbPath := filepath.Join(t.TempDir(), "t.db")
+	store, err := models.Open(dbPath, models.Options{Now: clock.now})
 	check(t, err)
 	t.Cleanup(func() { store.Close() })
-	cs := &commentSite{t: t, store: store, clock: clock}
+	cs := &commentSite{t: t, store: store, clock: clock, dbPath: dbPath}
 	mk := func(handle, name, role string) *models.User {
 		u := &models.User{Handle: handle, Name: name, Role: role}
 		check(t, store.CreateUser(ctx, u))

@@ -5,10 +5,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/netip"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/gofiber/fiber/v2"
 )
 
 // Config is every setting of the server. Each field is a flag whose default
@@ -31,9 +34,19 @@ type Config struct {
 	AdminEmails                 string // comma-separated verified emails that make admins
 	HoldWords                   string // comma-separated words that hold a comment for moderation
 	PostRate                    int    // POSTs per minute per IP address (0: no limit)
+	SearchRate                  int    // searches per minute per IP address (0: no limit)
+	TrustedProxies              string // comma-separated addresses or CIDR ranges whose X-Forwarded-For is believed
 
 	now        func() time.Time // the clock; nil: time.Now (tests set it)
 	xEndpoints *xEndpoints      // X OAuth 2.0 endpoints; nil: x.com (tests set them)
+	timeouts   timeouts         // zero values: the defaults (tests shorten them)
+	// testRoutes adds routes before the site's own (a panicking handler...).
+	testRoutes func(fiber.Router)
+}
+
+// timeouts bound how long a connection may take; see timeouts.orDefaults.
+type timeouts struct {
+	read, write, idle time.Duration
 }
 
 // clock is the configured clock.
@@ -92,15 +105,24 @@ func parseConfig(name string, args []string, getenv func(string) string, out io.
 	str(&c.GitHubURL, "github-url", "", "GitHub Enterprise URL, e.g. https://github.example.com (default: github.com)")
 	str(&c.AdminEmails, "admin-emails", "", "comma-separated emails: a user signing in with one of them, verified, becomes admin")
 	str(&c.HoldWords, "hold-words", "", "comma-separated words that hold a comment for moderation")
-	rate := 30
-	if v := getenv(envName("post-rate")); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
-			return c, fmt.Errorf("%s=%q: want a number of POSTs per minute (0: no limit)", envName("post-rate"), v)
+	for _, f := range []struct {
+		p           *int
+		name, usage string
+		def         int
+	}{
+		{&c.PostRate, "post-rate", "most POST requests per minute from one IP address, 0 for no limit", 30},
+		{&c.SearchRate, "search-rate", "most searches (pages and feeds) per minute from one IP address, 0 for no limit", 60},
+	} {
+		if v := getenv(envName(f.name)); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				return c, fmt.Errorf("%s=%q: want a number per minute (0: no limit)", envName(f.name), v)
+			}
+			f.def = n
 		}
-		rate = n
+		fs.IntVar(f.p, f.name, f.def, f.usage+" (env "+envName(f.name)+")")
 	}
-	fs.IntVar(&c.PostRate, "post-rate", rate, "most POST requests per minute from one IP address, 0 for no limit (env "+envName("post-rate")+")")
+	str(&c.TrustedProxies, "trusted-proxies", "", "comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For gives the client's address")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -119,6 +141,9 @@ func (c *Config) complete() error {
 	if !strings.HasPrefix(c.BaseURL, "http://") && !strings.HasPrefix(c.BaseURL, "https://") {
 		return fmt.Errorf("base-url %q: must start with http:// or https://", c.BaseURL)
 	}
+	if _, err := parseProxies(c.TrustedProxies); err != nil {
+		return err
+	}
 	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "sqlite:") && !strings.HasPrefix(c.DatabaseURL, "file:") {
 		return errors.New("database-url: only SQLite is supported for now (leave it empty, or give sqlite:PATH)")
 	}
@@ -134,4 +159,22 @@ func (c *Config) databasePath() string {
 		return p
 	}
 	return filepath.Join(c.Data, "doleances.db")
+}
+
+// parseProxies reads the trusted-proxies setting: addresses and CIDR ranges.
+func parseProxies(list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, v := range splitList(list) {
+		p, err := netip.ParsePrefix(v)
+		if err != nil {
+			a, aerr := netip.ParseAddr(v)
+			if aerr != nil {
+				return nil, fmt.Errorf("trusted-proxies: %q is neither an IP address nor a CIDR range like 10.0.0.0/8", v)
+			}
+			a = a.Unmap()
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }

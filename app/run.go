@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -25,8 +26,15 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if len(args) > 0 {
 		args = args[1:]
 	}
-	if len(args) > 0 && args[0] == "signin-link" {
-		return signinLink(ctx, name, args[1:], getenv, stdout)
+	if len(args) > 0 {
+		switch args[0] {
+		case "signin-link":
+			return signinLink(ctx, name, args[1:], getenv, stdout)
+		case "backup":
+			return backupCmd(ctx, name, args[1:], getenv, stdout)
+		case "restore":
+			return restoreCmd(ctx, name, args[1:], getenv, stdout)
+		}
 	}
 	cfg, err := parseConfig(name, args, getenv, stdout)
 	if errors.Is(err, flag.ErrHelp) {
@@ -40,13 +48,20 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err != nil {
 		return err
 	}
-	defer srv.Close()
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
+		srv.Close()
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
 	log.Info("Doléances is running", "url", cfg.BaseURL, "addr", ln.Addr().String(), "database", cfg.databasePath())
-	return srv.Serve(ctx, ln)
+	err = srv.Serve(ctx, ln)
+	if cerr := srv.Close(); cerr != nil && err == nil {
+		err = fmt.Errorf("close the database: %w", cerr)
+	}
+	if err == nil {
+		log.Info("stopped; the database is closed")
+	}
+	return err
 }
 
 func newLogger(w io.Writer, level string) *slog.Logger {
@@ -63,23 +78,34 @@ type Server struct {
 	log   *slog.Logger
 	store *models.Store
 	web   *web
+	lock  *dataLock // held by New, so that a restore cannot run under the site
 }
 
-// New opens (and migrates) the database, seeds the demo site into an empty
-// one when cfg.Demo is set, and builds the web application.
+// New takes the database's lock (see lockDatabase), opens and migrates the
+// database, seeds the demo site into an empty one when cfg.Demo is set, and
+// builds the web application.
 func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
-	if err := os.MkdirAll(cfg.Data, 0o750); err != nil {
-		return nil, fmt.Errorf("data folder: %w", err)
+	for _, dir := range []string{cfg.Data, filepath.Dir(cfg.databasePath())} {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("data folder: %w", err)
+		}
+	}
+	lock, err := lockDatabase(cfg.databasePath())
+	if err != nil {
+		return nil, err
 	}
 	store, err := models.Open(cfg.databasePath(), models.Options{Now: cfg.now})
 	if err != nil {
+		lock.release()
 		return nil, err
 	}
 	srv, err := newServer(ctx, cfg, log, store)
 	if err != nil {
 		store.Close()
+		lock.release()
 		return nil, err
 	}
+	srv.lock = lock
 	return srv, nil
 }
 
@@ -101,19 +127,26 @@ func newServer(ctx context.Context, cfg Config, log *slog.Logger, store *models.
 	return &Server{cfg: cfg, log: log, store: store, web: w}, nil
 }
 
+// stopTimeout is how long a stop waits for the requests under way.
+const stopTimeout = 10 * time.Second
+
 // Serve answers requests on ln until ctx is cancelled, then stops accepting,
-// lets in-flight requests finish for up to 10 seconds and returns.
+// lets in-flight requests finish for up to stopTimeout and returns.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	sc := newSilentCloser(ln)
 	errc := make(chan error, 1)
-	go func() { errc <- s.web.app.Listener(ln) }()
+	go func() { errc <- s.web.app.Listener(sc) }()
 	select {
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
 	}
-	s.log.Info("stopping")
-	if err := s.web.app.ShutdownWithTimeout(10 * time.Second); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+	s.log.Info("stopping: no new connections; waiting for the requests under way", "timeout", stopTimeout)
+	done := make(chan struct{})
+	defer close(done)
+	go sc.closeSilentUntil(done)
+	if err := s.web.app.ShutdownWithTimeout(stopTimeout); err != nil {
+		return fmt.Errorf("requests still running %v after the stop was asked: %w", stopTimeout, err)
 	}
 	if err := <-errc; err != nil && !strings.Contains(err.Error(), "closed") {
 		return err
@@ -121,5 +154,8 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	return nil
 }
 
-// Close releases the database.
-func (s *Server) Close() error { return s.store.Close() }
+// Close closes the database (its write-ahead log folded in) and releases its lock.
+func (s *Server) Close() error {
+	err := s.store.Close()
+	return errors.Join(err, s.lock.release())
+}

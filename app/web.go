@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 
 	"doleances/handlers"
@@ -35,6 +34,10 @@ func newWeb(cfg Config, store *models.Store, log *slog.Logger, opts ...func(*han
 	if err != nil {
 		return nil, err
 	}
+	proxies, err := parseProxies(cfg.TrustedProxies)
+	if err != nil {
+		return nil, err
+	}
 	d := handlers.Deps{
 		Store: store, Views: r, Log: log, Now: cfg.clock(),
 		Site: handlers.Site{
@@ -48,38 +51,72 @@ func newWeb(cfg Config, store *models.Store, log *slog.Logger, opts ...func(*han
 			SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://"),
 		},
 		Comments: handlers.CommentSettings{HoldWords: splitList(cfg.HoldWords), PostRate: cfg.PostRate, FormKey: formKey},
+		Limits:   handlers.Limits{SearchRate: cfg.SearchRate, TrustedProxies: proxies},
 	}
 	for _, o := range opts {
 		o(&d)
 	}
+	t := cfg.timeouts.orDefaults()
+	https := strings.HasPrefix(cfg.BaseURL, "https://")
 	app := fiber.New(fiber.Config{
 		AppName:               "Doléances",
-		ErrorHandler:          handlers.ErrorHandler(d),
+		ErrorHandler:          errorHandler(handlers.ErrorHandler(d), https),
 		DisableStartupMessage: true,
 		// Params and bodies are copied, so that nothing a handler keeps is reused by fasthttp.
-		Immutable:    true,
-		ReadTimeout:  15 * time.Second,
-		WriteTimeout: 30 * time.Second,
-		IdleTimeout:  60 * time.Second,
-		BodyLimit:    1 << 20,
+		Immutable: true,
+		// A client has ReadTimeout to send its headers and body, WriteTimeout
+		// to take the answer and IdleTimeout between two requests on one
+		// connection: a slow client cannot hold a connection for longer.
+		ReadTimeout:  t.read,
+		WriteTimeout: t.write,
+		IdleTimeout:  t.idle,
+		// The hard cap; each route has a lower one (handlers.BodyLimit).
+		BodyLimit: handlers.MaxBody,
 		// A search box may send 5,000 accented characters: 30 kB of request line.
 		ReadBufferSize: 32 << 10,
 	})
-	app.Use(requestid.New())
-	app.Use(recover.New())
-	app.Use(securityHeaders)
+	app.Use(handlers.OwnRequestID(proxies), requestid.New())
+	app.Use(handlers.Recover(log))
+	app.Use(func(c *fiber.Ctx) error { setSecurityHeaders(c, https); return c.Next() })
 	app.Get("/static/*", a.serve)
+	if cfg.testRoutes != nil {
+		cfg.testRoutes(app)
+	}
 	handlers.Routes(app, d)
 	return &web{app: app}, nil
 }
 
-// securityHeaders sets the headers every response carries.
-func securityHeaders(c *fiber.Ctx) error {
+// orDefaults fills in the timeouts left at zero.
+func (t timeouts) orDefaults() timeouts {
+	def := func(d, v time.Duration) time.Duration {
+		if d == 0 {
+			return v
+		}
+		return d
+	}
+	return timeouts{read: def(t.read, 15*time.Second), write: def(t.write, 30*time.Second), idle: def(t.idle, 60*time.Second)}
+}
+
+// setSecurityHeaders sets the headers every response carries; over https,
+// HSTS too, so that browsers never try the site over plain http again.
+func setSecurityHeaders(c *fiber.Ctx, https bool) {
 	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
 	c.Set(fiber.HeaderReferrerPolicy, "strict-origin-when-cross-origin")
 	c.Set(fiber.HeaderXFrameOptions, "DENY")
 	c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'self'; img-src 'self' https: data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
-	return c.Next()
+	if https {
+		c.Set(fiber.HeaderStrictTransportSecurity, "max-age=31536000")
+	}
+}
+
+// errorHandler sets the security headers on error pages too: those of
+// requests refused before any middleware ran (a body over the hard cap, a
+// read timeout) would otherwise go without.
+func errorHandler(h fiber.ErrorHandler, https bool) fiber.ErrorHandler {
+	return func(c *fiber.Ctx, err error) error {
+		setSecurityHeaders(c, https)
+		return h(c, err)
+	}
 }
 
 // splitList splits a comma-separated setting, dropping empty items.

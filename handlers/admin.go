@@ -150,7 +150,7 @@ func (a *admin) sendBack(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	note := c.FormValue("note")
+	note := formText(c, "note")
 	err = a.store.SendBack(c.UserContext(), id, sess.UserID, note)
 	if err != nil {
 		ap := AdminPage{Form: "send-back", ID: id, Input: map[string]string{"note": note}}
@@ -177,9 +177,9 @@ func (a *admin) setRole(c *fiber.Ctx) error {
 }
 
 func categoryInput(c *fiber.Ctx) (models.CategoryInput, map[string]string) {
-	in := models.CategoryInput{Name: c.FormValue("name"), Slug: strings.TrimSpace(c.FormValue("slug")),
-		Description: c.FormValue("description")}
-	kept := map[string]string{"name": in.Name, "slug": in.Slug, "description": in.Description, "position": c.FormValue("position")}
+	in := models.CategoryInput{Name: formLine(c, "name"), Slug: strings.TrimSpace(formLine(c, "slug")),
+		Description: formText(c, "description")}
+	kept := map[string]string{"name": in.Name, "slug": in.Slug, "description": in.Description, "position": formLine(c, "position")}
 	in.Position, _ = strconv.Atoi(strings.TrimSpace(c.FormValue("position")))
 	return in, kept
 }
@@ -239,7 +239,7 @@ func (a *admin) mergeCompanies(c *fiber.Ctx) error {
 		return err
 	}
 	from, into := formID(c, "from"), formID(c, "into")
-	kept := map[string]string{"from": c.FormValue("from"), "into": c.FormValue("into")}
+	kept := map[string]string{"from": formLine(c, "from"), "into": formLine(c, "into")}
 	ap := AdminPage{Form: "merge", Input: kept}
 	if from == 0 || into == 0 || c.FormValue("confirm") != "yes" {
 		ap.Problem = "Choose both companies and tick the box to confirm the merge."

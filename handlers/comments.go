@@ -80,7 +80,7 @@ func viewerOf(c *fiber.Ctx) (v models.Viewer, personal bool) {
 // with what was typed and a message, and a 4xx status.
 func (h *comments) post(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	form := CommentForm{Name: c.FormValue("name"), Email: c.FormValue("email"), URL: c.FormValue("url"), Body: c.FormValue("body")}
+	form := CommentForm{Name: formLine(c, "name"), Email: formLine(c, "email"), URL: formLine(c, "url"), Body: formText(c, "body")}
 	st, err := h.store.PublishedStory(ctx, c.Params("slug"))
 	if errors.Is(err, models.ErrNotFound) {
 		return h.lost(c, form.Body)
@@ -109,7 +109,7 @@ func (h *comments) post(c *fiber.Ctx) error {
 		return refuse(fiber.StatusUnprocessableEntity, "This form was incomplete or out of date. Your text is kept below: please send it again.", nil)
 	}
 	in := models.CommentPost{StoryID: st.ID, Name: form.Name, Email: form.Email, URL: form.URL, Body: form.Body, Rules: h.rules,
-		Poster: models.Poster{IP: c.IP()}}
+		Poster: models.Poster{IP: clientIP(c)}}
 	if form.ParentID != 0 {
 		in.ParentID = &form.ParentID
 	}

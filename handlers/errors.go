@@ -2,6 +2,9 @@ package handlers
 
 import (
 	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -16,6 +19,9 @@ type ErrorPage struct {
 	Message  string
 	LinkURL  string // the way on; empty: the latest stories
 	LinkText string
+	// RequestID identifies a failed request (5xx) in the log, for the
+	// visitor to quote; empty otherwise.
+	RequestID string
 }
 
 // PageError is an error that says what the visitor should read and where to
@@ -45,15 +51,25 @@ func ErrorHandler(d Deps) fiber.ErrorHandler {
 		status := fiber.StatusInternalServerError
 		var fe *fiber.Error
 		var pe *PageError
+		var ve *models.ValidationError
 		switch {
 		case errors.As(err, &pe):
 			status = pe.Status
+		case errors.As(err, &ve):
+			// A handler that has no form to show the fields on: the messages
+			// are the site's own, safe to show, and the status a 422.
+			status = fiber.StatusUnprocessableEntity
+			pe = &PageError{Status: status, Heading: "That could not be done", Message: ve.Summary()}
 		case errors.Is(err, models.ErrNotFound):
 			status = fiber.StatusNotFound
 		case errors.Is(err, models.ErrForbidden):
 			status = fiber.StatusForbidden
 		case errors.As(err, &fe):
 			status = fe.Code
+		}
+		if status == fiber.StatusRequestEntityTooLarge && pe == nil {
+			// The server's hard cap, hit before any handler ran.
+			errors.As(tooLarge(), &pe)
 		}
 		ep := ErrorPage{Status: status}
 		switch {
@@ -80,8 +96,11 @@ func ErrorHandler(d Deps) fiber.ErrorHandler {
 			}
 			ep.Heading = "Something went wrong on our side"
 			ep.Message = "The error has been logged. Please try again in a moment."
-			d.Log.Error("request failed", "status", status, "method", c.Method(), "path", c.Path(),
-				"request_id", c.GetRespHeader(fiber.HeaderXRequestID), "err", err)
+			ep.RequestID = c.GetRespHeader(fiber.HeaderXRequestID)
+			if !errors.Is(err, errPanicked) { // Recover logged it, with its stack
+				d.Log.Error("request failed", "status", status, "method", c.Method(), "path", c.Path(),
+					"request_id", ep.RequestID, "err", err)
+			}
 		}
 		l, lerr := p.layout(c, ep.Heading, "", "")
 		if lerr != nil {
@@ -96,5 +115,24 @@ func ErrorHandler(d Deps) fiber.ErrorHandler {
 			return c.Status(status).SendString(ep.Heading)
 		}
 		return nil
+	}
+}
+
+// errPanicked is the error of a handler that panicked.
+var errPanicked = errors.New("handler panicked")
+
+// Recover turns a panic in a handler into errPanicked, which the error
+// handler shows as the 500 page, after logging one line with the request id,
+// the panic's value and the stack. The process keeps serving.
+func Recover(log *slog.Logger) fiber.Handler {
+	return func(c *fiber.Ctx) (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				log.Error("handler panicked", "method", c.Method(), "path", c.Path(),
+					"request_id", c.GetRespHeader(fiber.HeaderXRequestID), "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+				err = errPanicked
+			}
+		}()
+		return c.Next()
 	}
 }

@@ -90,7 +90,7 @@ func (a *auth) saveProfile(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	name, handle := c.FormValue("name"), c.FormValue("handle")
+	name, handle := formLine(c, "name"), formLine(c, "handle")
 	err = a.store.UpdateProfile(c.UserContext(), sess.UserID, name, handle)
 	var ve *models.ValidationError
 	if errors.As(err, &ve) {

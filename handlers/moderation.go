@@ -74,8 +74,8 @@ func (m *moderation) queue(c *fiber.Ctx) error {
 	if q.Page < q.Pages {
 		mp.Pager.Next = base + strconv.Itoa(q.Page+1)
 	}
-	if d := c.Query("done"); d != "" {
-		mp.Flash = d + " comment(s) changed."
+	if d, err := strconv.Atoi(c.Query("done")); err == nil && d >= 0 { // a count, never text from the address
+		mp.Flash = strconv.Itoa(d) + " comment(s) changed."
 	}
 	return m.render(c, fiber.StatusOK, "moderation", mp)
 }
@@ -104,6 +104,11 @@ func (m *moderation) act(c *fiber.Ctx) error {
 		return err
 	}
 	status := c.FormValue("status")
+	switch status {
+	case models.CommentPending, models.CommentApproved, models.CommentSpam, models.CommentTrash:
+	default:
+		status = models.CommentPending
+	}
 	return c.Redirect("/admin/comments?status="+url.QueryEscape(status)+"&done="+strconv.Itoa(done), fiber.StatusSeeOther)
 }
 

@@ -82,7 +82,7 @@ func (h *ownComments) edit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	body := c.FormValue("body")
+	body := formText(c, "body")
 	saved, err := h.store.EditComment(ctx, id, sess.UserID, body, h.rules)
 	var verr *models.ValidationError
 	switch {
@@ -128,7 +128,7 @@ func (h *ownComments) report(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	slug := c.FormValue("slug")
+	slug := formLine(c, "slug")
 	sess, err := signedInAt(c, "/stories/"+url.PathEscape(slug))
 	if sess == nil {
 		return err

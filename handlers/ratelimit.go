@@ -2,31 +2,37 @@ package handlers
 
 import (
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 )
 
-// postLimiter caps the POSTs of one IP address per minute. It lives in the
-// process: a defence layer against bursts, not a rule the site relies on
-// (the 15-second flood rule for comments is checked in the database), so
-// several instances may each allow the rate without anything going wrong.
-type postLimiter struct {
-	perMinute int
+// ipLimiter caps the requests of one IP address per minute (form posts,
+// searches). It lives in the process: a defence layer against bursts, not a
+// rule the site relies on (the 15-second flood rule for comments is checked
+// in the database), so several instances may each allow the rate without
+// anything going wrong.
+type ipLimiter struct {
+	perMinute int // 0: no limit
 	now       func() time.Time
 	mu        sync.Mutex
 	window    int64 // the current minute, in Unix minutes
 	counts    map[string]int
 }
 
-func newPostLimiter(perMinute int, now func() time.Time) *postLimiter {
-	return &postLimiter{perMinute: perMinute, now: now, counts: map[string]int{}}
+func newIPLimiter(perMinute int, now func() time.Time) *ipLimiter {
+	if now == nil {
+		now = time.Now
+	}
+	return &ipLimiter{perMinute: perMinute, now: now, counts: map[string]int{}}
 }
 
-// allow counts a POST from ip and returns 0, or the seconds to wait.
-func (l *postLimiter) allow(ip string) int {
+// allow counts a request from ip and returns 0, or the seconds to wait.
+func (l *ipLimiter) allow(ip string) int {
+	if l.perMinute <= 0 {
+		return 0
+	}
 	t := l.now()
 	min := t.Unix() / 60
 	l.mu.Lock()
@@ -41,21 +47,34 @@ func (l *postLimiter) allow(ip string) int {
 	return 0
 }
 
-// limit refuses a POST over the rate with a 429 that gives the form back.
-func (a *auth) limitPosts(l *postLimiter) fiber.Handler {
+// limitPosts refuses a POST over the rate with a 429 that gives the form back.
+// The editor's live preview, sent at every pause in the typing, is counted
+// apart (previews), so that writing never uses up the forms of the minute.
+func (a *auth) limitPosts(forms, previews *ipLimiter) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		if l.perMinute <= 0 || c.Method() != fiber.MethodPost {
+		if c.Method() != fiber.MethodPost {
 			return c.Next()
 		}
-		wait := l.allow(c.IP())
+		l := forms
+		if c.Path() == "/preview" {
+			l = previews
+		}
+		wait := l.allow(clientIP(c))
 		if wait == 0 {
 			return c.Next()
 		}
-		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(wait))
-		if strings.Contains(c.Get(fiber.HeaderAccept), fiber.MIMEApplicationJSON) {
-			return c.Status(fiber.StatusTooManyRequests).JSON(fiber.Map{"error": "too many requests", "retry_after": wait})
+		if wantsJSON(c) {
+			return tooManyJSON(c, wait)
 		}
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(wait))
 		return a.resubmit(c, fiber.StatusTooManyRequests,
 			"Too many forms were sent from your address in the last minute. Please wait "+strconv.Itoa(wait)+" seconds.")
 	}
+}
+
+// tooManyJSON is the 429 of a limit for a script.
+func tooManyJSON(c *fiber.Ctx, wait int) error {
+	c.Set(fiber.HeaderRetryAfter, strconv.Itoa(wait))
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Status(fiber.StatusTooManyRequests).JSON(fiber.Map{"error": "too many requests", "retry_after": wait})
 }

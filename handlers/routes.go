@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"io"
 	"log/slog"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -40,10 +41,21 @@ type Deps struct {
 	// SitemapLimit is the most URLs in one sitemap file; 0 means SitemapLimit.
 	SitemapLimit int
 	Comments     CommentSettings
+	Limits       Limits
 	// PageCacheBytes is the memory budget of the rendered-page cache; 0
 	// means PageCacheBytes.
 	PageCacheBytes int
 }
+
+// Limits are the per-IP limits and how the client's address is found.
+type Limits struct {
+	SearchRate     int            // searches (pages and feeds) per minute per IP address; 0: no limit
+	TrustedProxies []netip.Prefix // peers whose X-Forwarded-For is believed
+}
+
+// PreviewsPerPost is how many live previews a minute are allowed per form
+// post allowed: previews are sent at each pause in the typing.
+const PreviewsPerPost = 4
 
 // CommentSettings tune commenting and its defences.
 type CommentSettings struct {
@@ -63,11 +75,12 @@ func Routes(app *fiber.App, d Deps) {
 	r := &reading{pages: p, store: newReadingMemo(d.Store, d.Store.Generation), stamps: stamps,
 		heads: newMemo[uint, template.HTML](d.Store.Generation, 8*memoEntries)}
 	fd := &feeds{store: d.Store, site: d.Site, now: d.Now}
-	sr := &search{pages: p, store: d.Store, feeds: fd}
+	sr := &search{pages: p, store: d.Store, feeds: fd, limit: newIPLimiter(d.Limits.SearchRate, d.Now)}
 	m := &machines{store: d.Store, site: d.Site, limit: cmp.Or(d.SitemapLimit, SitemapLimit)}
 
 	a := newAuth(p, d)
-	app.Use(a.loadSession, a.guard, a.limitPosts(newPostLimiter(d.Comments.PostRate, d.Now)))
+	app.Use(realIP(d.Limits.TrustedProxies), limitBodies)
+	app.Use(a.loadSession, a.guard, a.limitPosts(newIPLimiter(d.Comments.PostRate, d.Now), newIPLimiter(PreviewsPerPost*d.Comments.PostRate, d.Now)))
 
 	app.Get("/healthz", health(d.Store))
 	app.Use(conditional(d.Store, cache, d.Now))

@@ -3,9 +3,10 @@ package handlers
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/url"
 	"strconv"
-	"strings"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -23,6 +24,7 @@ type search struct {
 	*pages
 	store searchStore
 	feeds *feeds
+	limit *ipLimiter // searches per minute per IP address
 }
 
 // SearchPage is a page of search results.
@@ -32,6 +34,7 @@ type SearchPage struct {
 	Category *models.Category
 	Company  *models.Company
 	Problem  string // what is wrong with the request, shown above the form
+	Notice   string // what the search did with the request, shown above the results
 	Result   models.SearchResult
 	Pager    Pager
 }
@@ -43,7 +46,10 @@ var errBadSearch = errors.New("bad search")
 // with sp.Problem saying why.
 func (s *search) parse(c *fiber.Ctx, sp *SearchPage) (models.SearchQuery, error) {
 	ctx := c.UserContext()
-	sp.Query = strings.ToValidUTF8(c.Query("q"), "\uFFFD")
+	sp.Query = cleanText(c.Query("q"), false)
+	if n := utf8.RuneCountInString(sp.Query); n > models.MaxQueryLen {
+		sp.Notice = fmt.Sprintf("Your search is %d characters long: only its first %d were used.", n, models.MaxQueryLen)
+	}
 	q := models.SearchQuery{Text: sp.Query, Page: 1}
 	if v := c.Query("page"); v != "" {
 		n, err := strconv.Atoi(v)
@@ -99,6 +105,14 @@ func (s *search) page(c *fiber.Ctx) error {
 	case err != nil:
 		return err
 	}
+	if wait := s.limit.allow(clientIP(c)); wait > 0 {
+		if wantsJSON(c) {
+			return tooManyJSON(c, wait)
+		}
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(wait))
+		c.Set(fiber.HeaderCacheControl, "no-store")
+		status, sp.Problem = fiber.StatusTooManyRequests, tooManySearches(wait)
+	}
 	if status == fiber.StatusOK {
 		sp.Result, err = s.store.Search(c.UserContext(), q)
 		if errors.Is(err, models.ErrNotFound) {
@@ -138,6 +152,10 @@ func (s *search) page(c *fiber.Ctx) error {
 
 // feed is the feed of the first results of a search.
 func (s *search) feed(c *fiber.Ctx) (*feed, error) {
+	if wait := s.limit.allow(clientIP(c)); wait > 0 {
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(wait))
+		return nil, &PageError{Status: fiber.StatusTooManyRequests, Heading: "Too many searches", Message: tooManySearches(wait)}
+	}
 	var sp SearchPage
 	q, err := s.parse(c, &sp)
 	if errors.Is(err, errBadSearch) {
@@ -157,4 +175,10 @@ func (s *search) feed(c *fiber.Ctx) (*feed, error) {
 		f.add(s.feeds.storyItem(&res.Hits[i].Story))
 	}
 	return f, nil
+}
+
+// tooManySearches says why a search was not run.
+func tooManySearches(wait int) string {
+	return "Too many searches came from your address in the last minute, so this one was not run. Please wait " +
+		strconv.Itoa(wait) + " seconds and search again: your words are kept in the box."
 }

@@ -44,7 +44,7 @@ func (a *auth) setupForm(c *fiber.Ctx) error {
 
 // setup creates the first admin and signs them in: POST /setup/{token}.
 func (a *auth) setup(c *fiber.Ctx) error {
-	token, name := c.Params("token"), c.FormValue("name")
+	token, name := c.Params("token"), formLine(c, "name")
 	u, err := a.store.CreateFirstAdmin(c.UserContext(), token, name)
 	var ve *models.ValidationError
 	if errors.As(err, &ve) {

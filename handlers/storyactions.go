@@ -95,7 +95,7 @@ func (w *writing) addUpdate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	body, res := c.FormValue("body"), c.FormValue("resolution")
+	body, res := formText(c, "body"), formLine(c, "resolution")
 	_, err = w.store.AddStoryUpdate(c.UserContext(), st.ID, sess.UserID, body, res)
 	if ve := (*models.ValidationError)(nil); errors.As(err, &ve) {
 		ep := EditorPage{Action: "/stories/" + st.Slug + "/edit", Story: st, Form: formOf(st),

@@ -83,9 +83,9 @@ func formOf(st *models.Story) StoryForm {
 
 // readForm reads the editor's fields from the request.
 func readForm(c *fiber.Ctx) StoryForm {
-	f := StoryForm{Title: c.FormValue("title"), Body: strings.ReplaceAll(c.FormValue("body"), "\r\n", "\n"),
-		Tags: c.FormValue("tags"), Company: c.FormValue("company"), City: c.FormValue("city"),
-		Resolution: c.FormValue("resolution"), Categories: map[uint]bool{}}
+	f := StoryForm{Title: formLine(c, "title"), Body: formText(c, "body"),
+		Tags: formLine(c, "tags"), Company: formLine(c, "company"), City: formLine(c, "city"),
+		Resolution: formLine(c, "resolution"), Categories: map[uint]bool{}}
 	for _, v := range c.Request().PostArgs().PeekMulti("categories") {
 		if id, err := strconv.ParseUint(string(v), 10, 32); err == nil {
 			f.Categories[uint(id)] = true
@@ -95,7 +95,7 @@ func readForm(c *fiber.Ctx) StoryForm {
 }
 
 // input turns the form into a StoryInput, finding or creating its company.
-// The company is only looked up once the title and body are acceptable, so
+// The company is only looked up once the rest of the form is acceptable, so
 // that a refused story leaves no company page behind.
 func (w *writing) input(ctx context.Context, f StoryForm) (models.StoryInput, error) {
 	in := models.StoryInput{Title: f.Title, Body: f.Body, City: f.City, Resolution: f.Resolution,
@@ -104,9 +104,7 @@ func (w *writing) input(ctx context.Context, f StoryForm) (models.StoryInput, er
 		in.CategoryIDs = append(in.CategoryIDs, id)
 	}
 	slices.Sort(in.CategoryIDs)
-	title := utf8.RuneCountInString(strings.TrimSpace(f.Title))
-	if strings.TrimSpace(f.Company) == "" || title == 0 || title > models.MaxTitleLen ||
-		utf8.RuneCountInString(f.Body) > models.MaxBodyLen {
+	if strings.TrimSpace(f.Company) == "" || in.Validate() != nil {
 		return in, nil
 	}
 	co, err := w.store.FindOrCreateCompany(ctx, f.Company)
@@ -208,6 +206,10 @@ func (w *writing) save(c *fiber.Ctx, st *models.Story) error {
 		return w.renderEditor(c, fiber.StatusUnauthorized, ep)
 	}
 	if c.FormValue("action") == "preview" {
+		if msg := models.CheckMarkdown(ep.Form.Body); msg != "" {
+			ep.Errors = map[string]string{"body": msg}
+			return w.renderEditor(c, fiber.StatusUnprocessableEntity, ep)
+		}
 		r, err := models.RenderStory(ep.Form.Body)
 		if err != nil {
 			return err
@@ -257,12 +259,15 @@ func (w *writing) preview(c *fiber.Ctx) error {
 	if currentSession(c) == nil {
 		return fiber.ErrUnauthorized
 	}
-	body := c.FormValue("body")
+	body := formText(c, "body")
 	if utf8.RuneCountInString(body) > models.MaxBodyLen {
 		return c.Status(fiber.StatusUnprocessableEntity).SendString("The story is longer than " +
 			strconv.Itoa(models.MaxBodyLen) + " characters.")
 	}
-	r, err := models.RenderStory(strings.ReplaceAll(body, "\r\n", "\n"))
+	if msg := models.CheckMarkdown(body); msg != "" {
+		return c.Status(fiber.StatusUnprocessableEntity).SendString(msg)
+	}
+	r, err := models.RenderStory(body)
 	if err != nil {
 		return err
 	}

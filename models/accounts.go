@@ -14,7 +14,8 @@ import (
 const DeletedUserHandle = "deleted-user"
 
 // CreateFirstAdmin uses a setup token and creates the first admin, named name.
-// A used, expired or unknown token is ErrNotFound.
+// A used, expired or unknown token is ErrNotFound, and so is any token once
+// the site has an admin: a setup link still in a log must not make another.
 func (s *Store) CreateFirstAdmin(ctx context.Context, token, name string) (*User, error) {
 	name = strings.TrimSpace(name)
 	if f := ValidateProfile(name, ""); len(f) > 0 {
@@ -22,6 +23,13 @@ func (s *Store) CreateFirstAdmin(ctx context.Context, token, name string) (*User
 	}
 	u := &User{Name: name, Role: RoleAdmin}
 	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var admins int64
+		if err := tx.Model(&User{}).Where("role = ?", RoleAdmin).Count(&admins).Error; err != nil {
+			return err
+		}
+		if admins > 0 {
+			return ErrNotFound
+		}
 		if _, err := s.useOneTimeToken(tx, PurposeSetup, token); err != nil {
 			return err
 		}

@@ -161,3 +161,27 @@ func newAdmin(t *testing.T, s *Store) *User {
 	}
 	return u
 }
+
+// A setup link makes the first admin only: once the site has one, a link
+// still valid (in a log, say) does nothing and stays unused.
+func TestSetupLinkDoesNothingOnceThereIsAnAdmin(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	first, err := s.CreateOneTimeToken(ctx, PurposeSetup, nil, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	later, err := s.CreateOneTimeToken(ctx, PurposeSetup, nil, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateFirstAdmin(ctx, first, "Ada"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateFirstAdmin(ctx, later, "Mallory"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("a second setup link: %v, want ErrNotFound", err)
+	}
+	if _, err := s.UserByEmailOrHandle(ctx, "mallory"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("the second link made an account: %v", err)
+	}
+}

@@ -185,7 +185,7 @@ func checkBody(body string) string {
 	case n > MaxCommentLen:
 		return fmt.Sprintf("The comment is %d characters long; the limit is %d.", n, MaxCommentLen)
 	}
-	return ""
+	return CheckMarkdown(body)
 }
 
 func checkName(name string) string {
@@ -208,8 +208,8 @@ func checkEmail(email string) string {
 	switch {
 	case email == "":
 		return "Please give an email address (it is never shown)."
-	case len(email) > MaxEmailLen:
-		return fmt.Sprintf("The email address is longer than %d characters.", MaxEmailLen)
+	case utf8.RuneCountInString(email) > MaxEmailLen:
+		return fmt.Sprintf("The email address is %d characters long; the limit is %d.", utf8.RuneCountInString(email), MaxEmailLen)
 	}
 	a, err := mail.ParseAddress(email)
 	at := strings.LastIndexByte(email, '@')
@@ -228,8 +228,8 @@ func checkURL(raw string) (string, string) {
 	if msg := badText(raw); msg != "" {
 		return raw, msg
 	}
-	if len(raw) > MaxURLLen {
-		return raw, fmt.Sprintf("The website address is longer than %d characters.", MaxURLLen)
+	if n := utf8.RuneCountInString(raw); n > MaxURLLen {
+		return raw, fmt.Sprintf("The website address is %d characters long; the limit is %d.", n, MaxURLLen)
 	}
 	if !strings.Contains(raw, "://") {
 		raw = "https://" + raw

@@ -13,6 +13,9 @@ import (
 	"unicode/utf8"
 )
 
+// MaxQueryLen is how many characters of a query a search reads.
+const MaxQueryLen = maxQueryRunes
+
 // Limits on what a search reads of its input.
 const (
 	maxQueryRunes = 300

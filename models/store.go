@@ -5,6 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 	"time"
 
 	"gorm.io/driver/sqlite"
@@ -26,6 +29,16 @@ type ValidationError struct {
 
 func (e *ValidationError) Error() string {
 	return fmt.Sprintf("invalid input (%d fields)", len(e.Fields))
+}
+
+// Summary is the field messages in one text, in the order of the field names.
+func (e *ValidationError) Summary() string {
+	names := slices.Sorted(maps.Keys(e.Fields))
+	msgs := make([]string, len(names))
+	for i, n := range names {
+		msgs[i] = e.Fields[n]
+	}
+	return strings.Join(msgs, " ")
 }
 
 // Store holds the database handles. Writes go through a single connection,
@@ -126,13 +139,18 @@ func migrate(db *gorm.DB) error {
 	return migrateSearch(db)
 }
 
-// Close closes both database handles.
+// Close closes both database handles, readers first, then folds the
+// write-ahead log into the database file so that a stopped site is one file.
 func (s *Store) Close() error {
 	var errs []error
-	for _, db := range []*gorm.DB{s.r, s.w} {
-		if sqlDB, err := db.DB(); err == nil {
-			errs = append(errs, sqlDB.Close())
-		}
+	if sqlDB, err := s.r.DB(); err == nil {
+		errs = append(errs, sqlDB.Close())
+	}
+	// Best effort: another process reading (a backup) may hold the log for
+	// now; SQLite then folds it in on a later open.
+	_ = checkpoint(context.Background(), s.w)
+	if sqlDB, err := s.w.DB(); err == nil {
+		errs = append(errs, sqlDB.Close())
 	}
 	return errors.Join(errs...)
 }

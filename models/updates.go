@@ -36,6 +36,10 @@ func (s *Store) AddStoryUpdate(ctx context.Context, storyID, userID uint, body, 
 		fields["body"] = "The update is empty."
 	case n > MaxUpdateLen:
 		fields["body"] = fmt.Sprintf("The update is %d characters long; the limit is %d.", n, MaxUpdateLen)
+	default:
+		if msg := CheckMarkdown(body); msg != "" {
+			fields["body"] = msg
+		}
 	}
 	switch resolution {
 	case "", ResolutionOpen, ResolutionResolved, ResolutionAbandoned:

@@ -17,6 +17,7 @@ const (
 	MaxBodyLen  = 100_000
 	MaxTags     = 10
 	maxTagLen   = 50
+	MaxCityLen  = 100
 )
 
 // StoryInput is everything an author decides about a story. Nothing else
@@ -36,6 +37,9 @@ type StoryInput struct {
 
 // validateTags returns a message if tags are too many once normalised, or too long.
 func validateTags(tags []string) string {
+	if len(tags) > 10*MaxTags { // not worth normalising: mostly empty or repeated
+		return fmt.Sprintf("At most %d tags; there are %d.", MaxTags, len(tags))
+	}
 	norm := NormalizeTags(tags)
 	if len(norm) > MaxTags {
 		return fmt.Sprintf("At most %d tags; there are %d.", MaxTags, len(norm))
@@ -48,6 +52,10 @@ func validateTags(tags []string) string {
 	return ""
 }
 
+// Validate checks what an author typed, before anything is looked up or
+// created for it (the story's company).
+func (in StoryInput) Validate() error { return in.validate() }
+
 func (in StoryInput) validate() error {
 	fields := map[string]string{}
 	title := strings.TrimSpace(in.Title)
@@ -59,6 +67,11 @@ func (in StoryInput) validate() error {
 	}
 	if n := utf8.RuneCountInString(in.Body); n > MaxBodyLen {
 		fields["body"] = fmt.Sprintf("The story is %d characters long; the limit is %d.", n, MaxBodyLen)
+	} else if msg := CheckMarkdown(in.Body); msg != "" {
+		fields["body"] = msg
+	}
+	if n := utf8.RuneCountInString(strings.TrimSpace(in.City)); n > MaxCityLen {
+		fields["city"] = fmt.Sprintf("The city is %d characters long; the limit is %d.", n, MaxCityLen)
 	}
 	if err := validateTags(in.Tags); err != "" {
 		fields["tags"] = err

@@ -1,0 +1,261 @@
+package app
+
+import (
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"doleances/models"
+)
+
+// authzFixture is a commentSite with another author and one of everything
+// the routes act on.
+type authzFixture struct {
+	cs            *commentSite
+	db            *gorm.DB // a read-only view, for snapshots
+	users         map[string]*models.User
+	visitors      map[string]*visitor
+	draft, review *models.Story
+	comment       *models.Comment
+	identity      uint
+	category      uint
+	from, into    uint
+	report        uint
+	signin, setup string
+}
+
+func newAuthzFixture(t *testing.T) *authzFixture {
+	t.Helper()
+	cs := newCommentSite(t, func(c *Config) { c.GitHubKey, c.GitHubSecret = "github-key", "github-secret" })
+	ctx := context.Background()
+	f := &authzFixture{cs: cs, visitors: map[string]*visitor{},
+		users: map[string]*models.User{"reader": cs.readers[0], "owner": cs.author, "admin": cs.admin}}
+	claire := &models.User{Handle: "claire", Name: "Claire Dubois", Role: models.RoleAuthor}
+	check(t, cs.store.CreateUser(ctx, claire))
+	f.users["author"] = claire
+	for name, u := range f.users {
+		// A session as long as the server's, so that reading it writes nothing.
+		token, err := cs.store.CreateSession(ctx, u.ID, 30*24*time.Hour)
+		check(t, err)
+		sess, err := cs.store.SessionByToken(ctx, token, 30*24*time.Hour)
+		check(t, err)
+		f.visitors[name] = &visitor{cookies: map[string]string{"doleances_session": token}, csrf: sess.CSRF}
+	}
+	cats, err := cs.store.Categories(ctx)
+	check(t, err)
+	f.category = cats[0].ID
+	mk := func(title string, author *models.User, status string) *models.Story {
+		st, err := cs.store.CreateStory(ctx, models.StoryInput{Title: title, Body: "Text.", AuthorID: author.ID,
+			CategoryIDs: []uint{f.category}, Status: status})
+		check(t, err)
+		return st
+	}
+	f.draft, f.review = mk("Brouillon", cs.author, models.StatusDraft), mk("Ma banque", cs.readers[0], models.StatusReview)
+	f.comment, err = cs.store.AddComment(ctx, models.CommentInput{StoryID: cs.story.ID, UserID: &cs.author.ID,
+		AuthorName: cs.author.Name, Body: "Mine.", Status: models.CommentApproved, CreatedAt: commentStart.Add(-time.Minute)})
+	check(t, err)
+	for _, p := range []string{"github", "oidc"} {
+		check(t, cs.store.LinkIdentity(ctx, cs.author.ID, models.IdentityInput{Provider: p, ProviderUserID: "margot-" + p, Name: "Margot"}))
+	}
+	ids, err := cs.store.Identities(ctx, cs.author.ID)
+	check(t, err)
+	f.identity = ids[0].ID
+	for i, name := range []string{"Orange", "Free"} {
+		co := &models.Company{Name: name}
+		check(t, cs.store.CreateCompany(ctx, co))
+		*[]*uint{&f.from, &f.into}[i] = co.ID
+	}
+	r, err := cs.store.Report(ctx, cs.readers[1].ID, models.ReportTarget{StoryID: cs.other.ID}, "spam")
+	check(t, err)
+	f.report = r.ID
+	f.signin, err = cs.store.CreateOneTimeToken(ctx, models.PurposeSignIn, &cs.readers[0].ID, time.Hour)
+	check(t, err)
+	f.setup, err = cs.store.CreateOneTimeToken(ctx, models.PurposeSetup, nil, time.Hour)
+	check(t, err)
+	f.db, err = gorm.Open(sqlite.Open("file:"+cs.dbPath+"?mode=ro"), &gorm.Config{Logger: logger.Discard})
+	check(t, err)
+	t.Cleanup(func() { closeRaw(f.db) })
+	return f
+}
+
+func closeRaw(db *gorm.DB) {
+	if sqlDB, err := db.DB(); err == nil {
+		sqlDB.Close()
+	}
+}
+
+// visitor is a copy of the actor's browser (the guest has none).
+func (f *authzFixture) visitor(actor string) *visitor {
+	v, ok := f.visitors[actor]
+	if !ok {
+		return guest()
+	}
+	cp := &visitor{cookies: map[string]string{}, csrf: v.csrf}
+	for k, c := range v.cookies {
+		cp.cookies[k] = c
+	}
+	return cp
+}
+
+func (f *authzFixture) handle(actor string) string {
+	if u, ok := f.users[actor]; ok {
+		return u.Handle
+	}
+	return "nobody"
+}
+
+// snapshot is a hash of every table's rows.
+func (f *authzFixture) snapshot(t *testing.T) map[string]string {
+	t.Helper()
+	var tables []string
+	check(t, f.db.Raw("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").Scan(&tables).Error)
+	out := map[string]string{}
+	for _, name := range tables {
+		rows, err := f.db.Raw(`SELECT * FROM "` + name + `"`).Rows()
+		check(t, err)
+		cols, _ := rows.Columns()
+		h := sha256.New()
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		for rows.Next() {
+			check(t, rows.Scan(ptrs...))
+			fmt.Fprintf(h, "%v\n", vals)
+		}
+		check(t, rows.Err())
+		rows.Close()
+		out[name] = fmt.Sprintf("%x", h.Sum(nil))
+	}
+	return out
+}
+
+// changed lists the tables whose rows differ.
+func changed(before, after map[string]string) []string {
+	var d []string
+	for k, v := range after {
+		if before[k] != v {
+			d = append(d, k)
+		}
+	}
+	sort.Strings(d)
+	return d
+}
+
+// The ways a request is sent: as a page of the site would send it, without
+// a CSRF token, with another session's token, and from another site.
+var authzVariants = []string{"valid", "no token", "foreign token", "cross-site Origin", "cross-site Sec-Fetch-Site"}
+
+// try sends the route's request as actor in a variant.
+func (f *authzFixture) try(rule authzRule, actor, variant string) (*http.Response, string) {
+	v := f.visitor(actor)
+	form := url.Values{}
+	if rule.form != nil {
+		form = rule.form(f, actor)
+	}
+	var headers []string
+	switch variant {
+	case "no token":
+		v.csrf = ""
+	case "foreign token":
+		other := "admin"
+		if actor == "admin" {
+			other = "reader"
+		}
+		form.Set("csrf", f.visitors[other].csrf)
+	case "cross-site Origin":
+		headers = []string{"Origin", "https://evil.example"}
+	case "cross-site Sec-Fetch-Site":
+		headers = []string{"Sec-Fetch-Site", "cross-site"}
+	}
+	return f.cs.do(v, http.MethodPost, rule.path(f), form, headers...)
+}
+
+// TestAuthorizationTable tries every state-changing route as every actor,
+// in every variant: only the allowed actors, sending a valid request,
+// succeed and change rows; every other attempt leaves every table as it was
+// and never answers a 5xx.
+func TestAuthorizationTable(t *testing.T) {
+	routes := map[string]bool{}
+	for _, r := range newAuthzFixture(t).cs.web.app.GetRoutes(true) {
+		switch r.Method {
+		case http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete:
+			routes[r.Method+" "+r.Path] = true
+		}
+	}
+	for route := range routes {
+		if _, ok := authzTable[route]; !ok {
+			t.Errorf("%s is not in the authorization table: say who may use it", route)
+		}
+	}
+	for route := range authzTable {
+		if !routes[route] {
+			t.Errorf("the authorization table lists %s, which the site no longer has", route)
+		}
+	}
+	names := make([]string, 0, len(authzTable))
+	for r := range authzTable {
+		names = append(names, r)
+	}
+	sort.Strings(names)
+	for _, route := range names {
+		rule := authzTable[route]
+		t.Run(route, func(t *testing.T) {
+			refusals := newAuthzFixture(t)
+			for _, actor := range authzActors {
+				for _, variant := range authzVariants {
+					if actor == "guest" && (variant == "no token" || variant == "foreign token") {
+						continue // a guest has no token to leave out
+					}
+					if variant == "valid" && strings.Contains(" "+rule.allowed+" ", " "+actor+" ") {
+						checkAllowed(t, newAuthzFixture(t), rule, actor)
+						continue
+					}
+					before := refusals.snapshot(t)
+					res, body := refusals.try(rule, actor, variant)
+					if res.StatusCode >= 500 {
+						t.Errorf("%s, %s: status %d", actor, variant, res.StatusCode)
+					}
+					if d := changed(before, refusals.snapshot(t)); len(d) > 0 {
+						t.Errorf("%s, %s: refused, yet changed %v (status %d %.300s)", actor, variant, d, res.StatusCode, mainOf(body))
+					}
+				}
+			}
+		})
+	}
+}
+
+// checkAllowed sends the route's request as actor on a fresh site: it must
+// succeed, and change rows unless the route is inert.
+func checkAllowed(t *testing.T, f *authzFixture, rule authzRule, actor string) {
+	t.Helper()
+	before := f.snapshot(t)
+	res, body := f.try(rule, actor, "valid")
+	loc := res.Header.Get("Location")
+	if res.StatusCode >= 400 || strings.HasPrefix(loc, "/login") {
+		t.Errorf("%s may, but got status %d %s %.300s", actor, res.StatusCode, loc, mainOf(body))
+		return
+	}
+	if d := changed(before, f.snapshot(t)); len(d) == 0 && !rule.inert {
+		t.Errorf("%s may, got status %d %s, but no row changed", actor, res.StatusCode, loc)
+	}
+}
+
+// mainOf is the <main> part of a page, for messages.
+func mainOf(body string) string {
+	if i := strings.Index(body, "<main"); i >= 0 {
+		return body[i:]
+	}
+	return body
+}

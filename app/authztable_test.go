@@ -1,0 +1,121 @@
+package app
+
+import (
+	"fmt"
+	"net/url"
+
+	"doleances/models"
+)
+
+// The actors of the authorization table. "owner" wrote the story, the
+// draft, the comment and the identity the routes act on; "author" is
+// another author.
+var authzActors = []string{"guest", "reader", "author", "owner", "admin"}
+
+const signedIn = "reader author owner admin"
+
+// authzRule says who may use a state-changing route, on what, with what form.
+type authzRule struct {
+	allowed string // the actors that may, space-separated
+	path    func(f *authzFixture) string
+	form    func(f *authzFixture, actor string) url.Values
+	inert   bool // allowed, but changes no row (a preview)
+}
+
+// authzTable is every state-changing route of the site. A route missing
+// from it fails TestAuthorizationTable, so a new route is covered by default.
+var authzTable = map[string]authzRule{
+	"POST /auth/:provider": {allowed: signedIn, path: fixed("/auth/github")},
+	"POST /logout":         {allowed: signedIn, path: fixed("/logout")},
+	// The site has an admin, so its setup link does nothing for anyone.
+	"POST /setup/:token": {allowed: "", path: func(f *authzFixture) string { return "/setup/" + f.setup },
+		form: values("name", "Usurper")},
+	// Whoever holds a sign-in link signs in with it.
+	"POST /signin/:token": {allowed: "guest " + signedIn, path: func(f *authzFixture) string { return "/signin/" + f.signin }},
+	"POST /me": {allowed: signedIn, path: fixed("/me"), form: func(f *authzFixture, actor string) url.Values {
+		return url.Values{"name": {"A New Name"}, "handle": {f.handle(actor)}}
+	}},
+	"POST /me/identities/:id/unlink": {allowed: "owner", path: func(f *authzFixture) string {
+		return fmt.Sprintf("/me/identities/%d/unlink", f.identity)
+	}},
+	"POST /me/sessions/delete": {allowed: signedIn, path: fixed("/me/sessions/delete")},
+	"POST /me/delete":          {allowed: signedIn, path: fixed("/me/delete"), form: values("content", "keep", "confirm", "yes")},
+	"POST /write": {allowed: signedIn, path: fixed("/write"), form: func(f *authzFixture, _ string) url.Values {
+		return url.Values{"title": {"A new story"}, "body": {"It happened."}, "categories": {fmt.Sprint(f.category)}, "resolution": {"open"}}
+	}},
+	"POST /preview":                 {allowed: signedIn, path: fixed("/preview"), form: values("body", "*Hello*"), inert: true},
+	"POST /stories/:slug/edit":      {allowed: "owner admin", path: story("edit"), form: authzStoryForm},
+	"POST /stories/:slug/publish":   {allowed: "owner admin", path: func(f *authzFixture) string { return "/stories/" + f.draft.Slug + "/publish" }},
+	"POST /stories/:slug/unpublish": {allowed: "owner admin", path: story("unpublish")},
+	"POST /stories/:slug/delete":    {allowed: "owner admin", path: story("delete"), form: values("confirm", "yes")},
+	"POST /stories/:slug/updates": {allowed: "owner admin", path: story("updates"),
+		form: values("body", "They called back.", "resolution", "resolved")},
+	"POST /admin/stories/:id/approve": {allowed: "admin", path: func(f *authzFixture) string {
+		return fmt.Sprintf("/admin/stories/%d/approve", f.review.ID)
+	}},
+	"POST /admin/stories/:id/send-back": {allowed: "admin", path: func(f *authzFixture) string {
+		return fmt.Sprintf("/admin/stories/%d/send-back", f.review.ID)
+	}, form: values("note", "Say which shop, please.")},
+	"POST /admin/users/:id/role": {allowed: "admin", path: func(f *authzFixture) string {
+		return fmt.Sprintf("/admin/users/%d/role", f.users["reader"].ID)
+	}, form: values("role", models.RoleAdmin)},
+	"POST /admin/categories": {allowed: "admin", path: fixed("/admin/categories"), form: values("name", "Banks")},
+	"POST /admin/categories/:id": {allowed: "admin", path: func(f *authzFixture) string {
+		return fmt.Sprintf("/admin/categories/%d", f.category)
+	}, form: values("name", "Telecoms")},
+	"POST /admin/categories/:id/delete": {allowed: "admin", path: func(f *authzFixture) string {
+		return fmt.Sprintf("/admin/categories/%d/delete", f.category)
+	}, form: values("confirm", "yes")},
+	"POST /admin/companies/merge": {allowed: "admin", path: fixed("/admin/companies/merge"), form: func(f *authzFixture, _ string) url.Values {
+		return url.Values{"from": {fmt.Sprint(f.from)}, "into": {fmt.Sprint(f.into)}, "confirm": {"yes"}}
+	}},
+	// Guests comment too (held for moderation, but saved).
+	"POST /stories/:slug/comments": {allowed: "guest " + signedIn, path: story("comments"), form: func(f *authzFixture, actor string) url.Values {
+		v := f.cs.form(f.visitor(actor), f.cs.story)
+		v.Set("body", "Same here.")
+		v.Set("name", "Visitor")
+		v.Set("email", "visitor@example.org")
+		return v
+	}},
+	"POST /stories/:slug/comments/close": {allowed: "owner admin", path: story("comments/close"), form: values("closed", "1")},
+	"POST /stories/:slug/like":           {allowed: signedIn, path: story("like"), form: values("on", "1")},
+	"POST /stories/:slug/metoo":          {allowed: signedIn, path: story("metoo"), form: values("on", "1")},
+	"POST /stories/:slug/report":         {allowed: signedIn, path: story("report"), form: values("reason", "spam")},
+	"POST /comments/:id/edit":            {allowed: "owner", path: comment("edit"), form: values("body", "Edited.")},
+	"POST /comments/:id/delete":          {allowed: "owner", path: comment("delete"), form: values("confirm", "yes")},
+	"POST /comments/:id/report": {allowed: signedIn, path: comment("report"), form: func(f *authzFixture, _ string) url.Values {
+		return url.Values{"reason": {"spam"}, "slug": {f.cs.story.Slug}}
+	}},
+	// The owner moderates the comments under their own story.
+	"POST /admin/comments": {allowed: "owner admin", path: fixed("/admin/comments"), form: func(f *authzFixture, _ string) url.Values {
+		return url.Values{"one": {fmt.Sprintf("spam:%d", f.comment.ID)}}
+	}},
+	"POST /admin/reports/:id/resolve": {allowed: "admin", path: func(f *authzFixture) string {
+		return fmt.Sprintf("/admin/reports/%d/resolve", f.report)
+	}},
+}
+
+func fixed(p string) func(*authzFixture) string { return func(*authzFixture) string { return p } }
+
+func story(action string) func(*authzFixture) string {
+	return func(f *authzFixture) string { return "/stories/" + f.cs.story.Slug + "/" + action }
+}
+
+func comment(action string) func(*authzFixture) string {
+	return func(f *authzFixture) string { return fmt.Sprintf("/comments/%d/%s", f.comment.ID, action) }
+}
+
+func values(kv ...string) func(*authzFixture, string) url.Values {
+	return func(*authzFixture, string) url.Values {
+		v := url.Values{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			v.Set(kv[i], kv[i+1])
+		}
+		return v
+	}
+}
+
+func authzStoryForm(f *authzFixture, _ string) url.Values {
+	return url.Values{"title": {"Résilier chez Orange, edited"}, "body": {"It happened again."},
+		"categories": {fmt.Sprint(f.category)}, "resolution": {"open"}}
+}
