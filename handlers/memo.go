@@ -2,6 +2,9 @@ package handlers
 
 import (
 	"context"
+	"fmt"
+	"html/template"
+	"strings"
 	"sync"
 
 	"doleances/models"
@@ -62,18 +65,42 @@ func (m *memo[K, V]) getAt(gen uint64, k K, load func() (V, error)) (V, error) {
 	return v, nil
 }
 
-// sidebarMemo keeps the sidebar (five queries).
+// sidebarMemo keeps the sidebar (five queries), and its HTML: it is the
+// same on every page, and rendering it is a good part of a page's.
 type sidebarMemo struct {
 	store sidebarStore
-	kept  *memo[struct{}, models.Sidebar]
+	views Renderer
+	kept  *memo[struct{}, keptSidebar]
 }
 
-func newSidebarMemo(s sidebarStore, gen func() uint64) *sidebarMemo {
-	return &sidebarMemo{store: s, kept: newMemo[struct{}, models.Sidebar](gen, memoEntries)}
+type keptSidebar struct {
+	sb   models.Sidebar
+	html template.HTML
+}
+
+func newSidebarMemo(s sidebarStore, views Renderer, gen func() uint64) *sidebarMemo {
+	return &sidebarMemo{store: s, views: views, kept: newMemo[struct{}, keptSidebar](gen, 1)}
 }
 
 func (s *sidebarMemo) Sidebar(ctx context.Context) (models.Sidebar, error) {
-	return s.kept.get(struct{}{}, func() (models.Sidebar, error) { return s.store.Sidebar(ctx) })
+	sb, _, err := s.RenderedSidebar(ctx)
+	return sb, err
+}
+
+// RenderedSidebar returns the sidebar and its HTML (the "sidebar" partial).
+func (s *sidebarMemo) RenderedSidebar(ctx context.Context) (models.Sidebar, template.HTML, error) {
+	k, err := s.kept.get(struct{}{}, func() (keptSidebar, error) {
+		sb, err := s.store.Sidebar(ctx)
+		if err != nil {
+			return keptSidebar{}, err
+		}
+		var b strings.Builder
+		if err := s.views.Partial(&b, "sidebar", sb); err != nil {
+			return keptSidebar{}, fmt.Errorf("render the sidebar: %w", err)
+		}
+		return keptSidebar{sb: sb, html: template.HTML(b.String())}, nil //nolint:gosec // an html/template partial's output
+	})
+	return k.sb, k.html, err
 }
 
 // readingMemo keeps what the pages readers browse show to everyone: pages

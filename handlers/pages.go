@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"html/template"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -26,15 +27,21 @@ type Layout struct {
 	Canonical   string // absolute URL of the page
 	Feeds       []Feed
 	Sidebar     models.Sidebar
-	User        *models.User // the signed-in person; nil for visitors
-	CSRF        string       // the session's CSRF token; empty for visitors
-	Query       string       // the text of the search box
-	OpenGraph   *OpenGraph   // link-preview metadata of a story
-	JSONLD      any          // structured data of the page, for search engines
+	SidebarHTML template.HTML // the sidebar rendered, when kept; empty: rendered from Sidebar
+	User        *models.User  // the signed-in person; nil for visitors
+	CSRF        string        // the session's CSRF token; empty for visitors
+	Query       string        // the text of the search box
+	OpenGraph   *OpenGraph    // link-preview metadata of a story
+	JSONLD      any           // structured data of the page, for search engines
 }
 
 type sidebarStore interface {
 	Sidebar(ctx context.Context) (models.Sidebar, error)
+}
+
+// renderedSidebars also give the sidebar rendered (sidebarMemo does).
+type renderedSidebars interface {
+	RenderedSidebar(ctx context.Context) (models.Sidebar, template.HTML, error)
 }
 
 // pages renders pages in the site's layout.
@@ -46,11 +53,18 @@ type pages struct {
 
 // layout starts the data of a page at path, with its feed (path + "/feed").
 func (p *pages) layout(c *fiber.Ctx, title, path, feedPath string) (Layout, error) {
-	sb, err := p.store.Sidebar(c.UserContext())
+	var sb models.Sidebar
+	var html template.HTML
+	var err error
+	if rs, ok := p.store.(renderedSidebars); ok {
+		sb, html, err = rs.RenderedSidebar(c.UserContext())
+	} else {
+		sb, err = p.store.Sidebar(c.UserContext())
+	}
 	if err != nil {
 		return Layout{}, err
 	}
-	l := Layout{Site: p.site, Title: title, Canonical: p.site.BaseURL + path, Sidebar: sb}
+	l := Layout{Site: p.site, Title: title, Canonical: p.site.BaseURL + path, Sidebar: sb, SidebarHTML: html}
 	if sess := currentSession(c); sess != nil {
 		l.User, l.CSRF = &sess.User, sess.CSRF
 	}

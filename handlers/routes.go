@@ -66,7 +66,7 @@ type CommentSettings struct {
 
 // Routes registers every route of the site on app.
 func Routes(app *fiber.App, d Deps) {
-	p := &pages{store: newSidebarMemo(d.Store, d.Store.Generation), views: d.Views, site: d.Site}
+	p := &pages{store: newSidebarMemo(d.Store, d.Views, d.Store.Generation), views: d.Views, site: d.Site}
 	cache := newPageCache(d.Store.Generation, d.Now, cmp.Or(d.PageCacheBytes, PageCacheBytes))
 	stamps := &stamper{key: d.Comments.FormKey, now: d.Now}
 	if stamps.key == nil {
