@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http/httptest"
 	"strconv"
@@ -95,5 +96,34 @@ func TestPageCacheStaysWithinItsBudget(t *testing.T) {
 	fetch(t, app, "/big-20000")
 	if renders["big-20000"] != 2 {
 		t.Error("a page over a quarter of the budget was kept")
+	}
+}
+
+// halfRenderer writes half a page, then fails.
+type halfRenderer struct{}
+
+func (halfRenderer) Render(w io.Writer, _ string, _ any) error {
+	io.WriteString(w, "<html><body>half a pa")
+	return errors.New("template failed")
+}
+
+func (halfRenderer) Partial(w io.Writer, _ string, _ any) error {
+	return halfRenderer{}.Render(w, "", nil)
+}
+
+// TestRenderNeverSendsHalfAPage: pages are rendered into the response's own
+// buffer, which a failing template must leave empty for the error page.
+func TestRenderNeverSendsHalfAPage(t *testing.T) {
+	p := &pages{views: halfRenderer{}}
+	// SendStatus writes its text only into an empty body.
+	app := fiber.New(fiber.Config{ErrorHandler: func(c *fiber.Ctx, err error) error { return c.SendStatus(500) }})
+	app.Get("/", func(c *fiber.Ctx) error { return p.render(c, 200, "story", nil) })
+	res, err := app.Test(httptest.NewRequest("GET", "/", nil), -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode != 500 || string(b) != "Internal Server Error" {
+		t.Errorf("%d %q, want 500 and the error page alone", res.StatusCode, b)
 	}
 }

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"html/template"
@@ -81,15 +80,20 @@ func (p *pages) layout(c *fiber.Ctx, title, path, feedPath string) (Layout, erro
 	return l, nil
 }
 
-// render writes a page with status. It renders into a buffer first, so that a
-// template error becomes an error page instead of half a page.
+// render writes a page with status. A template error becomes an error page,
+// never half a page.
 func (p *pages) render(c *fiber.Ctx, status int, page string, data any) error {
-	var buf bytes.Buffer
-	if err := p.views.Render(&buf, page, data); err != nil {
+	// Straight into the response's buffer (pooled by fasthttp: no buffer to
+	// grow for each page), emptied again if the template fails half-way.
+	res := c.Response()
+	res.ResetBody()
+	if err := p.views.Render(res.BodyWriter(), page, data); err != nil {
+		res.ResetBody()
 		return fmt.Errorf("render %s: %w", page, err)
 	}
 	c.Type("html", "utf-8")
-	return c.Status(status).Send(buf.Bytes())
+	c.Status(status)
+	return nil
 }
 
 // Pager links the pages of a list.
