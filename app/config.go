@@ -62,11 +62,15 @@ func envName(flagName string) string {
 	return "DOLEANCES_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
 }
 
-// parseConfig reads flags from args, each defaulting to its environment variable.
-func parseConfig(name string, args []string, getenv func(string) string, out io.Writer) (Config, error) {
+// parseConfig reads flags from args, each defaulting to its environment
+// variable; extra adds a subcommand's own flags.
+func parseConfig(name string, args []string, getenv func(string) string, out io.Writer, extra ...func(*flag.FlagSet)) (Config, error) {
 	var c Config
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(out)
+	for _, add := range extra {
+		add(fs)
+	}
 	str := func(p *string, name, def, usage string) {
 		if v := getenv(envName(name)); v != "" {
 			def = v

@@ -26,7 +26,7 @@ import (
 //	go test ./app -run '^$' -bench PageCache -benchtime 3s
 func BenchmarkPageCache(b *testing.B) {
 	ctx, cancel := context.WithCancel(context.Background())
-	store, storyPath, token := benchSite(b)
+	store, storyPath, token := pageCacheSite(b)
 	cfg := Config{Addr: "127.0.0.1:0", BaseURL: "http://127.0.0.1", Data: b.TempDir()}
 	srv, err := newServer(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), store)
 	if err != nil {
@@ -67,8 +67,8 @@ func BenchmarkPageCache(b *testing.B) {
 	}
 }
 
-// benchSite is a story of about 8 kB with 50 comments, and a session of its author.
-func benchSite(b *testing.B) (*models.Store, string, string) {
+// pageCacheSite is a story of about 8 kB with 50 comments, and a session of its author.
+func pageCacheSite(b *testing.B) (*models.Store, string, string) {
 	ctx := context.Background()
 	store, err := models.Open(filepath.Join(b.TempDir(), "bench.db"), models.Options{})
 	if err != nil {

@@ -36,6 +36,9 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			return restoreCmd(ctx, name, args[1:], getenv, stdout)
 		}
 	}
+	if len(args) > 0 && args[0] == "seed" {
+		return seedCommand(ctx, name, args[1:], getenv, stdout)
+	}
 	cfg, err := parseConfig(name, args, getenv, stdout)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil

@@ -84,7 +84,7 @@ func newFixtureSite(t *testing.T, opts ...func(*handlers.Deps)) *fixtureSite {
 	return ts
 }
 
-func check(t *testing.T, err error) {
+func check(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)

@@ -42,14 +42,27 @@ func freeSlug(tx *gorm.DB, sp slugSpace, ownID uint, base string) (string, error
 	if base == "" {
 		base = sp.fallback
 	}
-	var taken []string
-	err := tx.Raw("SELECT slug FROM "+sp.table+" WHERE (slug = ? OR slug LIKE ?) AND id <> ?"+
-		" UNION SELECT old_slug FROM "+sp.redirects+" WHERE (old_slug = ? OR old_slug LIKE ?) AND "+sp.owner+" <> ?",
-		base, base+"-%", ownID, base, base+"-%", ownID).Scan(&taken).Error
+	taken, err := takenSlugs(tx, sp, ownID, base)
 	if err != nil {
-		return "", fmt.Errorf("slugs like %q: %w", base, err)
+		return "", err
 	}
 	return firstFree(base, taken), nil
+}
+
+// takenSlugs returns the slugs base, base-2, base-3... that a row other than
+// ownID has or had.
+func takenSlugs(tx *gorm.DB, sp slugSpace, ownID uint, base string) ([]string, error) {
+	var taken []string
+	// Slugs are lowercase letters, digits and dashes, so "base-..." is the
+	// range between "base-" and "base." ('.' follows '-'): an index range,
+	// where LIKE 'base-%' would scan every slug.
+	err := tx.Raw("SELECT slug FROM "+sp.table+" WHERE (slug = ? OR (slug > ? AND slug < ?)) AND id <> ?"+
+		" UNION SELECT old_slug FROM "+sp.redirects+" WHERE (old_slug = ? OR (old_slug > ? AND old_slug < ?)) AND "+sp.owner+" <> ?",
+		base, base+"-", base+".", ownID, base, base+"-", base+".", ownID).Scan(&taken).Error
+	if err != nil {
+		return nil, fmt.Errorf("slugs like %q: %w", base, err)
+	}
+	return taken, nil
 }
 
 // storySlug is the slug of a new story: from its title if it is published,

@@ -11,6 +11,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"gorm.io/gorm"
 )
 
 // MaxQueryLen is how many characters of a query a search reads.
@@ -43,11 +45,22 @@ type SearchHit struct {
 // SearchResult is one page of hits.
 type SearchResult struct {
 	Hits  []SearchHit
-	Total int
+	Total int // at most SearchWindow
+	// More says more than SearchWindow stories matched: only the most
+	// recently written SearchWindow of them were ranked and can be paged.
+	More  bool
 	Page  int
 	Pages int
 	Terms []string // the words and phrases searched for
 }
+
+// SearchWindow is the number of matching stories a search ranks: the most
+// recently written ones. It bounds the cost of a query for a word that half
+// the site uses, which FTS4 could only rank by reading every match.
+const SearchWindow = 1000
+
+// searchWindow is SearchWindow; tests lower it.
+var searchWindow = SearchWindow
 
 // minPrefixRunes is the shortest word searched as a prefix too.
 const minPrefixRunes = 3
@@ -142,9 +155,14 @@ func (s *Store) Search(ctx context.Context, q SearchQuery) (SearchResult, error)
 	if q.CompanyID != 0 {
 		db = db.Where("st.company_id = ?", q.CompanyID)
 	}
-	var rows []searchRow
-	if err := db.Scan(&rows).Error; err != nil {
+	// The index yields docids newest first and stops at the window: the
+	// join and matchinfo run on SearchWindow rows at most.
+	rows, err := scanSearchRows(db.Order("story_search.docid DESC").Limit(searchWindow + 1))
+	if err != nil {
 		return res, fmt.Errorf("search %q: %w", match, err)
+	}
+	if len(rows) > searchWindow {
+		rows, res.More = rows[:searchWindow], true
 	}
 	for i := range rows {
 		rows[i].titleTerms, rows[i].score = rank(rows[i].Info)
@@ -172,9 +190,27 @@ func (s *Store) Search(ctx context.Context, q SearchQuery) (SearchResult, error)
 	if len(rows) == 0 {
 		return res, nil
 	}
-	var err error
 	res.Hits, err = s.searchHits(ctx, match, rows)
 	return res, err
+}
+
+// scanSearchRows reads the rows of q without GORM's reflection, which
+// costs more than the query on a thousand rows.
+func scanSearchRows(q *gorm.DB) ([]searchRow, error) {
+	cur, err := q.Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer cur.Close()
+	var rows []searchRow
+	for cur.Next() {
+		var r searchRow
+		if err := cur.Scan(&r.ID, &r.Info, &r.PublishedAt); err != nil {
+			return nil, err
+		}
+		rows = append(rows, r)
+	}
+	return rows, cur.Err()
 }
 
 // rank reads matchinfo 'pcnx': the number of terms found in the title and a

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -267,5 +269,108 @@ func BenchmarkSearch(b *testing.B) {
 		if err != nil || len(res.Hits) == 0 {
 			b.Fatal(err, res.Total)
 		}
+	}
+}
+
+// BenchmarkSearchSeeded searches the database at DOLEANCES_BENCH_DB (one
+// made by "doleances seed", such as the one BenchmarkServe caches) with the
+// queries people type, one at a time, and reports the median and 99th
+// percentile. Without the variable it is skipped.
+func BenchmarkSearchSeeded(b *testing.B) {
+	path := os.Getenv("DOLEANCES_BENCH_DB")
+	if path == "" {
+		b.Skip("DOLEANCES_BENCH_DB is not set")
+	}
+	s, err := Open(path, Options{})
+	must(b, err)
+	defer s.Close()
+	queries := []string{"orange", "résiliation", "hotline", "refund deposit", `"registered letter"`, "ikea kitchen",
+		"velib", "ombudsman", "prefecture titre de séjour", "lost parcel chronopost", "box internet", "overbilling"}
+	ctx := context.Background()
+	var took []time.Duration
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		t := time.Now()
+		if _, err := s.Search(ctx, SearchQuery{Text: queries[i%len(queries)]}); err != nil {
+			b.Fatal(err)
+		}
+		took = append(took, time.Since(t))
+	}
+	b.StopTimer()
+	sort.Slice(took, func(i, j int) bool { return took[i] < took[j] })
+	b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(took[len(took)*99/100].Microseconds())/1000, "p99-ms")
+}
+
+func TestSearchRanksTheNewestWindow(t *testing.T) {
+	w := newWorld(t)
+	defer func(n int) { searchWindow = n }(searchWindow)
+	searchWindow = 4
+	for i := range 6 {
+		w.story(t, fmt.Sprintf("Guichet %d", i), "Un guichet fermé.", "", "")
+	}
+	w.story(t, "Rien à voir", "Le guichet, encore.", "", "")
+	res, err := w.s.Search(context.Background(), SearchQuery{Text: "guichet", PerPage: 2})
+	must(t, err)
+	if !res.More || res.Total != 4 || res.Pages != 2 {
+		t.Fatalf("total %d, more %v, pages %d: want the 4 newest of 7 matches, and more", res.Total, res.More, res.Pages)
+	}
+	// The window holds the four last written (Guichet 3 to 5, Rien à voir);
+	// those with the word in their title come first, most recently published
+	// first (this world publishes each story an hour before the previous one).
+	if got := res.Hits[0].Story.Title; got != "Guichet 3" {
+		t.Errorf("first hit %q, want Guichet 3", got)
+	}
+	res, err = w.s.Search(context.Background(), SearchQuery{Text: "guichet", PerPage: 2, Page: 2})
+	must(t, err)
+	if got := res.Hits[len(res.Hits)-1].Story.Title; got != "Rien à voir" {
+		t.Errorf("last hit %q, want the story without the word in its title", got)
+	}
+	if _, err := w.s.Search(context.Background(), SearchQuery{Text: "guichet", PerPage: 2, Page: 3}); !errors.Is(err, ErrNotFound) {
+		t.Errorf("page past the window: %v, want ErrNotFound", err)
+	}
+	searchWindow = 10
+	if res, err := w.s.Search(context.Background(), SearchQuery{Text: "guichet"}); err != nil || res.More || res.Total != 7 {
+		t.Errorf("all matches in the window: total %d, more %v (%v)", res.Total, res.More, err)
+	}
+}
+
+// TestReindexLooksStoriesUp checks the plan of the search triggers' insert:
+// it must look the stories up by id, not scan every published story, which
+// made each comment cost in proportion to the size of the site.
+func TestReindexLooksStoriesUp(t *testing.T) {
+	s := openTest(t)
+	for _, ids := range []string{"SELECT 1", "SELECT 1 UNION SELECT 2"} {
+		q := strings.SplitAfter(fmt.Sprintf(reindexSQL, ids), ";")[1]
+		q = strings.Replace(q, "INSERT INTO story_search(docid, title, body, tags, company, comments)", "", 1)
+		var plan []struct{ Detail string }
+		must(t, s.r.Raw("EXPLAIN QUERY PLAN "+q).Scan(&plan).Error)
+		found := false
+		for _, p := range plan {
+			if strings.Contains(p.Detail, "st USING INTEGER PRIMARY KEY") {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("reindex of %s does not look the stories up by id: %+v", ids, plan)
+		}
+	}
+}
+
+// TestOldSearchTriggersAreReplaced opens a database whose search triggers
+// are of an earlier version: they are dropped and the current ones made.
+func TestOldSearchTriggersAreReplaced(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "t.db")
+	s, err := Open(path, Options{})
+	must(t, err)
+	must(t, s.w.Exec("CREATE TRIGGER search_v1_comment_ins AFTER INSERT ON comments BEGIN SELECT 1; END").Error)
+	must(t, s.Close())
+	s, err = Open(path, Options{})
+	must(t, err)
+	defer s.Close()
+	var names []string
+	must(t, s.r.Raw("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'search_%' ORDER BY name").Scan(&names).Error)
+	if len(names) != len(searchTriggers) || !strings.HasPrefix(names[0], searchTriggerVersion) {
+		t.Errorf("search triggers after migration: %v", names)
 	}
 }

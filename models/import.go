@@ -1,0 +1,331 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// ImportStory is a story to import in bulk with its comments and reactions
+// (the seed command's unit). Everything derived from it (HTML, excerpt,
+// plain text, slug, counts, the search index) is computed as a save would.
+type ImportStory struct {
+	Story    StoryInput // Status must be published or draft; PublishedAt set for published
+	Comments []ImportComment
+	Likers   []uint // users who like the story, each once
+	MeToos   []uint // users who say "me too", each once
+}
+
+// ImportComment is a comment of an ImportStory. Parent is the index, in the
+// story's Comments, of the comment it answers (which must come before it),
+// or -1. A comment with UserID set takes that user's name.
+type ImportComment struct {
+	Parent      int
+	UserID      *uint
+	AuthorName  string
+	AuthorEmail string
+	AuthorURL   string
+	IP          string
+	Body        string
+	Status      string
+	CreatedAt   time.Time
+}
+
+// ImportBatch is a set of stories rendered and checked by PrepareImport,
+// ready for Import.
+type ImportBatch struct {
+	stories  []Story
+	tags     [][]string
+	comments [][]Comment
+	parents  [][]int
+	likers   [][]uint
+	metoos   [][]uint
+}
+
+// Len is the number of stories and of comments in the batch.
+func (b *ImportBatch) Len() (stories, comments int) {
+	for _, cs := range b.comments {
+		comments += len(cs)
+	}
+	return len(b.stories), comments
+}
+
+// PrepareImport validates and renders stories and comments: the CPU work of
+// an import, which needs no database and may run in several goroutines.
+func PrepareImport(in []ImportStory) (*ImportBatch, error) {
+	b := &ImportBatch{}
+	for i, is := range in {
+		if err := is.Story.validate(); err != nil {
+			return nil, fmt.Errorf("story %d %q: %w", i, is.Story.Title, err)
+		}
+		st, err := storyOf(is.Story)
+		if err != nil {
+			return nil, err
+		}
+		cs := make([]Comment, len(is.Comments))
+		parents := make([]int, len(is.Comments))
+		for j, ic := range is.Comments {
+			if ic.Parent >= j {
+				return nil, fmt.Errorf("story %q: comment %d answers comment %d, which comes after it", st.Title, j, ic.Parent)
+			}
+			if msg := checkBody(strings.TrimSpace(ic.Body)); msg != "" {
+				return nil, fmt.Errorf("story %q: comment %d: %s", st.Title, j, msg)
+			}
+			html, err := RenderComment(strings.TrimSpace(ic.Body))
+			if err != nil {
+				return nil, err
+			}
+			cs[j] = Comment{UserID: ic.UserID, AuthorName: ic.AuthorName, AuthorEmail: ic.AuthorEmail, AuthorURL: ic.AuthorURL,
+				IP: ic.IP, Body: strings.TrimSpace(ic.Body), HTML: html, Status: ic.Status, CreatedAt: ic.CreatedAt.UTC()}
+			cs[j].UpdatedAt = cs[j].CreatedAt
+			parents[j] = ic.Parent
+			if cs[j].Status == CommentApproved {
+				st.CommentCount++
+			}
+		}
+		st.LikeCount, st.MeTooCount = len(is.Likers), len(is.MeToos)
+		b.likers, b.metoos = append(b.likers, is.Likers), append(b.metoos, is.MeToos)
+		b.stories = append(b.stories, *st)
+		b.tags = append(b.tags, NormalizeTags(is.Story.Tags))
+		b.comments, b.parents = append(b.comments, cs), append(b.parents, parents)
+	}
+	return b, nil
+}
+
+// storyOf is a new story's row as CreateStory would save it, slug aside.
+func storyOf(in StoryInput) (*Story, error) {
+	if in.Status != StatusPublished && in.Status != StatusDraft {
+		return nil, fmt.Errorf("story %q: import only published stories and drafts", in.Title)
+	}
+	if in.PublishedAt == nil {
+		return nil, fmt.Errorf("story %q: import needs a publication time", in.Title)
+	}
+	r, err := RenderStory(in.Body)
+	if err != nil {
+		return nil, fmt.Errorf("render story %q: %w", in.Title, err)
+	}
+	at := in.PublishedAt.UTC()
+	st := &Story{
+		Title: strings.TrimSpace(in.Title), Body: in.Body, HTML: r.HTML, Excerpt: r.Excerpt, PlainText: r.Text,
+		AuthorID: in.AuthorID, CompanyID: in.CompanyID, City: strings.TrimSpace(in.City),
+		Status: in.Status, Resolution: in.Resolution, CreatedAt: at, UpdatedAt: at,
+	}
+	if st.Resolution == "" {
+		st.Resolution = ResolutionOpen
+	}
+	if st.Status == StatusPublished {
+		st.PublishedAt = &at
+	}
+	for _, id := range in.CategoryIDs {
+		st.Categories = append(st.Categories, Category{ID: id})
+	}
+	return st, nil
+}
+
+// importTriggers are the search triggers an import suspends: it indexes each
+// story once, with all its comments, instead of once per row.
+var importTriggers = []string{"story_ins", "tag_link_ins", "comment_ins"}
+
+// Import saves a prepared batch in one transaction on the writer: stories
+// with unique slugs, their categories, tags, comments (threaded as
+// AddComment threads them), likes and me-toos, then indexes the stories for
+// search. It is all or nothing.
+func (s *Store) Import(ctx context.Context, b *ImportBatch) error {
+	if len(b.stories) == 0 {
+		return nil
+	}
+	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		for _, name := range importTriggers {
+			if err := tx.Exec("DROP TRIGGER IF EXISTS " + searchTriggerVersion + name).Error; err != nil {
+				return err
+			}
+		}
+		if err := importRows(tx, b); err != nil {
+			return err
+		}
+		lo, hi := b.stories[0].ID, b.stories[len(b.stories)-1].ID
+		if err := reindex(tx, fmt.Sprintf("SELECT id FROM stories WHERE id BETWEEN %d AND %d", lo, hi)); err != nil {
+			return fmt.Errorf("index stories %d-%d: %w", lo, hi, err)
+		}
+		for _, t := range searchTriggers {
+			if err := tx.Exec(searchTriggerSQL(t.name, t.event, t.ids)).Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// importRows inserts the batch's rows with ids taken after the highest in
+// use (the immediate transaction keeps other writers out meanwhile).
+func importRows(tx *gorm.DB, b *ImportBatch) error {
+	var next struct{ Story, Comment uint }
+	if err := tx.Raw("SELECT COALESCE((SELECT max(id) FROM stories), 0) AS story, COALESCE((SELECT max(id) FROM comments), 0) AS comment").
+		Scan(&next).Error; err != nil {
+		return err
+	}
+	tagIDs := map[string]uint{}
+	var links []StoryTag
+	var cats []StoryCategory
+	var comments []Comment
+	for i := range b.stories {
+		st := &b.stories[i]
+		next.Story++
+		st.ID = next.Story
+		var err error
+		if st.Slug, err = importSlug(tx, st, b.stories[:i]); err != nil {
+			return err
+		}
+		for _, c := range st.Categories {
+			cats = append(cats, StoryCategory{StoryID: st.ID, CategoryID: c.ID})
+		}
+		tags, err := cachedTags(tx, tagIDs, b.tags[i])
+		if err != nil {
+			return err
+		}
+		for _, id := range tags {
+			links = append(links, StoryTag{StoryID: st.ID, TagID: id})
+		}
+		cs := b.comments[i]
+		for j := range cs {
+			next.Comment++
+			cs[j].ID, cs[j].StoryID = next.Comment, st.ID
+			if p := b.parents[i][j]; p >= 0 {
+				parent := &cs[p]
+				if parent.Depth >= MaxDepth-1 {
+					cs[j].ParentID, cs[j].Depth = parent.ParentID, parent.Depth
+				} else {
+					cs[j].ParentID, cs[j].Depth = &parent.ID, parent.Depth+1
+				}
+			}
+		}
+		comments = append(comments, cs...)
+	}
+	if err := nameCommenters(tx, comments); err != nil {
+		return err
+	}
+	if err := tx.Omit(clause.Associations).CreateInBatches(b.stories, 100).Error; err != nil {
+		return fmt.Errorf("import stories: %w", err)
+	}
+	var likes []Like
+	var metoos []MeToo
+	for i, st := range b.stories {
+		for _, u := range b.likers[i] {
+			likes = append(likes, Like{StoryID: st.ID, UserID: u, CreatedAt: st.CreatedAt})
+		}
+		for _, u := range b.metoos[i] {
+			metoos = append(metoos, MeToo{StoryID: st.ID, UserID: u, CreatedAt: st.CreatedAt})
+		}
+	}
+	for _, rows := range []any{cats, links, comments, likes, metoos} {
+		if err := tx.Omit(clause.Associations).CreateInBatches(rows, 200).Error; err != nil && !errors.Is(err, gorm.ErrEmptySlice) {
+			return fmt.Errorf("import: %w", err)
+		}
+	}
+	return nil
+}
+
+// importSlug is storySlug for a story saved with the earlier ones of its
+// batch, which are not in the table yet.
+func importSlug(tx *gorm.DB, st *Story, earlier []Story) (string, error) {
+	if st.Status != StatusPublished {
+		return provisionalSlug(tx)
+	}
+	base := Slugify(st.Title)
+	if base == "" {
+		base = storySlugs.fallback
+	}
+	taken, err := takenSlugs(tx, storySlugs, 0, base)
+	if err != nil {
+		return "", err
+	}
+	for _, e := range earlier {
+		if e.Slug == base || strings.HasPrefix(e.Slug, base+"-") {
+			taken = append(taken, e.Slug)
+		}
+	}
+	return firstFree(base, taken), nil
+}
+
+// cachedTags returns the ids of the tags named, created as needed.
+func cachedTags(tx *gorm.DB, ids map[string]uint, names []string) ([]uint, error) {
+	var out []uint
+	for _, name := range names {
+		if id, ok := ids[name]; ok {
+			out = append(out, id)
+			continue
+		}
+		tags, err := ensureTags(tx, []string{name})
+		if err != nil {
+			return nil, err
+		}
+		ids[name] = tags[0].ID
+		out = append(out, tags[0].ID)
+	}
+	return out, nil
+}
+
+// nameCommenters gives signed-in commenters' comments their user's name, as
+// PostComment does.
+func nameCommenters(tx *gorm.DB, cs []Comment) error {
+	want := map[uint]string{}
+	for _, c := range cs {
+		if c.UserID != nil {
+			want[*c.UserID] = ""
+		}
+	}
+	if len(want) == 0 {
+		return nil
+	}
+	ids := make([]uint, 0, len(want))
+	for id := range want {
+		ids = append(ids, id)
+	}
+	var users []User
+	if err := tx.Select("id", "name").Where("id IN ?", ids).Find(&users).Error; err != nil {
+		return err
+	}
+	for _, u := range users {
+		want[u.ID] = u.Name
+	}
+	for i := range cs {
+		if cs[i].UserID != nil {
+			name := want[*cs[i].UserID]
+			if name == "" {
+				return fmt.Errorf("comment by user %d: %w", *cs[i].UserID, ErrNotFound)
+			}
+			cs[i].AuthorName = name
+		}
+	}
+	return nil
+}
+
+// ImportUsers saves users in one transaction, making handles unique as
+// CreateUser does.
+func (s *Store) ImportUsers(ctx context.Context, users []User) error {
+	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		for i := range users {
+			u := &users[i]
+			if u.Role == "" {
+				u.Role = RoleReader
+			}
+			base := Slugify(u.Handle)
+			if base == "" {
+				base = Slugify(u.Name)
+			}
+			var err error
+			if u.Handle, err = uniqueHandle(tx, base); err != nil {
+				return err
+			}
+			if err := tx.Create(u).Error; err != nil {
+				return fmt.Errorf("user %q: %w", u.Handle, err)
+			}
+		}
+		return nil
+	})
+}
