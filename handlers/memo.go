@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"html/template"
 	"strings"
@@ -20,16 +21,35 @@ const (
 // memo keeps values read from the store under the page cache's rule: good
 // while the generation they were read in is current. Pages rendered for
 // each request (signed-in ones) use it for what is the same for everyone.
+// Requests that miss the same value at once wait for one load of it,
+// instead of all running the same queries (the sidebar's take a second at
+// 100,000 stories).
 type memo[K comparable, V any] struct {
-	gen func() uint64
-	max int
-	mu  sync.Mutex
-	at  uint64
-	m   map[K]V
+	gen     func() uint64
+	max     int
+	mu      sync.Mutex
+	at      uint64
+	m       map[K]V
+	loading map[flightKey[K]]*flight[V]
 }
 
+// flightKey is a value being loaded, for requests that read generation gen.
+type flightKey[K comparable] struct {
+	k   K
+	gen uint64
+}
+
+type flight[V any] struct {
+	done chan struct{}
+	v    V
+	err  error
+}
+
+// errLoadPanicked is what the requests waiting for a load that panicked get.
+var errLoadPanicked = errors.New("loading a kept value failed")
+
 func newMemo[K comparable, V any](gen func() uint64, max int) *memo[K, V] {
-	return &memo[K, V]{gen: gen, max: max}
+	return &memo[K, V]{gen: gen, max: max, loading: map[flightKey[K]]*flight[V]{}}
 }
 
 // get returns the value kept for k, or loads and keeps it. Errors are not
@@ -41,18 +61,34 @@ func (m *memo[K, V]) get(k K, load func() (V, error)) (V, error) {
 // getAt is get for a value made from data read after the generation was gen.
 func (m *memo[K, V]) getAt(gen uint64, k K, load func() (V, error)) (V, error) {
 	m.mu.Lock()
-	v, ok := m.m[k]
-	ok = ok && m.at == gen
-	m.mu.Unlock()
-	if ok {
+	if v, ok := m.m[k]; ok && m.at == gen {
+		m.mu.Unlock()
 		return v, nil
 	}
-	v, err := load()
-	if err != nil {
-		return v, err
+	fk := flightKey[K]{k: k, gen: gen}
+	if f := m.loading[fk]; f != nil {
+		m.mu.Unlock()
+		<-f.done
+		return f.v, f.err
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	f := &flight[V]{done: make(chan struct{}), err: errLoadPanicked}
+	m.loading[fk] = f
+	m.mu.Unlock()
+	defer func() {
+		m.mu.Lock()
+		delete(m.loading, fk)
+		if f.err == nil {
+			m.keep(gen, k, f.v)
+		}
+		m.mu.Unlock()
+		close(f.done)
+	}()
+	f.v, f.err = load()
+	return f.v, f.err
+}
+
+// keep stores v, loaded in generation gen, unless a write came since.
+func (m *memo[K, V]) keep(gen uint64, k K, v V) {
 	if m.m == nil || gen > m.at {
 		m.at, m.m = gen, map[K]V{}
 	}
@@ -62,7 +98,6 @@ func (m *memo[K, V]) getAt(gen uint64, k K, load func() (V, error)) (V, error) {
 		}
 		m.m[k] = v
 	}
-	return v, nil
 }
 
 // sidebarMemo keeps the sidebar (five queries), and its HTML: it is the

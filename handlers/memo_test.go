@@ -2,8 +2,10 @@ package handlers
 
 import (
 	"errors"
+	"runtime"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 func TestMemoKeepsValuesUntilTheNextWrite(t *testing.T) {
@@ -47,5 +49,52 @@ func TestMemoKeepsValuesUntilTheNextWrite(t *testing.T) {
 	get("d", 8) // over the bound of 2: the memo starts again
 	if len(m.m) > 2 || get("d", 9) != 8 {
 		t.Errorf("%d values kept, bound 2, or the newest lost", len(m.m))
+	}
+}
+
+// TestMemoLoadsOnceForConcurrentMisses: requests missing the same value at
+// once share one load; a load that panics fails its waiters, not hangs them.
+func TestMemoLoadsOnceForConcurrentMisses(t *testing.T) {
+	var gen atomic.Uint64
+	m := newMemo[string, int](gen.Load, 8)
+	var loads atomic.Int64
+	release := make(chan struct{})
+	slow := func() (int, error) { loads.Add(1); <-release; return 42, nil }
+	const n = 20
+	results := make(chan int, n)
+	for range n {
+		go func() { v, _ := m.get("sidebar", slow); results <- v }()
+	}
+	for loads.Load() == 0 {
+		runtime.Gosched()
+	}
+	time.Sleep(20 * time.Millisecond) // the others reach the wait
+	close(release)
+	for range n {
+		if v := <-results; v != 42 {
+			t.Fatalf("a waiter got %d", v)
+		}
+	}
+	if loads.Load() != 1 {
+		t.Errorf("%d loads for %d concurrent misses, want 1", loads.Load(), n)
+	}
+
+	started, unblock := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer func() { recover() }()
+		m.get("boom", func() (int, error) { close(started); <-unblock; panic("template broke") })
+	}()
+	<-started
+	errc := make(chan error, 1)
+	go func() { _, err := m.get("boom", func() (int, error) { return 1, nil }); errc <- err }()
+	time.Sleep(20 * time.Millisecond)
+	close(unblock)
+	select {
+	case err := <-errc:
+		if err == nil {
+			t.Error("a waiter of a load that panicked got no error")
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("a waiter of a load that panicked hangs")
 	}
 }
