@@ -5,18 +5,21 @@ import (
 	"database/sql"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"gorm.io/gorm"
 )
 
 // stmtPool is the writer's connection pool as GORM sees it: it prepares each
 // statement once, on the database, and runs it in a transaction through
-// the same prepared statement. GORM's own PrepareStmt prepares a statement
+// the same prepared statement; a committed transaction that wrote to a
+// table pages show moves the site generation (see watchWrites). GORM's own PrepareStmt prepares a statement
 // first used in a transaction on that transaction, so database/sql prepared
 // it again in every later one: a fifth of a comment's time on the writer,
 // which every other write waits for.
 type stmtPool struct {
 	db    *sql.DB
+	gen   *generation
 	mu    sync.Mutex
 	stmts map[string]*sql.Stmt
 }
@@ -25,7 +28,9 @@ type stmtPool struct {
 // (IN lists of any length, savepoint names) run unprepared past it.
 const maxPooledStmts = 500
 
-func newStmtPool(db *sql.DB) *stmtPool { return &stmtPool{db: db, stmts: map[string]*sql.Stmt{}} }
+func newStmtPool(db *sql.DB, gen *generation) *stmtPool {
+	return &stmtPool{db: db, gen: gen, stmts: map[string]*sql.Stmt{}}
+}
 
 // cacheable says whether query is a query or a data change (schema
 // changes run once, and are not kept).
@@ -120,6 +125,7 @@ type stmtTx struct {
 	tx      *sql.Tx
 	p       *stmtPool
 	pending []string
+	wrote   atomic.Bool // a statement wrote to a table not in quietTables
 }
 
 // stmt returns the pool's statement for query in this transaction, or nil.
@@ -159,9 +165,16 @@ func (t *stmtTx) QueryRowContext(ctx context.Context, query string, args ...any)
 	return t.tx.QueryRowContext(ctx, query, args...)
 }
 
-// Commit commits, then prepares the statements this transaction met first.
+// Commit commits, then moves the generation if the transaction wrote (a
+// reader that saw the old generation also saw the old data, and one that
+// sees the new also sees the new), then prepares the statements this
+// transaction met first.
 func (t *stmtTx) Commit() error {
-	if err := t.tx.Commit(); err != nil {
+	err := t.tx.Commit()
+	if t.wrote.Load() {
+		t.p.gen.bump()
+	}
+	if err != nil {
 		return err
 	}
 	for _, q := range t.pending {

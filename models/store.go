@@ -49,6 +49,7 @@ type Store struct {
 	r    *gorm.DB
 	w    *gorm.DB
 	now  func() time.Time
+	gen  *generation
 	stop func() // stops the checkpointer
 }
 
@@ -77,15 +78,20 @@ func Open(path string, opt Options) (*Store, error) {
 		return &gorm.Config{NowFunc: utc, Logger: lg, PrepareStmt: true, TranslateError: true}
 	}
 	base := "file:" + path + "?_busy_timeout=10000&_foreign_keys=on&_synchronous=NORMAL"
-	wdb, err := sql.Open("sqlite3", base+"&_journal_mode=WAL&_txlock=immediate")
+	wdb, err := sql.Open(sqlite.DriverName, base+"&_journal_mode=WAL&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	wdb.SetMaxOpenConns(1)
-	// The writer prepares its statements itself (see stmtPool).
+	// The writer prepares its statements itself and moves the generation
+	// after its writes (see stmtPool).
+	gen := &generation{}
 	wconf := conf()
 	wconf.PrepareStmt = false
-	w, err := gorm.Open(sqlite.New(sqlite.Config{DriverName: "sqlite3", Conn: newStmtPool(wdb)}), wconf)
+	w, err := gorm.Open(sqlite.New(sqlite.Config{Conn: newStmtPool(wdb, gen)}), wconf)
+	if err == nil {
+		err = watchWrites(w, gen)
+	}
 	if err != nil {
 		wdb.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -110,13 +116,15 @@ func Open(path string, opt Options) (*Store, error) {
 	}
 	rdb.SetMaxOpenConns(n)
 	rdb.SetMaxIdleConns(n)
+	// The look for other processes' writes is bookkeeping, not a page's query.
+	gen.readOnly = r.Session(&gorm.Session{Logger: logger.Discard})
 	stop, err := startCheckpointer(wdb, base)
 	if err != nil {
 		wdb.Close()
 		rdb.Close()
 		return nil, err
 	}
-	return &Store{r: r, w: w, now: utc, stop: stop}, nil
+	return &Store{r: r, w: w, now: utc, gen: gen, stop: stop}, nil
 }
 
 func migrate(db *gorm.DB) error {
