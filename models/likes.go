@@ -157,8 +157,8 @@ func (s *Store) CompanyStoriesByMeToo(ctx context.Context, companyID uint, n int
 	if companyID == 0 || n < 1 {
 		return StoryPage{}, ErrNotFound
 	}
-	var total int64
-	if err := s.filtered(ctx, f).Count(&total).Error; err != nil {
+	total, err := s.countStories(ctx, f)
+	if err != nil {
 		return StoryPage{}, fmt.Errorf("count stories of company %d: %w", companyID, err)
 	}
 	pages := int((total + PageSize - 1) / PageSize)
@@ -166,7 +166,7 @@ func (s *Store) CompanyStoriesByMeToo(ctx context.Context, companyID uint, n int
 		return StoryPage{}, ErrNotFound
 	}
 	var stories []Story
-	err := withStoryRefs(s.filtered(ctx, f)).
+	err = withStoryRefs(s.filtered(ctx, f)).
 		Order("stories.me_too_count DESC, stories.published_at DESC, stories.id DESC").
 		Limit(PageSize).Offset((n - 1) * PageSize).Find(&stories).Error
 	if err != nil {

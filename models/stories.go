@@ -36,9 +36,8 @@ func (s *Store) PublishedStories(ctx context.Context, f StoryFilter, n int) (Sto
 	if n < 1 {
 		return StoryPage{}, ErrNotFound
 	}
-	q := s.filtered(ctx, f)
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
+	total, err := s.countStories(ctx, f)
+	if err != nil {
 		return StoryPage{}, fmt.Errorf("count stories: %w", err)
 	}
 	pages := int((total + PageSize - 1) / PageSize)
@@ -46,7 +45,7 @@ func (s *Store) PublishedStories(ctx context.Context, f StoryFilter, n int) (Sto
 		return StoryPage{}, ErrNotFound
 	}
 	var stories []Story
-	err := withStoryRefs(s.filtered(ctx, f)).
+	err = withStoryRefs(s.filtered(ctx, f)).
 		Order("stories.published_at DESC, stories.id DESC").
 		Limit(PageSize).Offset((n - 1) * PageSize).
 		Find(&stories).Error
