@@ -107,17 +107,20 @@ func (s *Store) Neighbours(ctx context.Context, st *Story) (prev, next *StoryLin
 		var links []StoryLink
 		err := s.r.WithContext(ctx).Model(&Story{}).Select("title, slug, published_at").
 			Where("status = ?", StatusPublished).
-			Where(cond, st.PublishedAt, st.PublishedAt, st.ID).
+			Where(cond, st.PublishedAt, st.PublishedAt, st.PublishedAt, st.ID).
 			Order(order).Limit(1).Find(&links).Error
 		if err != nil || len(links) == 0 {
 			return nil, err
 		}
 		return &links[0], nil
 	}
-	if prev, err = find("published_at < ? OR (published_at = ? AND id < ?)", "published_at DESC, id DESC"); err != nil {
+	// The first bound repeats the condition in a form the planner can start
+	// the index range from: with the times as two parameters, it cannot tell
+	// that they are one, and would read every published story.
+	if prev, err = find("published_at <= ? AND (published_at < ? OR (published_at = ? AND id < ?))", "published_at DESC, id DESC"); err != nil {
 		return nil, nil, fmt.Errorf("previous story: %w", err)
 	}
-	if next, err = find("published_at > ? OR (published_at = ? AND id > ?)", "published_at, id"); err != nil {
+	if next, err = find("published_at >= ? AND (published_at > ? OR (published_at = ? AND id > ?))", "published_at, id"); err != nil {
 		return nil, nil, fmt.Errorf("next story: %w", err)
 	}
 	return prev, next, nil
