@@ -178,8 +178,12 @@ func (f StoryFilter) counter() (kind string, key int64, ok bool) {
 func (s *Store) countStories(ctx context.Context, f StoryFilter) (int64, error) {
 	kind, key, ok := f.counter()
 	if !ok {
+		q, err := s.filtered(ctx, f, -1)
+		if err != nil {
+			return 0, err
+		}
 		var n int64
-		err := s.filtered(ctx, f).Count(&n).Error
+		err = q.Count(&n).Error
 		return n, err
 	}
 	var ns []int64
@@ -193,4 +197,36 @@ func (s *Store) countStories(ctx context.Context, f StoryFilter) (int64, error) 
 // monthOfKey turns a month key (202601) into "2026-01".
 func monthOfKey(key int) string {
 	return fmt.Sprintf("%04d-%02d", key/100, key%100)
+}
+
+// scanLinks says how to find, among the first rows published stories in
+// publication order (-1: all), those linked to one of ids (categories or
+// tags, of kind countCategory or countTag): by scanning that order and
+// looking up each story's links, when they are common enough to turn up
+// early (about rows×all/linked stories looked at), or else by reading
+// their links and sorting those stories (a story read costs about ten
+// look-ups). Either way a page costs about as much at any size of site.
+func (s *Store) scanLinks(ctx context.Context, kind string, ids []uint, rows int) (bool, error) {
+	if rows < 0 {
+		return false, nil
+	}
+	var c struct{ Linked, All int64 }
+	err := s.r.WithContext(ctx).Raw(`SELECT
+		COALESCE((SELECT sum(n) FROM story_counts WHERE kind = ? AND key IN ?), 0) AS linked,
+		COALESCE((SELECT n FROM story_counts WHERE kind = ? AND key = 0), 0) AS "all"`,
+		kind, ids, countAll).Scan(&c).Error
+	if err != nil {
+		return false, fmt.Errorf("count %s stories: %w", kind, err)
+	}
+	return int64(rows)*c.All <= 10*c.Linked*c.Linked, nil
+}
+
+// linkCond is the condition that a story has a row in the link table
+// (story_categories, story_tags) whose column is in a list given as its
+// argument: as a look-up per story (scan) or as the list of linked stories.
+func linkCond(table, column string, scan bool) string {
+	if scan {
+		return "EXISTS (SELECT 1 FROM " + table + " WHERE story_id = stories.id AND " + column + " IN ?)"
+	}
+	return "stories.id IN (SELECT story_id FROM " + table + " WHERE " + column + " IN ?)"
 }

@@ -329,8 +329,12 @@ func TestCountStoriesMatchesTheList(t *testing.T) {
 		"two filters":     {CategoryID: x.bank.ID, AuthorID: x.ann.ID},
 		"unknown tag":     {TagID: 999},
 	} {
+		q, err := s.filtered(ctx, f, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
 		var want int64
-		if err := s.filtered(ctx, f).Count(&want).Error; err != nil {
+		if err := q.Count(&want).Error; err != nil {
 			t.Fatal(err)
 		}
 		got, err := s.countStories(ctx, f)

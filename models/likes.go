@@ -165,8 +165,12 @@ func (s *Store) CompanyStoriesByMeToo(ctx context.Context, companyID uint, n int
 	if n > max(pages, 1) {
 		return StoryPage{}, ErrNotFound
 	}
+	q, err := s.filtered(ctx, f, n*PageSize)
+	if err != nil {
+		return StoryPage{}, fmt.Errorf("stories of company %d by me too: %w", companyID, err)
+	}
 	var stories []Story
-	err = withStoryRefs(s.filtered(ctx, f)).
+	err = withStoryRefs(q).
 		Order("stories.me_too_count DESC, stories.published_at DESC, stories.id DESC").
 		Limit(PageSize).Offset((n - 1) * PageSize).Find(&stories).Error
 	if err != nil {
