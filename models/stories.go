@@ -127,27 +127,31 @@ type StoryLink struct {
 	PublishedAt time.Time
 }
 
-// Neighbours returns the published stories just before and after st, or nil.
+// Neighbours returns the published stories just before and after st, or
+// nil, in one query.
 func (s *Store) Neighbours(ctx context.Context, st *Story) (prev, next *StoryLink, err error) {
-	find := func(cond, order string) (*StoryLink, error) {
-		var links []StoryLink
-		err := s.r.WithContext(ctx).Model(&Story{}).Select("title, slug, published_at").
-			Where("status = ?", StatusPublished).
-			Where(cond, st.PublishedAt, st.PublishedAt, st.PublishedAt, st.ID).
-			Order(order).Limit(1).Find(&links).Error
-		if err != nil || len(links) == 0 {
-			return nil, err
+	// Each side starts with a bound that repeats its condition in a form the
+	// planner can start the index range from: with the time as two
+	// parameters, it cannot tell that they are one, and would read every
+	// published story.
+	const side = `SELECT * FROM (SELECT title, slug, published_at, %[1]d AS after FROM stories
+		WHERE status = ? AND published_at %[2]s= ? AND (published_at %[2]s ? OR (published_at = ? AND id %[2]s ?))
+		ORDER BY published_at %[3]s, id %[3]s LIMIT 1)`
+	q := fmt.Sprintf(side, 0, "<", "DESC") + " UNION ALL " + fmt.Sprintf(side, 1, ">", "ASC")
+	side1 := []any{StatusPublished, st.PublishedAt, st.PublishedAt, st.PublishedAt, st.ID}
+	var rows []struct {
+		StoryLink
+		After bool
+	}
+	if err := s.r.WithContext(ctx).Raw(q, append(side1, side1...)...).Scan(&rows).Error; err != nil {
+		return nil, nil, fmt.Errorf("neighbours of %q: %w", st.Slug, err)
+	}
+	for _, r := range rows {
+		if r.After {
+			next = &r.StoryLink
+		} else {
+			prev = &r.StoryLink
 		}
-		return &links[0], nil
-	}
-	// The first bound repeats the condition in a form the planner can start
-	// the index range from: with the times as two parameters, it cannot tell
-	// that they are one, and would read every published story.
-	if prev, err = find("published_at <= ? AND (published_at < ? OR (published_at = ? AND id < ?))", "published_at DESC, id DESC"); err != nil {
-		return nil, nil, fmt.Errorf("previous story: %w", err)
-	}
-	if next, err = find("published_at >= ? AND (published_at > ? OR (published_at = ? AND id > ?))", "published_at, id"); err != nil {
-		return nil, nil, fmt.Errorf("next story: %w", err)
 	}
 	return prev, next, nil
 }
