@@ -16,7 +16,8 @@ import (
 // renderer holds one template set per page: the layout and partials plus
 // that page's file, so that pages can define the same blocks ("content").
 type renderer struct {
-	pages map[string]*template.Template
+	pages    map[string]*template.Template
+	partials *template.Template // the layouts and partials alone
 }
 
 func newRenderer(fsys fs.FS, funcs template.FuncMap) (*renderer, error) {
@@ -28,7 +29,7 @@ func newRenderer(fsys fs.FS, funcs template.FuncMap) (*renderer, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &renderer{pages: map[string]*template.Template{}}
+	r := &renderer{pages: map[string]*template.Template{}, partials: base}
 	for _, f := range files {
 		t, err := template.Must(base.Clone()).ParseFS(fsys, f)
 		if err != nil {
@@ -46,6 +47,11 @@ func (r *renderer) Render(w io.Writer, page string, data any) error {
 		return fmt.Errorf("no page template %q", page)
 	}
 	return t.ExecuteTemplate(w, "base", data)
+}
+
+// Partial executes the partial template name alone.
+func (r *renderer) Partial(w io.Writer, name string, data any) error {
+	return r.partials.ExecuteTemplate(w, name, data)
 }
 
 // templateFuncs are the helpers the templates use.

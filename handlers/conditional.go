@@ -19,14 +19,24 @@ type changeStore interface {
 // (a hash of the body: cheap, and never stale) and a Last-Modified date (the
 // last write to anything a page shows), and turns a request whose
 // If-None-Match or If-Modified-Since still holds into a 304 without a body.
-// Responses that set their own Cache-Control (errors, health) are left alone.
-func conditional(store changeStore, now func() time.Time) fiber.Handler {
+// Responses that set their own Cache-Control (errors, health, the pages of a
+// signed-in person) are left alone. Pages fit for the page cache are served
+// from it when it has them, and kept in it otherwise: a hit runs no query.
+func conditional(store changeStore, cache *pageCache, now func() time.Time) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		if c.Method() != fiber.MethodGet && c.Method() != fiber.MethodHead {
 			return c.Next()
 		}
-		// The clock is read before the stamp and the stamp before the page's
-		// queries: a write after them has a later second than the date sent.
+		if p := cache.lookup(c); p != nil {
+			return p.send(c)
+		}
+		if currentSession(c) != nil {
+			return c.Next() // private, no-store: no validators, so no query for them
+		}
+		// The generation and the clock are read before the stamp and the
+		// stamp before the page's queries: a write after them has a later
+		// second than the date sent, and makes the kept page old.
+		gen := cache.gen()
 		start := now()
 		changed, err := store.SiteChangedAt(c.UserContext())
 		if err != nil {
@@ -35,27 +45,43 @@ func conditional(store changeStore, now func() time.Time) fiber.Handler {
 		if err := c.Next(); err != nil {
 			return err
 		}
-		res := &c.Response().Header
-		if c.Response().StatusCode() != fiber.StatusOK || len(res.Peek(fiber.HeaderCacheControl)) > 0 {
+		if c.Response().StatusCode() != fiber.StatusOK || len(c.Response().Header.Peek(fiber.HeaderCacheControl)) > 0 {
 			return nil
 		}
 		sum := sha256.Sum256(c.Response().Body())
-		etag := `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`
-		c.Set(fiber.HeaderETag, etag)
-		c.Set(fiber.HeaderCacheControl, "no-cache")
-		lastMod := changed.Truncate(time.Second)
+		p := &cachedPage{gen: gen, etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`,
+			lastMod: changed.Truncate(time.Second)}
 		// A date in the current second could hide a write later in that second.
-		sendDate := !changed.IsZero() && start.Truncate(time.Second).After(lastMod)
-		if sendDate {
-			c.Set(fiber.HeaderLastModified, lastMod.UTC().Format(http.TimeFormat))
-		}
-		if notModified(c.Get(fiber.HeaderIfNoneMatch), c.Get(fiber.HeaderIfModifiedSince), etag, lastMod, sendDate) {
-			c.Status(fiber.StatusNotModified)
-			c.Response().ResetBody()
-			res.Del(fiber.HeaderContentType)
-			res.Del(fiber.HeaderContentLength)
-		}
+		p.dated = !changed.IsZero() && start.Truncate(time.Second).After(p.lastMod)
+		cache.keep(c, p)
+		p.validate(c)
 		return nil
+	}
+}
+
+// send answers the request with the kept page (or a 304).
+func (p *cachedPage) send(c *fiber.Ctx) error {
+	c.Status(fiber.StatusOK)
+	c.Response().Header.SetContentType(p.ctype)
+	c.Response().SetBodyRaw(p.body) // never written to: SetBodyRaw does not copy
+	p.validate(c)
+	return nil
+}
+
+// validate sets the page's validators on the response and turns it into a
+// 304 when the request's still hold.
+func (p *cachedPage) validate(c *fiber.Ctx) {
+	res := &c.Response().Header
+	c.Set(fiber.HeaderETag, p.etag)
+	c.Set(fiber.HeaderCacheControl, "no-cache")
+	if p.dated {
+		c.Set(fiber.HeaderLastModified, p.lastMod.UTC().Format(http.TimeFormat))
+	}
+	if notModified(c.Get(fiber.HeaderIfNoneMatch), c.Get(fiber.HeaderIfModifiedSince), p.etag, p.lastMod, p.dated) {
+		c.Status(fiber.StatusNotModified)
+		c.Response().ResetBody()
+		res.Del(fiber.HeaderContentType)
+		res.Del(fiber.HeaderContentLength)
 	}
 }
 

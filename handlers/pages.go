@@ -1,9 +1,9 @@
 package handlers
 
 import (
-	"bytes"
 	"context"
 	"fmt"
+	"html/template"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -26,15 +26,21 @@ type Layout struct {
 	Canonical   string // absolute URL of the page
 	Feeds       []Feed
 	Sidebar     models.Sidebar
-	User        *models.User // the signed-in person; nil for visitors
-	CSRF        string       // the session's CSRF token; empty for visitors
-	Query       string       // the text of the search box
-	OpenGraph   *OpenGraph   // link-preview metadata of a story
-	JSONLD      any          // structured data of the page, for search engines
+	SidebarHTML template.HTML // the sidebar rendered, when kept; empty: rendered from Sidebar
+	User        *models.User  // the signed-in person; nil for visitors
+	CSRF        string        // the session's CSRF token; empty for visitors
+	Query       string        // the text of the search box
+	OpenGraph   *OpenGraph    // link-preview metadata of a story
+	JSONLD      any           // structured data of the page, for search engines
 }
 
 type sidebarStore interface {
 	Sidebar(ctx context.Context) (models.Sidebar, error)
+}
+
+// renderedSidebars also give the sidebar rendered (sidebarMemo does).
+type renderedSidebars interface {
+	RenderedSidebar(ctx context.Context) (models.Sidebar, template.HTML, error)
 }
 
 // pages renders pages in the site's layout.
@@ -46,11 +52,18 @@ type pages struct {
 
 // layout starts the data of a page at path, with its feed (path + "/feed").
 func (p *pages) layout(c *fiber.Ctx, title, path, feedPath string) (Layout, error) {
-	sb, err := p.store.Sidebar(c.UserContext())
+	var sb models.Sidebar
+	var html template.HTML
+	var err error
+	if rs, ok := p.store.(renderedSidebars); ok {
+		sb, html, err = rs.RenderedSidebar(c.UserContext())
+	} else {
+		sb, err = p.store.Sidebar(c.UserContext())
+	}
 	if err != nil {
 		return Layout{}, err
 	}
-	l := Layout{Site: p.site, Title: title, Canonical: p.site.BaseURL + path, Sidebar: sb}
+	l := Layout{Site: p.site, Title: title, Canonical: p.site.BaseURL + path, Sidebar: sb, SidebarHTML: html}
 	if sess := currentSession(c); sess != nil {
 		l.User, l.CSRF = &sess.User, sess.CSRF
 	}
@@ -67,15 +80,20 @@ func (p *pages) layout(c *fiber.Ctx, title, path, feedPath string) (Layout, erro
 	return l, nil
 }
 
-// render writes a page with status. It renders into a buffer first, so that a
-// template error becomes an error page instead of half a page.
+// render writes a page with status. A template error becomes an error page,
+// never half a page.
 func (p *pages) render(c *fiber.Ctx, status int, page string, data any) error {
-	var buf bytes.Buffer
-	if err := p.views.Render(&buf, page, data); err != nil {
+	// Straight into the response's buffer (pooled by fasthttp: no buffer to
+	// grow for each page), emptied again if the template fails half-way.
+	res := c.Response()
+	res.ResetBody()
+	if err := p.views.Render(res.BodyWriter(), page, data); err != nil {
+		res.ResetBody()
 		return fmt.Errorf("render %s: %w", page, err)
 	}
 	c.Type("html", "utf-8")
-	return c.Status(status).Send(buf.Bytes())
+	c.Status(status)
+	return nil
 }
 
 // Pager links the pages of a list.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html/template"
 	"strconv"
 	"time"
 
@@ -19,6 +20,7 @@ type readingStore interface {
 	Neighbours(ctx context.Context, st *models.Story) (prev, next *models.StoryLink, err error)
 	Related(ctx context.Context, st *models.Story, n int) ([]models.StoryLink, error)
 	CommentsFor(ctx context.Context, storyID uint, v models.Viewer) ([]models.Comment, error)
+	HasHeldComments(ctx context.Context, storyID uint, v models.Viewer) (bool, error)
 	CompanyStoriesByMeToo(ctx context.Context, companyID uint, n int) (models.StoryPage, error)
 	ReactionsOf(ctx context.Context, st *models.Story, viewerID uint) (models.Reactions, error)
 	CategoryBySlug(ctx context.Context, slug string) (*models.Category, error)
@@ -32,7 +34,8 @@ type readingStore interface {
 type reading struct {
 	*pages
 	store  readingStore
-	stamps *stamper // signs the comment form's "rendered at" time
+	stamps *stamper                   // signs the comment form's "rendered at" time
+	heads  *memo[uint, template.HTML] // comments' HTML shown to every viewer, by comment id
 }
 
 // ListPage is a page of stories: the front page, a category, a tag, an

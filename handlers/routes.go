@@ -5,6 +5,7 @@ package handlers
 
 import (
 	"cmp"
+	"html/template"
 	"io"
 	"log/slog"
 	"net/netip"
@@ -16,9 +17,10 @@ import (
 	"doleances/models"
 )
 
-// Renderer executes a page template with its data.
+// Renderer executes a page template, or a partial alone, with its data.
 type Renderer interface {
 	Render(w io.Writer, page string, data any) error
+	Partial(w io.Writer, name string, data any) error
 }
 
 // Site is what every page says about the site itself.
@@ -40,6 +42,9 @@ type Deps struct {
 	SitemapLimit int
 	Comments     CommentSettings
 	Limits       Limits
+	// PageCacheBytes is the memory budget of the rendered-page cache; 0
+	// means PageCacheBytes.
+	PageCacheBytes int
 }
 
 // Limits are the per-IP limits and how the client's address is found.
@@ -61,12 +66,14 @@ type CommentSettings struct {
 
 // Routes registers every route of the site on app.
 func Routes(app *fiber.App, d Deps) {
-	p := &pages{store: d.Store, views: d.Views, site: d.Site}
+	p := &pages{store: newSidebarMemo(d.Store, d.Views, d.Store.Generation), views: d.Views, site: d.Site}
+	cache := newPageCache(d.Store.Generation, d.Now, cmp.Or(d.PageCacheBytes, PageCacheBytes))
 	stamps := &stamper{key: d.Comments.FormKey, now: d.Now}
 	if stamps.key == nil {
 		stamps.key = []byte(models.NewGuestToken())
 	}
-	r := &reading{pages: p, store: d.Store, stamps: stamps}
+	r := &reading{pages: p, store: newReadingMemo(d.Store, d.Store.Generation), stamps: stamps,
+		heads: newMemo[uint, template.HTML](d.Store.Generation, 8*memoEntries)}
 	fd := &feeds{store: d.Store, site: d.Site, now: d.Now}
 	sr := &search{pages: p, store: d.Store, feeds: fd, limit: newIPLimiter(d.Limits.SearchRate, d.Now)}
 	m := &machines{store: d.Store, site: d.Site, limit: cmp.Or(d.SitemapLimit, SitemapLimit)}
@@ -76,45 +83,45 @@ func Routes(app *fiber.App, d Deps) {
 	app.Use(a.loadSession, a.guard, a.limitPosts(newIPLimiter(d.Comments.PostRate, d.Now), newIPLimiter(PreviewsPerPost*d.Comments.PostRate, d.Now)))
 
 	app.Get("/healthz", health(d.Store))
-	app.Use(conditional(d.Store, d.Now))
+	app.Use(conditional(d.Store, cache, d.Now))
 
-	app.Get("/", r.front)
-	app.Get("/page/:n", r.front)
-	app.Get("/stories/:slug", r.story)
-	app.Get("/category/:slug", r.category)
-	app.Get("/category/:slug/page/:n", r.category)
-	app.Get("/tag/:slug", r.tag)
-	app.Get("/tag/:slug/page/:n", r.tag)
-	app.Get("/author/:handle", r.author)
-	app.Get("/author/:handle/page/:n", r.author)
-	app.Get("/company/:slug", r.company)
-	app.Get("/company/:slug/page/:n", r.company)
-	app.Get("/archive/:year/:month", r.archive)
-	app.Get("/archive/:year/:month/page/:n", r.archive)
+	app.Get("/", cached(r.front))
+	app.Get("/page/:n", cached(r.front))
+	app.Get("/stories/:slug", cached(r.story))
+	app.Get("/category/:slug", cached(r.category))
+	app.Get("/category/:slug/page/:n", cached(r.category))
+	app.Get("/tag/:slug", cached(r.tag))
+	app.Get("/tag/:slug/page/:n", cached(r.tag))
+	app.Get("/author/:handle", cached(r.author))
+	app.Get("/author/:handle/page/:n", cached(r.author))
+	app.Get("/company/:slug", cached(r.company, "sort=metoo"))
+	app.Get("/company/:slug/page/:n", cached(r.company, "sort=metoo"))
+	app.Get("/archive/:year/:month", cached(r.archive))
+	app.Get("/archive/:year/:month/page/:n", cached(r.archive))
 	app.Get("/search", sr.page)
-	app.Get("/feeds", p.feedList)
+	app.Get("/feeds", cached(p.feedList))
 
 	// Feeds: RSS 2.0 at .../feed, Atom at .../feed/atom.
-	app.Get("/feed", fd.rss(fd.front))
-	app.Get("/feed/atom", fd.atom(fd.front))
-	app.Get("/category/:slug/feed", fd.rss(fd.category))
-	app.Get("/category/:slug/feed/atom", fd.atom(fd.category))
-	app.Get("/tag/:slug/feed", fd.rss(fd.tagged))
-	app.Get("/tag/:slug/feed/atom", fd.atom(fd.tagged))
-	app.Get("/author/:handle/feed", fd.rss(fd.author))
-	app.Get("/author/:handle/feed/atom", fd.atom(fd.author))
-	app.Get("/company/:slug/feed", fd.rss(fd.company))
-	app.Get("/company/:slug/feed/atom", fd.atom(fd.company))
-	app.Get("/comments/feed", fd.rss(fd.allComments))
-	app.Get("/comments/feed/atom", fd.atom(fd.allComments))
-	app.Get("/stories/:slug/feed", fd.rss(fd.storyComments))
-	app.Get("/stories/:slug/feed/atom", fd.atom(fd.storyComments))
+	app.Get("/feed", cached(fd.rss(fd.front)))
+	app.Get("/feed/atom", cached(fd.atom(fd.front)))
+	app.Get("/category/:slug/feed", cached(fd.rss(fd.category)))
+	app.Get("/category/:slug/feed/atom", cached(fd.atom(fd.category)))
+	app.Get("/tag/:slug/feed", cached(fd.rss(fd.tagged)))
+	app.Get("/tag/:slug/feed/atom", cached(fd.atom(fd.tagged)))
+	app.Get("/author/:handle/feed", cached(fd.rss(fd.author)))
+	app.Get("/author/:handle/feed/atom", cached(fd.atom(fd.author)))
+	app.Get("/company/:slug/feed", cached(fd.rss(fd.company)))
+	app.Get("/company/:slug/feed/atom", cached(fd.atom(fd.company)))
+	app.Get("/comments/feed", cached(fd.rss(fd.allComments)))
+	app.Get("/comments/feed/atom", cached(fd.atom(fd.allComments)))
+	app.Get("/stories/:slug/feed", cached(fd.rss(fd.storyComments)))
+	app.Get("/stories/:slug/feed/atom", cached(fd.atom(fd.storyComments)))
 	app.Get("/search/feed", fd.rss(sr.feed))
 	app.Get("/search/feed/atom", fd.atom(sr.feed))
 
-	app.Get("/sitemap.xml", m.sitemap)
-	app.Get("/sitemap-:n.xml", m.part)
-	app.Get("/robots.txt", m.robots)
+	app.Get("/sitemap.xml", cached(m.sitemap))
+	app.Get("/sitemap-:n.xml", cached(m.part))
+	app.Get("/robots.txt", cached(m.robots))
 
 	app.Get("/login", a.login)
 	app.Get("/auth/:provider", a.begin)

@@ -29,10 +29,12 @@ type stamper struct {
 	now func() time.Time
 }
 
-// make returns the stamp of a form rendered now for story storyID.
-func (s *stamper) make(storyID uint) string {
-	at := s.now().Add(stampStep - time.Nanosecond).Truncate(stampStep).Unix()
-	return strconv.FormatInt(at, 10) + "." + s.sign(at, storyID)
+// make returns the stamp of a form rendered now for story storyID, and the
+// time it holds: the page may be served again until then (and not after, or
+// a bot could post instantly a form whose stamp is already old enough).
+func (s *stamper) make(storyID uint) (string, time.Time) {
+	at := s.now().Add(stampStep - time.Nanosecond).Truncate(stampStep)
+	return strconv.FormatInt(at.Unix(), 10) + "." + s.sign(at.Unix(), storyID), at
 }
 
 func (s *stamper) sign(at int64, storyID uint) string {

@@ -68,6 +68,9 @@ func (s *Store) DeleteUser(ctx context.Context, userID uint, keep bool) error {
 		if err := creditHistoryToGhost(tx, userID); err != nil {
 			return err
 		}
+		if err := dropReactions(tx, userID); err != nil {
+			return err
+		}
 		for _, m := range []any{&Identity{}, &Session{}, &OneTimeToken{}} {
 			if err := tx.Where("user_id = ?", userID).Delete(m).Error; err != nil {
 				return err
@@ -102,6 +105,30 @@ func creditHistoryToGhost(tx *gorm.DB, userID uint) error {
 		return err
 	}
 	return tx.Model(&StoryUpdate{}).Where("author_id = ?", userID).Update("author_id", ghost.ID).Error
+}
+
+// dropReactions removes a departing user's likes and "me too"s and counts
+// those of the stories they were on again; the foreign keys would delete the
+// rows anyway, but not the counts the pages show.
+func dropReactions(tx *gorm.DB, userID uint) error {
+	for _, r := range []struct{ table, count string }{{"likes", "like_count"}, {"me_toos", "me_too_count"}} {
+		var storyIDs []uint
+		if err := tx.Table(r.table).Where("user_id = ?", userID).Pluck("story_id", &storyIDs).Error; err != nil {
+			return err
+		}
+		if len(storyIDs) == 0 {
+			continue
+		}
+		if err := tx.Exec("DELETE FROM "+r.table+" WHERE user_id = ?", userID).Error; err != nil {
+			return err
+		}
+		err := tx.Exec("UPDATE stories SET "+r.count+" = (SELECT count(*) FROM "+r.table+
+			" WHERE "+r.table+".story_id = stories.id) WHERE id IN ?", storyIDs).Error
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func moveContent(tx *gorm.DB, userID uint) error {

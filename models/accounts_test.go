@@ -185,3 +185,31 @@ func TestSetupLinkDoesNothingOnceThereIsAnAdmin(t *testing.T) {
 		t.Errorf("the second link made an account: %v", err)
 	}
 }
+
+// A departing reader's likes and "me too"s leave the counts with them,
+// whether their content is kept or removed.
+func TestDeleteUserRecountsReactions(t *testing.T) {
+	for _, keep := range []bool{true, false} {
+		s, ctx := newTestStore(t), context.Background()
+		u, bobStory := authorWithContent(t, s)
+		other := newUserWithRole(t, s, "cy", RoleReader)
+		for _, id := range []uint{u.ID, other.ID} {
+			if _, err := s.SetLike(ctx, bobStory.ID, id, true); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := s.SetMeToo(ctx, bobStory.ID, u.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.DeleteUser(ctx, u.ID, keep); err != nil {
+			t.Fatal(err)
+		}
+		st, err := s.PublishedStory(ctx, bobStory.Slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.LikeCount != 1 || st.MeTooCount != 0 {
+			t.Errorf("keep=%v: %d likes, %d me too after the reader left; want 1 and 0", keep, st.LikeCount, st.MeTooCount)
+		}
+	}
+}

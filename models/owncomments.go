@@ -27,17 +27,9 @@ type Viewer struct {
 // page marks "awaiting moderation". A deleted comment is kept, emptied, only
 // while it has replies shown. Two queries, whoever views.
 func (s *Store) CommentsFor(ctx context.Context, storyID uint, v Viewer) ([]Comment, error) {
-	var mine []string
-	var args []any
-	if v.UserID != nil {
-		mine, args = append(mine, "user_id = ?"), append(args, *v.UserID)
-	}
-	if key := guestKey(v.GuestToken); key != "" {
-		mine, args = append(mine, "(user_id IS NULL AND guest_key = ?)"), append(args, key)
-	}
 	cond, condArgs := "status = ?", []any{CommentApproved}
-	if len(mine) > 0 {
-		cond = "status = ? OR (status = ? AND (" + strings.Join(mine, " OR ") + "))"
+	if mine, args := v.own(); mine != "" {
+		cond = "status = ? OR (status = ? AND (" + mine + "))"
 		condArgs = append([]any{CommentApproved, CommentPending}, args...)
 	}
 	var cs []Comment
@@ -47,6 +39,35 @@ func (s *Store) CommentsFor(ctx context.Context, storyID uint, v Viewer) ([]Comm
 		return nil, fmt.Errorf("comments of story %d: %w", storyID, err)
 	}
 	return pruneDeleted(cs), nil
+}
+
+// HasHeldComments says whether the viewer has held (pending) comments on a
+// story: without any, CommentsFor gives them what it gives everyone.
+func (s *Store) HasHeldComments(ctx context.Context, storyID uint, v Viewer) (bool, error) {
+	mine, args := v.own()
+	if mine == "" {
+		return false, nil
+	}
+	var held bool
+	err := s.r.WithContext(ctx).Raw("SELECT EXISTS(SELECT 1 FROM comments WHERE story_id = ? AND status = ? AND ("+mine+"))",
+		append([]any{storyID, CommentPending}, args...)...).Scan(&held).Error
+	if err != nil {
+		return false, fmt.Errorf("held comments on story %d: %w", storyID, err)
+	}
+	return held, nil
+}
+
+// own is the SQL condition matching the viewer's comments, "" for nobody.
+func (v Viewer) own() (string, []any) {
+	var mine []string
+	var args []any
+	if v.UserID != nil {
+		mine, args = append(mine, "user_id = ?"), append(args, *v.UserID)
+	}
+	if key := guestKey(v.GuestToken); key != "" {
+		mine, args = append(mine, "(user_id IS NULL AND guest_key = ?)"), append(args, key)
+	}
+	return strings.Join(mine, " OR "), args
 }
 
 // pruneDeleted drops deleted comments left without a reply among cs,

@@ -175,3 +175,21 @@ func TestHeldCommentVisibleToItsWriterAlone(t *testing.T) {
 		}
 	}
 }
+
+func TestHasHeldComments(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	author, reader := newUser(t, s, "ada"), newUser(t, s, "bob")
+	st := newStory(t, s, author, "A story", time.Time{})
+	if _, err := s.AddComment(ctx, CommentInput{StoryID: st.ID, UserID: &reader.ID, AuthorName: "Bob", Body: "Held.", Status: CommentPending}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		v    Viewer
+		want bool
+	}{{Viewer{UserID: &reader.ID}, true}, {Viewer{UserID: &author.ID}, false}, {Viewer{}, false}, {Viewer{GuestToken: NewGuestToken()}, false}} {
+		if got, err := s.HasHeldComments(ctx, st.ID, tt.v); err != nil || got != tt.want {
+			t.Errorf("HasHeldComments(%+v) = %v, %v; want %v", tt.v, got, err, tt.want)
+		}
+	}
+}

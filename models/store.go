@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"maps"
@@ -48,6 +49,7 @@ type Store struct {
 	r   *gorm.DB
 	w   *gorm.DB
 	now func() time.Time
+	gen *generation
 }
 
 // Options tune Open.
@@ -75,15 +77,20 @@ func Open(path string, opt Options) (*Store, error) {
 		return &gorm.Config{NowFunc: utc, Logger: lg, PrepareStmt: true, TranslateError: true}
 	}
 	base := "file:" + path + "?_busy_timeout=10000&_foreign_keys=on&_synchronous=NORMAL"
-	w, err := gorm.Open(sqlite.Open(base+"&_journal_mode=WAL&_txlock=immediate"), conf())
+	wdb, err := sql.Open(sqlite.DriverName, base+"&_journal_mode=WAL&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	wdb, err := w.DB()
-	if err != nil {
-		return nil, err
-	}
 	wdb.SetMaxOpenConns(1)
+	gen := &generation{}
+	w, err := gorm.Open(sqlite.New(sqlite.Config{Conn: &notifyingPool{DB: wdb, gen: gen}}), conf())
+	if err == nil {
+		err = watchWrites(w, gen)
+	}
+	if err != nil {
+		wdb.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
 	if err := migrate(w); err != nil {
 		wdb.Close()
 		return nil, fmt.Errorf("migrate %s: %w", path, err)
@@ -104,7 +111,9 @@ func Open(path string, opt Options) (*Store, error) {
 	}
 	rdb.SetMaxOpenConns(n)
 	rdb.SetMaxIdleConns(n)
-	return &Store{r: r, w: w, now: utc}, nil
+	// The look for other processes' writes is bookkeeping, not a page's query.
+	gen.readOnly = r.Session(&gorm.Session{Logger: logger.Discard})
+	return &Store{r: r, w: w, now: utc, gen: gen}, nil
 }
 
 func migrate(db *gorm.DB) error {

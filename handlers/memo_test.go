@@ -1,0 +1,100 @@
+package handlers
+
+import (
+	"errors"
+	"runtime"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+func TestMemoKeepsValuesUntilTheNextWrite(t *testing.T) {
+	var gen atomic.Uint64
+	m := newMemo[string, int](gen.Load, 2)
+	loads := 0
+	load := func(v int, err error) func() (int, error) {
+		return func() (int, error) { loads++; return v, err }
+	}
+	get := func(k string, v int) int {
+		got, err := m.get(k, load(v, nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	if get("a", 1) != 1 || get("a", 2) != 1 || loads != 1 {
+		t.Fatalf("a value was not kept: %d loads", loads)
+	}
+	gen.Add(1) // a write
+	if get("a", 3) != 3 {
+		t.Error("a value outlived a write")
+	}
+	if _, err := m.get("missing", load(0, errors.New("not found"))); err == nil {
+		t.Fatal("the error was lost")
+	}
+	if _, ok := m.m["missing"]; ok {
+		t.Error("an error was kept")
+	}
+	// A value made from data read before a write is not kept after it.
+	old := gen.Load()
+	gen.Add(1)
+	get("b", 4)
+	if v, _ := m.getAt(old, "b", load(5, nil)); v != 5 {
+		t.Errorf("getAt an old generation gave %d, want its own load", v)
+	}
+	if get("b", 6) != 4 {
+		t.Error("a value of an old generation replaced a current one")
+	}
+	get("c", 7)
+	get("d", 8) // over the bound of 2: the memo starts again
+	if len(m.m) > 2 || get("d", 9) != 8 {
+		t.Errorf("%d values kept, bound 2, or the newest lost", len(m.m))
+	}
+}
+
+// TestMemoLoadsOnceForConcurrentMisses: requests missing the same value at
+// once share one load; a load that panics fails its waiters, not hangs them.
+func TestMemoLoadsOnceForConcurrentMisses(t *testing.T) {
+	var gen atomic.Uint64
+	m := newMemo[string, int](gen.Load, 8)
+	var loads atomic.Int64
+	release := make(chan struct{})
+	slow := func() (int, error) { loads.Add(1); <-release; return 42, nil }
+	const n = 20
+	results := make(chan int, n)
+	for range n {
+		go func() { v, _ := m.get("sidebar", slow); results <- v }()
+	}
+	for loads.Load() == 0 {
+		runtime.Gosched()
+	}
+	time.Sleep(20 * time.Millisecond) // the others reach the wait
+	close(release)
+	for range n {
+		if v := <-results; v != 42 {
+			t.Fatalf("a waiter got %d", v)
+		}
+	}
+	if loads.Load() != 1 {
+		t.Errorf("%d loads for %d concurrent misses, want 1", loads.Load(), n)
+	}
+
+	started, unblock := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer func() { recover() }()
+		m.get("boom", func() (int, error) { close(started); <-unblock; panic("template broke") })
+	}()
+	<-started
+	errc := make(chan error, 1)
+	go func() { _, err := m.get("boom", func() (int, error) { return 1, nil }); errc <- err }()
+	time.Sleep(20 * time.Millisecond)
+	close(unblock)
+	select {
+	case err := <-errc:
+		if err == nil {
+			t.Error("a waiter of a load that panicked got no error")
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("a waiter of a load that panicked hangs")
+	}
+}

@@ -1,0 +1,125 @@
+package models
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// TestGenerationMovesAfterEachCommittedWrite checks every way a write
+// reaches the writer: a transaction, GORM's own per-statement transaction,
+// and a statement outside any transaction; reads leave it alone.
+func TestGenerationMovesAfterEachCommittedWrite(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	author := newUser(t, s, "ada")
+	st := newStory(t, s, author, "A story", time.Time{})
+	writes := []struct {
+		name  string
+		write func() error
+	}{
+		{"store method (transaction)", func() error { return s.UnpublishStory(ctx, st.ID, author.ID) }},
+		{"Create outside a transaction", func() error {
+			return s.w.WithContext(ctx).Create(&Category{Name: "Banks", Slug: "banks"}).Error
+		}},
+		{"Exec outside a transaction", func() error {
+			return s.w.WithContext(ctx).Exec("UPDATE users SET name = 'Ada L.' WHERE id = ?", author.ID).Error
+		}},
+		{"Raw scan outside a transaction", func() error {
+			var n int
+			return s.w.WithContext(ctx).Raw("UPDATE users SET bio = 'hi' WHERE id = ? RETURNING id", author.ID).Scan(&n).Error
+		}},
+	}
+	for _, w := range writes {
+		before := s.Generation()
+		if err := w.write(); err != nil {
+			t.Fatalf("%s: %v", w.name, err)
+		}
+		if s.Generation() == before {
+			t.Errorf("%s: the generation did not move", w.name)
+		}
+	}
+	before := s.Generation()
+	if _, err := s.PublishedStories(ctx, StoryFilter{}, 1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Sidebar(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if s.Generation() != before {
+		t.Error("reads moved the generation")
+	}
+}
+
+// TestSessionsLeaveTheGenerationAlone: signing in, a session sliding and
+// signing out change no page, so they must not empty the page cache.
+func TestSessionsLeaveTheGenerationAlone(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	u := newUser(t, s, "ada")
+	before := s.Generation()
+	token, err := s.CreateSession(ctx, u.ID, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess, err := s.SessionByToken(ctx, token, 30*24*time.Hour) // over an hour old for a 30-day session: it slides
+	if err != nil || !sess.Renewed {
+		t.Fatalf("session %+v, %v: want it renewed", sess, err)
+	}
+	if err := s.DeleteSession(ctx, token); err != nil {
+		t.Fatal(err)
+	}
+	if s.Generation() != before {
+		t.Error("session writes moved the generation")
+	}
+}
+
+// TestGenerationMovesOnlyOnceCommitted: a reader that sees the new
+// generation must see the new data, so the move comes after the commit.
+func TestGenerationMovesOnlyOnceCommitted(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	before := s.Generation()
+	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Create(&Category{Name: "Banks", Slug: "banks"}).Error; err != nil {
+			return err
+		}
+		if s.Generation() != before {
+			t.Error("the generation moved before the commit")
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Generation() == before {
+		t.Error("the generation did not move after the commit")
+	}
+}
+
+// TestGenerationSeesWritesOfAnotherProcess: another Store on the same file
+// stands for a CLI command writing while the server runs.
+func TestGenerationSeesWritesOfAnotherProcess(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "shared.db")
+	open := func() *Store {
+		s, err := Open(path, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	}
+	server, other := open(), open()
+	before := server.Generation()
+	newUser(t, other, "grace")
+	deadline := time.Now().Add(3 * externalPoll)
+	for server.Generation() == before {
+		if time.Now().After(deadline) {
+			t.Fatalf("a write by another process went unnoticed for %v", 3*externalPoll)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
