@@ -14,9 +14,12 @@ const FeedSize = 20
 // RecentStories returns the n newest published stories matching f, with
 // their author, company, categories and tags.
 func (s *Store) RecentStories(ctx context.Context, f StoryFilter, n int) ([]Story, error) {
+	q, err := s.filtered(ctx, f, n)
+	if err != nil {
+		return nil, fmt.Errorf("recent stories: %w", err)
+	}
 	var stories []Story
-	err := withStoryRefs(s.filtered(ctx, f)).
-		Order("stories.published_at DESC, stories.id DESC").Limit(n).Find(&stories).Error
+	err = withStoryRefs(q).Order("stories.published_at DESC, stories.id DESC").Limit(n).Find(&stories).Error
 	if err != nil {
 		return nil, fmt.Errorf("recent stories: %w", err)
 	}

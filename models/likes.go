@@ -157,16 +157,20 @@ func (s *Store) CompanyStoriesByMeToo(ctx context.Context, companyID uint, n int
 	if companyID == 0 || n < 1 {
 		return StoryPage{}, ErrNotFound
 	}
-	var total int64
-	if err := s.filtered(ctx, f).Count(&total).Error; err != nil {
+	total, err := s.countStories(ctx, f)
+	if err != nil {
 		return StoryPage{}, fmt.Errorf("count stories of company %d: %w", companyID, err)
 	}
 	pages := int((total + PageSize - 1) / PageSize)
 	if n > max(pages, 1) {
 		return StoryPage{}, ErrNotFound
 	}
+	q, err := s.filtered(ctx, f, n*PageSize)
+	if err != nil {
+		return StoryPage{}, fmt.Errorf("stories of company %d by me too: %w", companyID, err)
+	}
 	var stories []Story
-	err := withStoryRefs(s.filtered(ctx, f)).
+	err = withStoryRefs(q).
 		Order("stories.me_too_count DESC, stories.published_at DESC, stories.id DESC").
 		Limit(PageSize).Offset((n - 1) * PageSize).Find(&stories).Error
 	if err != nil {

@@ -98,17 +98,18 @@ type Story struct {
 	Author       User
 	Categories   []Category `gorm:"many2many:story_categories"`
 	Tags         []Tag      `gorm:"many2many:story_tags"`
-	CompanyID    *uint      `gorm:"index:idx_stories_company,priority:1"`
+	CompanyID    *uint      `gorm:"index:idx_stories_company,priority:1;index:idx_stories_company_metoo,priority:1"`
 	Company      *Company
 	City         string     `gorm:"size:100"`
-	Status       string     `gorm:"size:10;not null;default:draft;index:idx_stories_status_published,priority:1"`
+	Status       string     `gorm:"size:10;not null;default:draft;index:idx_stories_status_published,priority:1;index:idx_stories_company_metoo,priority:2"`
 	Resolution   string     `gorm:"size:10;not null;default:open"`
-	PublishedAt  *time.Time `gorm:"index:idx_stories_status_published,priority:2;index:idx_stories_author,priority:2;index:idx_stories_company,priority:2"`
+	PublishedAt  *time.Time `gorm:"index:idx_stories_status_published,priority:2;index:idx_stories_author,priority:2;index:idx_stories_company,priority:2;index:idx_stories_company_metoo,priority:4"`
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 	CommentCount int `gorm:"not null;default:0"`
 	LikeCount    int `gorm:"not null;default:0"`
-	MeTooCount   int `gorm:"not null;default:0"`
+	// idx_stories_company_metoo serves a company's stories by "me too".
+	MeTooCount int `gorm:"not null;default:0;index:idx_stories_company_metoo,priority:3"`
 	// ReviewNote is what an admin said when sending the story back to its author.
 	ReviewNote string `gorm:"size:1000;not null;default:''"`
 	// Updates are the author's dated follow-ups, oldest first when preloaded.

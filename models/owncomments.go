@@ -48,8 +48,10 @@ func (s *Store) HasHeldComments(ctx context.Context, storyID uint, v Viewer) (bo
 	if mine == "" {
 		return false, nil
 	}
+	// The unary + keeps the planner on the story's index (its held comments:
+	// a few) rather than the viewer's (every comment they wrote, anywhere).
 	var held bool
-	err := s.r.WithContext(ctx).Raw("SELECT EXISTS(SELECT 1 FROM comments WHERE story_id = ? AND status = ? AND ("+mine+"))",
+	err := s.r.WithContext(ctx).Raw("SELECT EXISTS(SELECT 1 FROM comments WHERE story_id = ? AND status = ? AND +("+mine+"))",
 		append([]any{storyID, CommentPending}, args...)...).Scan(&held).Error
 	if err != nil {
 		return false, fmt.Errorf("held comments on story %d: %w", storyID, err)

@@ -147,6 +147,9 @@ func migrate(db *gorm.DB) error {
 	if err := backfillCompanyKeys(db); err != nil {
 		return err
 	}
+	if err := migrateCounts(db); err != nil {
+		return err
+	}
 	return migrateSearch(db)
 }
 

@@ -36,17 +36,20 @@ func (s *Store) PublishedStories(ctx context.Context, f StoryFilter, n int) (Sto
 	if n < 1 {
 		return StoryPage{}, ErrNotFound
 	}
-	q := s.filtered(ctx, f)
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
+	total, err := s.countStories(ctx, f)
+	if err != nil {
 		return StoryPage{}, fmt.Errorf("count stories: %w", err)
 	}
 	pages := int((total + PageSize - 1) / PageSize)
 	if n > max(pages, 1) {
 		return StoryPage{}, ErrNotFound
 	}
+	q, err := s.filtered(ctx, f, n*PageSize)
+	if err != nil {
+		return StoryPage{}, fmt.Errorf("list stories: %w", err)
+	}
 	var stories []Story
-	err := withStoryRefs(s.filtered(ctx, f)).
+	err = withStoryRefs(q).
 		Order("stories.published_at DESC, stories.id DESC").
 		Limit(PageSize).Offset((n - 1) * PageSize).
 		Find(&stories).Error
@@ -56,13 +59,35 @@ func (s *Store) PublishedStories(ctx context.Context, f StoryFilter, n int) (Sto
 	return StoryPage{Stories: stories, Page: n, Pages: pages, Total: total}, nil
 }
 
-func (s *Store) filtered(ctx context.Context, f StoryFilter) *gorm.DB {
-	q := s.r.WithContext(ctx).Model(&Story{}).Where("stories.status = ?", StatusPublished)
-	if f.CategoryID != 0 {
-		q = q.Where("stories.id IN (SELECT story_id FROM story_categories WHERE category_id = ?)", f.CategoryID)
+// filtered selects the published stories that match f, to be read the
+// first rows deep in publication order (-1: all of them, as a count does).
+// A category or tag is matched the cheaper way for its size; see scanLinks.
+func (s *Store) filtered(ctx context.Context, f StoryFilter, rows int) (*gorm.DB, error) {
+	status := "stories.status = ?"
+	var links []string
+	var args []any
+	for _, l := range []struct {
+		id                  uint
+		kind, table, column string
+	}{
+		{f.CategoryID, countCategory, "story_categories", "category_id"},
+		{f.TagID, countTag, "story_tags", "tag_id"},
+	} {
+		if l.id == 0 {
+			continue
+		}
+		scan, err := s.scanLinks(ctx, l.kind, []uint{l.id}, rows)
+		if err != nil {
+			return nil, err
+		}
+		if !scan {
+			status = "+" + status // read the links first, not publication order
+		}
+		links, args = append(links, linkCond(l.table, l.column, scan)), append(args, []uint{l.id})
 	}
-	if f.TagID != 0 {
-		q = q.Where("stories.id IN (SELECT story_id FROM story_tags WHERE tag_id = ?)", f.TagID)
+	q := s.r.WithContext(ctx).Model(&Story{}).Where(status, StatusPublished)
+	for i, cond := range links {
+		q = q.Where(cond, args[i])
 	}
 	if f.AuthorID != 0 {
 		q = q.Where("stories.author_id = ?", f.AuthorID)
@@ -73,7 +98,7 @@ func (s *Store) filtered(ctx context.Context, f StoryFilter) *gorm.DB {
 	if !f.From.IsZero() {
 		q = q.Where("stories.published_at >= ? AND stories.published_at < ?", f.From.UTC(), f.To.UTC())
 	}
-	return q
+	return q, nil
 }
 
 // withStoryRefs loads what a story card shows, in one query per relation.
@@ -116,30 +141,38 @@ type StoryLink struct {
 	PublishedAt time.Time
 }
 
-// Neighbours returns the published stories just before and after st, or nil.
+// Neighbours returns the published stories just before and after st, or
+// nil, in one query.
 func (s *Store) Neighbours(ctx context.Context, st *Story) (prev, next *StoryLink, err error) {
-	find := func(cond, order string) (*StoryLink, error) {
-		var links []StoryLink
-		err := s.r.WithContext(ctx).Model(&Story{}).Select("title, slug, published_at").
-			Where("status = ?", StatusPublished).
-			Where(cond, st.PublishedAt, st.PublishedAt, st.ID).
-			Order(order).Limit(1).Find(&links).Error
-		if err != nil || len(links) == 0 {
-			return nil, err
+	// Each side starts with a bound that repeats its condition in a form the
+	// planner can start the index range from: with the time as two
+	// parameters, it cannot tell that they are one, and would read every
+	// published story.
+	const side = `SELECT * FROM (SELECT title, slug, published_at, %[1]d AS after FROM stories
+		WHERE status = ? AND published_at %[2]s= ? AND (published_at %[2]s ? OR (published_at = ? AND id %[2]s ?))
+		ORDER BY published_at %[3]s, id %[3]s LIMIT 1)`
+	q := fmt.Sprintf(side, 0, "<", "DESC") + " UNION ALL " + fmt.Sprintf(side, 1, ">", "ASC")
+	side1 := []any{StatusPublished, st.PublishedAt, st.PublishedAt, st.PublishedAt, st.ID}
+	var rows []struct {
+		StoryLink
+		After bool
+	}
+	if err := s.r.WithContext(ctx).Raw(q, append(side1, side1...)...).Scan(&rows).Error; err != nil {
+		return nil, nil, fmt.Errorf("neighbours of %q: %w", st.Slug, err)
+	}
+	for _, r := range rows {
+		if r.After {
+			next = &r.StoryLink
+		} else {
+			prev = &r.StoryLink
 		}
-		return &links[0], nil
-	}
-	if prev, err = find("published_at < ? OR (published_at = ? AND id < ?)", "published_at DESC, id DESC"); err != nil {
-		return nil, nil, fmt.Errorf("previous story: %w", err)
-	}
-	if next, err = find("published_at > ? OR (published_at = ? AND id > ?)", "published_at, id"); err != nil {
-		return nil, nil, fmt.Errorf("next story: %w", err)
 	}
 	return prev, next, nil
 }
 
 // Related returns up to n published stories that share a category or the
-// company with st, those sharing the company first, newest first.
+// company with st, those sharing the company first, newest first: the
+// newest n of each kind, in one query.
 func (s *Store) Related(ctx context.Context, st *Story, n int) ([]StoryLink, error) {
 	cats := make([]uint, 0, len(st.Categories))
 	for _, c := range st.Categories {
@@ -149,12 +182,27 @@ func (s *Store) Related(ctx context.Context, st *Story, n int) ([]StoryLink, err
 	if st.CompanyID != nil {
 		company = *st.CompanyID
 	}
+	// +status: the company's index, in publication order, not the status one.
+	q := `SELECT * FROM (SELECT title, slug, published_at, id, 0 AS grp FROM stories
+		WHERE company_id = ? AND +status = ? AND id <> ? ORDER BY published_at DESC, id DESC LIMIT ?)`
+	args := []any{company, StatusPublished, st.ID, n}
+	if len(cats) > 0 {
+		scan, err := s.scanLinks(ctx, countCategory, cats, n)
+		if err != nil {
+			return nil, fmt.Errorf("related to %q: %w", st.Slug, err)
+		}
+		status := "status = ?"
+		if !scan {
+			status = "+" + status
+		}
+		q += ` UNION ALL SELECT * FROM (SELECT title, slug, published_at, id, 1 AS grp FROM stories
+			WHERE ` + status + ` AND id <> ? AND company_id IS NOT ? AND ` + linkCond("story_categories", "category_id", scan) + `
+			ORDER BY published_at DESC, id DESC LIMIT ?)`
+		args = append(args, StatusPublished, st.ID, company, cats, n)
+	}
 	var links []StoryLink
-	err := s.r.WithContext(ctx).Model(&Story{}).Select("title, slug, published_at").
-		Where("status = ? AND id <> ?", StatusPublished, st.ID).
-		Where("company_id = ? OR id IN (SELECT story_id FROM story_categories WHERE category_id IN ?)", company, append(cats, 0)).
-		Order(gorm.Expr("company_id IS ? DESC, published_at DESC", company)).
-		Limit(n).Find(&links).Error
+	err := s.r.WithContext(ctx).Raw("SELECT title, slug, published_at FROM ("+q+") ORDER BY grp, published_at DESC, id DESC LIMIT ?",
+		append(args, n)...).Scan(&links).Error
 	if err != nil {
 		return nil, fmt.Errorf("related to %q: %w", st.Slug, err)
 	}

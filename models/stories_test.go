@@ -104,7 +104,8 @@ func TestFiltersAndNeighbours(t *testing.T) {
 		}
 	}
 	prev, next, err := s.Neighbours(ctx, s2)
-	if err != nil || prev == nil || next == nil || prev.Slug != s1.Slug || next.Slug != s3.Slug {
+	if err != nil || prev == nil || next == nil || prev.Slug != s1.Slug || next.Slug != s3.Slug ||
+		!prev.PublishedAt.Equal(*s1.PublishedAt) || !next.PublishedAt.Equal(*s3.PublishedAt) {
 		t.Errorf("neighbours of two: %+v %+v %v", prev, next, err)
 	}
 	if prev, _, _ := s.Neighbours(ctx, s1); prev != nil {
@@ -115,7 +116,7 @@ func TestFiltersAndNeighbours(t *testing.T) {
 		t.Fatal(err)
 	}
 	rel, err := s.Related(ctx, st1, 5)
-	if err != nil || len(rel) != 1 || rel[0].Slug != s3.Slug {
+	if err != nil || len(rel) != 1 || rel[0].Slug != s3.Slug || !rel[0].PublishedAt.Equal(*s3.PublishedAt) {
 		t.Errorf("related to one: %+v %v", rel, err)
 	}
 	sb, err := s.Sidebar(ctx)

@@ -74,20 +74,22 @@ type Sidebar struct {
 
 // Sidebar returns the categories with their counts of published stories, the
 // companies with the most stories, the latest stories and comments, and the
-// months with stories: five queries.
+// months with stories: five queries, each reading about as many rows as it
+// returns (the counts are kept in story_counts).
 func (s *Store) Sidebar(ctx context.Context) (Sidebar, error) {
 	var sb Sidebar
 	db := s.r.WithContext(ctx)
 	err := db.Model(&Category{}).
-		Select("categories.*, (SELECT count(*) FROM story_categories sc JOIN stories st ON st.id = sc.story_id WHERE sc.category_id = categories.id AND st.status = ?) AS story_count", StatusPublished).
-		Order("position, name").Find(&sb.Categories).Error
+		Select("categories.*, COALESCE(sc.n, 0) AS story_count").
+		Joins("LEFT JOIN story_counts sc ON sc.kind = ? AND sc.key = categories.id", countCategory).
+		Order("categories.position, categories.name").Find(&sb.Categories).Error
 	if err != nil {
 		return sb, fmt.Errorf("sidebar categories: %w", err)
 	}
 	err = db.Model(&Company{}).
-		Select("companies.*, count(stories.id) AS story_count").
-		Joins("JOIN stories ON stories.company_id = companies.id AND stories.status = ?", StatusPublished).
-		Group("companies.id").Order("story_count DESC, companies.name").Limit(10).Find(&sb.Companies).Error
+		Select("companies.*, sc.n AS story_count").
+		Joins("JOIN story_counts sc ON sc.kind = ? AND sc.key = companies.id", countCompany).
+		Order("sc.n DESC, companies.name").Limit(10).Find(&sb.Companies).Error
 	if err != nil {
 		return sb, fmt.Errorf("sidebar companies: %w", err)
 	}
@@ -104,11 +106,14 @@ func (s *Store) Sidebar(ctx context.Context) (Sidebar, error) {
 	if err != nil {
 		return sb, fmt.Errorf("sidebar comments: %w", err)
 	}
-	err = db.Model(&Story{}).Select("strftime('%Y-%m', published_at) AS month, count(*) AS count").
-		Where("status = ?", StatusPublished).Group("month").Order("month DESC").Limit(24).
-		Scan(&sb.Months).Error
+	var months []struct{ Key, N int }
+	err = db.Raw("SELECT key, n FROM story_counts WHERE kind = ? AND key > 0 ORDER BY key DESC LIMIT 24", countMonth).
+		Scan(&months).Error
 	if err != nil {
 		return sb, fmt.Errorf("sidebar months: %w", err)
+	}
+	for _, m := range months {
+		sb.Months = append(sb.Months, Month{Month: monthOfKey(m.Key), Count: m.N})
 	}
 	return sb, nil
 }
