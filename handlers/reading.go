@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"html/template"
 	"strconv"
 	"time"
 
@@ -34,8 +33,8 @@ type readingStore interface {
 type reading struct {
 	*pages
 	store  readingStore
-	stamps *stamper                   // signs the comment form's "rendered at" time
-	heads  *memo[uint, template.HTML] // comments' HTML shown to every viewer, by comment id
+	stamps *stamper                 // signs the comment form's "rendered at" time
+	heads  *memo[uint, keptComment] // comments' HTML shown to every viewer of a kind, by comment id
 }
 
 // ListPage is a page of stories: the front page, a category, a tag, an

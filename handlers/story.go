@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"errors"
-	"fmt"
 	"html/template"
 	"strconv"
 	"strings"
@@ -17,14 +16,16 @@ import (
 // "me too"s, and links to other stories.
 type StoryPage struct {
 	Layout
-	Story       *models.Story
-	Prev, Next  *models.StoryLink
-	Related     []models.StoryLink
-	Comments    []*CommentNode
-	Form        CommentForm
-	Reactions   models.Reactions
-	CanModerate bool   // the viewer may close comments and moderate them
-	Flash       string // what the viewer's last action did
+	Story      *models.Story
+	Prev, Next *models.StoryLink
+	Related    []models.StoryLink
+	Comments   []*CommentNode
+	// CommentsHTML is Comments as the viewer sees them (see writeComments).
+	CommentsHTML template.HTML
+	Form         CommentForm
+	Reactions    models.Reactions
+	CanModerate  bool   // the viewer may close comments and moderate them
+	Flash        string // what the viewer's last action did
 	// CanEdit shows the Edit link to the author and admins; visitors
 	// without a session never see it, so their page stays the same for all.
 	CanEdit bool
@@ -33,9 +34,6 @@ type StoryPage struct {
 // CommentNode is a comment with its replies and what the viewer may do with it.
 type CommentNode struct {
 	models.Comment
-	// Head is the comment as every viewer sees it (the "commenthead"
-	// partial), rendered once per write; the viewer's actions follow it.
-	Head    template.HTML
 	Replies []*CommentNode
 	View    *CommentView
 	// Editable: the viewer wrote it and may still edit (or delete) it.
@@ -90,7 +88,7 @@ func (r *reading) renderStory(c *fiber.Ctx, status int, st *models.Story, form C
 		return err
 	}
 	viewer, personal := viewerOf(c)
-	gen := r.heads.gen() // before the comments are read: see fillHeads
+	gen := r.heads.gen() // before the comments are read: what is kept from them is kept under it
 	comments, err := r.store.CommentsFor(ctx, st.ID, viewer)
 	if err != nil {
 		return err
@@ -108,9 +106,11 @@ func (r *reading) renderStory(c *fiber.Ctx, status int, st *models.Story, form C
 	}
 	view := &CommentView{Slug: st.Slug, CSRF: sp.CSRF, SignedIn: sp.User != nil}
 	sp.Comments = threads(comments, view, uid, r.stamps.now())
-	if err := r.fillHeads(gen, sp.Comments); err != nil {
+	var list strings.Builder
+	if err := r.writeComments(&list, gen, sp.Comments); err != nil {
 		return err
 	}
+	sp.CommentsHTML = template.HTML(list.String()) //nolint:gosec // html/template partials' output and an escaped token
 	sp.CanModerate = sp.User != nil && (sp.User.Role == models.RoleAdmin || sp.User.ID == st.AuthorID)
 	sp.CanEdit = sp.CanModerate
 	stamp, until := r.stamps.make(st.ID)
@@ -127,29 +127,6 @@ func (r *reading) renderStory(c *fiber.Ctx, status int, st *models.Story, form C
 		c.Set(fiber.HeaderCacheControl, "private, no-store")
 	}
 	return r.render(c, status, "story", sp)
-}
-
-// fillHeads renders the head of each comment of the trees, or takes it
-// from those kept since the last write. gen is the generation read before
-// the comments were: a head rendered from them is kept under it.
-func (r *reading) fillHeads(gen uint64, nodes []*CommentNode) error {
-	for _, n := range nodes {
-		head, err := r.heads.getAt(gen, n.ID, func() (template.HTML, error) {
-			var b strings.Builder
-			if err := r.views.Partial(&b, "commenthead", &n.Comment); err != nil {
-				return "", fmt.Errorf("render comment %d: %w", n.ID, err)
-			}
-			return template.HTML(b.String()), nil //nolint:gosec // an html/template partial's output
-		})
-		if err != nil {
-			return err
-		}
-		n.Head = head
-		if err := r.fillHeads(gen, n.Replies); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // threads arranges comments, oldest first, into trees of replies. A reply
