@@ -22,6 +22,7 @@ type readingStore interface {
 	HasHeldComments(ctx context.Context, storyID uint, v models.Viewer) (bool, error)
 	CompanyStoriesByMeToo(ctx context.Context, companyID uint, n int) (models.StoryPage, error)
 	ReactionsOf(ctx context.Context, st *models.Story, viewerID uint) (models.Reactions, error)
+	OwnReactions(ctx context.Context, storyID, viewerID uint) (liked, meToo bool, err error)
 	CategoryBySlug(ctx context.Context, slug string) (*models.Category, error)
 	TagBySlug(ctx context.Context, slug string) (*models.Tag, error)
 	CompanyBySlug(ctx context.Context, slug string) (*models.Company, error)

@@ -107,6 +107,7 @@ func (r *reading) renderStory(c *fiber.Ctx, status int, st *models.Story, form C
 	view := &CommentView{Slug: st.Slug, CSRF: sp.CSRF, SignedIn: sp.User != nil}
 	sp.Comments = threads(comments, view, uid, r.stamps.now())
 	var list strings.Builder
+	list.Grow(2 << 10 * len(comments)) // a comment's head and actions: about 1–2 kB
 	if err := r.writeComments(&list, gen, sp.Comments); err != nil {
 		return err
 	}
