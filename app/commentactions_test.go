@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"strings"
@@ -59,5 +60,21 @@ func TestCommentActionsAreEachViewers(t *testing.T) {
 	_, p := cs.get(paul, page)
 	if mine := commentActions(t, p, pauls); strings.Contains(mine, edit(pauls)) || !strings.Contains(mine, "edit#delete") {
 		t.Errorf("paul's comment past the window: want Delete only:\n%s", mine)
+	}
+}
+
+// TestKeptStoryPartsMoveWithWrites: the story's head and text are kept
+// between writes for signed-in views, yet the author's new name is on the
+// next view.
+func TestKeptStoryPartsMoveWithWrites(t *testing.T) {
+	cs := newCommentSite(t)
+	paul := cs.signIn(cs.readers[0])
+	page := "/stories/" + cs.story.Slug
+	if _, body := cs.get(paul, page); !strings.Contains(body, ">"+cs.author.Name+"</a>") {
+		t.Fatalf("the story page does not name its author %q", cs.author.Name)
+	}
+	check(t, cs.store.UpdateProfile(context.Background(), cs.author.ID, "Renamed Author", cs.author.Handle))
+	if _, body := cs.get(paul, page); !strings.Contains(body, ">Renamed Author</a>") {
+		t.Error("the signed-in story page still shows the author's old name")
 	}
 }

@@ -34,8 +34,9 @@ type readingStore interface {
 type reading struct {
 	*pages
 	store  readingStore
-	stamps *stamper                 // signs the comment form's "rendered at" time
-	heads  *memo[uint, keptComment] // comments' HTML shown to every viewer of a kind, by comment id
+	stamps *stamper                        // signs the comment form's "rendered at" time
+	heads  *memo[uint, keptComment]        // comments' HTML shown to every viewer of a kind, by comment id
+	parts  *memo[*models.Story, KeptStory] // stories' HTML shown to every viewer, by the story as read
 }
 
 // ListPage is a page of stories: the front page, a category, a tag, an

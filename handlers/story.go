@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"fmt"
 	"html/template"
 	"strconv"
 	"strings"
@@ -17,6 +18,7 @@ import (
 type StoryPage struct {
 	Layout
 	Story      *models.Story
+	Kept       KeptStory
 	Prev, Next *models.StoryLink
 	Related    []models.StoryLink
 	Comments   []*CommentNode
@@ -29,6 +31,33 @@ type StoryPage struct {
 	// CanEdit shows the Edit link to the author and admins; visitors
 	// without a session never see it, so their page stays the same for all.
 	CanEdit bool
+}
+
+// KeptStory is the HTML of a story's page that is the same for every
+// viewer, kept between writes: the "storyhead" and "storytext" partials.
+type KeptStory struct {
+	Head, Text template.HTML
+}
+
+// keptStory renders st's KeptStory, or takes it from those kept since the
+// last write. It is kept by the very *Story read (the memos hand out one
+// per generation), so that parts made from a story read before a write
+// never pass for the story read after it.
+func (r *reading) keptStory(st *models.Story) (KeptStory, error) {
+	return r.parts.get(st, func() (KeptStory, error) {
+		var k KeptStory
+		for _, p := range []struct {
+			name string
+			out  *template.HTML
+		}{{"storyhead", &k.Head}, {"storytext", &k.Text}} {
+			var b strings.Builder
+			if err := r.views.Partial(&b, p.name, st); err != nil {
+				return k, fmt.Errorf("render story %d: %w", st.ID, err)
+			}
+			*p.out = template.HTML(b.String()) //nolint:gosec // an html/template partial's output
+		}
+		return k, nil
+	})
 }
 
 // CommentNode is a comment with its replies and what the viewer may do with it.
@@ -85,6 +114,9 @@ func (r *reading) renderStory(c *fiber.Ctx, status int, st *models.Story, form C
 		return err
 	}
 	if sp.Related, err = r.store.Related(ctx, st, 4); err != nil {
+		return err
+	}
+	if sp.Kept, err = r.keptStory(st); err != nil {
 		return err
 	}
 	viewer, personal := viewerOf(c)
