@@ -236,3 +236,24 @@ func TestCompanyPageRanksByMeToo(t *testing.T) {
 		t.Error("an unknown sort is not the default order")
 	}
 }
+
+// TestKeptReactionsMoveWithLikes: signed-in pages keep a story's counts and
+// likers between writes, yet a like shows on the next view, and "You like
+// this" only on the liker's.
+func TestKeptReactionsMoveWithLikes(t *testing.T) {
+	cs := newCommentSite(t)
+	paul, ines := cs.signIn(cs.readers[0]), cs.signIn(cs.readers[1])
+	page := "/stories/" + cs.story.Slug
+	if _, body := cs.get(paul, page); !strings.Contains(body, "0 readers like") {
+		t.Fatal("a story without likes does not say so")
+	}
+	res, body := cs.do(ines, http.MethodPost, page+"/like", url.Values{"on": {"1"}})
+	wantCode(t, res, body, http.StatusSeeOther)
+	_, body = cs.get(paul, page)
+	if !strings.Contains(body, "1 reader likes") || !strings.Contains(body, `title="`+cs.readers[1].Name+`"`) || strings.Contains(body, "You like this") {
+		t.Error("paul's page after ines's like: want one like, hers, not his")
+	}
+	if _, body = cs.get(ines, page); !strings.Contains(body, "You like this") {
+		t.Error("ines's page does not show her like as hers")
+	}
+}

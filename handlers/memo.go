@@ -151,6 +151,7 @@ type readingMemo struct {
 	comments  *memo[uint, []models.Comment]
 	neighbors *memo[storyKey, [2]*models.StoryLink]
 	related   *memo[storyKey, []models.StoryLink]
+	reactions *memo[storyKey, models.Reactions]
 }
 
 func newReadingMemo(s readingStore, gen func() uint64) *readingMemo {
@@ -160,6 +161,7 @@ func newReadingMemo(s readingStore, gen func() uint64) *readingMemo {
 		comments:  newMemo[uint, []models.Comment](gen, memoTexts),
 		neighbors: newMemo[storyKey, [2]*models.StoryLink](gen, memoEntries),
 		related:   newMemo[storyKey, []models.StoryLink](gen, memoEntries),
+		reactions: newMemo[storyKey, models.Reactions](gen, memoEntries),
 	}
 }
 
@@ -186,6 +188,20 @@ func (r *readingMemo) Neighbours(ctx context.Context, st *models.Story) (prev, n
 
 func (r *readingMemo) Related(ctx context.Context, st *models.Story, n int) ([]models.StoryLink, error) {
 	return r.related.get(storyKey{id: st.ID, updated: st.UpdatedAt.UnixNano(), n: n}, func() ([]models.StoryLink, error) { return r.readingStore.Related(ctx, st, n) })
+}
+
+// ReactionsOf keeps the counts and the likers shown to everyone; whether
+// the viewer likes the story and said "me too" is read every time.
+func (r *readingMemo) ReactionsOf(ctx context.Context, st *models.Story, viewerID uint) (models.Reactions, error) {
+	out, err := r.reactions.get(storyKey{id: st.ID, updated: st.UpdatedAt.UnixNano()}, func() (models.Reactions, error) {
+		return r.readingStore.ReactionsOf(ctx, st, 0)
+	})
+	if err != nil || viewerID == 0 {
+		return out, err
+	}
+	// out is a copy; its Likers are shared and only read.
+	out.Liked, out.MeToo, err = r.readingStore.OwnReactions(ctx, st.ID, viewerID)
+	return out, err
 }
 
 type listKey struct {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"html/template"
 	"strconv"
 	"time"
 
@@ -23,6 +22,7 @@ type readingStore interface {
 	HasHeldComments(ctx context.Context, storyID uint, v models.Viewer) (bool, error)
 	CompanyStoriesByMeToo(ctx context.Context, companyID uint, n int) (models.StoryPage, error)
 	ReactionsOf(ctx context.Context, st *models.Story, viewerID uint) (models.Reactions, error)
+	OwnReactions(ctx context.Context, storyID, viewerID uint) (liked, meToo bool, err error)
 	CategoryBySlug(ctx context.Context, slug string) (*models.Category, error)
 	TagBySlug(ctx context.Context, slug string) (*models.Tag, error)
 	CompanyBySlug(ctx context.Context, slug string) (*models.Company, error)
@@ -34,8 +34,9 @@ type readingStore interface {
 type reading struct {
 	*pages
 	store  readingStore
-	stamps *stamper                   // signs the comment form's "rendered at" time
-	heads  *memo[uint, template.HTML] // comments' HTML shown to every viewer, by comment id
+	stamps *stamper                        // signs the comment form's "rendered at" time
+	heads  *memo[uint, keptComment]        // comments' HTML shown to every viewer of a kind, by comment id
+	parts  *memo[*models.Story, KeptStory] // stories' HTML shown to every viewer, by the story as read
 }
 
 // ListPage is a page of stories: the front page, a category, a tag, an

@@ -5,7 +5,6 @@ package handlers
 
 import (
 	"cmp"
-	"html/template"
 	"io"
 	"log/slog"
 	"net/netip"
@@ -73,7 +72,8 @@ func Routes(app *fiber.App, d Deps) {
 		stamps.key = []byte(models.NewGuestToken())
 	}
 	r := &reading{pages: p, store: newReadingMemo(d.Store, d.Store.Generation), stamps: stamps,
-		heads: newMemo[uint, template.HTML](d.Store.Generation, 8*memoEntries)}
+		heads: newMemo[uint, keptComment](d.Store.Generation, 8*memoEntries),
+		parts: newMemo[*models.Story, KeptStory](d.Store.Generation, memoTexts)}
 	fd := &feeds{store: d.Store, site: d.Site, now: d.Now}
 	sr := &search{pages: p, store: d.Store, feeds: fd, limit: newIPLimiter(d.Limits.SearchRate, d.Now)}
 	m := &machines{store: d.Store, site: d.Site, limit: cmp.Or(d.SitemapLimit, SitemapLimit)}

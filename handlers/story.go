@@ -17,25 +17,52 @@ import (
 // "me too"s, and links to other stories.
 type StoryPage struct {
 	Layout
-	Story       *models.Story
-	Prev, Next  *models.StoryLink
-	Related     []models.StoryLink
-	Comments    []*CommentNode
-	Form        CommentForm
-	Reactions   models.Reactions
-	CanModerate bool   // the viewer may close comments and moderate them
-	Flash       string // what the viewer's last action did
+	Story      *models.Story
+	Kept       KeptStory
+	Prev, Next *models.StoryLink
+	Related    []models.StoryLink
+	Comments   []*CommentNode
+	// CommentsHTML is Comments as the viewer sees them (see writeComments).
+	CommentsHTML template.HTML
+	Form         CommentForm
+	Reactions    models.Reactions
+	CanModerate  bool   // the viewer may close comments and moderate them
+	Flash        string // what the viewer's last action did
 	// CanEdit shows the Edit link to the author and admins; visitors
 	// without a session never see it, so their page stays the same for all.
 	CanEdit bool
 }
 
+// KeptStory is the HTML of a story's page that is the same for every
+// viewer, kept between writes: the "storyhead" and "storytext" partials.
+type KeptStory struct {
+	Head, Text template.HTML
+}
+
+// keptStory renders st's KeptStory, or takes it from those kept since the
+// last write. It is kept by the very *Story read (the memos hand out one
+// per generation), so that parts made from a story read before a write
+// never pass for the story read after it.
+func (r *reading) keptStory(st *models.Story) (KeptStory, error) {
+	return r.parts.get(st, func() (KeptStory, error) {
+		var k KeptStory
+		for _, p := range []struct {
+			name string
+			out  *template.HTML
+		}{{"storyhead", &k.Head}, {"storytext", &k.Text}} {
+			var b strings.Builder
+			if err := r.views.Partial(&b, p.name, st); err != nil {
+				return k, fmt.Errorf("render story %d: %w", st.ID, err)
+			}
+			*p.out = template.HTML(b.String()) //nolint:gosec // an html/template partial's output
+		}
+		return k, nil
+	})
+}
+
 // CommentNode is a comment with its replies and what the viewer may do with it.
 type CommentNode struct {
 	models.Comment
-	// Head is the comment as every viewer sees it (the "commenthead"
-	// partial), rendered once per write; the viewer's actions follow it.
-	Head    template.HTML
 	Replies []*CommentNode
 	View    *CommentView
 	// Editable: the viewer wrote it and may still edit (or delete) it.
@@ -89,8 +116,11 @@ func (r *reading) renderStory(c *fiber.Ctx, status int, st *models.Story, form C
 	if sp.Related, err = r.store.Related(ctx, st, 4); err != nil {
 		return err
 	}
+	if sp.Kept, err = r.keptStory(st); err != nil {
+		return err
+	}
 	viewer, personal := viewerOf(c)
-	gen := r.heads.gen() // before the comments are read: see fillHeads
+	gen := r.heads.gen() // before the comments are read: what is kept from them is kept under it
 	comments, err := r.store.CommentsFor(ctx, st.ID, viewer)
 	if err != nil {
 		return err
@@ -108,9 +138,12 @@ func (r *reading) renderStory(c *fiber.Ctx, status int, st *models.Story, form C
 	}
 	view := &CommentView{Slug: st.Slug, CSRF: sp.CSRF, SignedIn: sp.User != nil}
 	sp.Comments = threads(comments, view, uid, r.stamps.now())
-	if err := r.fillHeads(gen, sp.Comments); err != nil {
+	var list strings.Builder
+	list.Grow(2 << 10 * len(comments)) // a comment's head and actions: about 1–2 kB
+	if err := r.writeComments(&list, gen, sp.Comments); err != nil {
 		return err
 	}
+	sp.CommentsHTML = template.HTML(list.String()) //nolint:gosec // html/template partials' output and an escaped token
 	sp.CanModerate = sp.User != nil && (sp.User.Role == models.RoleAdmin || sp.User.ID == st.AuthorID)
 	sp.CanEdit = sp.CanModerate
 	stamp, until := r.stamps.make(st.ID)
@@ -127,29 +160,6 @@ func (r *reading) renderStory(c *fiber.Ctx, status int, st *models.Story, form C
 		c.Set(fiber.HeaderCacheControl, "private, no-store")
 	}
 	return r.render(c, status, "story", sp)
-}
-
-// fillHeads renders the head of each comment of the trees, or takes it
-// from those kept since the last write. gen is the generation read before
-// the comments were: a head rendered from them is kept under it.
-func (r *reading) fillHeads(gen uint64, nodes []*CommentNode) error {
-	for _, n := range nodes {
-		head, err := r.heads.getAt(gen, n.ID, func() (template.HTML, error) {
-			var b strings.Builder
-			if err := r.views.Partial(&b, "commenthead", &n.Comment); err != nil {
-				return "", fmt.Errorf("render comment %d: %w", n.ID, err)
-			}
-			return template.HTML(b.String()), nil //nolint:gosec // an html/template partial's output
-		})
-		if err != nil {
-			return err
-		}
-		n.Head = head
-		if err := r.fillHeads(gen, n.Replies); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // threads arranges comments, oldest first, into trees of replies. A reply

@@ -140,14 +140,21 @@ func (s *Store) ReactionsOf(ctx context.Context, st *Story, viewerID uint) (Reac
 	if viewerID == 0 {
 		return out, nil
 	}
+	if out.Liked, out.MeToo, err = s.OwnReactions(ctx, storyID, viewerID); err != nil {
+		return Reactions{}, err
+	}
+	return out, nil
+}
+
+// OwnReactions says whether the viewer likes the story and said "me too".
+func (s *Store) OwnReactions(ctx context.Context, storyID, viewerID uint) (liked, meToo bool, err error) {
 	var mine struct{ Liked, MeToo bool }
-	err = db.Raw("SELECT EXISTS(SELECT 1 FROM likes WHERE story_id = ? AND user_id = ?) AS liked, EXISTS(SELECT 1 FROM me_toos WHERE story_id = ? AND user_id = ?) AS me_too",
+	err = s.r.WithContext(ctx).Raw("SELECT EXISTS(SELECT 1 FROM likes WHERE story_id = ? AND user_id = ?) AS liked, EXISTS(SELECT 1 FROM me_toos WHERE story_id = ? AND user_id = ?) AS me_too",
 		storyID, viewerID, storyID, viewerID).Scan(&mine).Error
 	if err != nil {
-		return Reactions{}, fmt.Errorf("reactions of user %d: %w", viewerID, err)
+		return false, false, fmt.Errorf("reactions of user %d: %w", viewerID, err)
 	}
-	out.Liked, out.MeToo = mine.Liked, mine.MeToo
-	return out, nil
+	return mine.Liked, mine.MeToo, nil
 }
 
 // CompanyStoriesByMeToo returns page n (from 1) of a company's published

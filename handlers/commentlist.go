@@ -1,0 +1,87 @@
+package handlers
+
+import (
+	"fmt"
+	"html/template"
+	"strings"
+)
+
+// keptComment is a comment's HTML as kept between writes: its head, and
+// its actions as a visitor sees them and as a signed-in reader who did not
+// write it sees them, cut around that reader's CSRF token.
+type keptComment struct {
+	head                  template.HTML
+	visitor               string
+	readerPre, readerPost string
+}
+
+// csrfStandIn takes the place of the viewer's CSRF token in the kept
+// actions. Upper case: no slug or number rendered beside it can hold it.
+const csrfStandIn = "CSRF-STAND-IN"
+
+// keepComment renders what of n is the same for every viewer of a kind.
+func (r *reading) keepComment(n *CommentNode) (keptComment, error) {
+	var k keptComment
+	var b strings.Builder
+	if err := r.views.Partial(&b, "commenthead", &n.Comment); err != nil {
+		return k, fmt.Errorf("render comment %d: %w", n.ID, err)
+	}
+	k.head = template.HTML(b.String()) //nolint:gosec // an html/template partial's output
+	slug := n.View.Slug
+	for _, v := range []*CommentView{{Slug: slug}, {Slug: slug, CSRF: csrfStandIn, SignedIn: true}} {
+		b.Reset()
+		if err := r.views.Partial(&b, "commentactions", &CommentNode{Comment: n.Comment, View: v}); err != nil {
+			return k, fmt.Errorf("render comment %d's actions: %w", n.ID, err)
+		}
+		if !v.SignedIn {
+			k.visitor = b.String()
+			continue
+		}
+		pre, post, found := strings.Cut(b.String(), csrfStandIn)
+		if found && strings.Contains(post, csrfStandIn) {
+			return k, fmt.Errorf("comment %d's actions hold the CSRF stand-in twice", n.ID)
+		}
+		k.readerPre, k.readerPost = pre, post
+		if !found {
+			k.readerPre, k.readerPost = b.String(), ""
+		}
+	}
+	return k, nil
+}
+
+// writeComments writes the trees of comments as the viewer sees them: the
+// kept parts, and the actions on the viewer's own comments rendered anew
+// (whether they may still edit depends on the time).
+func (r *reading) writeComments(b *strings.Builder, gen uint64, nodes []*CommentNode) error {
+	for _, n := range nodes {
+		k, err := r.heads.getAt(gen, n.ID, func() (keptComment, error) { return r.keepComment(n) })
+		if err != nil {
+			return err
+		}
+		b.WriteString(string(k.head))
+		switch {
+		case n.Own || n.View.SignedIn && n.View.CSRF == "":
+			if err := r.views.Partial(b, "commentactions", n); err != nil {
+				return fmt.Errorf("render comment %d's actions: %w", n.ID, err)
+			}
+		case n.View.SignedIn:
+			b.WriteString(k.readerPre)
+			if k.readerPost != "" {
+				template.HTMLEscape(b, []byte(n.View.CSRF))
+				b.WriteString(k.readerPost)
+			}
+		default:
+			b.WriteString(k.visitor)
+		}
+		b.WriteString("\n  </article>\n  ")
+		if len(n.Replies) > 0 {
+			b.WriteString(`<ol class="replies">`)
+			if err := r.writeComments(b, gen, n.Replies); err != nil {
+				return err
+			}
+			b.WriteString("</ol>")
+		}
+		b.WriteString("\n</li>")
+	}
+	return nil
+}

@@ -1,0 +1,42 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+)
+
+// TestSessionByTokenReadsItsUser: the session comes with every field of
+// its user that pages use; an unknown, expired or ended session is not found.
+func TestSessionByTokenReadsItsUser(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	u := newUser(t, s, "ada")
+	if err := s.w.Model(u).Updates(map[string]any{"avatar_url": "https://example.org/a.png", "role": RoleAdmin, "bio": nil}).Error; err != nil {
+		t.Fatal(err)
+	}
+	token, err := s.CreateSession(ctx, u.ID, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess, err := s.SessionByToken(ctx, token, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := sess.User
+	if sess.UserID != u.ID || got.ID != u.ID || got.Handle != u.Handle || got.Name != u.Name || got.Role != RoleAdmin ||
+		got.AvatarURL != "https://example.org/a.png" || got.Bio != "" || sess.CSRF == "" || sess.Hash != HashToken(token) ||
+		!sess.ExpiresAt.After(time.Now()) || got.CreatedAt.IsZero() {
+		t.Errorf("session %+v: not the one created for %+v", sess, u)
+	}
+	if _, err := s.SessionByToken(ctx, token+"x", time.Hour); !errors.Is(err, ErrNotFound) {
+		t.Errorf("an unknown token: %v, want ErrNotFound", err)
+	}
+	if err := s.w.Model(&Session{}).Where("id = ?", sess.ID).Update("expires_at", time.Now().Add(-time.Minute)).Error; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SessionByToken(ctx, token, time.Hour); !errors.Is(err, ErrNotFound) {
+		t.Errorf("an expired session: %v, want ErrNotFound", err)
+	}
+}
