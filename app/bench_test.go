@@ -27,7 +27,7 @@ import (
 
 // benchSchema names the seeded databases kept between runs: bump it when the
 // seed or the schema changes, so that an old file is not reused.
-const benchSchema = "v2-counts"
+const benchSchema = "v3" // v2: comment_search; v2-counts: stored story counts
 
 // benchSize is the benchmark's dataset, from DOLEANCES_BENCH_STORIES,
 // _COMMENTS and _USERS; small by default so that a run takes about a minute.
@@ -308,7 +308,7 @@ func (s *benchSite) sessions(b *testing.B, n int) []string {
 	check(b, s.raw.Raw("SELECT id FROM users WHERE role = 'reader' ORDER BY id LIMIT ?", n).Scan(&ids).Error)
 	var out []string
 	for _, id := range ids {
-		token, err := s.store.CreateSession(context.Background(), id, time.Hour)
+		token, err := s.store.CreateSession(context.Background(), id, benchSessionTTL)
 		check(b, err)
 		out = append(out, "doleances_session="+token)
 	}

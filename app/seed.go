@@ -113,7 +113,10 @@ func seedSite(ctx context.Context, store *models.Store, opt seedOptions, out io.
 		n, _ := p.batch.Len()
 		_ = bar.Add(n)
 	}
-	return bar.Finish()
+	if err := bar.Finish(); err != nil {
+		return err
+	}
+	return store.OptimizeSearch(ctx)
 }
 
 type prepared struct {

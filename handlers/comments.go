@@ -17,6 +17,7 @@ import (
 const guestCookie = "doleances_guest"
 
 type commentStore interface {
+	PublishedStoryID(ctx context.Context, slug string) (uint, error)
 	PublishedStory(ctx context.Context, slug string) (*models.Story, error)
 	PostComment(ctx context.Context, in models.CommentPost) (*models.Comment, bool, error)
 }
@@ -81,13 +82,22 @@ func viewerOf(c *fiber.Ctx) (v models.Viewer, personal bool) {
 func (h *comments) post(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	form := CommentForm{Name: formLine(c, "name"), Email: formLine(c, "email"), URL: formLine(c, "url"), Body: formText(c, "body")}
-	st, err := h.store.PublishedStory(ctx, c.Params("slug"))
+	slug := c.Params("slug")
+	// An accepted comment needs only the story's id; a refused one shows
+	// the story again, loaded then.
+	id, err := h.store.PublishedStoryID(ctx, slug)
 	if errors.Is(err, models.ErrNotFound) {
 		return h.lost(c, form.Body)
 	} else if err != nil {
 		return err
 	}
 	refuse := func(status int, problem string, fields map[string]string) error {
+		st, err := h.store.PublishedStory(ctx, slug)
+		if errors.Is(err, models.ErrNotFound) {
+			return h.lost(c, form.Body)
+		} else if err != nil {
+			return err
+		}
 		form.Problem, form.Errors = problem, fields
 		return h.renderStory(c, status, st, form, "")
 	}
@@ -102,13 +112,13 @@ func (h *comments) post(c *fiber.Ctx) error {
 		// The honeypot: people do not see this field, form-filling bots do.
 		return refuse(fiber.StatusBadRequest, "This form had a hidden field filled in, which only spam robots do. If you are a person, please check your comment and send it again.", nil)
 	}
-	switch err := h.stamps.check(c.FormValue("stamp"), st.ID); {
+	switch err := h.stamps.check(c.FormValue("stamp"), id); {
 	case errors.Is(err, models.ErrFormTooFast):
 		return refuse(fiber.StatusUnprocessableEntity, "That was quick! Please take a moment to read your comment over, then send it again.", nil)
 	case err != nil:
 		return refuse(fiber.StatusUnprocessableEntity, "This form was incomplete or out of date. Your text is kept below: please send it again.", nil)
 	}
-	in := models.CommentPost{StoryID: st.ID, Name: form.Name, Email: form.Email, URL: form.URL, Body: form.Body, Rules: h.rules,
+	in := models.CommentPost{StoryID: id, Name: form.Name, Email: form.Email, URL: form.URL, Body: form.Body, Rules: h.rules,
 		Poster: models.Poster{IP: clientIP(c)}}
 	if form.ParentID != 0 {
 		in.ParentID = &form.ParentID
@@ -140,7 +150,7 @@ func (h *comments) post(c *fiber.Ctx) error {
 			HTTPOnly: true, Secure: h.secure, SameSite: fiber.CookieSameSiteLaxMode})
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.Redirect("/stories/"+st.Slug+"#comment-"+strconv.FormatUint(uint64(cm.ID), 10), fiber.StatusSeeOther)
+	return c.Redirect("/stories/"+slug+"#comment-"+strconv.FormatUint(uint64(cm.ID), 10), fiber.StatusSeeOther)
 }
 
 // LostPage gives back a text that could not be posted where it was sent.

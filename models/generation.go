@@ -1,8 +1,6 @@
 package models
 
 import (
-	"context"
-	"database/sql"
 	"slices"
 	"sync/atomic"
 	"time"
@@ -46,47 +44,13 @@ func (s *Store) Generation() uint64 {
 	return g.n.Load()
 }
 
-// notifyingPool is the writer's connection pool as GORM sees it: the same
-// *sql.DB, whose transactions move the generation once they are committed,
-// if they wrote to a table other than quietTables. Signing in, sessions
-// sliding and OAuth states thus leave the generation, and the cached pages,
-// alone.
+// The writer's transactions (stmtTx, in stmtpool.go) move the generation
+// once they are committed, if they wrote to a table other than quietTables.
+// Signing in, sessions sliding and OAuth states thus leave the generation,
+// and the cached pages, alone.
 // quietTables hold what no page shows: writing to them moves no generation.
 // A list of exceptions, so that a new table counts until it is listed here.
 var quietTables = []string{"sessions", "login_states", "one_time_tokens", "identities", "site_keys"}
-
-type notifyingPool struct {
-	*sql.DB
-	gen *generation
-}
-
-// BeginTx makes GORM use notifyingTx for the writer's transactions.
-func (p *notifyingPool) BeginTx(ctx context.Context, opts *sql.TxOptions) (gorm.ConnPool, error) {
-	tx, err := p.DB.BeginTx(ctx, opts)
-	if err != nil {
-		return nil, err
-	}
-	return &notifyingTx{Tx: tx, gen: p.gen}, nil
-}
-
-// GetDBConn gives GORM the *sql.DB (for DB(), pool settings and Close).
-func (p *notifyingPool) GetDBConn() (*sql.DB, error) { return p.DB, nil }
-
-type notifyingTx struct {
-	*sql.Tx
-	gen   *generation
-	wrote atomic.Bool // a statement wrote to a table not in quietTables
-}
-
-// Commit commits, then moves the generation: a reader that saw the old
-// generation also saw the old data, and one that sees the new also sees the new.
-func (t *notifyingTx) Commit() error {
-	err := t.Tx.Commit()
-	if t.wrote.Load() {
-		t.gen.bump()
-	}
-	return err
-}
 
 // watchWrites marks the transactions that write to a table not in
 // quietTables, and
@@ -98,14 +62,8 @@ func watchWrites(db *gorm.DB, gen *generation) error {
 		if slices.Contains(quietTables, tx.Statement.Table) {
 			return
 		}
-		switch pool := tx.Statement.ConnPool.(type) {
-		case *gorm.PreparedStmtTX:
-			if nt, ok := pool.Tx.(*notifyingTx); ok {
-				nt.wrote.Store(true)
-				return
-			}
-		case *notifyingTx:
-			pool.wrote.Store(true)
+		if t, ok := tx.Statement.ConnPool.(*stmtTx); ok {
+			t.wrote.Store(true)
 			return
 		}
 		gen.bump()

@@ -149,11 +149,11 @@ func (s *Store) Import(ctx context.Context, b *ImportBatch) error {
 			return err
 		}
 		lo, hi := b.stories[0].ID, b.stories[len(b.stories)-1].ID
-		if err := reindex(tx, fmt.Sprintf("SELECT id FROM stories WHERE id BETWEEN %d AND %d", lo, hi)); err != nil {
+		if err := reindex(tx, lo, hi); err != nil {
 			return fmt.Errorf("index stories %d-%d: %w", lo, hi, err)
 		}
 		for _, t := range searchTriggers {
-			if err := tx.Exec(searchTriggerSQL(t.name, t.event, t.ids)).Error; err != nil {
+			if err := tx.Exec(searchTriggerSQL(t.name, t.event, t.body)).Error; err != nil {
 				return err
 			}
 		}

@@ -2,13 +2,13 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"encoding/binary"
 	"fmt"
-	"html"
 	"math"
+	"slices"
 	"sort"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -124,17 +124,20 @@ func ParseSearch(q string) (match string, terms []string) {
 // column weights for ranking: a title match counts most.
 var searchWeights = [searchCols]float64{colTitle: 10, colBody: 1, colTags: 4, colCompany: 4, colComments: 0.5}
 
+// searchRow is a story in the window: its rank and where its terms are.
 type searchRow struct {
 	ID          uint
-	Info        []byte
-	PublishedAt time.Time
+	PublishedAt float64 // a Julian day: cheaper to read than a time
 	titleTerms  int
 	score       float64
+	bodyHits    int
+	commentID   uint // the newest matching comment, if any
 }
 
-// Search finds published stories whose title, text, tags, company or approved
-// comments hold every term of q, stories with the terms in their title
-// first, then by relevance, then newest first. A page past the last is ErrNotFound.
+// Search finds published stories whose title, text, tags and company hold
+// every term of q, or one of whose approved comments does; stories with the
+// terms in their title first, then by relevance, then newest first. A page
+// past the last is ErrNotFound.
 func (s *Store) Search(ctx context.Context, q SearchQuery) (SearchResult, error) {
 	match, terms := ParseSearch(q.Text)
 	res := SearchResult{Page: max(q.Page, 1), Terms: terms}
@@ -145,28 +148,21 @@ func (s *Store) Search(ctx context.Context, q SearchQuery) (SearchResult, error)
 	if match == "" {
 		return res, nil
 	}
-	db := s.r.WithContext(ctx).Table("story_search").
-		Select("story_search.docid AS id, matchinfo(story_search, 'pcnx') AS info, st.published_at").
-		Joins("CROSS JOIN stories st ON st.id = story_search.docid").
-		Where("story_search MATCH ? AND st.status = ?", match, StatusPublished)
-	if q.CategoryID != 0 {
-		db = db.Where("st.id IN (SELECT story_id FROM story_categories WHERE category_id = ?)", q.CategoryID)
+	// Words typed alone are prefixes, but FTS4 reads every match of a
+	// prefix before the first row, where it reads a word's matches newest
+	// first and stops at the window. So the words themselves are searched
+	// first; longer words only when they do not fill the window.
+	exact := strings.ReplaceAll(match, `*"`, `"`)
+	rows, more, err := s.searchWindow(ctx, exact, q)
+	if err == nil && !more && exact != match {
+		exact = match
+		rows, more, err = s.searchWindow(ctx, match, q)
 	}
-	if q.CompanyID != 0 {
-		db = db.Where("st.company_id = ?", q.CompanyID)
-	}
-	// The index yields docids newest first and stops at the window: the
-	// join and matchinfo run on SearchWindow rows at most.
-	rows, err := scanSearchRows(db.Order("story_search.docid DESC").Limit(searchWindow + 1))
 	if err != nil {
-		return res, fmt.Errorf("search %q: %w", match, err)
+		return res, fmt.Errorf("search %q: %w", exact, err)
 	}
-	if len(rows) > searchWindow {
-		rows, res.More = rows[:searchWindow], true
-	}
-	for i := range rows {
-		rows[i].titleTerms, rows[i].score = rank(rows[i].Info)
-	}
+	match = exact
+	res.More = more
 	sort.Slice(rows, func(i, j int) bool {
 		a, b := rows[i], rows[j]
 		if a.titleTerms != b.titleTerms {
@@ -175,8 +171,8 @@ func (s *Store) Search(ctx context.Context, q SearchQuery) (SearchResult, error)
 		if a.score != b.score {
 			return a.score > b.score
 		}
-		if !a.PublishedAt.Equal(b.PublishedAt) {
-			return a.PublishedAt.After(b.PublishedAt)
+		if a.PublishedAt != b.PublishedAt {
+			return a.PublishedAt > b.PublishedAt
 		}
 		return a.ID > b.ID
 	})
@@ -194,148 +190,267 @@ func (s *Store) Search(ctx context.Context, q SearchQuery) (SearchResult, error)
 	return res, err
 }
 
-// scanSearchRows reads the rows of q without GORM's reflection, which
-// costs more than the query on a thousand rows.
-func scanSearchRows(q *gorm.DB) ([]searchRow, error) {
-	cur, err := q.Rows()
+// searchWindow returns the SearchWindow most recently written stories that
+// match by their own text and whether there were more; when fewer match,
+// those that match by their text or by a comment. Both index tables are
+// read newest first and only as far as the window goes: the cost of a
+// query does not grow with the number of stories that use its words.
+func (s *Store) searchWindow(ctx context.Context, match string, q SearchQuery) ([]searchRow, bool, error) {
+	var filter string
+	args := []any{match}
+	if q.CategoryID != 0 {
+		filter += " AND st.id IN (SELECT story_id FROM story_categories WHERE category_id = ?)"
+		args = append(args, q.CategoryID)
+	}
+	if q.CompanyID != 0 {
+		filter += " AND st.company_id = ?"
+		args = append(args, q.CompanyID)
+	}
+	db := s.r.WithContext(ctx)
+	byID := map[uint]*searchRow{}
+	var ids []uint // newest first
+	err := scanMatches(db, `SELECT story_search.docid, matchinfo(story_search, 'pcy'), julianday(st.published_at) FROM story_search
+		CROSS JOIN stories st INDEXED BY idx_stories_search ON st.id = story_search.docid WHERE story_search MATCH ?`+filter+` ORDER BY story_search.docid DESC`, args,
+		func(id uint, info []uint32, at float64) bool {
+			r := &searchRow{ID: id, PublishedAt: at}
+			r.rankStory(info)
+			byID[id] = r
+			ids = append(ids, id)
+			return len(ids) <= searchWindow
+		})
 	if err != nil {
-		return nil, err
+		return nil, false, err
+	}
+	if len(ids) > searchWindow {
+		// The stories' own text fills the window: comments would only
+		// add stories ranked below every one of these (a comment counts
+		// for less than the story's text), and reading them was most of
+		// the time of a search for a word that readers use too.
+		return windowRows(byID, ids[:searchWindow]), true, nil
+	}
+	// Comments: their docids are all a search reads of them (the story id
+	// and the comment id). A story's matching comments count once, half
+	// as much as its own text would: a story found by its comments only
+	// ranks below every story found by its text.
+	cq := `SELECT comment_search.docid FROM comment_search`
+	if filter != "" {
+		cq += ` CROSS JOIN stories st INDEXED BY idx_stories_search ON st.id = comment_search.docid >> 32`
+	}
+	perComment := searchWeights[colComments] * float64(strings.Count(match, `"`)/2)
+	seen := 0
+	var last uint
+	var undated []uint // stories found by their comments only
+	err = eachDocid(db, cq+` WHERE comment_search MATCH ?`+filter+` ORDER BY comment_search.docid DESC`, args,
+		func(docid int64) bool {
+			id, commentID := uint(docid>>32), uint(docid&0xFFFFFFFF)
+			if id != last {
+				if last, seen = id, seen+1; seen > searchWindow {
+					return false
+				}
+			}
+			r := byID[id]
+			if r == nil {
+				r = &searchRow{ID: id}
+				byID[id] = r
+				ids = append(ids, id)
+				undated = append(undated, id)
+			}
+			if r.commentID == 0 {
+				r.commentID = commentID
+				r.score += perComment
+			}
+			return true
+		})
+	if err != nil {
+		return nil, false, err
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] > ids[j] })
+	more := len(ids) > searchWindow
+	if more {
+		ids = ids[:searchWindow]
+	}
+	if len(ids) == 0 {
+		return nil, false, nil
+	}
+	if err := datePublished(db, byID, undated, ids[len(ids)-1]); err != nil {
+		return nil, false, err
+	}
+	return windowRows(byID, ids), more, nil
+}
+
+// windowRows are the rows of ids.
+func windowRows(byID map[uint]*searchRow, ids []uint) []searchRow {
+	rows := make([]searchRow, len(ids))
+	for i, id := range ids {
+		rows[i] = *byID[id]
+	}
+	return rows
+}
+
+// datePublished fills in the publication dates of the stories ids (those
+// from oldest on, the others being out of the window) from the index.
+func datePublished(db *gorm.DB, byID map[uint]*searchRow, ids []uint, oldest uint) error {
+	ids = slices.DeleteFunc(ids, func(id uint) bool { return id < oldest })
+	if len(ids) == 0 {
+		return nil
+	}
+	var dates []struct {
+		ID uint
+		At float64
+	}
+	if err := db.Raw("SELECT id, julianday(published_at) AS at FROM stories INDEXED BY idx_stories_search WHERE id IN ?", ids).
+		Scan(&dates).Error; err != nil {
+		return err
+	}
+	for _, d := range dates {
+		byID[d.ID].PublishedAt = d.At
+	}
+	return nil
+}
+
+// eachDocid runs query, whose one column is a docid, and hands each to f
+// until f says stop.
+func eachDocid(db *gorm.DB, query string, args []any, f func(docid int64) bool) error {
+	cur, err := db.Raw(query, args...).Rows()
+	if err != nil {
+		return err
 	}
 	defer cur.Close()
-	var rows []searchRow
+	var docid int64
 	for cur.Next() {
-		var r searchRow
-		if err := cur.Scan(&r.ID, &r.Info, &r.PublishedAt); err != nil {
-			return nil, err
+		if err := cur.Scan(&docid); err != nil {
+			return err
 		}
-		rows = append(rows, r)
-	}
-	return rows, cur.Err()
-}
-
-// rank reads matchinfo 'pcnx': the number of terms found in the title and a
-// tf-idf score weighted by column.
-func rank(info []byte) (titleTerms int, score float64) {
-	v := make([]uint32, len(info)/4)
-	for i := range v {
-		v[i] = binary.NativeEndian.Uint32(info[i*4:])
-	}
-	if len(v) < 3 {
-		return 0, 0
-	}
-	p, c, n := int(v[0]), int(v[1]), float64(v[2])
-	if len(v) < 3+3*p*c || c != searchCols {
-		return 0, 0
-	}
-	for i := 0; i < p; i++ {
-		for j := 0; j < c; j++ {
-			x := v[3+3*(i*c+j):]
-			hits, docs := float64(x[0]), float64(x[2])
-			if hits == 0 {
-				continue
-			}
-			if j == colTitle {
-				titleTerms++
-			}
-			score += searchWeights[j] * (1 + math.Log(hits)) * math.Log(1+n/max(docs, 1))
+		if !f(docid) {
+			break
 		}
 	}
-	return titleTerms, score
+	return cur.Err()
 }
 
-// searchHits loads the stories of rows, in order, with their snippets: two
-// queries for the snippets and the stories, plus the stories' references.
-func (s *Store) searchHits(ctx context.Context, match string, rows []searchRow) ([]SearchHit, error) {
-	ids := make([]uint, len(rows))
-	for i, r := range rows {
-		ids[i] = r.ID
-	}
-	var snips []struct {
-		ID       uint
-		Info     []byte
-		Title    string
-		Body     string
-		Comments string
-	}
-	err := s.r.WithContext(ctx).Table("story_search").
-		Select("docid AS id, matchinfo(story_search, 'pcx') AS info, "+
-			"snippet(story_search, char(1), char(2), '…', 0, 64) AS title, "+
-			"snippet(story_search, char(1), char(2), '…', 1, 32) AS body, "+
-			"snippet(story_search, char(1), char(2), '…', 4, 32) AS comments").
-		Where("story_search MATCH ? AND docid IN ?", match, ids).Scan(&snips).Error
+// scanMatches runs query and hands each row (story id, matchinfo,
+// publication date) to f until f says stop; rows are read without GORM's
+// reflection, which costs more than the query.
+func scanMatches(db *gorm.DB, query string, args []any, f func(id uint, info []uint32, at float64) bool) error {
+	cur, err := db.Raw(query, args...).Rows()
 	if err != nil {
-		return nil, fmt.Errorf("search snippets: %w", err)
+		return err
 	}
-	var stories []Story
-	if err := withStoryRefs(s.r.WithContext(ctx)).Where("id IN ?", ids).Find(&stories).Error; err != nil {
-		return nil, fmt.Errorf("search stories: %w", err)
-	}
-	byID := map[uint]*SearchHit{}
-	for i := range stories {
-		byID[stories[i].ID] = &SearchHit{Story: stories[i]}
-	}
-	for _, sn := range snips {
-		h := byID[sn.ID]
-		if h == nil {
-			continue
+	defer cur.Close()
+	var id uint
+	var raw []byte
+	var at sql.NullFloat64
+	for cur.Next() {
+		if err := cur.Scan(&id, &raw, &at); err != nil {
+			return err
 		}
-		h.Title = highlight(sn.Title)
-		h.Snippet = highlight(sn.Body)
-		if bodyHits, commentHits := columnHits(sn.Info, colBody), columnHits(sn.Info, colComments); bodyHits == 0 && commentHits > 0 {
-			h.Snippet, h.InComments = highlight(sn.Comments), true
+		info := make([]uint32, len(raw)/4)
+		for i := range info {
+			info[i] = binary.NativeEndian.Uint32(raw[i*4:])
+		}
+		if !f(id, info, at.Float64) {
+			break
 		}
 	}
-	hits := make([]SearchHit, 0, len(rows))
-	for _, id := range ids {
-		if h := byID[id]; h != nil {
-			if h.Title == "" {
-				h.Title = html.EscapeString(h.Story.Title)
-			}
-			hits = append(hits, *h)
-		}
-	}
-	return hits, nil
+	return cur.Err()
 }
 
-// columnHits counts the hits of all terms in column col, from matchinfo 'pcx'.
-func columnHits(info []byte, col int) int {
-	if len(info) < 8 {
+// rankStory reads a story's matchinfo 'pcy' (phrases, columns, hits of each
+// phrase in each column of this row): the number of terms found in its
+// title, the hits in its body, and a score weighted by column.
+func (r *searchRow) rankStory(info []uint32) {
+	if len(info) < 2 || info[1] != colComments {
+		return
+	}
+	p := int(info[0])
+	for j := range colComments {
+		r.score += phraseScore(info, colComments, j, searchWeights[j])
+		for i := 0; i < p && 2+i*colComments+j < len(info); i++ {
+			if h := int(info[2+i*colComments+j]); h > 0 {
+				if j == colTitle {
+					r.titleTerms++
+				}
+				if j == colBody {
+					r.bodyHits += h
+				}
+			}
+		}
+	}
+}
+
+// phraseScore is the weighted score of column col in matchinfo 'pcy' of a
+// table with cols columns: each term found counts, more hits count a little
+// more. (FTS4 could weigh rare words more, but only by reading every match
+// of each word: the 'x' matchinfo; all terms are in every hit anyway.)
+func phraseScore(info []uint32, cols, col int, weight float64) float64 {
+	if len(info) < 2 {
 		return 0
 	}
-	p, c := int(binary.NativeEndian.Uint32(info)), int(binary.NativeEndian.Uint32(info[4:]))
-	n := 0
-	for i := 0; i < p; i++ {
-		at := 4 * (2 + 3*(i*c+col))
-		if at+4 <= len(info) {
-			n += int(binary.NativeEndian.Uint32(info[at:]))
+	score := 0.0
+	for i := 0; i < int(info[0]); i++ {
+		if at := 2 + i*cols + col; at < len(info) && info[at] > 0 {
+			score += weight * (1 + math.Log(float64(info[at])))
 		}
 	}
-	return n
+	return score
 }
 
-// highlight escapes a snippet whose matches are wrapped in \x01 and \x02,
-// turning those markers into balanced <mark> elements.
-func highlight(s string) string {
-	var b strings.Builder
-	open := false
-	for _, part := range strings.SplitAfter(s, "") {
-		switch part {
-		case "\x01":
-			if !open {
-				b.WriteString("<mark>")
-				open = true
-			}
-		case "\x02":
-			if open {
-				b.WriteString("</mark>")
-				open = false
-			}
-		default:
-			b.WriteString(html.EscapeString(part))
+// searchHits loads the stories of rows, in order, with their snippets, made
+// from the story's text (or its newest matching comment when the text does
+// not hold the terms): three queries whatever the page size.
+func (s *Store) searchHits(ctx context.Context, match string, rows []searchRow) ([]SearchHit, error) {
+	ids := make([]uint, len(rows))
+	var commentIDs []uint
+	for i, r := range rows {
+		ids[i] = r.ID
+		if r.bodyHits == 0 && r.commentID != 0 {
+			commentIDs = append(commentIDs, r.commentID)
 		}
 	}
-	if open {
-		b.WriteString("</mark>")
+	db := s.r.WithContext(ctx)
+	var stories []Story
+	if err := withStoryRefs(db).Where("id IN ?", ids).Find(&stories).Error; err != nil {
+		return nil, fmt.Errorf("search stories: %w", err)
 	}
-	return b.String()
+	texts := map[uint]string{}
+	var rowsText []struct {
+		ID   uint
+		Text string
+	}
+	if err := db.Raw("SELECT id, plain_text AS text FROM stories WHERE id IN ?", ids).Scan(&rowsText).Error; err != nil {
+		return nil, fmt.Errorf("search texts: %w", err)
+	}
+	for _, t := range rowsText {
+		texts[t.ID] = t.Text
+	}
+	comments := map[uint]string{}
+	if len(commentIDs) > 0 {
+		rowsText = nil
+		if err := db.Raw("SELECT id, body AS text FROM comments WHERE id IN ?", commentIDs).Scan(&rowsText).Error; err != nil {
+			return nil, fmt.Errorf("search comments: %w", err)
+		}
+		for _, t := range rowsText {
+			comments[t.ID] = t.Text
+		}
+	}
+	byID := map[uint]*Story{}
+	for i := range stories {
+		byID[stories[i].ID] = &stories[i]
+	}
+	terms := snippetTerms(match)
+	hits := make([]SearchHit, 0, len(rows))
+	for _, r := range rows {
+		st := byID[r.ID]
+		if st == nil {
+			continue
+		}
+		h := SearchHit{Story: *st, Title: highlightAll(st.Title, terms)}
+		if c, ok := comments[r.commentID]; ok && r.bodyHits == 0 {
+			h.Snippet, h.InComments = snippet(c, terms, snippetWords), true
+		} else {
+			h.Snippet = snippet(texts[r.ID], terms, snippetWords)
+		}
+		hits = append(hits, h)
+	}
+	return hits, nil
 }

@@ -11,15 +11,40 @@ import (
 	"gorm.io/gorm"
 )
 
-// The search index is an FTS4 table (FTS5 needs the sqlite_fts5 build tag of
-// mattn/go-sqlite3, which plain "go run ." and "go test ./..." do not set).
-// Its docid is the story's id; it holds only published stories. SQLite
-// triggers keep it in step with every write to stories, their tags, their
-// company and their comments, so a query never rebuilds anything.
-const searchTable = `CREATE VIRTUAL TABLE IF NOT EXISTS story_search USING fts4(
-	title, body, tags, company, comments, tokenize=unicode61 "remove_diacritics=2")`
+// The search index is two FTS4 tables (FTS5 needs the sqlite_fts5 build tag
+// of mattn/go-sqlite3, which plain "go run ." and "go test ./..." do not set):
+// story_search holds the text of each published story, docid = story id;
+// comment_search holds each approved comment of a published story, docid =
+// commentDocid. SQLite triggers keep both in step with every write to
+// stories, their tags, their company and their comments, so a query never
+// rebuilds anything, and a new comment costs one small insert instead of
+// re-indexing its story with every other comment.
+//
+// Both keep their doclists newest first (order=DESC): a search reads them
+// from the newest match and stops after the window it ranks, instead of
+// loading every match of a common word.
+const (
+	searchTable = `CREATE VIRTUAL TABLE IF NOT EXISTS story_search USING fts4(
+	title, body, tags, company, order=DESC, tokenize=unicode61 "remove_diacritics=2")`
+	commentSearchTable = `CREATE VIRTUAL TABLE IF NOT EXISTS comment_search USING fts4(
+	body, order=DESC, tokenize=unicode61 "remove_diacritics=2")`
+)
 
-// Columns of story_search, in order.
+// commentDocid is the docid of a comment in comment_search, from SQL
+// expressions for its story id and its id: the story id in the high 32 bits,
+// so that comments sort by story, newest story first, as stories do.
+// Comment ids stay below 2^32.
+func commentDocid(storyID, id string) string {
+	return fmt.Sprintf("((%s) * 4294967296 + (%s))", storyID, id)
+}
+
+// storyComments is the docid range of the comments of the story whose id
+// the SQL expression id gives.
+func storyComments(id string) string {
+	return fmt.Sprintf("docid BETWEEN (%[1]s) * 4294967296 AND (%[1]s) * 4294967296 + 4294967295", id)
+}
+
+// Columns of story_search, in order; colComments stands for comment_search.
 const (
 	colTitle = iota
 	colBody
@@ -32,11 +57,10 @@ const (
 // reindexSQL rebuilds the index rows of the stories whose ids the subquery
 // %[1]s selects.
 const reindexSQL = `DELETE FROM story_search WHERE docid IN (%[1]s);
-	INSERT INTO story_search(docid, title, body, tags, company, comments)
+	INSERT INTO story_search(docid, title, body, tags, company)
 	SELECT st.id, st.title, st.plain_text,
 		COALESCE((SELECT group_concat(t.name, ' ') FROM story_tags sg JOIN tags t ON t.id = sg.tag_id WHERE sg.story_id = st.id), ''),
-		COALESCE((SELECT name FROM companies WHERE id = st.company_id), ''),
-		COALESCE((SELECT group_concat(body, ' ') FROM comments WHERE story_id = st.id AND status = 'approved'), '')
+		COALESCE((SELECT name FROM companies WHERE id = st.company_id), '')
 	FROM stories st WHERE st.id IN (%[1]s) AND +st.status = 'published';`
 
 // The unary + above keeps the planner off the status index: inside a
@@ -44,36 +68,54 @@ const reindexSQL = `DELETE FROM story_search WHERE docid IN (%[1]s);
 // preferred scanning every published story (15 ms a comment at 100,000
 // stories) to looking the ids up.
 
+// indexCommentsSQL indexes the approved comments that the condition %[1]s
+// (on comments c) selects, if their story is published.
+var indexCommentsSQL = `INSERT INTO comment_search(docid, body)
+	SELECT ` + commentDocid("c.story_id", "c.id") + `, c.body FROM comments c
+	WHERE %[1]s AND c.status = 'approved'
+	AND (SELECT status FROM stories WHERE id = c.story_id) = 'published';`
+
+// storyCommentsSQL re-indexes the comments of the story NEW.id, whose
+// status changed, and unindexCommentSQL removes the comment OLD.
+var (
+	storyCommentsSQL  = "DELETE FROM comment_search WHERE " + storyComments("NEW.id") + ";\n" + fmt.Sprintf(indexCommentsSQL, "c.story_id = NEW.id")
+	unindexCommentSQL = "DELETE FROM comment_search WHERE docid = " + commentDocid("OLD.story_id", "OLD.id") + ";"
+)
+
 // searchTriggerVersion names the current search triggers; migrateSearch
 // drops those of earlier versions.
-const searchTriggerVersion = "search_v2_"
+const searchTriggerVersion = "search_v3_"
 
-// oldSearchTriggers are the name prefixes of earlier versions.
-var oldSearchTriggers = []string{"search_v1_"}
-
-// searchTriggers are the triggers that keep story_search in step: name, event, stories affected.
-var searchTriggers = []struct{ name, event, ids string }{
-	{"story_ins", "AFTER INSERT ON stories", "SELECT NEW.id"},
-	{"story_upd", "AFTER UPDATE OF title, plain_text, status, company_id ON stories", "SELECT NEW.id UNION SELECT OLD.id"},
-	{"story_del", "AFTER DELETE ON stories", "SELECT OLD.id"},
-	{"tag_link_ins", "AFTER INSERT ON story_tags", "SELECT NEW.story_id"},
-	{"tag_link_del", "AFTER DELETE ON story_tags", "SELECT OLD.story_id"},
-	{"tag_upd", "AFTER UPDATE OF name ON tags", "SELECT story_id FROM story_tags WHERE tag_id = NEW.id"},
-	{"company_upd", "AFTER UPDATE OF name ON companies", "SELECT id FROM stories WHERE company_id = NEW.id"},
-	{"comment_ins", "AFTER INSERT ON comments", "SELECT NEW.story_id"},
-	{"comment_upd", "AFTER UPDATE OF body, status, story_id ON comments", "SELECT NEW.story_id UNION SELECT OLD.story_id"},
-	{"comment_del", "AFTER DELETE ON comments", "SELECT OLD.story_id"},
+// searchTriggers are the triggers that keep the index in step: name, event, body.
+var searchTriggers = []struct{ name, event, body string }{
+	{"story_ins", "AFTER INSERT ON stories", reindexFor("SELECT NEW.id")},
+	{"story_upd", "AFTER UPDATE OF title, plain_text, status, company_id ON stories", reindexFor("SELECT NEW.id UNION SELECT OLD.id")},
+	{"story_status", "AFTER UPDATE OF status ON stories WHEN OLD.status IS NOT NEW.status", storyCommentsSQL},
+	{"story_del", "AFTER DELETE ON stories", reindexFor("SELECT OLD.id") + "\nDELETE FROM comment_search WHERE " + storyComments("OLD.id") + ";"},
+	{"tag_link_ins", "AFTER INSERT ON story_tags", reindexFor("SELECT NEW.story_id")},
+	{"tag_link_del", "AFTER DELETE ON story_tags", reindexFor("SELECT OLD.story_id")},
+	{"tag_upd", "AFTER UPDATE OF name ON tags", reindexFor("SELECT story_id FROM story_tags WHERE tag_id = NEW.id")},
+	{"company_upd", "AFTER UPDATE OF name ON companies", reindexFor("SELECT id FROM stories WHERE company_id = NEW.id")},
+	{"comment_ins", "AFTER INSERT ON comments WHEN NEW.status = 'approved'", fmt.Sprintf(indexCommentsSQL, "c.id = NEW.id")},
+	{"comment_upd", "AFTER UPDATE OF body, status, story_id ON comments", unindexCommentSQL + "\n" + fmt.Sprintf(indexCommentsSQL, "c.id = NEW.id")},
+	{"comment_del", "AFTER DELETE ON comments WHEN OLD.status = 'approved'", unindexCommentSQL},
 }
+
+func reindexFor(ids string) string { return fmt.Sprintf(reindexSQL, ids) }
 
 // changeTables are the tables whose writes change what some page shows; any
 // write to them moves site_state.changed_at, the Last-Modified of the pages.
 var changeTables = []string{"stories", "comments", "tags", "story_tags", "story_categories", "categories", "companies", "users"}
 
-// reindex rebuilds the index rows of the stories that ids selects. It runs
-// reindexSQL's statements one by one: a prepared statement runs only the first
-// statement of its text.
-func reindex(db *gorm.DB, ids string) error {
-	for _, q := range strings.SplitAfter(fmt.Sprintf(reindexSQL, ids), ";") {
+// reindex rebuilds the index rows of the stories with ids lo to hi and of
+// their comments. It runs the statements one by one: a prepared statement
+// runs only the first statement of its text.
+func reindex(db *gorm.DB, lo, hi uint) error {
+	stmts := strings.SplitAfter(reindexFor(fmt.Sprintf("SELECT id FROM stories WHERE id BETWEEN %d AND %d", lo, hi)), ";")
+	stmts = append(stmts,
+		fmt.Sprintf("DELETE FROM comment_search WHERE docid BETWEEN %d AND %d", uint64(lo)<<32, uint64(hi)<<32|0xFFFFFFFF),
+		fmt.Sprintf(indexCommentsSQL, fmt.Sprintf("c.story_id BETWEEN %d AND %d", lo, hi)))
+	for _, q := range stmts {
 		if strings.TrimSpace(q) == "" {
 			continue
 		}
@@ -84,26 +126,45 @@ func reindex(db *gorm.DB, ids string) error {
 	return nil
 }
 
-// searchTriggerSQL creates the search trigger name, which reindexes the
-// stories that ids selects after event.
-func searchTriggerSQL(name, event, ids string) string {
-	return fmt.Sprintf("CREATE TRIGGER IF NOT EXISTS %s%s %s BEGIN\n%s\nEND", searchTriggerVersion, name, event, fmt.Sprintf(reindexSQL, ids))
+// searchTriggerSQL creates the search trigger name, which runs body after event.
+func searchTriggerSQL(name, event, body string) string {
+	return fmt.Sprintf("CREATE TRIGGER IF NOT EXISTS %s%s %s BEGIN\n%s\nEND", searchTriggerVersion, name, event, body)
+}
+
+// searchIndexIsCurrent says whether story_search exists in its current
+// form; a database from before it, or with the one-table index of earlier
+// versions, is indexed again once.
+func searchIndexIsCurrent(db *gorm.DB) (bool, error) {
+	var sql []string
+	if err := db.Raw("SELECT sql FROM sqlite_master WHERE name IN ('story_search', 'comment_search')").Scan(&sql).Error; err != nil {
+		return false, err
+	}
+	return len(sql) == 2 && strings.Contains(sql[0], "order=DESC") && strings.Contains(sql[1], "order=DESC"), nil
 }
 
 func migrateSearch(db *gorm.DB) error {
-	var exists int64
-	if err := db.Raw("SELECT count(*) FROM sqlite_master WHERE name = 'story_search'").Scan(&exists).Error; err != nil {
+	current, err := searchIndexIsCurrent(db)
+	if err != nil {
 		return err
 	}
-	stmts := []string{searchTable,
+	var stmts []string
+	if !current {
+		stmts = append(stmts, "DROP TABLE IF EXISTS story_search", "DROP TABLE IF EXISTS comment_search")
+	}
+	var oldTriggers []string
+	if err := db.Raw("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'search\\_v%' ESCAPE '\\' AND name NOT LIKE ?",
+		searchTriggerVersion+"%").Scan(&oldTriggers).Error; err != nil {
+		return err
+	}
+	for _, name := range oldTriggers {
+		stmts = append(stmts, "DROP TRIGGER IF EXISTS "+name)
+	}
+	stmts = append(stmts, searchTable, commentSearchTable,
 		`CREATE TABLE IF NOT EXISTS site_state (id INTEGER PRIMARY KEY CHECK (id = 1), changed_at TEXT NOT NULL)`,
 		`INSERT OR IGNORE INTO site_state (id, changed_at) VALUES (1, strftime('%Y-%m-%d %H:%M:%f', 'now'))`,
-	}
+	)
 	for _, t := range searchTriggers {
-		for _, old := range oldSearchTriggers {
-			stmts = append(stmts, "DROP TRIGGER IF EXISTS "+old+t.name)
-		}
-		stmts = append(stmts, searchTriggerSQL(t.name, t.event, t.ids))
+		stmts = append(stmts, searchTriggerSQL(t.name, t.event, t.body))
 	}
 	for _, table := range changeTables {
 		for _, ev := range []string{"INSERT", "UPDATE", "DELETE"} {
@@ -116,6 +177,9 @@ func migrateSearch(db *gorm.DB) error {
 	// empty, and makes the start-up check below a look-up instead of a
 	// scan of every story's text.
 	stmts = append(stmts, `CREATE INDEX IF NOT EXISTS idx_stories_no_plain_text ON stories(id) WHERE plain_text = ''`)
+	// What a search reads of each story in its window, without the row
+	// itself, whose text makes it span several pages.
+	stmts = append(stmts, `CREATE INDEX IF NOT EXISTS idx_stories_search ON stories(id, published_at, company_id)`)
 	for _, q := range stmts {
 		if err := db.Exec(q).Error; err != nil {
 			return fmt.Errorf("search index: %w", err)
@@ -124,8 +188,26 @@ func migrateSearch(db *gorm.DB) error {
 	if err := backfillPlainText(db); err != nil {
 		return err
 	}
-	if exists == 0 { // a database from before the index: fill it once
-		return reindex(db, "SELECT id FROM stories")
+	if current {
+		return nil
+	}
+	var hi uint
+	if err := db.Raw("SELECT COALESCE(max(id), 0) FROM stories").Scan(&hi).Error; err != nil {
+		return err
+	}
+	if err := reindex(db, 0, hi); err != nil {
+		return err
+	}
+	return optimizeSearch(db)
+}
+
+// optimizeSearch merges each index table into one segment: a query then
+// reads one doclist per word instead of one per segment.
+func optimizeSearch(db *gorm.DB) error {
+	for _, t := range []string{"story_search", "comment_search"} {
+		if err := db.Exec(fmt.Sprintf("INSERT INTO %[1]s(%[1]s) VALUES('optimize')", t)).Error; err != nil {
+			return fmt.Errorf("search index: optimize %s: %w", t, err)
+		}
 	}
 	return nil
 }
@@ -196,4 +278,11 @@ func plainText(doc ast.Node, source []byte) string {
 		return ast.WalkContinue, nil
 	})
 	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+// OptimizeSearch merges the search index into one segment per table, as
+// after a bulk import (the seed command), so that queries read one doclist
+// per word.
+func (s *Store) OptimizeSearch(ctx context.Context) error {
+	return optimizeSearch(s.w.WithContext(ctx))
 }

@@ -46,10 +46,11 @@ func (e *ValidationError) Summary() string {
 // with "database is locked"; reads use a small pool beside it (WAL lets them
 // run while a write is in progress).
 type Store struct {
-	r   *gorm.DB
-	w   *gorm.DB
-	now func() time.Time
-	gen *generation
+	r    *gorm.DB
+	w    *gorm.DB
+	now  func() time.Time
+	gen  *generation
+	stop func() // stops the checkpointer
 }
 
 // Options tune Open.
@@ -82,8 +83,12 @@ func Open(path string, opt Options) (*Store, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	wdb.SetMaxOpenConns(1)
+	// The writer prepares its statements itself and moves the generation
+	// after its writes (see stmtPool).
 	gen := &generation{}
-	w, err := gorm.Open(sqlite.New(sqlite.Config{Conn: &notifyingPool{DB: wdb, gen: gen}}), conf())
+	wconf := conf()
+	wconf.PrepareStmt = false
+	w, err := gorm.Open(sqlite.New(sqlite.Config{Conn: newStmtPool(wdb, gen)}), wconf)
 	if err == nil {
 		err = watchWrites(w, gen)
 	}
@@ -113,7 +118,13 @@ func Open(path string, opt Options) (*Store, error) {
 	rdb.SetMaxIdleConns(n)
 	// The look for other processes' writes is bookkeeping, not a page's query.
 	gen.readOnly = r.Session(&gorm.Session{Logger: logger.Discard})
-	return &Store{r: r, w: w, now: utc, gen: gen}, nil
+	stop, err := startCheckpointer(wdb, base)
+	if err != nil {
+		wdb.Close()
+		rdb.Close()
+		return nil, err
+	}
+	return &Store{r: r, w: w, now: utc, gen: gen, stop: stop}, nil
 }
 
 func migrate(db *gorm.DB) error {
@@ -145,6 +156,9 @@ func migrate(db *gorm.DB) error {
 // Close closes both database handles, readers first, then folds the
 // write-ahead log into the database file so that a stopped site is one file.
 func (s *Store) Close() error {
+	if s.stop != nil {
+		s.stop()
+	}
 	var errs []error
 	if sqlDB, err := s.r.DB(); err == nil {
 		errs = append(errs, sqlDB.Close())

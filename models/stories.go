@@ -120,6 +120,20 @@ func (s *Store) PublishedStory(ctx context.Context, slug string) (*Story, error)
 	return &st, nil
 }
 
+// PublishedStoryID returns the id of the published story at slug: what
+// posting to it needs, without the text and references PublishedStory loads.
+func (s *Store) PublishedStoryID(ctx context.Context, slug string) (uint, error) {
+	var ids []uint
+	err := s.r.WithContext(ctx).Model(&Story{}).Where("slug = ? AND status = ?", slug, StatusPublished).Limit(1).Pluck("id", &ids).Error
+	if err == nil && len(ids) == 0 {
+		err = ErrNotFound
+	}
+	if err != nil {
+		return 0, fmt.Errorf("story %q: %w", slug, err)
+	}
+	return ids[0], nil
+}
+
 // StoryLink is what a link to a story needs.
 type StoryLink struct {
 	Title       string
