@@ -57,7 +57,7 @@ type SearchResult struct {
 // SearchWindow is the number of matching stories a search ranks: the most
 // recently written ones. It bounds the cost of a query for a word that half
 // the site uses, which FTS4 could only rank by reading every match.
-const SearchWindow = 1000
+const SearchWindow = 500
 
 // searchWindow is SearchWindow; tests lower it.
 var searchWindow = SearchWindow
