@@ -68,6 +68,20 @@ func fillRoute(pattern string, v func(name string) string) string {
 	return routeParam.ReplaceAllStringFunc(pattern, func(p string) string { return v(strings.TrimPrefix(p, ":")) })
 }
 
+// existing fills a route's parameters with things that exist: the story
+// slug, a provider, and 1 for every id.
+func existing(slug string) func(name string) string {
+	return func(name string) string {
+		switch name {
+		case "slug":
+			return slug
+		case "provider":
+			return "github"
+		}
+		return "1"
+	}
+}
+
 // routesOf lists the routes of the site for method, without middleware.
 func routesOf(w *web, method string) []string {
 	var out []string
@@ -94,15 +108,7 @@ func TestAbsurdBodiesGetA413Page(t *testing.T) {
 		t.Fatalf("only %d POST routes found: %v", len(posts), posts)
 	}
 	for _, pattern := range posts {
-		path := fillRoute(pattern, func(name string) string {
-			switch name {
-			case "slug":
-				return cs.story.Slug
-			case "provider":
-				return "github"
-			}
-			return "1"
-		})
+		path := fillRoute(pattern, existing(cs.story.Slug))
 		if status, body, _ := rawPost(t, srv.URL, path, 10<<20); status != http.StatusRequestEntityTooLarge || !strings.Contains(body, "too much to send") {
 			t.Errorf("POST %s with 10 MB: status %d, want the 413 page", path, status)
 		}
@@ -517,15 +523,7 @@ func TestNonsenseInEveryPostField(t *testing.T) {
 		"tags", "company", "city", "note", "description", "website2"}
 	for _, pattern := range routesOf(cs.web, http.MethodPost) {
 		for _, v := range []string{"bogus", "-1", "x:y", "approve:99999999999", "0", `' OR 1=1 --`, "\x00"} {
-			path := fillRoute(pattern, func(name string) string {
-				switch name {
-				case "slug":
-					return cs.story.Slug
-				case "provider":
-					return "github"
-				}
-				return "1"
-			})
+			path := fillRoute(pattern, existing(cs.story.Slug))
 			form := url.Values{}
 			for _, f := range fields {
 				form.Set(f, v)
