@@ -17,12 +17,12 @@ import (
 // Session is a signed-in browser. The cookie holds a random token; the
 // database only its SHA-256, so a leaked database signs nobody in.
 type Session struct {
-	ID        uint   `gorm:"primaryKey"`
-	Hash      string `gorm:"size:64;not null;uniqueIndex"`
-	UserID    uint   `gorm:"not null;index"`
-	User      User   `gorm:"constraint:OnDelete:CASCADE"`
-	CSRF      string `gorm:"column:csrf;size:64;not null"`
-	ExpiresAt time.Time
+	ID        uint      `gorm:"primaryKey"`
+	Hash      string    `gorm:"size:64;not null;uniqueIndex"`
+	UserID    uint      `gorm:"not null;index"`
+	User      User      `gorm:"constraint:OnDelete:CASCADE"`
+	CSRF      string    `gorm:"column:csrf;size:64;not null"`
+	ExpiresAt time.Time `gorm:"index"`
 	CreatedAt time.Time
 	// Renewed says SessionByToken slid the expiry (the cookie must follow).
 	Renewed bool `gorm:"-"`
@@ -56,7 +56,7 @@ type OneTimeToken struct {
 	Hash      string `gorm:"size:64;not null;uniqueIndex"`
 	Purpose   string `gorm:"size:10;not null"`
 	UserID    *uint
-	ExpiresAt time.Time
+	ExpiresAt time.Time `gorm:"index"`
 	CreatedAt time.Time
 }
 
@@ -83,7 +83,17 @@ const renewAfter = time.Hour
 func (s *Store) CreateSession(ctx context.Context, userID uint, ttl time.Duration) (string, error) {
 	token := NewToken()
 	sess := &Session{Hash: HashToken(token), UserID: userID, CSRF: NewToken(), ExpiresAt: s.now().Add(ttl)}
-	if err := s.w.WithContext(ctx).Create(sess).Error; err != nil {
+	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		// Every sign-in sweeps what has expired, so that neither table
+		// grows with every visit ever made.
+		for _, m := range []any{&Session{}, &OneTimeToken{}} {
+			if err := tx.Where("expires_at < ?", s.now()).Delete(m).Error; err != nil {
+				return err
+			}
+		}
+		return tx.Create(sess).Error
+	})
+	if err != nil {
 		return "", fmt.Errorf("create session: %w", err)
 	}
 	return token, nil

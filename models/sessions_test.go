@@ -40,3 +40,34 @@ func TestSessionByTokenReadsItsUser(t *testing.T) {
 		t.Errorf("an expired session: %v, want ErrNotFound", err)
 	}
 }
+
+// A sign-in sweeps the sessions and one-time tokens that have expired, and
+// only those.
+func TestSignInSweepsWhatExpired(t *testing.T) {
+	s, clock := newClockedStore(t)
+	ctx := context.Background()
+	u := newUser(t, s, "ana")
+	if _, err := s.CreateSession(ctx, u.ID, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateOneTimeToken(ctx, "setup", nil, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	long, err := s.CreateSession(ctx, u.ID, 48*time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock.Add(2 * time.Hour)
+	if _, err := s.CreateSession(ctx, u.ID, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	var sessions, tokens int64
+	s.r.Model(&Session{}).Count(&sessions)
+	s.r.Model(&OneTimeToken{}).Count(&tokens)
+	if sessions != 2 || tokens != 0 {
+		t.Errorf("after the sweep: %d sessions, %d tokens; want 2 and 0", sessions, tokens)
+	}
+	if _, err := s.SessionByToken(ctx, long, 48*time.Hour); err != nil {
+		t.Errorf("the unexpired session went with the sweep: %v", err)
+	}
+}
