@@ -357,6 +357,21 @@ func TestReindexLooksStoriesUp(t *testing.T) {
 	}
 }
 
+// TestReindexReadsCommentsByStory checks the plan of the comments' part of
+// reindex, which an import runs for each batch of stories: it must read the
+// comments of those stories through the story index, not every approved
+// comment of the site through the status index, which made a seed grow with
+// the square of its size.
+func TestReindexReadsCommentsByStory(t *testing.T) {
+	s := openTest(t)
+	q := strings.Replace(fmt.Sprintf(indexCommentRangeSQL, 201, 400), "INSERT INTO comment_search(docid, body)", "", 1)
+	var plan []struct{ Detail string }
+	must(t, s.r.Raw("EXPLAIN QUERY PLAN "+q).Scan(&plan).Error)
+	if len(plan) == 0 || !strings.Contains(plan[0].Detail, "c USING INDEX idx_comments_story (story_id>? AND story_id<?)") {
+		t.Errorf("the comments of a range of stories are not read by story: %+v", plan)
+	}
+}
+
 // TestOldSearchTriggersAreReplaced opens a database whose search triggers
 // are of an earlier version: they are dropped and the current ones made.
 func TestOldSearchTriggersAreReplaced(t *testing.T) {

@@ -75,6 +75,17 @@ var indexCommentsSQL = `INSERT INTO comment_search(docid, body)
 	WHERE %[1]s AND c.status = 'approved'
 	AND (SELECT status FROM stories WHERE id = c.story_id) = 'published';`
 
+// indexCommentRangeSQL indexes the approved comments of the published
+// stories with ids %[1]d to %[2]d. The unary + keeps the planner on the
+// comments' story index: given a range of stories and an equality on status
+// it took the status index and read every approved comment of the site, in
+// each batch of an import (0.2 s a batch at 100,000 comments, ten times that
+// at 1,000,000: most of a seed's time, and its system time).
+var indexCommentRangeSQL = `INSERT INTO comment_search(docid, body)
+	SELECT ` + commentDocid("c.story_id", "c.id") + `, c.body FROM comments c
+	WHERE c.story_id BETWEEN %[1]d AND %[2]d AND +c.status = 'approved'
+	AND (SELECT status FROM stories WHERE id = c.story_id) = 'published';`
+
 // storyCommentsSQL re-indexes the comments of the story NEW.id, whose
 // status changed, and unindexCommentSQL removes the comment OLD.
 var (
@@ -114,7 +125,7 @@ func reindex(db *gorm.DB, lo, hi uint) error {
 	stmts := strings.SplitAfter(reindexFor(fmt.Sprintf("SELECT id FROM stories WHERE id BETWEEN %d AND %d", lo, hi)), ";")
 	stmts = append(stmts,
 		fmt.Sprintf("DELETE FROM comment_search WHERE docid BETWEEN %d AND %d", uint64(lo)<<32, uint64(hi)<<32|0xFFFFFFFF),
-		fmt.Sprintf(indexCommentsSQL, fmt.Sprintf("c.story_id BETWEEN %d AND %d", lo, hi)))
+		fmt.Sprintf(indexCommentRangeSQL, lo, hi))
 	for _, q := range stmts {
 		if strings.TrimSpace(q) == "" {
 			continue
