@@ -38,17 +38,26 @@ type CommentEditPage struct {
 	StoryURL string
 }
 
-func (h *ownComments) editForm(c *fiber.Ctx) error {
+// ownComment loads the comment of the :id in the path if it is the signed-in
+// viewer's, with the viewer's id. A nil comment ends the request with the
+// error returned: not found, or nil once a visitor who is not signed in has
+// been sent to sign in.
+func (h *ownComments) ownComment(c *fiber.Ctx) (uint, *models.Comment, error) {
 	id, err := idParam(c)
 	if err != nil {
-		return err
+		return 0, nil, err
 	}
 	sess, err := signedInAt(c, c.Path())
 	if sess == nil {
-		return err
+		return 0, nil, err
 	}
 	cm, err := h.store.OwnComment(c.UserContext(), id, sess.UserID)
-	if err != nil {
+	return sess.UserID, cm, err
+}
+
+func (h *ownComments) editForm(c *fiber.Ctx) error {
+	_, cm, err := h.ownComment(c)
+	if cm == nil {
 		return err
 	}
 	return h.renderEdit(c, fiber.StatusOK, CommentEditPage{Comment: cm, Body: cm.Body})
@@ -69,21 +78,13 @@ func (h *ownComments) renderEdit(c *fiber.Ctx, status int, p CommentEditPage) er
 
 // edit saves the new text of one's comment, within the edit window.
 func (h *ownComments) edit(c *fiber.Ctx) error {
-	id, err := idParam(c)
-	if err != nil {
-		return err
-	}
-	sess, err := signedInAt(c, c.Path())
-	if sess == nil {
+	userID, cm, err := h.ownComment(c)
+	if cm == nil {
 		return err
 	}
 	ctx := c.UserContext()
-	cm, err := h.store.OwnComment(ctx, id, sess.UserID)
-	if err != nil {
-		return err
-	}
 	body := formText(c, "body")
-	saved, err := h.store.EditComment(ctx, id, sess.UserID, body, h.rules)
+	saved, err := h.store.EditComment(ctx, cm.ID, userID, body, h.rules)
 	var verr *models.ValidationError
 	switch {
 	case errors.As(err, &verr):
@@ -99,24 +100,16 @@ func (h *ownComments) edit(c *fiber.Ctx) error {
 
 // remove deletes one's comment once its writer has confirmed.
 func (h *ownComments) remove(c *fiber.Ctx) error {
-	id, err := idParam(c)
-	if err != nil {
-		return err
-	}
-	sess, err := signedInAt(c, c.Path())
-	if sess == nil {
+	userID, cm, err := h.ownComment(c)
+	if cm == nil {
 		return err
 	}
 	ctx := c.UserContext()
-	cm, err := h.store.OwnComment(ctx, id, sess.UserID)
-	if err != nil {
-		return err
-	}
 	if c.FormValue("confirm") != "yes" {
 		return h.renderEdit(c, fiber.StatusUnprocessableEntity, CommentEditPage{Comment: cm, Body: cm.Body,
 			Errors: map[string]string{"confirm": "Tick the box to confirm that the comment should be deleted."}})
 	}
-	if err := h.store.DeleteComment(ctx, id, sess.UserID); err != nil {
+	if err := h.store.DeleteComment(ctx, cm.ID, userID); err != nil {
 		return err
 	}
 	return c.Redirect("/stories/"+cm.Story.Slug+"?deleted=1#comments", fiber.StatusSeeOther)
