@@ -46,8 +46,8 @@ func seedCommand(ctx context.Context, name string, args []string, getenv func(st
 	if err != nil {
 		return err
 	}
-	if opt.Stories < 0 || opt.Comments < 0 || opt.Users < 1 {
-		return errors.New("seed: -stories and -comments must be 0 or more, and -users at least 1")
+	if opt.Stories < 1 || opt.Comments < 0 || opt.Users < 1 {
+		return errors.New("seed: -stories and -users must be at least 1, and -comments 0 or more")
 	}
 	if err := os.MkdirAll(cfg.Data, 0o750); err != nil {
 		return fmt.Errorf("data folder: %w", err)

@@ -31,6 +31,12 @@ func TestSeedCommand(t *testing.T) {
 		t.Fatalf("seeding a full database: %v, want a refusal mentioning -force", err)
 	}
 	check(t, Run(context.Background(), append(args, "-force"), func(string) string { return "" }, io.Discard))
+	for _, bad := range [][]string{{"-stories", "0"}, {"-stories", "-5"}, {"-comments", "-1"}, {"-users", "0"}} {
+		err := Run(context.Background(), append([]string{"doleances", "seed", "-data", t.TempDir()}, bad...), func(string) string { return "" }, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), "at least 1") {
+			t.Errorf("seed %v: %v, want the message saying what the numbers may be", bad, err)
+		}
+	}
 	store, err := models.Open(filepath.Join(dir, "doleances.db"), models.Options{})
 	check(t, err)
 	defer store.Close()
