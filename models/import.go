@@ -310,20 +310,8 @@ func nameCommenters(tx *gorm.DB, cs []Comment) error {
 func (s *Store) ImportUsers(ctx context.Context, users []User) error {
 	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		for i := range users {
-			u := &users[i]
-			if u.Role == "" {
-				u.Role = RoleReader
-			}
-			base := Slugify(u.Handle)
-			if base == "" {
-				base = Slugify(u.Name)
-			}
-			var err error
-			if u.Handle, err = uniqueHandle(tx, base); err != nil {
-				return err
-			}
-			if err := tx.Create(u).Error; err != nil {
-				return fmt.Errorf("user %q: %w", u.Handle, err)
+			if err := createUser(tx, &users[i]); err != nil {
+				return fmt.Errorf("user %q: %w", users[i].Handle, err)
 			}
 		}
 		return nil

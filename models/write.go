@@ -199,20 +199,24 @@ func ensureTags(tx *gorm.DB, names []string) ([]Tag, error) {
 
 // CreateUser saves a new user, making the handle unique if it is taken.
 func (s *Store) CreateUser(ctx context.Context, u *User) error {
+	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return createUser(tx, u) })
+}
+
+// createUser saves u in tx, a reader unless it says otherwise, under a
+// handle made unique from its handle or name.
+func createUser(tx *gorm.DB, u *User) error {
 	if u.Role == "" {
 		u.Role = RoleReader
 	}
-	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		base := Slugify(u.Handle)
-		if base == "" {
-			base = Slugify(u.Name)
-		}
-		var err error
-		if u.Handle, err = uniqueHandle(tx, base); err != nil {
-			return err
-		}
-		return tx.Create(u).Error
-	})
+	base := Slugify(u.Handle)
+	if base == "" {
+		base = Slugify(u.Name)
+	}
+	var err error
+	if u.Handle, err = uniqueHandle(tx, base); err != nil {
+		return err
+	}
+	return tx.Create(u).Error
 }
 
 func uniqueHandle(tx *gorm.DB, base string) (string, error) {
