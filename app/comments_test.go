@@ -139,6 +139,7 @@ func TestBadCommentInputKeepsTheText(t *testing.T) {
 		{"guest without a name", guest(), kept, []string{"email", "a@b.example"}, 422, "Please give a name."},
 		{"guest with a bad email", guest(), kept, []string{"name", "Zoé", "email", "pas-un-email"}, 422, "does not look like an email"},
 		{"guest with a javascript website", guest(), kept, []string{"name", "Zoé", "email", "z@b.example", "url", "javascript:alert(1)"}, 422, "http:// or https://"},
+		{"guest with an entity-hidden javascript website", guest(), kept, []string{"name", "Zoé", "email", "z@b.example", "url", "jav&#x09;ascript:alert(1)"}, 422, "http:// or https://"},
 		{"honeypot", guest(), kept, []string{"name", "Bot", "email", "bot@b.example", "website2", "http://spam.example"}, 400, "only spam robots do"},
 		{"forged stamp", paul, kept, []string{"stamp", "1.deadbeef"}, 422, "incomplete or out of date"},
 		{"no stamp", paul, kept, []string{"stamp", ""}, 422, "incomplete or out of date"},

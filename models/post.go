@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
+	"net/netip"
 	"net/url"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"gorm.io/gorm"
@@ -235,8 +237,26 @@ func checkURL(raw string) (string, string) {
 		raw = "https://" + raw
 	}
 	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.ContainsAny(raw, " <>\"") {
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || !hostName(u.Hostname()) || strings.ContainsAny(raw, " <>\"") {
 		return raw, "The website must be an http:// or https:// address."
 	}
 	return raw, ""
+}
+
+// hostName says whether h can be the host of a website: letters (of any
+// script), digits, dots and hyphens, or an IP address. "jav&#x09;ascript:"
+// typed without a scheme becomes the host "jav&", which is none.
+func hostName(h string) bool {
+	if h == "" {
+		return false
+	}
+	if _, err := netip.ParseAddr(h); err == nil {
+		return true
+	}
+	for _, r := range h {
+		if r != '.' && r != '-' && !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			return false
+		}
+	}
+	return true
 }
