@@ -4,7 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
+	"io"
+	"log/slog"
 	"net/url"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -98,7 +102,8 @@ func TestSearchHostileInputs(t *testing.T) {
 		{"q=" + url.QueryEscape("'; DROP TABLE stories; --"), 200}, {"q=orange&page=1", 200},
 		{"q=orange&page=0", 400}, {"q=orange&page=-1", 400}, {"q=orange&page=abc", 400}, {"q=orange&page=99999999999999999999", 400},
 		{"q=orange&page=2", 404}, {"q=orange&category=nope", 400}, {"q=orange&company=%FF", 400},
-		{"q=orange&category=", 200},
+		{"q=orange&category=", 200}, {"q=orange&before=1", 200}, {"q=orange&before=0", 400}, {"q=orange&before=-3", 400},
+		{"q=orange&before=x", 400}, {"q=orange&before=99999999999", 400},
 	} {
 		for _, path := range []string{"/search?", "/search/feed?", "/search/feed/atom?"} {
 			res, body := ts.get(path + tc.query)
@@ -116,6 +121,70 @@ func TestSearchHostileInputs(t *testing.T) {
 	}
 	if _, body := ts.get("/search?q=" + strings.Repeat("orange+", 1000)); !strings.Contains(body, "Résilier") {
 		t.Error("a long repeated query does not search its first words")
+	}
+}
+
+// TestSearchOlderStories follows a search back through the site, one span of
+// stories at a time: each page says which stories it searched and links the
+// older ones, and every match is listed once.
+func TestSearchOlderStories(t *testing.T) {
+	ctx := context.Background()
+	now := fixedNow.Add(-10 * 24 * time.Hour)
+	store, err := models.Open(filepath.Join(t.TempDir(), "t.db"), models.Options{Now: func() time.Time { return now }, SearchSpan: 2})
+	check(t, err)
+	t.Cleanup(func() { store.Close() })
+	author := &models.User{Handle: "margot", Name: "Margot", Role: models.RoleAuthor}
+	check(t, store.CreateUser(ctx, author))
+	var ids []uint
+	for i := range 5 {
+		now = now.Add(24 * time.Hour)
+		st, err := store.CreateStory(ctx, models.StoryInput{Title: fmt.Sprintf("Guichet %d", i), Body: "Fermé.", AuthorID: author.ID, Status: models.StatusPublished})
+		check(t, err)
+		ids = append(ids, st.ID)
+	}
+	w, err := newWeb(Config{Addr: "127.0.0.1:0", BaseURL: testBase}, store, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	check(t, err)
+	ts := &fixtureSite{t: t, store: store, web: w}
+	day := func(i int) string {
+		return fixedNow.Add(time.Duration(i-9) * 24 * time.Hour).UTC().Format("2 January 2006")
+	}
+	steps := []struct {
+		path, titles, span, older string
+		newest                    bool
+	}{
+		{"/search?q=guichet", "Guichet 4,Guichet 3", "among the stories written since " + day(3),
+			fmt.Sprintf("/search?q=guichet&amp;before=%d", ids[3]), false},
+		{fmt.Sprintf("/search?q=guichet&before=%d", ids[3]), "Guichet 2,Guichet 1", "among the stories written from " + day(1) + " to " + day(2),
+			fmt.Sprintf("/search?q=guichet&amp;before=%d", ids[1]), true},
+		{fmt.Sprintf("/search?q=guichet&before=%d", ids[1]), "Guichet 0", "among the stories written until " + day(0), "", true},
+	}
+	hit := regexp.MustCompile(`<h2><a href="/stories/[^"]+">(?:<mark>)?Guichet(?:</mark>)? (\d)</a></h2>`)
+	for _, step := range steps {
+		res, body := ts.get(step.path)
+		if res.StatusCode != 200 {
+			t.Fatalf("GET %s: %d", step.path, res.StatusCode)
+		}
+		var got []string
+		for _, m := range hit.FindAllStringSubmatch(body, -1) {
+			got = append(got, "Guichet "+m[1])
+		}
+		if strings.Join(got, ",") != step.titles {
+			t.Errorf("GET %s: hits %q, want %s", step.path, got, step.titles)
+		}
+		if !strings.Contains(body, step.span) {
+			t.Errorf("GET %s does not say %q", step.path, step.span)
+		}
+		if hasOlder := strings.Contains(body, "Search older stories"); hasOlder != (step.older != "") ||
+			step.older != "" && !strings.Contains(body, `href="`+step.older+`"`) {
+			t.Errorf("GET %s: the older stories link is wrong, want %q", step.path, step.older)
+		}
+		if hasNewest := strings.Contains(body, `<a class="newer" href="/search?q=guichet">← Newest stories</a>`); hasNewest != step.newest {
+			t.Errorf("GET %s: newest stories link %v, want %v", step.path, hasNewest, step.newest)
+		}
+	}
+	res, body := ts.get("/search?q=guichet&before=nope")
+	if res.StatusCode != 400 || !strings.Contains(body, "must be a story number") || !strings.Contains(body, `value="guichet"`) {
+		t.Errorf("a broken before: %d, want 400 with the reason and the words kept", res.StatusCode)
 	}
 }
 

@@ -37,6 +37,9 @@ type SearchPage struct {
 	Notice   string // what the search did with the request, shown above the results
 	Result   models.SearchResult
 	Pager    Pager
+	Before   uint   // the search continues into stories older than this one
+	Older    string // the search of the next, older stories, if any
+	Newest   string // the search from the newest stories, on an older search
 }
 
 // errBadSearch is a search request that cannot be answered as asked.
@@ -58,6 +61,14 @@ func (s *search) parse(c *fiber.Ctx, sp *SearchPage) (models.SearchQuery, error)
 			return q, errBadSearch
 		}
 		q.Page = n
+	}
+	if v := c.Query("before"); v != "" {
+		n, err := strconv.ParseUint(v, 10, 32)
+		if err != nil || n < 1 {
+			sp.Problem = "The “before” part of this address must be a story number from 1: search again from the newest stories."
+			return q, errBadSearch
+		}
+		q.Before, sp.Before = uint(n), uint(n)
 	}
 	if v := c.Query("category"); v != "" {
 		cat, err := s.store.CategoryBySlug(ctx, v)
@@ -82,7 +93,8 @@ func (s *search) parse(c *fiber.Ctx, sp *SearchPage) (models.SearchQuery, error)
 	return q, nil
 }
 
-// query is the query string of the search, without page, for links.
+// query is the query string of the search, from the newest stories and
+// without page, for links and feeds.
 func (sp *SearchPage) query() string {
 	v := url.Values{}
 	v.Set("q", sp.Query)
@@ -93,6 +105,15 @@ func (sp *SearchPage) query() string {
 		v.Set("company", sp.Company.Slug)
 	}
 	return v.Encode()
+}
+
+// spanQuery is query with the stories searched, for links to other pages of
+// these results.
+func (sp *SearchPage) spanQuery() string {
+	if sp.Before == 0 {
+		return sp.query()
+	}
+	return sp.query() + "&before=" + strconv.FormatUint(uint64(sp.Before), 10)
 }
 
 func (s *search) page(c *fiber.Ctx) error {
@@ -136,7 +157,14 @@ func (s *search) page(c *fiber.Ctx) error {
 	}
 	sp.Layout.Query = sp.Query
 	sp.Description = "Search the customer-service stories of " + s.site.Name + "."
-	base := "/search?" + sp.query()
+	base := "/search?" + sp.spanQuery()
+	if sp.Result.Older != 0 {
+		sp.Older = "/search?" + sp.query() + "&before=" + strconv.FormatUint(uint64(sp.Result.Older), 10)
+	}
+	if sp.Before != 0 {
+		sp.Newest = "/search?" + sp.query()
+		sp.Canonical += "&before=" + strconv.FormatUint(uint64(sp.Before), 10)
+	}
 	sp.Pager = Pager{Page: sp.Result.Page, Pages: sp.Result.Pages}
 	if sp.Result.Page > 1 {
 		sp.Pager.Prev = base + "&page=" + strconv.Itoa(sp.Result.Page-1)

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -31,6 +32,9 @@ type SearchQuery struct {
 	CompanyID  uint
 	Page       int // from 1; 0 means 1
 	PerPage    int // 0 means PageSize
+	// Before continues a search into older stories: only those written
+	// before the story with this id are searched. 0 means the newest.
+	Before uint
 }
 
 // SearchHit is a story found, with its title and a snippet as safe HTML in
@@ -52,6 +56,13 @@ type SearchResult struct {
 	Page  int
 	Pages int
 	Terms []string // the words and phrases searched for
+	// Older is the Before of the next search into older stories, 0 when
+	// this one reached the oldest story.
+	Older uint
+	// Since and Until are when the oldest and the newest stories searched
+	// were written; Since is zero when the search reached the oldest story,
+	// Until when it started from the newest.
+	Since, Until time.Time
 }
 
 // SearchWindow is the number of matching stories a search ranks: the most
@@ -61,6 +72,14 @@ const SearchWindow = 500
 
 // searchWindow is SearchWindow; tests lower it.
 var searchWindow = SearchWindow
+
+// SearchSpan is the number of stories, by id, that one search reads back
+// from the newest (or from its Before), unless Options say otherwise: a
+// search for words that few stories hold together must otherwise read every
+// story that holds one of them, so its cost would grow with the site. A
+// search that stops at its span, or at a full window, links to the next,
+// older span.
+const SearchSpan = 2000
 
 // minPrefixRunes is the shortest word searched as a prefix too.
 const minPrefixRunes = 3
@@ -136,8 +155,9 @@ type searchRow struct {
 
 // Search finds published stories whose title, text, tags and company hold
 // every term of q, or one of whose approved comments does; stories with the
-// terms in their title first, then by relevance, then newest first. A page
-// past the last is ErrNotFound.
+// terms in their title first, then by relevance, then newest first. It reads
+// one span of stories, newest first, and ranks the SearchWindow most recent
+// matches in it; Older continues it. A page past the last is ErrNotFound.
 func (s *Store) Search(ctx context.Context, q SearchQuery) (SearchResult, error) {
 	match, terms := ParseSearch(q.Text)
 	res := SearchResult{Page: max(q.Page, 1), Terms: terms}
@@ -148,21 +168,36 @@ func (s *Store) Search(ctx context.Context, q SearchQuery) (SearchResult, error)
 	if match == "" {
 		return res, nil
 	}
-	// Words typed alone are prefixes, but FTS4 reads every match of a
-	// prefix before the first row, where it reads a word's matches newest
-	// first and stops at the window. So the words themselves are searched
-	// first; longer words only when they do not fill the window.
+	db := s.r.WithContext(ctx)
+	span, err := searchRangeFor(db, q.Before, s.span)
+	if err != nil {
+		return res, fmt.Errorf("search: %w", err)
+	}
+	if span.hi == 0 { // no story to search
+		if res.Page > 1 {
+			return res, ErrNotFound
+		}
+		return res, nil
+	}
+	// Words typed alone are prefixes too, but FTS4 reads every match of
+	// every longer word in the site before the first row of a prefix,
+	// where it reads a word's matches newest first and stops with the
+	// search. So the words are searched as typed, and as prefixes only
+	// when nothing in the span holds them as typed.
 	exact := strings.ReplaceAll(match, `*"`, `"`)
-	rows, more, err := s.searchWindow(ctx, exact, q)
-	if err == nil && !more && exact != match {
+	w, err := findMatches(db, exact, q, span)
+	if err == nil && len(w.rows) == 0 && exact != match {
 		exact = match
-		rows, more, err = s.searchWindow(ctx, match, q)
+		w, err = findMatches(db, match, q, span)
 	}
 	if err != nil {
 		return res, fmt.Errorf("search %q: %w", exact, err)
 	}
-	match = exact
-	res.More = more
+	match, res.More = exact, w.more
+	if err := w.reach(db, &res, q.Before, span); err != nil {
+		return res, fmt.Errorf("search %q: %w", match, err)
+	}
+	rows := w.rows
 	sort.Slice(rows, func(i, j int) bool {
 		a, b := rows[i], rows[j]
 		if a.titleTerms != b.titleTerms {
@@ -190,27 +225,95 @@ func (s *Store) Search(ctx context.Context, q SearchQuery) (SearchResult, error)
 	return res, err
 }
 
-// searchWindow returns the SearchWindow most recently written stories that
-// match by their own text and whether there were more; when fewer match,
-// those that match by their text or by a comment. Both index tables are
-// read newest first and only as far as the window goes: the cost of a
-// query does not grow with the number of stories that use its words.
-func (s *Store) searchWindow(ctx context.Context, match string, q SearchQuery) ([]searchRow, bool, error) {
+// searchRange is the ids of the stories a search reads, lo to hi; hi is 0
+// when there is no story to search.
+type searchRange struct{ lo, hi uint }
+
+// searchRangeFor is the span of a search that reads up to span stories
+// written before the story before (0: from the newest).
+func searchRangeFor(db *gorm.DB, before, span uint) (searchRange, error) {
+	hi, err := newestIndexedBefore(db, before)
+	if err != nil || hi == 0 {
+		return searchRange{}, err
+	}
+	lo := uint(1)
+	if hi > span {
+		lo = hi - span + 1
+	}
+	return searchRange{lo: lo, hi: hi}, nil
+}
+
+// newestIndexedBefore is the id of the newest story in the index written
+// before the story before (0: of all), or 0 if there is none.
+func newestIndexedBefore(db *gorm.DB, before uint) (uint, error) {
+	q := db.Table("story_search_text").Select("COALESCE(max(docid), 0)")
+	if before != 0 {
+		q = q.Where("docid < ?", before)
+	}
+	var id uint
+	return id, q.Scan(&id).Error
+}
+
+// matchWindow is what a search found in its span: the rows it ranks,
+// whether more matched than the window holds, and the oldest story it read.
+type matchWindow struct {
+	rows   []searchRow
+	more   bool
+	oldest uint
+}
+
+// reach fills in how far back the search went: the Before of the next,
+// older search if any story is older than those read, and the dates of the
+// oldest and newest stories read.
+func (w matchWindow) reach(db *gorm.DB, res *SearchResult, before uint, span searchRange) error {
+	older, err := newestIndexedBefore(db, w.oldest)
+	if err != nil {
+		return err
+	}
+	if older != 0 {
+		res.Older = w.oldest
+		if res.Since, err = writtenAt(db, "id >= ?", "id", w.oldest); err != nil {
+			return err
+		}
+	}
+	if before != 0 {
+		res.Until, err = writtenAt(db, "id <= ?", "id DESC", span.hi)
+	}
+	return err
+}
+
+// writtenAt is when the first story by order that meets cond was written.
+func writtenAt(db *gorm.DB, cond, order string, id uint) (time.Time, error) {
+	var at []time.Time
+	err := db.Model(&Story{}).Where(cond, id).Order(order).Limit(1).Pluck("created_at", &at).Error
+	if err != nil || len(at) == 0 {
+		return time.Time{}, err
+	}
+	return at[0], nil
+}
+
+// findMatches returns the SearchWindow most recently written stories in
+// span that match by their own text, and whether there were more; when
+// fewer match, those that match by their text or by a comment. Both index
+// tables are read newest first and only as far as the window or the span
+// goes: the cost of a query does not grow with the number of stories.
+func findMatches(db *gorm.DB, match string, q SearchQuery, span searchRange) (matchWindow, error) {
 	var filter string
-	args := []any{match}
+	var filterArgs []any
 	if q.CategoryID != 0 {
 		filter += " AND st.id IN (SELECT story_id FROM story_categories WHERE category_id = ?)"
-		args = append(args, q.CategoryID)
+		filterArgs = append(filterArgs, q.CategoryID)
 	}
 	if q.CompanyID != 0 {
 		filter += " AND st.company_id = ?"
-		args = append(args, q.CompanyID)
+		filterArgs = append(filterArgs, q.CompanyID)
 	}
-	db := s.r.WithContext(ctx)
 	byID := map[uint]*searchRow{}
 	var ids []uint // newest first
 	err := scanMatches(db, `SELECT story_search.docid, matchinfo(story_search, 'pcy'), julianday(st.published_at) FROM story_search
-		CROSS JOIN stories st INDEXED BY idx_stories_search ON st.id = story_search.docid WHERE story_search MATCH ?`+filter+` ORDER BY story_search.docid DESC`, args,
+		CROSS JOIN stories st INDEXED BY idx_stories_search ON st.id = story_search.docid
+		WHERE story_search MATCH ? AND story_search.docid BETWEEN ? AND ?`+filter+` ORDER BY story_search.docid DESC`,
+		append([]any{match, span.lo, span.hi}, filterArgs...),
 		func(id uint, info []uint32, at float64) bool {
 			r := &searchRow{ID: id, PublishedAt: at}
 			r.rankStory(info)
@@ -219,14 +322,15 @@ func (s *Store) searchWindow(ctx context.Context, match string, q SearchQuery) (
 			return len(ids) <= searchWindow
 		})
 	if err != nil {
-		return nil, false, err
+		return matchWindow{}, err
 	}
 	if len(ids) > searchWindow {
 		// The stories' own text fills the window: comments would only
 		// add stories ranked below every one of these (a comment counts
 		// for less than the story's text), and reading them was most of
 		// the time of a search for a word that readers use too.
-		return windowRows(byID, ids[:searchWindow]), true, nil
+		ids = ids[:searchWindow]
+		return matchWindow{rows: windowRows(byID, ids), more: true, oldest: ids[len(ids)-1]}, nil
 	}
 	// Comments: their docids are all a search reads of them (the story id
 	// and the comment id). A story's matching comments count once, half
@@ -240,7 +344,8 @@ func (s *Store) searchWindow(ctx context.Context, match string, q SearchQuery) (
 	seen := 0
 	var last uint
 	var undated []uint // stories found by their comments only
-	err = eachDocid(db, cq+` WHERE comment_search MATCH ?`+filter+` ORDER BY comment_search.docid DESC`, args,
+	err = eachDocid(db, cq+` WHERE comment_search MATCH ? AND comment_search.docid BETWEEN ? AND ?`+filter+` ORDER BY comment_search.docid DESC`,
+		append([]any{match, uint64(span.lo) << 32, uint64(span.hi)<<32 | 0xFFFFFFFF}, filterArgs...),
 		func(docid int64) bool {
 			id, commentID := uint(docid>>32), uint(docid&0xFFFFFFFF)
 			if id != last {
@@ -262,20 +367,22 @@ func (s *Store) searchWindow(ctx context.Context, match string, q SearchQuery) (
 			return true
 		})
 	if err != nil {
-		return nil, false, err
+		return matchWindow{}, err
 	}
 	sort.Slice(ids, func(i, j int) bool { return ids[i] > ids[j] })
-	more := len(ids) > searchWindow
-	if more {
-		ids = ids[:searchWindow]
+	w := matchWindow{oldest: span.lo}
+	if len(ids) > searchWindow {
+		ids, w.more = ids[:searchWindow], true
+		w.oldest = ids[len(ids)-1]
 	}
 	if len(ids) == 0 {
-		return nil, false, nil
+		return w, nil
 	}
 	if err := datePublished(db, byID, undated, ids[len(ids)-1]); err != nil {
-		return nil, false, err
+		return matchWindow{}, err
 	}
-	return windowRows(byID, ids), more, nil
+	w.rows = windowRows(byID, ids)
+	return w, nil
 }
 
 // windowRows are the rows of ids.

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -83,24 +84,22 @@ func TestSearchTermsInStoryOrInOneComment(t *testing.T) {
 	}
 }
 
-// TestSearchLongerWordsOnlyBelowTheWindow: a word typed alone finds longer
-// words, unless the word itself fills the window.
-func TestSearchLongerWordsOnlyBelowTheWindow(t *testing.T) {
+// TestSearchLongerWordsOnlyWhenNothingMatches: a word typed alone finds
+// longer words only when no story holds the word itself.
+func TestSearchLongerWordsOnlyWhenNothingMatches(t *testing.T) {
 	w := newWorld(t)
-	defer func(n int) { searchWindow = n }(searchWindow)
-	searchWindow = 3
 	w.story(t, "Les guichets", "Tous fermés.", "", "")
 	for range 3 {
 		w.story(t, "Un guichet", "Fermé.", "", "")
 	}
-	res, err := w.s.Search(context.Background(), SearchQuery{Text: "guichet"})
-	must(t, err)
-	if res.Total != 3 || !res.More {
-		t.Errorf("the word fills the window: total %d, more %v", res.Total, res.More)
+	if got := titles(t, w.s, SearchQuery{Text: "guichet"}); len(got) != 3 {
+		t.Errorf("guichet: %q, want the three stories with the word itself", got)
 	}
-	searchWindow = 4
-	if got := titles(t, w.s, SearchQuery{Text: "guichet"}); len(got) != 4 {
-		t.Errorf("below the window, longer words count: %q", got)
+	if got := titles(t, w.s, SearchQuery{Text: "guich"}); len(got) != 4 {
+		t.Errorf("guich: %q, want the four stories with words that begin so", got)
+	}
+	if got := titles(t, w.s, SearchQuery{Text: `"guich"`}); len(got) != 0 {
+		t.Errorf(`"guich" (quoted: the word itself): %q`, got)
 	}
 }
 
@@ -185,5 +184,98 @@ func TestSearchCommentsRankLast(t *testing.T) {
 	}
 	if !res.More {
 		t.Error("more stories match than the window holds: More is false")
+	}
+}
+
+// TestSearchSpans: a search reads one span of stories back from the newest
+// and says where the next, older one begins; following Older reaches every
+// match once, comments included, and the last span says it is the last.
+func TestSearchSpans(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	w.s.span = 3
+	var stories []*Story // oldest first
+	for i, body := range []string{"Un guichet.", "Rien.", "Le guichet.", "Rien.", "Rien.", "Rien.", "Un guichet.", "Rien."} {
+		stories = append(stories, w.story(t, fmt.Sprintf("Histoire %d", i), body, "", ""))
+	}
+	// A comment on a story of the middle span: found with that span only.
+	_, err := w.s.AddComment(ctx, CommentInput{StoryID: stories[4].ID, AuthorName: "Guest", AuthorEmail: "g@example.com", Body: "Quel guichet !", Status: CommentApproved})
+	must(t, err)
+	var found []string
+	var before uint
+	for step := 0; ; step++ {
+		res, err := w.s.Search(ctx, SearchQuery{Text: "guichet", Before: before})
+		must(t, err)
+		for _, h := range res.Hits {
+			found = append(found, h.Story.Title)
+		}
+		if (before == 0) != res.Until.IsZero() {
+			t.Errorf("step %d: until %v, want a date on every span but the first", step, res.Until)
+		}
+		if (res.Older == 0) != res.Since.IsZero() {
+			t.Errorf("step %d: since %v, older %d: want a date on every span but the last", step, res.Since, res.Older)
+		}
+		if res.Older == 0 {
+			break
+		}
+		if before != 0 && res.Older >= before || step > 3 {
+			t.Fatalf("step %d: older %d after before %d", step, res.Older, before)
+		}
+		before = res.Older
+	}
+	// In the middle span, the story found by its text ranks above the one
+	// found by a comment.
+	want := []string{"Histoire 6", "Histoire 2", "Histoire 4", "Histoire 0"}
+	if strings.Join(found, ",") != strings.Join(want, ",") {
+		t.Errorf("spans found %q, want %q", found, want)
+	}
+	// The first span holds stories 5 to 7: one match, and older stories.
+	res, err := w.s.Search(ctx, SearchQuery{Text: "guichet"})
+	must(t, err)
+	if res.Total != 1 || res.More || res.Older != stories[5].ID {
+		t.Errorf("first span: total %d, more %v, older %d: want 1, false, %d", res.Total, res.More, res.Older, stories[5].ID)
+	}
+	// A span with no match still leads to the older ones.
+	res, err = w.s.Search(ctx, SearchQuery{Text: "histoire 0"})
+	must(t, err)
+	if res.Total != 0 || res.Older != stories[5].ID {
+		t.Errorf("histoire 0 in the first span: total %d, older %d, want 0, %d", res.Total, res.Older, stories[5].ID)
+	}
+	res, err = w.s.Search(ctx, SearchQuery{Text: "histoire", Before: stories[0].ID})
+	must(t, err)
+	if res.Total != 0 || res.Older != 0 {
+		t.Errorf("before the oldest story: total %d, older %d, want nothing", res.Total, res.Older)
+	}
+}
+
+// TestSearchWindowEndsTheSpan: when the window fills before the span ends,
+// the next search starts below the oldest story ranked, so nothing is
+// skipped or listed twice.
+func TestSearchWindowEndsTheSpan(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	defer func(n int) { searchWindow = n }(searchWindow)
+	searchWindow = 2
+	for i := range 5 {
+		w.story(t, fmt.Sprintf("Guichet %d", i), "Fermé.", "", "")
+	}
+	seen := map[string]bool{}
+	var before uint
+	for range 5 {
+		res, err := w.s.Search(ctx, SearchQuery{Text: "guichet", Before: before})
+		must(t, err)
+		for _, h := range res.Hits {
+			if seen[h.Story.Title] {
+				t.Errorf("%s listed twice", h.Story.Title)
+			}
+			seen[h.Story.Title] = true
+		}
+		if res.Older == 0 {
+			break
+		}
+		before = res.Older
+	}
+	if len(seen) != 5 {
+		t.Errorf("found %d of 5 stories by following Older", len(seen))
 	}
 }

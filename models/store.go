@@ -51,6 +51,7 @@ type Store struct {
 	now  func() time.Time
 	gen  *generation
 	stop func() // stops the checkpointer
+	span uint   // stories one search reads; see SearchSpan
 }
 
 // Options tune Open.
@@ -61,6 +62,8 @@ type Options struct {
 	Readers int
 	// Logger receives GORM's SQL log; nil means silent.
 	Logger logger.Interface
+	// SearchSpan is how many stories one search reads; 0 means SearchSpan.
+	SearchSpan uint
 }
 
 // Open opens (creating if needed) the SQLite database at path and migrates it.
@@ -124,7 +127,11 @@ func Open(path string, opt Options) (*Store, error) {
 		rdb.Close()
 		return nil, err
 	}
-	return &Store{r: r, w: w, now: utc, gen: gen, stop: stop}, nil
+	span := opt.SearchSpan
+	if span == 0 {
+		span = SearchSpan
+	}
+	return &Store{r: r, w: w, now: utc, gen: gen, stop: stop, span: span}, nil
 }
 
 func migrate(db *gorm.DB) error {
