@@ -78,8 +78,9 @@ var searchWindow = SearchWindow
 // search for words that few stories hold together must otherwise read every
 // story that holds one of them, so its cost would grow with the site. A
 // search that stops at its span, or at a full window, links to the next,
-// older span.
-const SearchSpan = 2000
+// older span. A thousand is the whole of a small site, and as much as a
+// search reads of a large one.
+const SearchSpan = 1000
 
 // minPrefixRunes is the shortest word searched as a prefix too.
 const minPrefixRunes = 3

@@ -103,7 +103,11 @@ func Open(path string, opt Options) (*Store, error) {
 		wdb.Close()
 		return nil, fmt.Errorf("migrate %s: %w", path, err)
 	}
-	r, err := gorm.Open(sqlite.Open(base+"&_query_only=true"), conf())
+	// Each reader keeps 8 MiB of pages instead of SQLite's 2: on a large
+	// site a search, which reads a span of stories and the newest part of
+	// each word's doclist, otherwise read a sixth of its pages again from
+	// the file (a median 14 % slower at 100,000 stories than at 1,000).
+	r, err := gorm.Open(sqlite.Open(base+"&_query_only=true&_cache_size=-8192"), conf())
 	if err != nil {
 		wdb.Close()
 		return nil, fmt.Errorf("open %s for reading: %w", path, err)
