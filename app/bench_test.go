@@ -27,7 +27,7 @@ import (
 
 // benchSchema names the seeded databases kept between runs: bump it when the
 // seed or the schema changes, so that an old file is not reused.
-const benchSchema = "v4" // v2: comment_search; v2-counts: stored story counts; v4: external-content index
+const benchSchema = "v5" // v2: comment_search; v2-counts: stored story counts; v4: external-content index; v5: seed sentences fixed
 
 // benchSize is the benchmark's dataset, from DOLEANCES_BENCH_STORIES,
 // _COMMENTS and _USERS; small by default so that a run takes about a minute.

@@ -92,6 +92,9 @@ func TestSeedDerivedData(t *testing.T) {
 		check(t, err)
 		want, err := models.RenderStory(st.Body)
 		check(t, err)
+		if strings.Contains(st.Title+st.Body, "%!") {
+			t.Fatalf("story %s holds a fmt error: %q", st.Slug, st.Body)
+		}
 		if st.HTML != want.HTML || st.Excerpt != want.Excerpt {
 			t.Fatalf("story %s: stored HTML or excerpt differ from rendering its body", st.Slug)
 		}

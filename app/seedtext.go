@@ -104,6 +104,12 @@ type seedText struct{ r *rand.Rand }
 
 func (g seedText) pick(list []string) string { return list[g.r.IntN(len(list))] }
 
+// sentence is a sentence of a story about thing. Most sentences do not name
+// it: given to Sprintf, they came out with "%!(EXTRA string=...)" appended.
+func (g seedText) sentence(thing string) string {
+	return strings.ReplaceAll(g.pick(seedSentences), "%[1]s", thing)
+}
+
 func (g seedText) title(company string) string {
 	return fmt.Sprintf(g.pick(seedTitles), strings.TrimSpace(company), 2+g.r.IntN(40), g.pick(seedThings))
 }
@@ -119,7 +125,7 @@ func (g seedText) body(company string) string {
 			if i > 0 {
 				b.WriteByte(' ')
 			}
-			b.WriteString(fmt.Sprintf(g.pick(seedSentences), thing))
+			b.WriteString(g.sentence(thing))
 		}
 		b.WriteString("\n\n")
 	}
@@ -130,7 +136,7 @@ func (g seedText) body(company string) string {
 		case 0:
 			fmt.Fprintf(&b, "## What happened with %s\n\n", strings.TrimSpace(company))
 			for i := 0; i < 2+g.r.IntN(4); i++ {
-				fmt.Fprintf(&b, "- Day %d: %s\n", 1+i*g.r.IntN(9), fmt.Sprintf(g.pick(seedSentences), thing))
+				fmt.Fprintf(&b, "- Day %d: %s\n", 1+i*g.r.IntN(9), g.sentence(thing))
 			}
 			b.WriteString("\n")
 		case 1:
