@@ -226,33 +226,28 @@ func (s *Store) Search(ctx context.Context, q SearchQuery) (SearchResult, error)
 	return res, err
 }
 
-// searchRange is the ids of the stories a search reads, lo to hi; hi is 0
-// when there is no story to search.
-type searchRange struct{ lo, hi uint }
+// searchRange is the ids of the stories a search reads, lo to hi, and of
+// the oldest story in the index; hi is 0 when there is no story to search.
+type searchRange struct{ lo, hi, first uint }
 
 // searchRangeFor is the span of a search that reads up to span stories
 // written before the story before (0: from the newest).
 func searchRangeFor(db *gorm.DB, before, span uint) (searchRange, error) {
-	hi, err := newestIndexedBefore(db, before)
-	if err != nil || hi == 0 {
+	limit := int64(math.MaxInt64)
+	if before != 0 {
+		limit = int64(before)
+	}
+	var r searchRange
+	row := db.Raw(`SELECT COALESCE((SELECT max(docid) FROM story_search_text WHERE docid < ?), 0),
+		COALESCE((SELECT min(docid) FROM story_search_text), 0)`, limit).Row()
+	if err := row.Scan(&r.hi, &r.first); err != nil || r.hi == 0 {
 		return searchRange{}, err
 	}
-	lo := uint(1)
-	if hi > span {
-		lo = hi - span + 1
+	r.lo = 1
+	if r.hi > span {
+		r.lo = r.hi - span + 1
 	}
-	return searchRange{lo: lo, hi: hi}, nil
-}
-
-// newestIndexedBefore is the id of the newest story in the index written
-// before the story before (0: of all), or 0 if there is none.
-func newestIndexedBefore(db *gorm.DB, before uint) (uint, error) {
-	q := db.Table("story_search_text").Select("COALESCE(max(docid), 0)")
-	if before != 0 {
-		q = q.Where("docid < ?", before)
-	}
-	var id uint
-	return id, q.Scan(&id).Error
+	return r, nil
 }
 
 // matchWindow is what a search found in its span: the rows it ranks,
@@ -267,11 +262,8 @@ type matchWindow struct {
 // older search if any story is older than those read, and the dates of the
 // oldest and newest stories read.
 func (w matchWindow) reach(db *gorm.DB, res *SearchResult, before uint, span searchRange) error {
-	older, err := newestIndexedBefore(db, w.oldest)
-	if err != nil {
-		return err
-	}
-	if older != 0 {
+	var err error
+	if w.oldest > span.first {
 		res.Older = w.oldest
 		if res.Since, err = writtenAt(db, "id >= ?", "id", w.oldest); err != nil {
 			return err
@@ -345,8 +337,9 @@ func findMatches(db *gorm.DB, match string, q SearchQuery, span searchRange) (ma
 	seen := 0
 	var last uint
 	var undated []uint // stories found by their comments only
+	fromDocid, toDocid := commentDocids(span.lo, span.hi)
 	err = eachDocid(db, cq+` WHERE comment_search MATCH ? AND comment_search.docid BETWEEN ? AND ?`+filter+` ORDER BY comment_search.docid DESC`,
-		append([]any{match, uint64(span.lo) << 32, uint64(span.hi)<<32 | 0xFFFFFFFF}, filterArgs...),
+		append([]any{match, fromDocid, toDocid}, filterArgs...),
 		func(docid int64) bool {
 			id, commentID := uint(docid>>32), uint(docid&0xFFFFFFFF)
 			if id != last {

@@ -371,7 +371,7 @@ func TestReindexLooksStoriesUp(t *testing.T) {
 // the square of its size.
 func TestReindexReadsCommentsByStory(t *testing.T) {
 	s := openTest(t)
-	q := strings.SplitAfter(fmt.Sprintf(indexCommentRangeSQL, 201, 400), ";")[0]
+	q := strings.SplitAfter(fmt.Sprintf(indexCommentRangeSQL, 201, 400, 0, 0), ";")[0]
 	q = strings.Replace(q, "INSERT INTO comment_search_text(docid, body)", "", 1)
 	var plan []struct{ Detail string }
 	must(t, s.r.Raw("EXPLAIN QUERY PLAN "+q).Scan(&plan).Error)

@@ -57,6 +57,12 @@ func storyComments(id string) string {
 	return fmt.Sprintf("docid BETWEEN (%[1]s) * 4294967296 AND (%[1]s) * 4294967296 + 4294967295", id)
 }
 
+// commentDocids is the range of docids of the comments of the stories with
+// ids lo to hi.
+func commentDocids(lo, hi uint) (first, last uint64) {
+	return uint64(lo) << 32, uint64(hi)<<32 | 0xFFFFFFFF
+}
+
 // Columns of story_search, in order; colComments stands for comment_search.
 const (
 	colTitle = iota
@@ -95,7 +101,8 @@ var indexCommentsSQL = `INSERT INTO comment_search_text(docid, body)
 	INSERT INTO comment_search(docid, body) SELECT docid, body FROM comment_search_text WHERE %[2]s;`
 
 // indexCommentRangeSQL indexes the approved comments of the published
-// stories with ids %[1]d to %[2]d. The unary + keeps the planner on the
+// stories with ids %[1]d to %[2]d, whose docids are %[3]d to %[4]d
+// (commentDocids). The unary + keeps the planner on the
 // comments' story index: given a range of stories and an equality on status
 // it took the status index and read every approved comment of the site, in
 // each batch of an import (0.2 s a batch at 100,000 comments, ten times that
@@ -105,7 +112,7 @@ var indexCommentRangeSQL = `INSERT INTO comment_search_text(docid, body)
 	WHERE c.story_id BETWEEN %[1]d AND %[2]d AND +c.status = 'approved'
 	AND (SELECT status FROM stories WHERE id = c.story_id) = 'published';
 	INSERT INTO comment_search(docid, body) SELECT docid, body FROM comment_search_text
-	WHERE docid BETWEEN %[1]d * 4294967296 AND %[2]d * 4294967296 + 4294967295;`
+	WHERE docid BETWEEN %[3]d AND %[4]d;`
 
 // unindexCommentsSQL removes the comments whose docids the condition %s
 // selects from the index, then from its text table.
@@ -150,9 +157,9 @@ var changeTables = []string{"stories", "comments", "tags", "story_tags", "story_
 // runs only the first statement of its text.
 func reindex(db *gorm.DB, lo, hi uint) error {
 	stmts := strings.SplitAfter(reindexFor(fmt.Sprintf("SELECT id FROM stories WHERE id BETWEEN %d AND %d", lo, hi)), ";")
-	stmts = append(stmts, strings.SplitAfter(fmt.Sprintf(unindexCommentsSQL,
-		fmt.Sprintf("docid BETWEEN %d AND %d", uint64(lo)<<32, uint64(hi)<<32|0xFFFFFFFF)), ";")...)
-	stmts = append(stmts, strings.SplitAfter(fmt.Sprintf(indexCommentRangeSQL, lo, hi), ";")...)
+	first, last := commentDocids(lo, hi)
+	stmts = append(stmts, strings.SplitAfter(fmt.Sprintf(unindexCommentsSQL, fmt.Sprintf("docid BETWEEN %d AND %d", first, last)), ";")...)
+	stmts = append(stmts, strings.SplitAfter(fmt.Sprintf(indexCommentRangeSQL, lo, hi, first, last), ";")...)
 	for _, q := range stmts {
 		if strings.TrimSpace(q) == "" {
 			continue
