@@ -182,6 +182,20 @@ func TestSearchOlderStories(t *testing.T) {
 			t.Errorf("GET %s: newest stories link %v, want %v", step.path, hasNewest, step.newest)
 		}
 	}
+	_, body := ts.get(fmt.Sprintf("/search?q=guichet&before=%d", ids[3]))
+	if !strings.Contains(body, fmt.Sprintf(`<link rel="canonical" href="%s/search?q=guichet&amp;before=%d">`, testBase, ids[3])) {
+		t.Error("an older span's canonical address does not name its span")
+	}
+	// No match in the newest span: the page says so and still leads back.
+	_, body = ts.get("/search?q=" + url.QueryEscape("guichet 0"))
+	if !strings.Contains(body, "No match among these stories") || !strings.Contains(body, fmt.Sprintf(`href="/search?q=guichet&#43;0&amp;before=%d"`, ids[3])) {
+		t.Error("a span without a match does not say so and link the older stories")
+	}
+	// A feed follows the newest stories whatever the span asked.
+	_, feed := ts.get(fmt.Sprintf("/search/feed?q=guichet&before=%d", ids[1]))
+	if !strings.Contains(feed, "Guichet 4") || strings.Contains(feed, "Guichet 0") {
+		t.Error("the search feed of an older span does not follow the newest stories")
+	}
 	res, body := ts.get("/search?q=guichet&before=nope")
 	if res.StatusCode != 400 || !strings.Contains(body, "must be a story number") || !strings.Contains(body, `value="guichet"`) {
 		t.Errorf("a broken before: %d, want 400 with the reason and the words kept", res.StatusCode)

@@ -109,11 +109,15 @@ func (sp *SearchPage) query() string {
 
 // spanQuery is query with the stories searched, for links to other pages of
 // these results.
-func (sp *SearchPage) spanQuery() string {
-	if sp.Before == 0 {
+func (sp *SearchPage) spanQuery() string { return sp.queryBefore(sp.Before) }
+
+// queryBefore is query for the stories written before the story before (0:
+// from the newest).
+func (sp *SearchPage) queryBefore(before uint) string {
+	if before == 0 {
 		return sp.query()
 	}
-	return sp.query() + "&before=" + strconv.FormatUint(uint64(sp.Before), 10)
+	return sp.query() + "&before=" + strconv.FormatUint(uint64(before), 10)
 }
 
 func (s *search) page(c *fiber.Ctx) error {
@@ -159,11 +163,11 @@ func (s *search) page(c *fiber.Ctx) error {
 	sp.Description = "Search the customer-service stories of " + s.site.Name + "."
 	base := "/search?" + sp.spanQuery()
 	if sp.Result.Older != 0 {
-		sp.Older = "/search?" + sp.query() + "&before=" + strconv.FormatUint(uint64(sp.Result.Older), 10)
+		sp.Older = "/search?" + sp.queryBefore(sp.Result.Older)
 	}
 	if sp.Before != 0 {
 		sp.Newest = "/search?" + sp.query()
-		sp.Canonical += "&before=" + strconv.FormatUint(uint64(sp.Before), 10)
+		sp.Canonical = s.site.BaseURL + base
 	}
 	sp.Pager = Pager{Page: sp.Result.Page, Pages: sp.Result.Pages}
 	if sp.Result.Page > 1 {
@@ -191,7 +195,8 @@ func (s *search) feed(c *fiber.Ctx) (*feed, error) {
 	} else if err != nil {
 		return nil, err
 	}
-	q.Page, q.PerPage = 1, models.FeedSize
+	// A feed follows the newest stories, whatever span the page was on.
+	q.Page, q.PerPage, q.Before = 1, models.FeedSize, 0
 	res, err := s.store.Search(c.UserContext(), q)
 	if err != nil {
 		return nil, err
