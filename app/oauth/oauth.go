@@ -1,3 +1,6 @@
+// Package oauth signs people in with GitHub, Google, Facebook, X and any
+// OpenID Connect issuer: adapters from goth's providers to
+// handlers.Provider, with the checks goth leaves out.
 package oauth
 
 import (
