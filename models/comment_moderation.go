@@ -2,14 +2,10 @@ package models
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"gorm.io/gorm"
 )
-
-// ErrForbidden is returned when a user may not do what they asked.
-var ErrForbidden = errors.New("forbidden")
 
 // ModerationPageSize is the number of comments on a page of the moderation queue.
 const ModerationPageSize = 20

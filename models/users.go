@@ -40,9 +40,6 @@ type IdentityInput struct {
 	Admin bool
 }
 
-// ErrLastSignIn is returned when unlinking would leave a user no way to sign in.
-var ErrLastSignIn = errors.New("last way to sign in")
-
 var handlePattern = regexp.MustCompile(`^[a-z0-9-]{3,30}$`)
 
 // SignInWithIdentity returns the user linked to the provider's account,
