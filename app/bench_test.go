@@ -231,7 +231,7 @@ func drive(b *testing.B, client *http.Client, baseline float64, next func(i int6
 
 // BenchmarkServe measures the pages of a seeded site served by the real
 // server over HTTP, against a bare Fiber handler returning as many bytes.
-// Size: DOLEANCES_BENCH_STORIES, _COMMENTS, _USERS (see README, Performance).
+// Size: DOLEANCES_BENCH_STORIES, _COMMENTS, _USERS (see docs/performance.md).
 func BenchmarkServe(b *testing.B) {
 	size := benchSizeFromEnv(b)
 	path := benchDatabase(b, size)
