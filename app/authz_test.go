@@ -271,13 +271,19 @@ func routeAccess(t *testing.T, w *web) map[string]handlers.Access {
 	for _, r := range w.routes {
 		access[r.Method+" "+r.Path] = r.Access
 	}
+	heads := map[string]bool{}
 	for _, r := range w.app.GetRoutes(true) {
 		method := r.Method
 		if method == http.MethodHead {
-			method = http.MethodGet // fiber adds a HEAD to each GET
+			method, heads[r.Path] = http.MethodGet, true // HEAD is answered as GET
 		}
 		if _, ok := access[method+" "+r.Path]; !ok {
 			t.Errorf("%s %s is registered without saying who may use it: add it through a group in handlers.Routes", r.Method, r.Path)
+		}
+	}
+	for _, r := range w.routes {
+		if r.Method == http.MethodGet && !heads[r.Path] {
+			t.Errorf("GET %s has no HEAD", r.Path)
 		}
 	}
 	return access

@@ -61,7 +61,12 @@ type group struct {
 }
 
 func (g group) add(method, path string, h fiber.Handler) {
-	g.r.app.Add(method, path, append(slices.Clip(g.mw), h)...)
+	hs := append(slices.Clip(g.mw), h)
+	if method == fiber.MethodGet {
+		g.r.app.Get(path, hs...) // and HEAD, which Add alone leaves out
+	} else {
+		g.r.app.Add(method, path, hs...)
+	}
 	g.r.routes = append(g.r.routes, Route{Method: method, Path: path, Access: g.access})
 }
 
@@ -136,7 +141,8 @@ func (e editors) withStory(h storyHandler) fiber.Handler {
 	})
 }
 
-// isAdmin and the two below are the site's only rules about roles.
+// isAdmin, moderates and publishes are the handlers' only rules about
+// roles (the store applies its own to every write).
 func isAdmin(u *models.User) bool { return u.Role == models.RoleAdmin }
 
 // moderates says whether u may moderate the comments of st: its author, or an admin.
