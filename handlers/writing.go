@@ -134,7 +134,7 @@ func (w *writing) renderEditor(c *fiber.Ctx, status int, ep EditorPage) error {
 		return err
 	}
 	ep.PublishLabel = "Publish"
-	if l.User == nil || l.User.Role == models.RoleReader {
+	if !publishes(l.User) {
 		ep.PublishLabel = "Submit for review"
 	}
 	if ep.Form.Resolution == "" {
@@ -145,23 +145,12 @@ func (w *writing) renderEditor(c *fiber.Ctx, status int, ep EditorPage) error {
 }
 
 // newStory is GET /write.
-func (w *writing) newStory(c *fiber.Ctx) error {
-	if sess, err := signedInAt(c, "/write"); sess == nil {
-		return err
-	}
+func (w *writing) newStory(c *fiber.Ctx, _ *models.User) error {
 	return w.renderEditor(c, fiber.StatusOK, EditorPage{Action: "/write"})
 }
 
 // editStory is GET /stories/{slug}/edit.
-func (w *writing) editStory(c *fiber.Ctx) error {
-	sess, err := signedInAt(c, c.Path())
-	if sess == nil {
-		return err
-	}
-	st, err := w.store.StoryForEditBySlug(c.UserContext(), c.Params("slug"), sess.UserID)
-	if err != nil {
-		return err
-	}
+func (w *writing) editStory(c *fiber.Ctx, _ *models.User, st *models.Story) error {
 	ep := EditorPage{Action: "/stories/" + st.Slug + "/edit", Story: st, Form: formOf(st)}
 	switch c.Query("saved") {
 	case "draft":
@@ -177,34 +166,20 @@ func (w *writing) editStory(c *fiber.Ctx) error {
 }
 
 // createStory is POST /write.
-func (w *writing) createStory(c *fiber.Ctx) error {
-	return w.save(c, nil)
+func (w *writing) createStory(c *fiber.Ctx, u *models.User) error {
+	return w.save(c, u, nil)
 }
 
 // updateStory is POST /stories/{slug}/edit.
-func (w *writing) updateStory(c *fiber.Ctx) error {
-	sess := currentSession(c)
-	if sess == nil {
-		return w.save(c, nil)
-	}
-	st, err := w.store.StoryForEditBySlug(c.UserContext(), c.Params("slug"), sess.UserID)
-	if err != nil {
-		return err
-	}
-	return w.save(c, st)
+func (w *writing) updateStory(c *fiber.Ctx, u *models.User, st *models.Story) error {
+	return w.save(c, u, st)
 }
 
 // save handles the editor's three buttons: preview, save draft, publish.
-// A person whose session ended gets the form back, filled, with a way to
-// sign in again: the text is never lost.
-func (w *writing) save(c *fiber.Ctx, st *models.Story) error {
+// (A person whose session ended gets the form back: see signedOut.)
+func (w *writing) save(c *fiber.Ctx, u *models.User, st *models.Story) error {
 	ctx := c.UserContext()
 	ep := EditorPage{Action: c.Path(), Story: st, Form: readForm(c)}
-	sess := currentSession(c)
-	if sess == nil {
-		ep.SignedOut = true
-		return w.renderEditor(c, fiber.StatusUnauthorized, ep)
-	}
 	if c.FormValue("action") == "preview" {
 		if msg := models.CheckMarkdown(ep.Form.Body); msg != "" {
 			ep.Errors = map[string]string{"body": msg}
@@ -220,10 +195,10 @@ func (w *writing) save(c *fiber.Ctx, st *models.Story) error {
 	in, err := w.input(ctx, ep.Form)
 	if err == nil {
 		if st == nil {
-			in.AuthorID = sess.UserID
+			in.AuthorID = u.ID
 			st, err = w.store.CreateStory(ctx, in)
 		} else {
-			st, err = w.store.UpdateStory(ctx, st.ID, sess.UserID, in)
+			st, err = w.store.UpdateStory(ctx, st.ID, u.ID, in)
 		}
 	}
 	if ve := (*models.ValidationError)(nil); errors.As(err, &ve) {
@@ -234,7 +209,7 @@ func (w *writing) save(c *fiber.Ctx, st *models.Story) error {
 		return err
 	}
 	if c.FormValue("action") == "publish" {
-		if st, err = w.store.SubmitStory(ctx, st.ID, sess.UserID); err != nil {
+		if st, err = w.store.SubmitStory(ctx, st.ID, u.ID); err != nil {
 			return err
 		}
 	}
@@ -255,10 +230,7 @@ func afterSave(st *models.Story) string {
 
 // preview is POST /preview: the story's Markdown rendered exactly as it
 // will be saved, as an HTML fragment for the editor's live preview.
-func (w *writing) preview(c *fiber.Ctx) error {
-	if currentSession(c) == nil {
-		return fiber.ErrUnauthorized
-	}
+func (w *writing) preview(c *fiber.Ctx, _ *models.User) error {
 	body := formText(c, "body")
 	if utf8.RuneCountInString(body) > models.MaxBodyLen {
 		return c.Status(fiber.StatusUnprocessableEntity).SendString("The story is longer than " +
