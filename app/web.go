@@ -75,7 +75,7 @@ func newWeb(cfg Config, store *models.Store, log *slog.Logger, opts ...func(*han
 		// A search box may send 5,000 accented characters: 30 kB of request line.
 		ReadBufferSize: 32 << 10,
 	})
-	app.Use(handlers.OwnRequestID(proxies), requestid.New())
+	app.Use(handlers.OwnRequestID(proxies), requestid.New(requestid.Config{Generator: handlers.NewRequestID}))
 	app.Use(handlers.Recover(log))
 	app.Use(func(c *fiber.Ctx) error { setSecurityHeaders(c, https); return c.Next() })
 	app.Get("/static/*", a.serve)
