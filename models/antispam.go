@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net/netip"
 	"strings"
 	"time"
 	"unicode"
@@ -115,12 +116,30 @@ func badText(s string) string {
 	return ""
 }
 
+// AddressKey is what per-address rules count as one client: an IPv4
+// address, or the /64 network of an IPv6 one (the least an ISP gives one
+// home or phone, so that one machine has 2^64 addresses to rotate through).
+// Anything else (a test's "pipe", an unparsable value) is its own key.
+func AddressKey(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return ip
+	}
+	if a = a.Unmap(); a.Is4() {
+		return a.String()
+	}
+	p, _ := a.WithZone("").Prefix(64) // never fails for an IPv6 address
+	return p.String()
+}
+
 // floodWait returns how long the poster must still wait before commenting,
 // from their latest comment; zero when they may comment now.
 func floodWait(tx *gorm.DB, p Poster, now time.Time) (time.Duration, error) {
 	q := tx.Model(&Comment{})
 	if p.UserID != nil {
 		q = q.Where("user_id = ?", *p.UserID)
+	} else if key := AddressKey(p.IP); key != p.IP {
+		return guestNetworkFloodWait(tx, key, now)
 	} else {
 		q = q.Where("user_id IS NULL AND ip = ?", p.IP)
 	}
@@ -131,8 +150,32 @@ func floodWait(tx *gorm.DB, p Poster, now time.Time) (time.Duration, error) {
 	if len(last) == 0 {
 		return 0, nil
 	}
-	if wait := last[0].Add(FloodInterval).Sub(now); wait > 0 {
-		return (wait + time.Second - 1).Truncate(time.Second), nil // whole seconds, rounded up
+	return floodLeft(last[0], now), nil
+}
+
+// floodLeft is how long someone whose latest comment was at last must still
+// wait, in whole seconds rounded up.
+func floodLeft(last, now time.Time) time.Duration {
+	if wait := last.Add(FloodInterval).Sub(now); wait > 0 {
+		return (wait + time.Second - 1).Truncate(time.Second)
+	}
+	return 0
+}
+
+// guestNetworkFloodWait is floodWait for a guest known by an IPv6 network:
+// their addresses in it do not share a text prefix, so the guest comments
+// of the last FloodInterval (a handful) are compared here.
+func guestNetworkFloodWait(tx *gorm.DB, key string, now time.Time) (time.Duration, error) {
+	var recent []Comment
+	err := tx.Select("ip", "created_at").Where("user_id IS NULL AND created_at > ?", now.Add(-FloodInterval)).
+		Order("created_at DESC").Find(&recent).Error
+	if err != nil {
+		return 0, fmt.Errorf("recent guest comments: %w", err)
+	}
+	for _, c := range recent {
+		if AddressKey(c.IP) == key {
+			return floodLeft(c.CreatedAt, now), nil
+		}
 	}
 	return 0, nil
 }
