@@ -9,8 +9,6 @@ import (
 	"net/netip"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"gorm.io/gorm"
 )
@@ -97,23 +95,6 @@ func guestKey(token string) string {
 	}
 	sum := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(sum[:])
-}
-
-// badText returns a message when s is not valid UTF-8 or holds control
-// characters (other than tab and newlines) or bidirectional overrides,
-// which can disguise what a text says.
-func badText(s string) string {
-	if !utf8.ValidString(s) {
-		return "This is not valid text (invalid UTF-8)."
-	}
-	for _, r := range s {
-		switch {
-		case r == '\n' || r == '\r' || r == '\t':
-		case unicode.IsControl(r), r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069:
-			return "This contains invisible control characters; please remove them."
-		}
-	}
-	return ""
 }
 
 // AddressKey is what per-address rules count as one client: an IPv4

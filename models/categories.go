@@ -31,12 +31,16 @@ func (in CategoryInput) validate() error {
 		fields["name"] = "A category needs a name."
 	case n > MaxCategoryNameLen:
 		fields["name"] = fmt.Sprintf("The name is %d characters long; the limit is %d.", n, MaxCategoryNameLen)
+	default:
+		setProblem(fields, "name", lineProblem(in.Name, false))
 	}
 	if in.Slug != "" && Slugify(in.Slug) != in.Slug {
 		fields["slug"] = "Use lowercase letters, digits and hyphens, like " + orElse(Slugify(in.Slug), "telecom-and-internet") + "."
 	}
 	if n := utf8.RuneCountInString(in.Description); n > MaxDescriptionLen {
 		fields["description"] = fmt.Sprintf("The description is %d characters long; the limit is %d.", n, MaxDescriptionLen)
+	} else {
+		setProblem(fields, "description", lineProblem(in.Description, true))
 	}
 	if len(fields) > 0 {
 		return &ValidationError{Fields: fields}

@@ -191,8 +191,11 @@ func checkBody(body string) string {
 }
 
 func checkName(name string) string {
-	if msg := badText(name); msg != "" {
+	if msg := lineProblem(name, false); msg != "" {
 		return msg
+	}
+	if reservedName(name) {
+		return reservedNameMessage
 	}
 	switch n := utf8.RuneCountInString(name); {
 	case n == 0:
@@ -204,7 +207,7 @@ func checkName(name string) string {
 }
 
 func checkEmail(email string) string {
-	if msg := badText(email); msg != "" {
+	if msg := lineProblem(email, false); msg != "" {
 		return msg
 	}
 	switch {
@@ -227,7 +230,7 @@ func checkURL(raw string) (string, string) {
 	if raw == "" {
 		return "", ""
 	}
-	if msg := badText(raw); msg != "" {
+	if msg := lineProblem(raw, false); msg != "" {
 		return raw, msg
 	}
 	if n := utf8.RuneCountInString(raw); n > MaxURLLen {

@@ -216,6 +216,9 @@ func (s *Store) PromoteUser(ctx context.Context, adminID, userID uint, role stri
 		if err != nil || current == role {
 			return err
 		}
+		if err := refuseGhost(tx, userID); err != nil {
+			return err
+		}
 		if current == RoleAdmin {
 			var admins int64
 			if err := tx.Model(&User{}).Where("role = ?", RoleAdmin).Count(&admins).Error; err != nil {
