@@ -156,3 +156,29 @@ func TestDeletedUserIsNotListedNorPromotable(t *testing.T) {
 		t.Errorf("the deleted-user account became %s", u.Role)
 	}
 }
+
+// Two categories cannot have names that read the same.
+func TestCategoryNamesAreUnique(t *testing.T) {
+	cs := newCommentSite(t) // has "Telecom"
+	admin := cs.signIn(cs.admin)
+	for _, name := range []string{"Telecom", "TÉLÉCOM", " telecom ", "Ｔｅｌｅｃｏｍ"} {
+		res, body := cs.do(admin, http.MethodPost, "/admin/categories", url.Values{"name": {name}})
+		if page := html.UnescapeString(body); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, `"Telecom" has this name already`) {
+			t.Errorf("a second category %q: %d", name, res.StatusCode)
+		}
+	}
+	res, body := cs.do(admin, http.MethodPost, "/admin/categories", url.Values{"name": {"Banques"}})
+	wantCode(t, res, body, http.StatusSeeOther)
+	cats, err := cs.store.Categories(context.Background())
+	check(t, err)
+	var bank uint
+	for _, c := range cats {
+		if c.Name == "Banques" {
+			bank = c.ID
+		}
+	}
+	res, body = cs.do(admin, http.MethodPost, "/admin/categories/"+strconv.FormatUint(uint64(bank), 10), url.Values{"name": {"télécom"}, "slug": {"banques"}})
+	wantCode(t, res, body, http.StatusUnprocessableEntity)
+	res, body = cs.do(admin, http.MethodPost, "/admin/categories/"+strconv.FormatUint(uint64(bank), 10), url.Values{"name": {"Banques et assurances"}, "slug": {"banques"}})
+	wantCode(t, res, body, http.StatusSeeOther)
+}

@@ -256,6 +256,9 @@ func (s *Store) CreateCategory(ctx context.Context, c *Category) error {
 		return err
 	}
 	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := refuseTakenCategoryName(tx, c.Name, 0); err != nil {
+			return err
+		}
 		var err error
 		if c.Slug, err = uniqueSlug(tx, &Category{}, Slugify(c.Name), "category"); err != nil {
 			return err
