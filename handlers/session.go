@@ -82,7 +82,7 @@ func (a *auth) guard(c *fiber.Ctx) error {
 		return a.refuse(c, "This form was sent from another website, so we did not act on it.")
 	}
 	if sess := currentSession(c); sess != nil {
-		token := c.FormValue("csrf")
+		token := postedValue(c, "csrf")
 		if token == "" {
 			token = c.Get("X-CSRF-Token")
 		}
@@ -91,6 +91,19 @@ func (a *auth) guard(c *fiber.Ctx) error {
 		}
 	}
 	return c.Next()
+}
+
+// postedValue is the field name of the request's body (urlencoded or
+// multipart), never of its query string: a token in an address is written to
+// logs, history and Referer headers, where others read it.
+func postedValue(c *fiber.Ctx, name string) string {
+	if v := c.Request().PostArgs().Peek(name); len(v) > 0 {
+		return string(v)
+	}
+	if f, err := c.MultipartForm(); err == nil && len(f.Value[name]) > 0 {
+		return f.Value[name][0]
+	}
+	return ""
 }
 
 // crossSite says whether a browser sent the request from another origin.

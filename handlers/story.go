@@ -146,7 +146,11 @@ func (r *reading) renderStory(c *fiber.Ctx, status int, st *models.Story, form C
 	sp.CommentsHTML = template.HTML(list.String()) //nolint:gosec // html/template partials' output and an escaped token
 	sp.CanModerate = moderates(sp.User, st)
 	sp.CanEdit = sp.CanModerate
-	stamp, until := r.stamps.make(st.ID)
+	perView := sp.User != nil || personal || status != fiber.StatusOK
+	stamp, until := r.stamps.make(st.ID, perView)
+	if status != fiber.StatusOK {
+		stamp = r.stamps.resend(st.ID)
+	}
 	cacheUntil(c, until)
 	form.fill(st, comments, stamp, sp.User != nil)
 	form.CSRF = sp.CSRF

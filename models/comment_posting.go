@@ -188,8 +188,11 @@ func checkBody(body string) string {
 }
 
 func checkName(name string) string {
-	if msg := badText(name); msg != "" {
+	if msg := lineProblem(name, false); msg != "" {
 		return msg
+	}
+	if reservedName(name) {
+		return reservedNameMessage
 	}
 	switch n := utf8.RuneCountInString(name); {
 	case n == 0:
@@ -201,7 +204,7 @@ func checkName(name string) string {
 }
 
 func checkEmail(email string) string {
-	if msg := badText(email); msg != "" {
+	if msg := lineProblem(email, false); msg != "" {
 		return msg
 	}
 	switch {
@@ -224,7 +227,7 @@ func checkURL(raw string) (string, string) {
 	if raw == "" {
 		return "", ""
 	}
-	if msg := badText(raw); msg != "" {
+	if msg := lineProblem(raw, false); msg != "" {
 		return raw, msg
 	}
 	if n := utf8.RuneCountInString(raw); n > MaxURLLen {

@@ -65,6 +65,9 @@ func companyNameKey(name string) (string, error) {
 	case n > MaxCompanyNameLen:
 		return "", &ValidationError{Fields: map[string]string{"company": fmt.Sprintf("The company's name is %d characters long; the limit is %d.", n, MaxCompanyNameLen)}}
 	}
+	if msg := lineProblem(name, false); msg != "" {
+		return "", &ValidationError{Fields: map[string]string{"company": msg}}
+	}
 	key := CompanyKey(name)
 	if key == "" {
 		// Nothing readable (an emoji, a script Slugify drops): match it as typed.
