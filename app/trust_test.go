@@ -1,0 +1,40 @@
+package app
+
+import (
+	"context"
+	"net/http"
+	"testing"
+
+	"doleances/models"
+)
+
+// TestGuestImpersonationIsHeld checks the returning-guest rule: a guest is
+// approved at once only when the same name and email were approved before.
+// Someone who knows a regular's email and posts under another name waits
+// for a moderator; the regular, typed with other case or spaces, does not.
+func TestGuestImpersonationIsHeld(t *testing.T) {
+	cs := newCommentSite(t)
+	ctx := context.Background()
+	res, body := cs.comment(guest(), cs.story, "Même souci chez moi.", "name", "Lucie Martin", "email", "lucie@example.org")
+	wantCode(t, res, body, http.StatusSeeOther)
+	first := cs.lastComment()
+	_, err := cs.store.ModerateComments(ctx, cs.admin.ID, []uint{first.ID}, models.ActionApprove)
+	check(t, err)
+
+	tests := []struct {
+		name, email string
+		want        string
+	}{
+		{"Famous Name", "lucie@example.org", models.CommentPending},
+		{"Lucie", "lucie@example.org", models.CommentPending},
+		{"Lucie Martin", "other@example.org", models.CommentPending},
+		{"  lucie   MARTIN ", "Lucie@Example.org", models.CommentApproved},
+	}
+	for _, tt := range tests {
+		res, body := cs.comment(guest(), cs.story, "Une autre remarque, "+tt.name, "name", tt.name, "email", tt.email)
+		wantCode(t, res, body, http.StatusSeeOther)
+		if got := cs.lastComment(); got.Status != tt.want {
+			t.Errorf("%q <%s>: comment is %s, want %s", tt.name, tt.email, got.Status, tt.want)
+		}
+	}
+}
