@@ -142,7 +142,7 @@ type Comment struct {
 	UserID      *uint `gorm:"index"`
 	User        *User
 	AuthorName  string    `gorm:"size:100;not null"`
-	AuthorEmail string    `gorm:"size:254;index"`
+	AuthorEmail string    `gorm:"size:254;index" json:"-"`
 	AuthorURL   string    `gorm:"size:2000"`
 	Body        string    `gorm:"not null"`
 	HTML        string    `gorm:"column:html;not null"`

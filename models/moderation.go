@@ -45,7 +45,9 @@ type ModerationPage struct {
 // ModerationQueue returns page n (from 1) of the comments with this status
 // ("" means pending) that userID moderates: all of them for an admin, those
 // on their own stories for an author; ErrForbidden for a reader. Deleted
-// comments are left out. Four queries.
+// comments are left out. A guest's email and address are kept for admins
+// alone: the comment form promises they are never shown, and an author is
+// anyone whose story was approved. Four queries.
 func (s *Store) ModerationQueue(ctx context.Context, userID uint, status string, n int) (ModerationPage, error) {
 	if status == "" {
 		status = CommentPending
@@ -91,7 +93,11 @@ func (s *Store) ModerationQueue(ctx context.Context, userID uint, status string,
 	if !ok || n < 1 || n > max(p.Pages, 1) {
 		return ModerationPage{}, ErrNotFound
 	}
-	err := scope().Where("status = ?", status).
+	q := scope()
+	if u.Role != RoleAdmin {
+		q = q.Omit("author_email", "ip", "guest_key")
+	}
+	err := q.Where("status = ?", status).
 		Preload("Story", func(db *gorm.DB) *gorm.DB { return db.Select("id", "title", "slug", "author_id") }).
 		Order("created_at DESC, id DESC").Limit(ModerationPageSize).Offset((n - 1) * ModerationPageSize).
 		Find(&p.Comments).Error
