@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -66,5 +68,56 @@ func TestGuestEmailAndIPForAdminsOnly(t *testing.T) {
 	_, page = cs.get(cs.signIn(cs.admin), "/admin/comments")
 	if !strings.Contains(page, "lucie.secret@example.org") || !strings.Contains(page, ip) {
 		t.Error("the admin's queue does not show the guest's email and address")
+	}
+}
+
+// TestCrossSitePostIsNeverReplayed checks the refusal page of a form sent
+// from another site: it says what was refused and shows the text, but no
+// form of ours carries the attacker's fields (two clicks on such a form
+// deleted the account, or changed a role). A same-site refusal, an expired
+// token, still offers to send the form again.
+func TestCrossSitePostIsNeverReplayed(t *testing.T) {
+	cs := newCommentSite(t)
+	reader, admin := cs.signIn(cs.readers[0]), cs.signIn(cs.admin)
+	role := "/admin/users/" + strconv.Itoa(int(cs.readers[1].ID)) + "/role"
+	long := "Mon histoire, tapée longuement.\nDeuxième ligne."
+	tests := []struct {
+		name, path string
+		v          *visitor
+		form       url.Values
+		headers    []string
+	}{
+		{"account deletion, Origin", "/me/delete", reader, url.Values{"confirm": {"yes"}}, []string{"Origin", "https://evil.example"}},
+		{"account deletion, Sec-Fetch-Site", "/me/delete", reader, url.Values{"confirm": {"yes"}}, []string{"Sec-Fetch-Site", "cross-site"}},
+		{"role change", role, admin, url.Values{"role": {"admin"}}, []string{"Origin", "https://evil.example"}},
+		{"story", "/write", reader, url.Values{"title": {"Titre"}, "body": {long}}, []string{"Sec-Fetch-Site", "same-site"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, page := cs.do(tt.v, http.MethodPost, tt.path, tt.form, tt.headers...)
+			wantCode(t, res, page, http.StatusForbidden)
+			if strings.Contains(page, `action="`+tt.path+`"`) || strings.Contains(page, "Send again") {
+				t.Errorf("the refusal offers to send the form again:\n%s", page[strings.Index(page, "<main"):])
+			}
+			for k := range tt.form {
+				if k != "csrf" && strings.Contains(page, `name="`+k+`"`) {
+					t.Errorf("the refusal page has a field named %q", k)
+				}
+			}
+			if strings.Contains(tt.form.Get("body"), "\n") && !strings.Contains(page, "Deuxième ligne.") {
+				t.Error("the typed text is not shown for copying")
+			}
+		})
+	}
+	if u, err := cs.store.UserByID(context.Background(), cs.readers[0].ID); err != nil || u == nil {
+		t.Fatalf("the reader's account is gone: %v", err)
+	}
+
+	// Same site, stale token: the form comes back, to send again.
+	res, page := cs.do(reader, http.MethodPost, "/write", url.Values{"title": {"Titre"}, "body": {long}, "csrf": {"stale"}},
+		"Origin", testBase)
+	wantCode(t, res, page, http.StatusForbidden)
+	if !strings.Contains(page, `action="/write"`) || !strings.Contains(page, `name="body"`) {
+		t.Error("a same-site refusal does not offer to send the form again")
 	}
 }
