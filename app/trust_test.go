@@ -121,3 +121,58 @@ func TestCrossSitePostIsNeverReplayed(t *testing.T) {
 		t.Error("a same-site refusal does not offer to send the form again")
 	}
 }
+
+// TestDraftTaxonomyStaysPrivate checks that a company or tag typed only on
+// a draft is not public anywhere: its page and feeds are not found, the
+// sitemap does not list it, and the editor suggests it to its writer only.
+// Once the story is published, all of it appears.
+func TestDraftTaxonomyStaysPrivate(t *testing.T) {
+	cs := newCommentSite(t)
+	ctx := context.Background()
+	author := cs.signIn(cs.author)
+	cats, err := cs.store.Categories(ctx)
+	check(t, err)
+	f := url.Values{"title": {"Brouillon secret"}, "body": {"Pas encore prêt."}, "company": {"Zorglub Télécom"},
+		"tags": {"zorglubtag"}, "categories": {strconv.Itoa(int(cats[0].ID))}, "resolution": {"open"}, "action": {"draft"}}
+	res, body := cs.do(author, http.MethodPost, "/write", f)
+	wantCode(t, res, body, http.StatusSeeOther)
+	draft := strings.TrimSuffix(strings.TrimPrefix(res.Header.Get("Location"), "/stories/"), "/edit?saved=draft")
+	companies, err := cs.store.Companies(ctx)
+	check(t, err)
+	var company string
+	for _, co := range companies {
+		if strings.HasPrefix(co.Name, "Zorglub") {
+			company = co.Slug
+		}
+	}
+	if company == "" {
+		t.Fatal("the draft's company was not created: the test proves nothing")
+	}
+	paths := []string{"/company/" + company, "/company/" + company + "/feed", "/company/" + company + "/feed/atom",
+		"/tag/zorglubtag", "/tag/zorglubtag/feed", "/tag/zorglubtag/feed/atom"}
+	for _, p := range paths {
+		if res, _ := cs.get(guest(), p); res.StatusCode != http.StatusNotFound {
+			t.Errorf("%s of a draft answers %d, want 404", p, res.StatusCode)
+		}
+	}
+	if _, page := cs.get(guest(), "/sitemap.xml"); strings.Contains(page, company) || strings.Contains(page, "zorglub") {
+		t.Error("the sitemap lists the draft's company or tag")
+	}
+	if _, page := cs.get(cs.signIn(cs.readers[0]), "/write"); strings.Contains(page, "Zorglub") {
+		t.Error("the editor suggests another writer's draft company")
+	}
+	if _, page := cs.get(author, "/write"); !strings.Contains(page, "Zorglub") {
+		t.Error("the editor does not suggest its writer's own draft company")
+	}
+
+	res, body = cs.do(author, http.MethodPost, "/stories/"+draft+"/publish", url.Values{})
+	wantCode(t, res, body, http.StatusSeeOther)
+	for _, p := range paths {
+		if res, body := cs.get(guest(), p); res.StatusCode != http.StatusOK {
+			t.Errorf("%s of a published story answers %d\n%.300s", p, res.StatusCode, body)
+		}
+	}
+	if _, page := cs.get(cs.signIn(cs.readers[0]), "/write"); !strings.Contains(page, "Zorglub") {
+		t.Error("the editor does not suggest a published story's company")
+	}
+}

@@ -16,7 +16,7 @@ import (
 type writingStore interface {
 	sidebarStore
 	Categories(ctx context.Context) ([]models.Category, error)
-	Companies(ctx context.Context) ([]models.Company, error)
+	CompaniesFor(ctx context.Context, userID uint) ([]models.Company, error)
 	FindOrCreateCompany(ctx context.Context, name string) (*models.Company, error)
 	CreateStory(ctx context.Context, in models.StoryInput) (*models.Story, error)
 	UpdateStory(ctx context.Context, id, editorID uint, in models.StoryInput) (*models.Story, error)
@@ -130,8 +130,10 @@ func (w *writing) renderEditor(c *fiber.Ctx, status int, ep EditorPage) error {
 	if ep.Categories, err = w.store.Categories(c.UserContext()); err != nil {
 		return err
 	}
-	if ep.Companies, err = w.store.Companies(c.UserContext()); err != nil {
-		return err
+	if l.User != nil {
+		if ep.Companies, err = w.store.CompaniesFor(c.UserContext(), l.User.ID); err != nil {
+			return err
+		}
 	}
 	ep.PublishLabel = "Publish"
 	if l.User == nil || l.User.Role == models.RoleReader {
