@@ -176,3 +176,119 @@ func TestDraftTaxonomyStaysPrivate(t *testing.T) {
 		t.Error("the editor does not suggest a published story's company")
 	}
 }
+
+// TestReaderChangesWaitForReview checks that a reader's approved story
+// cannot be turned into something else without a second review: every way
+// the reader can add text to it (title, text, tags, company, categories,
+// city, dated updates) is held, the approved version stays public (and in
+// the feeds and the cached pages), the reader sees their change waiting,
+// the admin sees it and approves or refuses it.
+func TestReaderChangesWaitForReview(t *testing.T) {
+	cs := newCommentSite(t)
+	ctx := context.Background()
+	reader, admin := cs.signIn(cs.readers[0]), cs.signIn(cs.admin)
+	cats, err := cs.store.Categories(ctx)
+	check(t, err)
+	cat := strconv.Itoa(int(cats[0].ID))
+	f := url.Values{"title": {"Ma box en panne"}, "body": {"Un récit honnête."}, "categories": {cat},
+		"resolution": {"open"}, "action": {"publish"}}
+	res, body := cs.do(reader, http.MethodPost, "/write", f)
+	wantCode(t, res, body, http.StatusSeeOther)
+	sts, err := cs.store.ReviewQueue(ctx)
+	check(t, err)
+	if len(sts) != 1 {
+		t.Fatalf("%d stories in review, want 1", len(sts))
+	}
+	st := sts[0]
+	res, body = cs.do(admin, http.MethodPost, "/admin/stories/"+strconv.Itoa(int(st.ID))+"/approve", url.Values{})
+	wantCode(t, res, body, http.StatusSeeOther)
+	path := "/stories/" + cs.mustSlug(st.ID)
+	watched := []string{path, "/", "/feed", "/category/" + cats[0].Slug}
+	for _, p := range watched { // cached as the approved version
+		if res, page := cs.get(guest(), p); res.StatusCode != http.StatusOK || !strings.Contains(page, "Ma box en panne") {
+			t.Fatalf("%s: %d, or the approved story is missing", p, res.StatusCode)
+		}
+	}
+
+	spam := url.Values{"title": {"Ma box en panne SPAMTITLE"}, "body": {"SPAMBODY casino en ligne"}, "categories": {cat},
+		"tags": {"spamtag"}, "company": {"Spamco"}, "city": {"Spamville"}, "resolution": {"resolved"}, "action": {"draft"}}
+	res, body = cs.do(reader, http.MethodPost, path+"/edit", spam)
+	wantCode(t, res, body, http.StatusSeeOther)
+	if loc := res.Header.Get("Location"); !strings.Contains(loc, "saved=pending") {
+		t.Errorf("the reader's edit goes to %s, not back to the editor with the news that it waits", loc)
+	}
+	res, body = cs.do(reader, http.MethodPost, path+"/updates", url.Values{"body": {"SPAMUPDATE"}, "resolution": {"abandoned"}})
+	wantCode(t, res, body, http.StatusSeeOther)
+	spamWords := []string{"SPAMTITLE", "SPAMBODY", "spamtag", "Spamco", "Spamville", "SPAMUPDATE", "Resolved", "Gave up"}
+	noSpam := func(when string) {
+		t.Helper()
+		for _, p := range append(watched, path+"/feed", "/sitemap.xml", "/search?q=casino", "/tag/spamtag") {
+			_, page := cs.get(guest(), p)
+			for _, w := range spamWords {
+				if strings.Contains(page, w) {
+					t.Errorf("%s: %s shows %q", when, p, w)
+				}
+			}
+		}
+	}
+	noSpam("before review")
+	_, page := cs.get(reader, path+"/edit")
+	for _, want := range []string{"waiting for review", "SPAMBODY", "SPAMUPDATE", `value="Spamco"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the reader's editor does not show %q", want)
+		}
+	}
+	_, page = cs.get(admin, "/admin")
+	for _, want := range []string{"SPAMTITLE", "SPAMBODY", "spamtag", "Spamco", "SPAMUPDATE", "Approve the changes"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the review queue does not show %q", want)
+		}
+	}
+
+	// Refused: the changes are gone, the approved version stays.
+	res, body = cs.do(admin, http.MethodPost, "/admin/stories/"+strconv.Itoa(int(st.ID))+"/send-back", url.Values{"note": {"Pas de publicité."}})
+	wantCode(t, res, body, http.StatusSeeOther)
+	noSpam("after refusal")
+	if res, _ := cs.get(guest(), path); res.StatusCode != http.StatusOK {
+		t.Fatalf("the story is no longer public after its changes were refused: %d", res.StatusCode)
+	}
+
+	// Sent again, approved: now public.
+	fair := url.Values{"title": {"Ma box réparée"}, "body": {"La suite honnête."}, "categories": {cat},
+		"tags": {"fibre"}, "company": {"Orange"}, "resolution": {"open"}, "action": {"publish"}}
+	res, body = cs.do(reader, http.MethodPost, path+"/edit", fair)
+	wantCode(t, res, body, http.StatusSeeOther)
+	res, body = cs.do(reader, http.MethodPost, path+"/updates", url.Values{"body": {"Technicien passé."}, "resolution": {"resolved"}})
+	wantCode(t, res, body, http.StatusSeeOther)
+	if _, page := cs.get(guest(), path); strings.Contains(page, "La suite honnête.") || strings.Contains(page, "Technicien passé.") {
+		t.Error("the second change is public before review")
+	}
+	res, body = cs.do(admin, http.MethodPost, "/admin/stories/"+strconv.Itoa(int(st.ID))+"/approve", url.Values{})
+	wantCode(t, res, body, http.StatusSeeOther)
+	path = "/stories/" + cs.mustSlug(st.ID)
+	_, page = cs.get(guest(), path)
+	for _, want := range []string{"Ma box réparée", "La suite honnête.", "Technicien passé.", "/tag/fibre", "Orange", "Resolved"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the approved changes are not public: %s lacks %q", path, want)
+		}
+	}
+	if _, feed := cs.get(guest(), "/feed"); !strings.Contains(feed, "Ma box réparée") {
+		t.Error("the feed still shows the former version after approval")
+	}
+
+	// An author's edit is not held.
+	res, body = cs.do(cs.signIn(cs.author), http.MethodPost, "/stories/"+cs.story.Slug+"/edit",
+		url.Values{"title": {cs.story.Title}, "body": {"Texte corrigé par l'autrice."}, "categories": {cat}, "resolution": {"open"}, "action": {"draft"}})
+	wantCode(t, res, body, http.StatusSeeOther)
+	if _, page := cs.get(guest(), "/stories/"+cs.story.Slug); !strings.Contains(page, "Texte corrigé par l'autrice.") {
+		t.Error("an author's edit is not public at once")
+	}
+}
+
+// mustSlug is the current slug of story id.
+func (cs *commentSite) mustSlug(id uint) string {
+	cs.t.Helper()
+	st, err := cs.store.StoryForEdit(context.Background(), id, cs.admin.ID)
+	check(cs.t, err)
+	return st.Slug
+}

@@ -96,7 +96,7 @@ func (w *writing) addUpdate(c *fiber.Ctx) error {
 		return err
 	}
 	body, res := formText(c, "body"), formLine(c, "resolution")
-	_, err = w.store.AddStoryUpdate(c.UserContext(), st.ID, sess.UserID, body, res)
+	u, err := w.store.AddStoryUpdate(c.UserContext(), st.ID, sess.UserID, body, res)
 	if ve := (*models.ValidationError)(nil); errors.As(err, &ve) {
 		ep := EditorPage{Action: "/stories/" + st.Slug + "/edit", Story: st, Form: formOf(st),
 			Update: UpdateForm{Body: body, Resolution: res, Errors: ve.Fields}}
@@ -104,6 +104,9 @@ func (w *writing) addUpdate(c *fiber.Ctx) error {
 	}
 	if err != nil {
 		return err
+	}
+	if u.Pending {
+		return c.Redirect("/stories/"+st.Slug+"/edit?saved=update-pending#updates", fiber.StatusSeeOther)
 	}
 	if st.Status == models.StatusPublished {
 		return c.Redirect("/stories/"+st.Slug+"#updates", fiber.StatusSeeOther)
