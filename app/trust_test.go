@@ -158,6 +158,9 @@ func TestDraftTaxonomyStaysPrivate(t *testing.T) {
 	if _, page := cs.get(guest(), "/sitemap.xml"); strings.Contains(page, company) || strings.Contains(page, "zorglub") {
 		t.Error("the sitemap lists the draft's company or tag")
 	}
+	if _, page := cs.get(guest(), "/search?q=box&company="+company); strings.Contains(page, "Zorglub Télécom") {
+		t.Error("the search filter names the draft's company")
+	}
 	if _, page := cs.get(cs.signIn(cs.readers[0]), "/write"); strings.Contains(page, "Zorglub") {
 		t.Error("the editor suggests another writer's draft company")
 	}
