@@ -66,25 +66,10 @@ func (s *Store) ModerationQueue(ctx context.Context, userID uint, status string,
 		}
 		return q
 	}
-	var rows []struct {
-		Status string
-		N      int64
-	}
-	if err := scope().Select("status, COUNT(*) AS n").Group("status").Scan(&rows).Error; err != nil {
-		return ModerationPage{}, fmt.Errorf("count comments to moderate: %w", err)
-	}
 	p := ModerationPage{Status: status, Page: n}
-	for _, r := range rows {
-		switch r.Status {
-		case CommentPending:
-			p.Counts.Pending = r.N
-		case CommentApproved:
-			p.Counts.Approved = r.N
-		case CommentSpam:
-			p.Counts.Spam = r.N
-		case CommentTrash:
-			p.Counts.Trash = r.N
-		}
+	var err error
+	if p.Counts, err = countByStatus(scope()); err != nil {
+		return ModerationPage{}, err
 	}
 	total := map[string]int64{CommentPending: p.Counts.Pending, CommentApproved: p.Counts.Approved,
 		CommentSpam: p.Counts.Spam, CommentTrash: p.Counts.Trash}
@@ -97,7 +82,7 @@ func (s *Store) ModerationQueue(ctx context.Context, userID uint, status string,
 	if u.Role != RoleAdmin {
 		q = q.Omit("author_email", "ip", "guest_key")
 	}
-	err := q.Where("status = ?", status).
+	err = q.Where("status = ?", status).
 		Preload("Story", func(db *gorm.DB) *gorm.DB { return db.Select("id", "title", "slug", "author_id") }).
 		Order("created_at DESC, id DESC").Limit(ModerationPageSize).Offset((n - 1) * ModerationPageSize).
 		Find(&p.Comments).Error
@@ -105,6 +90,31 @@ func (s *Store) ModerationQueue(ctx context.Context, userID uint, status string,
 		return ModerationPage{}, fmt.Errorf("comments to moderate: %w", err)
 	}
 	return p, nil
+}
+
+// countByStatus counts the comments of scope per status.
+func countByStatus(scope *gorm.DB) (ModerationCounts, error) {
+	var rows []struct {
+		Status string
+		N      int64
+	}
+	var c ModerationCounts
+	if err := scope.Select("status, COUNT(*) AS n").Group("status").Scan(&rows).Error; err != nil {
+		return c, fmt.Errorf("count comments to moderate: %w", err)
+	}
+	for _, r := range rows {
+		switch r.Status {
+		case CommentPending:
+			c.Pending = r.N
+		case CommentApproved:
+			c.Approved = r.N
+		case CommentSpam:
+			c.Spam = r.N
+		case CommentTrash:
+			c.Trash = r.N
+		}
+	}
+	return c, nil
 }
 
 // ModerateComments applies action (approve, hold, spam, trash) to the
