@@ -131,13 +131,18 @@ type Field struct {
 	Long        bool
 }
 
-// ResubmitPage is the 403 page of a refused form: what was typed, in a form
-// that sends it again, to the same address, with a fresh token.
+// ResubmitPage is the page of a refused form (403, 429): what was typed, in
+// a form that sends it again, to the same address, with a fresh token. A
+// form sent from another site is never offered again (Replay false): its
+// fields were chosen by that site, and a button of ours that sends them with
+// the visitor's token would do what the refusal prevented; the text is only
+// shown, read-only, for a person to copy.
 type ResubmitPage struct {
 	Layout
 	Status int
 	Reason string
 	Action string
+	Replay bool
 	Fields []Field
 }
 
@@ -145,14 +150,15 @@ func (a *auth) refuse(c *fiber.Ctx, reason string) error {
 	return a.resubmit(c, fiber.StatusForbidden, reason)
 }
 
-// resubmit answers status with the form as it was sent, to send it again.
+// resubmit answers status with the form as it was sent, to send it again
+// unless it came from another site.
 func (a *auth) resubmit(c *fiber.Ctx, status int, reason string) error {
 	l, err := a.layout(c, "Please confirm", "", "")
 	if err != nil {
 		return err
 	}
 	l.Canonical = ""
-	rp := ResubmitPage{Layout: l, Reason: reason, Action: safeNext(c.OriginalURL())}
+	rp := ResubmitPage{Layout: l, Reason: reason, Action: safeNext(c.OriginalURL()), Replay: !a.crossSite(c)}
 	args := c.Request().PostArgs()
 	if f, err := c.MultipartForm(); err == nil && f != nil {
 		for k, vs := range f.Value {

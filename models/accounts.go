@@ -108,8 +108,16 @@ func refuseGhost(tx *gorm.DB, userID uint) error {
 }
 
 // creditHistoryToGhost keeps the revisions and updates a departing user
-// wrote on stories that stay, under "deleted user".
+// wrote on stories that stay, under "deleted user". Their changes still
+// waiting for review go: nobody is left to vouch for them, and approving
+// them later would publish them under "deleted user".
 func creditHistoryToGhost(tx *gorm.DB, userID uint) error {
+	if err := tx.Where("editor_id = ?", userID).Delete(&PendingEdit{}).Error; err != nil {
+		return err
+	}
+	if err := tx.Where("author_id = ? AND pending = ?", userID, true).Delete(&StoryUpdate{}).Error; err != nil {
+		return err
+	}
 	ghost, err := ghostUser(tx)
 	if err != nil {
 		return err
