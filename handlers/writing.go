@@ -39,6 +39,9 @@ type writing struct {
 type StoryForm struct {
 	Title, Body, Tags, Company, City, Resolution string
 	Categories                                   map[uint]bool
+	// Show are the texts the writer chose to publish although they look
+	// like personal data.
+	Show []string
 }
 
 // UpdateForm is the "append an update" form as typed.
@@ -62,11 +65,15 @@ type EditorPage struct {
 	SignedOut    bool // the session ended before the form was sent
 	PublishLabel string
 	Update       UpdateForm
+	// Detected is the personal data in the form's body, masked in what is
+	// published unless the writer ticks it (when it may be shown).
+	Detected []models.Detected
 }
 
 // formOf fills the editor's fields from a saved story.
 func formOf(st *models.Story) StoryForm {
-	f := StoryForm{Title: st.Title, Body: st.Body, City: st.City, Resolution: st.Resolution, Categories: map[uint]bool{}}
+	f := StoryForm{Title: st.Title, Body: st.Body, City: st.City, Resolution: st.Resolution, Categories: map[uint]bool{},
+		Show: models.SplitShown(st.ShownPII)}
 	for _, c := range st.Categories {
 		f.Categories[c.ID] = true
 	}
@@ -85,7 +92,7 @@ func formOf(st *models.Story) StoryForm {
 // so that its writer goes on from what they wrote, not from what is public.
 func formOfPending(p *models.PendingEdit) StoryForm {
 	f := StoryForm{Title: p.Title, Body: p.Body, City: p.City, Resolution: p.Resolution, Tags: p.Tags,
-		Categories: map[uint]bool{}}
+		Categories: map[uint]bool{}, Show: models.SplitShown(p.ShownPII)}
 	for _, id := range p.CategoryIDList() {
 		f.Categories[id] = true
 	}
@@ -110,6 +117,9 @@ func readForm(c *fiber.Ctx) StoryForm {
 			f.Categories[uint(id)] = true
 		}
 	}
+	for _, v := range c.Request().PostArgs().PeekMulti("show") {
+		f.Show = append(f.Show, cleanText(string(v), false)) // a copy: fasthttp reuses v
+	}
 	return f
 }
 
@@ -118,7 +128,7 @@ func readForm(c *fiber.Ctx) StoryForm {
 // that a refused story leaves no company page behind.
 func (w *writing) input(ctx context.Context, f StoryForm) (models.StoryInput, error) {
 	in := models.StoryInput{Title: f.Title, Body: f.Body, City: f.City, Resolution: f.Resolution,
-		Tags: strings.Split(f.Tags, ",")}
+		Tags: strings.Split(f.Tags, ","), ShowPII: f.Show}
 	for id := range f.Categories {
 		in.CategoryIDs = append(in.CategoryIDs, id)
 	}
@@ -158,6 +168,7 @@ func (w *writing) renderEditor(c *fiber.Ctx, status int, ep EditorPage) error {
 	if !publishes(l.User) {
 		ep.PublishLabel = "Submit for review"
 	}
+	ep.Detected = models.DetectPII(ep.Form.Body, ep.Form.Show)
 	if ep.Form.Resolution == "" {
 		ep.Form.Resolution = models.ResolutionOpen
 	}
@@ -213,7 +224,7 @@ func (w *writing) save(c *fiber.Ctx, u *models.User, st *models.Story) error {
 			ep.Errors = map[string]string{"body": msg}
 			return w.renderEditor(c, fiber.StatusUnprocessableEntity, ep)
 		}
-		r, err := models.RenderStory(ep.Form.Body)
+		r, err := models.RenderStoryShowing(ep.Form.Body, ep.Form.Show)
 		if err != nil {
 			return err
 		}
@@ -270,7 +281,7 @@ func (w *writing) preview(c *fiber.Ctx, _ *models.User) error {
 	if msg := models.CheckMarkdown(body); msg != "" {
 		return c.Status(fiber.StatusUnprocessableEntity).SendString(msg)
 	}
-	r, err := models.RenderStory(body)
+	r, err := models.RenderStoryShowing(body, readForm(c).Show)
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,8 @@ import (
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
+
+	"doleances/models/pii"
 )
 
 // excerptLen is the length, in characters, of a story's excerpt.
@@ -35,9 +37,14 @@ type Rendered struct {
 	Text    string // all the text, for the search index
 }
 
-// RenderStory renders a story's Markdown body once, at save time.
-func RenderStory(src string) (Rendered, error) {
-	source := []byte(src)
+// RenderStory renders a story's Markdown body once, at save time, with
+// every piece of personal data in it masked (see models/pii).
+func RenderStory(src string) (Rendered, error) { return RenderStoryShowing(src, nil) }
+
+// RenderStoryShowing is RenderStory leaving unmasked the texts in shown
+// that may be shown (never an IBAN or a card number).
+func RenderStoryShowing(src string, shown []string) (Rendered, error) {
+	source := []byte(pii.Mask(src, pii.Showing(shown)))
 	doc := storyMarkdown.Parser().Parse(text.NewReader(source))
 	var buf bytes.Buffer
 	if err := storyMarkdown.Renderer().Render(&buf, source, doc); err != nil {

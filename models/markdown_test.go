@@ -81,11 +81,32 @@ func TestRenderStoryDropsDangerousInput(t *testing.T) {
 }
 
 func TestRenderStoryKeepsSafeLinks(t *testing.T) {
-	html := render(t, "[a](https://x.example/p?q=1) [b](/stories/x) [c](mailto:me@example.com) [d](#top)").HTML
+	// The address is shown by the writer's choice: else it is masked (TestRenderStoryMasksPersonalData).
+	r, err := RenderStoryShowing("[a](https://x.example/p?q=1) [b](/stories/x) [c](mailto:me@example.com) [d](#top)", []string{"me@example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	html := r.HTML
 	for _, want := range []string{`href="https://x.example/p?q=1"`, `href="/stories/x"`, `href="mailto:me@example.com"`, `href="#top"`} {
 		if !strings.Contains(html, want) {
 			t.Errorf("lost %s in %s", want, html)
 		}
+	}
+}
+
+// TestRenderStoryMasksPersonalData: what readers get (HTML, excerpt,
+// search text) never holds the personal data the body has.
+func TestRenderStoryMasksPersonalData(t *testing.T) {
+	r := render(t, "Call me on 06 12 34 56 78 or [mail](mailto:jean@example.org), IBAN FR76 3000 6000 0112 3456 7890 189.")
+	for _, out := range []string{r.HTML, r.Excerpt, r.Text} {
+		for _, secret := range []string{"12 34 56", "jean@", "3000 6000"} {
+			if strings.Contains(out, secret) {
+				t.Errorf("%q shows %q", out, secret)
+			}
+		}
+	}
+	if !strings.Contains(r.HTML, "06 •• •• •• 78") {
+		t.Errorf("no masked phone in %s", r.HTML)
 	}
 }
 

@@ -118,6 +118,11 @@ type Story struct {
 	Pending *PendingEdit
 	// CommentsClosed is set by the story's author (or an admin) to stop new comments.
 	CommentsClosed bool `gorm:"not null;default:false"`
+	// ShownPII lists, one a line, the exact texts the author chose to
+	// publish although they look like personal data (see models/pii);
+	// everything else found is masked in HTML, Excerpt and PlainText.
+	// Body keeps the original, which only the author and admins see.
+	ShownPII string `gorm:"column:shown_pii;not null;default:''"`
 }
 
 // StoryCategory joins stories and categories; its index on category_id serves

@@ -27,8 +27,9 @@ type PendingEdit struct {
 	Company     *Company
 	City        string `gorm:"size:100"`
 	Resolution  string `gorm:"size:10;not null"`
-	CategoryIDs string `gorm:"size:2000"` // ids, ","-separated
-	Tags        string `gorm:"size:2000"` // names, ", "-separated
+	ShownPII    string `gorm:"column:shown_pii;not null;default:''"` // as Story.ShownPII
+	CategoryIDs string `gorm:"size:2000"`                            // ids, ","-separated
+	Tags        string `gorm:"size:2000"`                            // names, ", "-separated
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 	// CategoryNames are the names of CategoryIDs, as ReviewQueue loads them.
@@ -50,6 +51,7 @@ func (p *PendingEdit) CategoryIDList() []uint {
 // ApproveStory apply it.
 type edit struct {
 	title, body, city, resolution string
+	shown                         string // Story.ShownPII
 	r                             Rendered
 	company                       *uint
 	cats                          []uint
@@ -72,7 +74,7 @@ func holdEdit(tx *gorm.DB, st *Story, editorID uint, e edit) error {
 	if err := tx.Where("story_id = ?", st.ID).Delete(&PendingEdit{}).Error; err != nil {
 		return fmt.Errorf("former pending edit: %w", err)
 	}
-	if !storyChanged(st, e.title, e.body, e.city, e.resolution, e.company, e.cats, e.tags) {
+	if !storyChanged(st, e) {
 		return nil
 	}
 	ids := make([]string, len(e.cats))
@@ -83,7 +85,7 @@ func holdEdit(tx *gorm.DB, st *Story, editorID uint, e edit) error {
 	for i, t := range e.tags {
 		names[i] = t.Name
 	}
-	p := &PendingEdit{StoryID: st.ID, EditorID: editorID, Title: e.title, Body: e.body, HTML: e.r.HTML,
+	p := &PendingEdit{StoryID: st.ID, EditorID: editorID, Title: e.title, Body: e.body, HTML: e.r.HTML, ShownPII: e.shown,
 		CompanyID: e.company, City: e.city, Resolution: e.resolution,
 		CategoryIDs: strings.Join(ids, ","), Tags: strings.Join(names, ", ")}
 	if err := tx.Create(p).Error; err != nil {
@@ -128,7 +130,7 @@ func applyPending(tx *gorm.DB, st *Story) (bool, error) {
 // applyPendingEdit applies p to st (loaded with its categories and tags)
 // as if its editor made it now, and deletes it.
 func applyPendingEdit(tx *gorm.DB, st *Story, p *PendingEdit) error {
-	r, err := RenderStory(p.Body)
+	r, err := RenderStoryShowing(p.Body, SplitShown(p.ShownPII))
 	if err != nil {
 		return fmt.Errorf("render pending edit: %w", err)
 	}
@@ -152,7 +154,7 @@ func applyPendingEdit(tx *gorm.DB, st *Story, p *PendingEdit) error {
 	if err != nil {
 		return err
 	}
-	e := edit{title: p.Title, body: p.Body, city: p.City, resolution: p.Resolution, r: r, company: company, cats: cats, tags: tags}
+	e := edit{title: p.Title, body: p.Body, shown: p.ShownPII, city: p.City, resolution: p.Resolution, r: r, company: company, cats: cats, tags: tags}
 	if err := applyEdit(tx, st, p.EditorID, e); err != nil {
 		return err
 	}

@@ -61,7 +61,8 @@ func (s *Store) UpdateStory(ctx context.Context, id, editorID uint, in StoryInpu
 	if err := in.validate(); err != nil {
 		return nil, err
 	}
-	r, err := RenderStory(in.Body)
+	shown := ShownIn(in.Body, in.ShowPII)
+	r, err := RenderStoryShowing(in.Body, SplitShown(shown))
 	if err != nil {
 		return nil, fmt.Errorf("render story: %w", err)
 	}
@@ -79,7 +80,7 @@ func (s *Store) UpdateStory(ctx context.Context, id, editorID uint, in StoryInpu
 		if err != nil {
 			return err
 		}
-		e := edit{title: strings.TrimSpace(in.Title), body: in.Body, city: strings.TrimSpace(in.City),
+		e := edit{title: strings.TrimSpace(in.Title), body: in.Body, shown: shown, city: strings.TrimSpace(in.City),
 			resolution: orElse(in.Resolution, st.Resolution), r: r, company: in.CompanyID, cats: cats, tags: tags}
 		held, err := heldForReview(tx, &st, editorID)
 		if err != nil {
@@ -99,7 +100,7 @@ func (s *Store) UpdateStory(ctx context.Context, id, editorID uint, in StoryInpu
 // applyEdit makes e the version of st (loaded with its categories and
 // tags), edited by editorID, keeping the former one as a Revision.
 func applyEdit(tx *gorm.DB, st *Story, editorID uint, e edit) error {
-	if !storyChanged(st, e.title, e.body, e.city, e.resolution, e.company, e.cats, e.tags) {
+	if !storyChanged(st, e) {
 		return nil
 	}
 	if err := tx.Create(revisionOf(st, editorID)).Error; err != nil {
@@ -108,8 +109,8 @@ func applyEdit(tx *gorm.DB, st *Story, editorID uint, e edit) error {
 	if err := retitle(tx, st, e.title); err != nil {
 		return err
 	}
-	err := tx.Model(st).Select("title", "slug", "body", "html", "excerpt", "plain_text", "company_id", "city", "resolution", "updated_at").
-		Updates(Story{Title: e.title, Slug: st.Slug, Body: e.body, HTML: e.r.HTML, Excerpt: e.r.Excerpt,
+	err := tx.Model(st).Select("title", "slug", "body", "html", "excerpt", "plain_text", "company_id", "city", "resolution", "shown_pii", "updated_at").
+		Updates(Story{Title: e.title, Slug: st.Slug, Body: e.body, ShownPII: e.shown, HTML: e.r.HTML, Excerpt: e.r.Excerpt,
 			PlainText: e.r.Text, CompanyID: e.company, City: e.city, Resolution: e.resolution}).Error
 	if err != nil {
 		return err
@@ -157,10 +158,11 @@ func checkRefs(tx *gorm.DB, in StoryInput) ([]uint, error) {
 }
 
 // storyChanged reports whether the edit changes anything of st.
-func storyChanged(st *Story, title, body, city, resolution string, company *uint, cats []uint, tags []Tag) bool {
-	if st.Title != title || st.Body != body || st.City != city || st.Resolution != resolution {
+func storyChanged(st *Story, e edit) bool {
+	if st.Title != e.title || st.Body != e.body || st.City != e.city || st.Resolution != e.resolution || st.ShownPII != e.shown {
 		return true
 	}
+	company, cats, tags := e.company, e.cats, e.tags
 	if (st.CompanyID == nil) != (company == nil) || (company != nil && *st.CompanyID != *company) {
 		return true
 	}

@@ -33,6 +33,9 @@ type StoryInput struct {
 	Resolution  string
 	Status      string
 	PublishedAt *time.Time // when empty and published: now
+	// ShowPII are the texts the author chose to publish although they look
+	// like personal data; those that cannot be shown are ignored (see ShownIn).
+	ShowPII []string
 }
 
 // validateTags returns a message if tags are too many once normalised, or too long.
@@ -107,12 +110,13 @@ func (s *Store) CreateStory(ctx context.Context, in StoryInput) (*Story, error) 
 	if err := in.validate(); err != nil {
 		return nil, err
 	}
-	r, err := RenderStory(in.Body)
+	shown := ShownIn(in.Body, in.ShowPII)
+	r, err := RenderStoryShowing(in.Body, SplitShown(shown))
 	if err != nil {
 		return nil, fmt.Errorf("render story: %w", err)
 	}
 	st := &Story{
-		Title: strings.TrimSpace(in.Title), Body: in.Body, HTML: r.HTML, Excerpt: r.Excerpt, PlainText: r.Text,
+		Title: strings.TrimSpace(in.Title), Body: in.Body, ShownPII: shown, HTML: r.HTML, Excerpt: r.Excerpt, PlainText: r.Text,
 		AuthorID: in.AuthorID, CompanyID: in.CompanyID, City: strings.TrimSpace(in.City),
 		Status: in.Status, Resolution: in.Resolution, PublishedAt: in.PublishedAt,
 	}

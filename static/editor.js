@@ -12,13 +12,22 @@
   var csrf = form.elements.csrf ? form.elements.csrf.value : "";
   var timer = 0;
   var sent = 0;
+  // The body and the personal data the writer chose to show.
+  function previewParams() {
+    var p = new URLSearchParams({ body: body.value });
+    var shown = form.querySelectorAll("input[name=show]:checked");
+    for (var i = 0; i < shown.length; i++) {
+      p.append("show", shown[i].value);
+    }
+    return p;
+  }
   function refresh() {
     var n = ++sent;
     fetch(out.getAttribute("data-preview-url"), {
       method: "POST",
       credentials: "same-origin",
       headers: { "Content-Type": "application/x-www-form-urlencoded", "X-CSRF-Token": csrf },
-      body: new URLSearchParams({ body: body.value })
+      body: previewParams()
     }).then(function (res) {
       return res.text().then(function (html) {
         if (n !== sent) {
@@ -38,6 +47,11 @@
   body.addEventListener("input", function () {
     clearTimeout(timer);
     timer = setTimeout(refresh, 400);
+  });
+  form.addEventListener("change", function (e) {
+    if (e.target && e.target.name === "show") {
+      refresh();
+    }
   });
   form.classList.add("has-live-preview");
   refresh();

@@ -1,0 +1,41 @@
+package models
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+// TestStoryShownPII: the original stays in Body, the published HTML is
+// masked except what the author chose to show (and may), and a shown text
+// removed from the story is forgotten, so that pasting it again masks it.
+func TestStoryShownPII(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	a := newUser(t, s, "ann")
+	body := "Dossier n° 77120045, carte 4111 1111 1111 1111, tel 06 12 34 56 78."
+	st, err := s.CreateStory(ctx, StoryInput{Title: "T", Body: body, AuthorID: a.ID, Status: StatusPublished,
+		ShowPII: []string{"77120045", "4111 1111 1111 1111", "06 12 34 56 78", "not in the story"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Body != body || st.ShownPII != "77120045\n06 12 34 56 78" {
+		t.Fatalf("body %q, shown %q", st.Body, st.ShownPII)
+	}
+	if !strings.Contains(st.HTML, "77120045") || !strings.Contains(st.HTML, "•••• •••• •••• 1111") || strings.Contains(st.PlainText, "4111 1111") {
+		t.Errorf("html %q", st.HTML)
+	}
+	in := StoryInput{Title: "T", Body: "Dossier n° 77120046.", ShowPII: SplitShown(st.ShownPII)}
+	st, err = s.UpdateStory(ctx, st.ID, a.ID, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.ShownPII != "" || strings.Contains(st.HTML, "77120046") {
+		t.Errorf("after the edit: shown %q, html %q", st.ShownPII, st.HTML)
+	}
+	// Choosing to show it changes the story even though the text is the same.
+	in.ShowPII = []string{"77120046"}
+	if st, err = s.UpdateStory(ctx, st.ID, a.ID, in); err != nil || !strings.Contains(st.HTML, "77120046") {
+		t.Errorf("showing it: %v, html %q", err, st.HTML)
+	}
+}
