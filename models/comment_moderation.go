@@ -155,6 +155,9 @@ func (s *Store) ModerateComments(ctx context.Context, userID uint, ids []uint, a
 			return res.Error
 		}
 		changed = res.RowsAffected
+		if err := s.audit(tx, userID, AuditComment+action, idList("comments", found), fmt.Sprintf("%d changed", changed)); err != nil {
+			return err
+		}
 		return recountComments(tx, stories...)
 	})
 	if err != nil {

@@ -44,7 +44,14 @@ func RenderStory(src string) (Rendered, error) { return RenderStoryShowing(src, 
 // RenderStoryShowing is RenderStory leaving unmasked the texts in shown
 // that may be shown (never an IBAN or a card number).
 func RenderStoryShowing(src string, shown []string) (Rendered, error) {
-	source := []byte(pii.Mask(src, pii.Showing(shown)))
+	return renderMarkdown([]byte(pii.Mask(src, pii.Showing(shown))))
+}
+
+// RenderPage renders the admins' own pages (the legal pages), where
+// contact details are meant to be published: nothing is masked.
+func RenderPage(src string) (Rendered, error) { return renderMarkdown([]byte(src)) }
+
+func renderMarkdown(source []byte) (Rendered, error) {
 	doc := storyMarkdown.Parser().Parse(text.NewReader(source))
 	var buf bytes.Buffer
 	if err := storyMarkdown.Renderer().Render(&buf, source, doc); err != nil {

@@ -126,6 +126,9 @@ func migrate(db *gorm.DB) error {
 	if err != nil {
 		return err
 	}
+	if err := migrateSafety(db); err != nil {
+		return err
+	}
 	if err := backfillCompanyKeys(db); err != nil {
 		return err
 	}

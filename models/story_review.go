@@ -103,6 +103,9 @@ func (s *Store) ApproveStory(ctx context.Context, id, adminID uint) (*Story, err
 		if err := tx.Preload("Categories").Preload("Tags").Take(&st, id).Error; err != nil {
 			return notFound(err)
 		}
+		if err := s.audit(tx, adminID, AuditStoryApprove, idList("story", []uint{st.ID}), st.Title); err != nil {
+			return err
+		}
 		switch st.Status {
 		case StatusReview:
 			return s.publish(tx, &st)
@@ -147,6 +150,9 @@ func (s *Store) SendBack(ctx context.Context, id, adminID uint, note string) err
 		}
 		if st.Status == StatusDraft {
 			return fmt.Errorf("story is a draft: %w", ErrConflict)
+		}
+		if err := s.audit(tx, adminID, AuditStorySendBack, idList("story", []uint{st.ID}), note); err != nil {
+			return err
 		}
 		fields := map[string]any{"status": StatusDraft, "review_note": note}
 		if st.Status == StatusPublished {

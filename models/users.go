@@ -306,6 +306,9 @@ func (s *Store) PromoteUser(ctx context.Context, adminID, userID uint, role stri
 				return fmt.Errorf("the last admin cannot step down: %w", ErrConflict)
 			}
 		}
+		if err := s.audit(tx, adminID, AuditUserRole, idList("user", []uint{userID}), current+" → "+role); err != nil {
+			return err
+		}
 		return tx.Model(&User{}).Where("id = ?", userID).Update("role", role).Error
 	})
 	if err != nil {
