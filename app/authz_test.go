@@ -33,6 +33,9 @@ type authzFixture struct {
 	from, into    uint
 	report        uint
 	signin, setup string
+	// notices: open (about the story), decided and appealed (about
+	// comments of the owner).
+	notice, decided, appealed uint
 }
 
 func newAuthzFixture(t *testing.T) *authzFixture {
@@ -79,6 +82,7 @@ func newAuthzFixture(t *testing.T) *authzFixture {
 	r, err := cs.store.Report(ctx, cs.readers[1].ID, models.ReportTarget{StoryID: cs.other.ID}, "spam")
 	check(t, err)
 	f.report = r.ID
+	f.notice, f.decided, f.appealed = authzNotices(t, cs)
 	f.signin, err = cs.store.CreateOneTimeToken(ctx, models.PurposeSignIn, &cs.readers[0].ID, time.Hour)
 	check(t, err)
 	f.setup, err = cs.store.CreateOneTimeToken(ctx, models.PurposeSetup, nil, time.Hour)
@@ -346,4 +350,29 @@ func TestPagesRefuseAsTheirGroupSays(t *testing.T) {
 			}
 		}
 	}
+}
+
+// authzNotices files a notice about the owner's story, and two about
+// comments of the owner that an admin decided (one of them appealed).
+func authzNotices(t *testing.T, cs *commentSite) (open, decided, appealed uint) {
+	t.Helper()
+	ctx := context.Background()
+	file := func(commentID uint) uint {
+		n, err := cs.store.FileNotice(ctx, models.NoticeInput{URL: "/stories/" + cs.story.Slug, Slug: cs.story.Slug, CommentID: commentID,
+			Reason: models.NoticeDefamation, Explanation: "False.", Name: "Paul", Email: "paul@example.org", GoodFaith: true})
+		check(t, err)
+		return n.ID
+	}
+	decide := func(body string) uint {
+		c, err := cs.store.AddComment(ctx, models.CommentInput{StoryID: cs.story.ID, UserID: &cs.author.ID,
+			AuthorName: cs.author.Name, Body: body, Status: models.CommentApproved, CreatedAt: commentStart.Add(-time.Minute)})
+		check(t, err)
+		id := file(c.ID)
+		_, err = cs.store.DecideNotice(ctx, cs.admin.ID, id, models.DecisionInput{Kind: models.DecisionUnpublish, Reasons: "Defamatory."})
+		check(t, err)
+		return id
+	}
+	open, decided, appealed = file(0), decide("Also mine."), decide("Mine too.")
+	check(t, cs.store.AppealNotice(ctx, cs.author.ID, appealed, "It is true."))
+	return open, decided, appealed
 }

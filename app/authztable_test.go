@@ -95,6 +95,22 @@ var authzTable = map[string]authzRule{
 	"POST /admin/reports/:id/resolve": {allowed: "admin", path: func(f *authzFixture) string {
 		return fmt.Sprintf("/admin/reports/%d/resolve", f.report)
 	}},
+	// Anyone may send a notice, signed in or not.
+	"POST /notice": {allowed: "guest " + signedIn, path: fixed("/notice"), form: func(f *authzFixture, _ string) url.Values {
+		return url.Values{"url": {"/stories/" + f.cs.story.Slug}, "reason": {models.NoticeHate}, "explanation": {"Hateful."},
+			"name": {"Paul"}, "email": {"paul@example.org"}, "good_faith": {"1"}}
+	}},
+	"POST /admin/notices/:id/decide": {allowed: "admin", path: func(f *authzFixture) string {
+		return fmt.Sprintf("/admin/notices/%d/decide", f.notice)
+	}, form: values("decision", models.DecisionKeep, "reasons", "An opinion.")},
+	"POST /admin/notices/:id/appeal": {allowed: "admin", path: func(f *authzFixture) string {
+		return fmt.Sprintf("/admin/notices/%d/appeal", f.appealed)
+	}, form: values("outcome", models.AppealUpheld, "reasons", "Still defamatory.")},
+	// Only the author of the content decided on may appeal.
+	"POST /me/notices/:id/appeal": {allowed: "owner", path: func(f *authzFixture) string {
+		return fmt.Sprintf("/me/notices/%d/appeal", f.decided)
+	}, form: values("appeal", "It is true: here is the court's judgment.")},
+	"POST /admin/legal/:slug": {allowed: "admin", path: fixed("/admin/legal/terms"), form: values("title", "Terms", "body", "Be nice.")},
 }
 
 func fixed(p string) func(*authzFixture) string { return func(*authzFixture) string { return p } }
@@ -153,5 +169,11 @@ var authzPages = map[string]pageRule{
 		guest: http.StatusSeeOther, others: http.StatusForbidden},
 	"GET /admin/reports": {access: handlers.SignedIn, path: fixed("/admin/reports"), allowed: "admin",
 		guest: http.StatusSeeOther, others: http.StatusForbidden},
-	"GET /admin": {access: handlers.Admin, path: fixed("/admin"), allowed: "admin", guest: http.StatusNotFound, others: http.StatusNotFound},
+	"GET /admin":         {access: handlers.Admin, path: fixed("/admin"), allowed: "admin", guest: http.StatusNotFound, others: http.StatusNotFound},
+	"GET /admin/notices": {access: handlers.Admin, path: fixed("/admin/notices"), allowed: "admin", guest: http.StatusNotFound, others: http.StatusNotFound},
+	"GET /admin/notices/:id": {access: handlers.Admin, path: func(f *authzFixture) string { return fmt.Sprintf("/admin/notices/%d", f.notice) },
+		allowed: "admin", guest: http.StatusNotFound, others: http.StatusNotFound},
+	"GET /admin/audit":       {access: handlers.Admin, path: fixed("/admin/audit"), allowed: "admin", guest: http.StatusNotFound, others: http.StatusNotFound},
+	"GET /admin/legal/:slug": {access: handlers.Admin, path: fixed("/admin/legal/privacy"), allowed: "admin", guest: http.StatusNotFound, others: http.StatusNotFound},
+	"GET /me/export":         {access: handlers.SignedIn, path: fixed("/me/export"), allowed: signedIn, guest: http.StatusSeeOther},
 }

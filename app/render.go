@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -79,6 +80,15 @@ func templateFuncs(a *assets) template.FuncMap {
 				return "Gave up"
 			}
 			return "Still open"
+		},
+		"noticeReason": models.NoticeReasonLabel,
+		"decision":     models.DecisionLabel,
+		// hours shows a handling time: "3.5 hours", "2 days".
+		"hours": func(d time.Duration) string {
+			if h := d.Hours(); h < 48 {
+				return strconv.FormatFloat(h, 'f', 1, 64) + " hours"
+			}
+			return strconv.FormatFloat(d.Hours()/24, 'f', 1, 64) + " days"
 		},
 		// reaction is the data of one like or "me too" button.
 		"reaction": func(slug, kind string, on bool, count int, csrf string) map[string]any {

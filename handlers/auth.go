@@ -54,6 +54,8 @@ type authStore interface {
 	CreateFirstAdmin(ctx context.Context, token, name string) (*models.User, error)
 	SignInWithLink(ctx context.Context, token string) (*models.User, error)
 	UserByID(ctx context.Context, id uint) (*models.User, error)
+	NoticesAbout(ctx context.Context, userID uint) ([]models.Notice, error)
+	AppealNotice(ctx context.Context, userID, id uint, text string) error
 }
 
 // auth serves signing in and out, the account page and the one-time links.

@@ -19,6 +19,12 @@ type MePage struct {
 	CanUnlink    bool
 	Linkable     []ProviderLink // configured providers not linked yet
 	DeleteChoice string
+	// Notices are the decisions about what the user wrote; AppealID,
+	// AppealText and AppealError give back a refused appeal.
+	Notices     []models.Notice
+	AppealID    uint
+	AppealText  string
+	AppealError string
 }
 
 // IdentityRow is a linked identity as /me lists it.
@@ -62,6 +68,9 @@ func (a *auth) renderMe(c *fiber.Ctx, status int, mp MePage) error {
 		linked[id.Provider] = true
 	}
 	mp.CanUnlink = len(ids) > 1
+	if mp.Notices, err = a.store.NoticesAbout(c.UserContext(), sess.UserID); err != nil {
+		return err
+	}
 	for _, p := range a.order {
 		if !linked[p.Name()] {
 			mp.Linkable = append(mp.Linkable, ProviderLink{Name: p.Name(), Label: p.Label()})
@@ -128,4 +137,32 @@ func (a *auth) deleteAccount(c *fiber.Ctx, u *models.User) error {
 	}
 	a.clearSessionCookie(c)
 	return c.Redirect("/", fiber.StatusSeeOther)
+}
+
+// appeal is POST /me/notices/{id}/appeal: the author's one appeal of a
+// decision about their content.
+func (a *auth) appeal(c *fiber.Ctx, u *models.User) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	text := formText(c, "appeal")
+	err = a.store.AppealNotice(c.UserContext(), u.ID, id, text)
+	mp := MePage{Name: u.Name, Handle: u.Handle, AppealID: id, AppealText: text}
+	var ve *models.ValidationError
+	switch {
+	case err == nil:
+		mp.Flash, mp.AppealText = "Your appeal is sent: an admin will look at the decision again and tell you the outcome.", ""
+		return a.renderMe(c, fiber.StatusOK, mp)
+	case errors.As(err, &ve):
+		mp.AppealError = ve.Summary()
+		return a.renderMe(c, fiber.StatusUnprocessableEntity, mp)
+	case errors.Is(err, models.ErrAlreadyAppealed):
+		mp.Problem = "You have already appealed this decision, and a decision can be appealed only once. Its outcome is shown below once the admins have looked again."
+		return a.renderMe(c, fiber.StatusConflict, mp)
+	case errors.Is(err, models.ErrConflict):
+		mp.Problem = "This decision cannot be appealed: the content was kept online."
+		return a.renderMe(c, fiber.StatusConflict, mp)
+	}
+	return err
 }

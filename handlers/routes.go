@@ -165,6 +165,7 @@ func Routes(app *fiber.App, d Deps) []Route {
 	account.post("/me/identities/:id/unlink", a.unlink)
 	account.post("/me/sessions/delete", a.signOutEverywhere)
 	account.post("/me/delete", a.deleteAccount)
+	account.post("/me/notices/:id/appeal", a.appeal)
 
 	w := &writing{pages: p, store: d.Store}
 	pagesOf := rt.signedIn(signIn(backHere))
@@ -218,6 +219,8 @@ func Routes(app *fiber.App, d Deps) []Route {
 	reports := rt.signedIn(signIn(backTo("/admin/reports")))
 	reports.get("/admin/reports", mod.reports)
 	reports.post("/admin/reports/:id/resolve", mod.resolve)
+
+	safetyRoutes(rt, p, d)
 
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return rt.routes

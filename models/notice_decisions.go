@@ -36,6 +36,21 @@ type DecisionInput struct {
 	Kind, Reasons, Passage string
 }
 
+// DecisionLabel is how pages name a decision.
+func DecisionLabel(kind string) string {
+	switch kind {
+	case DecisionKeep:
+		return "Kept online"
+	case DecisionRedact:
+		return "Passage removed"
+	case DecisionUnpublish:
+		return "Unpublished"
+	case DecisionDelete:
+		return "Deleted"
+	}
+	return "Not decided yet"
+}
+
 // RedactionMark is what replaces a removed passage.
 func RedactionMark(at time.Time) string {
 	return "[passage removed on " + at.Format("2 January 2006") + " after a notice]"

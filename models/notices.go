@@ -28,6 +28,23 @@ const (
 // NoticeReasons are the reasons in the order the form lists them.
 var NoticeReasons = []string{NoticeDefamation, NoticePersonalData, NoticeCounterfeit, NoticeHate, NoticeChildAbuse, NoticeOther}
 
+// NoticeReasonLabel is how pages name a notice's reason.
+func NoticeReasonLabel(reason string) string {
+	switch reason {
+	case NoticeDefamation:
+		return "Defamation"
+	case NoticePersonalData:
+		return "Someone's personal data"
+	case NoticeCounterfeit:
+		return "Counterfeit or copyright infringement"
+	case NoticeHate:
+		return "Hate speech or incitement"
+	case NoticeChildAbuse:
+		return "Child sexual abuse material"
+	}
+	return "Other illegal content"
+}
+
 // AnonymousAllowed says whether a notice for reason may omit the
 // notifier's name and email.
 func AnonymousAllowed(reason string) bool { return reason == NoticeChildAbuse }
@@ -78,7 +95,7 @@ type Notice struct {
 }
 
 // Ref is the notice's reference, given to the notifier.
-func (n *Notice) Ref() string { return fmt.Sprintf("N-%d-%05d", n.CreatedAt.Year(), n.ID) }
+func (n Notice) Ref() string { return fmt.Sprintf("N-%d-%05d", n.CreatedAt.Year(), n.ID) }
 
 // NoticeInput is a notice as the form gives it: the address already
 // parsed into its story's slug and comment id (0 for the story).

@@ -1,0 +1,116 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"doleances/models"
+)
+
+type noticeStore interface {
+	sidebarStore
+	FileNotice(ctx context.Context, in models.NoticeInput) (*models.Notice, error)
+}
+
+// notices serves the notice form of illegal content (DSA art. 16).
+type notices struct {
+	*pages
+	store noticeStore
+	limit *ipLimiter // notices per minute per IP address
+}
+
+// NoticeForm is the notice form as typed.
+type NoticeForm struct {
+	URL, Reason, Explanation, Name, Email string
+	GoodFaith                             bool
+}
+
+// NoticePage is /notice: the form, or the acknowledgement once filed.
+type NoticePage struct {
+	Layout
+	Form    NoticeForm
+	Errors  map[string]string
+	Reasons []string
+	Filed   *models.Notice // the notice just filed
+	Retry   int            // seconds to wait, after too many notices
+}
+
+// form is GET /notice?url=...
+func (h *notices) form(c *fiber.Ctx) error {
+	f := NoticeForm{URL: h.absolute(cleanText(c.Query("url"), false))}
+	return h.renderForm(c, fiber.StatusOK, NoticePage{Form: f})
+}
+
+func (h *notices) renderForm(c *fiber.Ctx, status int, np NoticePage) error {
+	l, err := h.layout(c, "Report illegal content", "/notice", "")
+	if err != nil {
+		return err
+	}
+	l.Canonical = ""
+	np.Layout, np.Reasons = l, models.NoticeReasons
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return h.render(c, status, "notice", np)
+}
+
+// file is POST /notice.
+func (h *notices) file(c *fiber.Ctx) error {
+	f := NoticeForm{URL: formLine(c, "url"), Reason: formLine(c, "reason"), Explanation: formText(c, "explanation"),
+		Name: formLine(c, "name"), Email: formLine(c, "email"), GoodFaith: c.FormValue("good_faith") != ""}
+	if wait := h.limit.allow(clientIP(c)); wait > 0 {
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(wait))
+		return h.renderForm(c, fiber.StatusTooManyRequests, NoticePage{Form: f, Retry: wait})
+	}
+	in := models.NoticeInput{URL: f.URL, Reason: f.Reason, Explanation: f.Explanation, Name: f.Name, Email: f.Email, GoodFaith: f.GoodFaith}
+	var err error
+	in.Slug, in.CommentID, err = h.target(f.URL)
+	var n *models.Notice
+	if err == nil {
+		n, err = h.store.FileNotice(c.UserContext(), in)
+	}
+	if ve := (*models.ValidationError)(nil); errors.As(err, &ve) {
+		return h.renderForm(c, fiber.StatusUnprocessableEntity, NoticePage{Form: f, Errors: ve.Fields})
+	}
+	if err != nil {
+		return err
+	}
+	return h.renderForm(c, fiber.StatusCreated, NoticePage{Filed: n})
+}
+
+// absolute makes a path of ours ("/stories/x") a full address.
+func (h *notices) absolute(u string) string {
+	if strings.HasPrefix(u, "/") && !strings.HasPrefix(u, "//") {
+		return h.site.BaseURL + u
+	}
+	return u
+}
+
+// notOurs is the message for an address the site does not serve.
+var notOurs = &models.ValidationError{Fields: map[string]string{"url": "This is not an address of this site: notices here are about its stories and comments only. Copy the address from your browser's address bar on the story, or the link of the comment (its date)."}}
+
+// target reads the story slug and comment id of an address of ours:
+// BASE/stories/{slug} or BASE/stories/{slug}#comment-{id}.
+func (h *notices) target(raw string) (string, uint, error) {
+	u, err := url.Parse(h.absolute(strings.TrimSpace(raw)))
+	base, _ := url.Parse(h.site.BaseURL)
+	if err != nil || base == nil || !strings.EqualFold(u.Host, base.Host) || (u.Scheme != "http" && u.Scheme != "https") {
+		return "", 0, notOurs
+	}
+	slug, ok := strings.CutPrefix(strings.TrimSuffix(u.Path, "/"), "/stories/")
+	if !ok || slug == "" || strings.Contains(slug, "/") {
+		return "", 0, notOurs
+	}
+	var id uint
+	if frag, ok := strings.CutPrefix(u.Fragment, "comment-"); ok {
+		n, err := strconv.ParseUint(frag, 10, 32)
+		if err != nil || n == 0 {
+			return "", 0, notOurs
+		}
+		id = uint(n)
+	}
+	return slug, id, nil
+}
