@@ -71,6 +71,11 @@ func (s *Store) DeleteUser(ctx context.Context, userID uint, keep bool) error {
 		if err := dropReactions(tx, userID); err != nil {
 			return err
 		}
+		// Decisions stay for the record, no longer tied to the account
+		// (a later account could be given the same id).
+		if err := tx.Model(&Notice{}).Where("author_id = ?", userID).Update("author_id", 0).Error; err != nil {
+			return err
+		}
 		for _, m := range []any{&Identity{}, &Session{}, &OneTimeToken{}} {
 			if err := tx.Where("user_id = ?", userID).Delete(m).Error; err != nil {
 				return err
