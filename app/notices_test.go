@@ -229,3 +229,34 @@ func TestLegalPages(t *testing.T) {
 		t.Error("raw HTML in a legal page")
 	}
 }
+
+// TestHostileNoticeFields: hostile text in every field of a notice, a
+// decision, an appeal and a legal page comes back as text on every page
+// that shows it, never active.
+func TestHostileNoticeFields(t *testing.T) {
+	cs := newCommentSite(t)
+	admin, author := cs.signIn(cs.admin), cs.signIn(cs.author)
+	ctx := context.Background()
+	_, err := cs.store.UpdateStory(ctx, cs.story.ID, cs.author.ID, models.StoryInput{Title: cs.story.Title, Body: "Start. " + hostile("Qstory") + " End."})
+	check(t, err)
+	f := noticeForm("/stories/" + cs.story.Slug)
+	f.Set("name", "Qname <b>x</b>")
+	f.Set("explanation", hostile("Qexplanation"))
+	res, body := cs.do(guest(), http.MethodPost, "/notice", f)
+	wantCode(t, res, body, http.StatusCreated)
+	checkInert(t, "acknowledgement", body, nil)
+	reasons, passage := hostile("Qreasons"), hostile("Qstory")
+	res, body = cs.do(admin, http.MethodPost, "/admin/notices/1/decide", url.Values{"decision": {"redact"}, "passage": {passage}, "reasons": {reasons}})
+	wantCode(t, res, body, http.StatusSeeOther)
+	res, body = cs.do(author, http.MethodPost, "/me/notices/1/appeal", url.Values{"appeal": {hostile("Qappeal")}})
+	wantCode(t, res, body, http.StatusOK)
+	res, body = cs.do(admin, http.MethodPost, "/admin/legal/privacy", url.Values{"title": {"Qlegal <i>t</i>"}, "body": {hostileMarkdown}})
+	wantCode(t, res, body, http.StatusSeeOther)
+	checkHostilePage(t, cs, admin, "/admin/notices/1", []string{"Qname", "Qexplanation", "Qreasons", "Qappeal", "Qstory"})
+	checkHostilePage(t, cs, admin, "/admin/notices", nil)
+	checkHostilePage(t, cs, admin, "/admin/audit", []string{"Qreasons", "Qappeal"})
+	checkHostilePage(t, cs, author, "/me", []string{"Qreasons", "Qstory"})
+	checkHostilePage(t, cs, guest(), "/stories/"+cs.story.Slug, []string{"passage removed"})
+	checkHostilePage(t, cs, guest(), "/legal/privacy", []string{"Qlegal", "Qbody"})
+	checkHostilePage(t, cs, admin, "/admin/legal/privacy", []string{"Qlegal"})
+}
