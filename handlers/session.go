@@ -133,8 +133,8 @@ func (a *auth) refuse(c *fiber.Ctx, reason string) error {
 }
 
 // resubmit answers status with the form as it was sent, to send it again.
-func (a *auth) resubmit(c *fiber.Ctx, status int, reason string) error {
-	l, err := a.layout(c, "Please confirm", "", "")
+func (p *pages) resubmit(c *fiber.Ctx, status int, reason string) error {
+	l, err := p.layout(c, "Please confirm", "", "")
 	if err != nil {
 		return err
 	}
@@ -156,5 +156,5 @@ func (a *auth) resubmit(c *fiber.Ctx, status int, reason string) error {
 	})
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	rp.Status = status
-	return a.render(c, status, "resubmit", rp)
+	return p.render(c, status, "resubmit", rp)
 }

@@ -87,9 +87,10 @@ func readForm(c *fiber.Ctx) StoryForm {
 		Tags: formLine(c, "tags"), Company: formLine(c, "company"), City: formLine(c, "city"),
 		Resolution: formLine(c, "resolution"), Categories: map[uint]bool{}}
 	for _, v := range c.Request().PostArgs().PeekMulti("categories") {
-		if id, err := strconv.ParseUint(string(v), 10, 32); err == nil {
-			f.Categories[uint(id)] = true
-		}
+		// An id that is not one (negative, too large, not a number) stands
+		// for an unknown category, 0, which the store refuses with a message.
+		id, _ := strconv.ParseUint(string(v), 10, 32)
+		f.Categories[uint(id)] = true
 	}
 	return f
 }
