@@ -98,3 +98,34 @@ func TestBusyDatabaseGivesTheFormBack(t *testing.T) {
 	r := w.post(t, "/stories/"+st.Slug+"/updates", url.Values{"body": {typed}})
 	wantStatus(t, "update once the lock is gone", r, http.StatusSeeOther)
 }
+
+// A story that shows nothing cannot be published, nor a published story
+// edited into one; its draft may be a title alone. The text stays in the form.
+func TestEmptyStoryIsNotPublished(t *testing.T) {
+	ts := newTestSite(t, false)
+	w := ts.signIn(t, "alice", models.RoleAuthor)
+	for name, body := range map[string]string{
+		"title alone": "", "spaces": " \n\t\n ", "zero-width": "\u200b\u200d\u2060\ufeff", "bidi": "\u202e\u2066",
+		"a rule": "---", "an empty list": "-\n-\n", "raw html": "<div></div>", "an empty heading": "#", "filler": "\u3164 \u2800",
+	} {
+		title := "Empty " + name
+		r := w.post(t, "/write", storyForm(title, body, "publish"))
+		wantStatus(t, "publish "+name, r, http.StatusUnprocessableEntity)
+		wantIn(t, "publish "+name, html.UnescapeString(r.Body), title, "A story needs some text", "Saved as a draft, not published")
+		if strings.Contains(r.Body, `action="/write"`) {
+			t.Errorf("publish %s: the form posts to /write again, which would save a second draft", name)
+		}
+	}
+	if _, page, _ := ts.get(t, "/"); strings.Contains(page, "Empty title alone") {
+		t.Error("an empty story is on the front page")
+	}
+	if r := w.post(t, "/write", storyForm("Just a title", "", "draft")); r.Status != http.StatusSeeOther {
+		t.Errorf("a draft of a title alone: %d", r.Status)
+	}
+	st, err := ts.store.CreateStory(context.Background(), models.StoryInput{Title: "Live", Body: "Some text.",
+		AuthorID: w.user.ID, Status: models.StatusPublished})
+	check(t, err)
+	r := w.post(t, "/stories/"+st.Slug+"/edit", storyForm("Live", "\u200b", "draft"))
+	wantStatus(t, "editing a published story into nothing", r, http.StatusUnprocessableEntity)
+	wantIn(t, "edit", r.Body, "A story needs some text")
+}

@@ -235,7 +235,15 @@ func (w *writing) save(c *fiber.Ctx, st *models.Story) error {
 		return err
 	}
 	if c.FormValue("action") == "publish" {
-		if st, err = w.store.SubmitStory(ctx, st.ID, sess.UserID); err != nil {
+		saved := st
+		st, err = w.store.SubmitStory(ctx, st.ID, sess.UserID)
+		if ve := (*models.ValidationError)(nil); errors.As(err, &ve) {
+			// Saved as a draft, not public: the editor of that draft, with why.
+			ep.Story, ep.Action, ep.Errors = saved, "/stories/"+saved.Slug+"/edit", ve.Fields
+			ep.Errors["form"] = "Saved as a draft, not published: please check the fields marked below."
+			return w.renderEditor(c, fiber.StatusUnprocessableEntity, ep)
+		}
+		if err != nil {
 			return err
 		}
 	}

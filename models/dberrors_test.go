@@ -77,3 +77,40 @@ func TestForeignKeyIsValidation(t *testing.T) {
 		t.Errorf("a dangling reference: %v, want a ValidationError", err)
 	}
 }
+
+// Updates and comments that show nothing are refused like empty ones.
+func TestBlankUpdatesAndComments(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(filepath.Join(t.TempDir(), "d.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	u := &User{Handle: "ana", Name: "Ana", Role: RoleAuthor}
+	if err := s.CreateUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	st, err := s.CreateStory(ctx, StoryInput{Title: "T", Body: "Text.", AuthorID: u.ID, Status: StatusPublished})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateStory(ctx, StoryInput{Title: "T", Body: "---", AuthorID: u.ID, Status: StatusPublished}); err == nil {
+		t.Error("a published story of a rule alone was saved")
+	}
+	for _, body := range []string{"\u200b\u200b", "---", "<span></span>", "* \n* "} {
+		var ve *ValidationError
+		if _, err := s.AddStoryUpdate(ctx, st.ID, u.ID, body, ""); !errors.As(err, &ve) {
+			t.Errorf("update %q: %v, want a ValidationError", body, err)
+		}
+		_, err := s.AddComment(ctx, CommentInput{StoryID: st.ID, UserID: &u.ID, AuthorName: "Ana", Body: body, Status: CommentApproved})
+		if !errors.As(err, &ve) {
+			t.Errorf("comment %q: %v, want a ValidationError", body, err)
+		}
+		if msg := checkBody(body); msg == "" {
+			t.Errorf("checkBody(%q) accepts it", body)
+		}
+	}
+	if msg := checkBody("![a picture](/media/a.png)"); msg != "" {
+		t.Errorf("a comment of a picture alone: %q", msg)
+	}
+}
