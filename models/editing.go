@@ -80,8 +80,8 @@ func (s *Store) UpdateStory(ctx context.Context, id, editorID uint, in StoryInpu
 		if !storyChanged(&st, title, in.Body, city, resolution, in.CompanyID, cats, tags) {
 			return nil
 		}
-		if st.Status != StatusDraft && Blank(r.HTML) {
-			return errEmptyStory() // a draft may be a title alone; a public story may not
+		if st.Status != StatusDraft && in.Body != st.Body && Blank(r.HTML) {
+			return errEmptyStory() // a draft may be a title alone; a public story may not become one
 		}
 		if err := tx.Create(revisionOf(&st, editorID)).Error; err != nil {
 			return fmt.Errorf("revision: %w", err)

@@ -102,9 +102,6 @@ func (s *Store) CreateStory(ctx context.Context, in StoryInput) (*Story, error) 
 	if err != nil {
 		return nil, fmt.Errorf("render story: %w", err)
 	}
-	if in.Status != "" && in.Status != StatusDraft && Blank(r.HTML) {
-		return nil, errEmptyStory()
-	}
 	st := &Story{
 		Title: strings.TrimSpace(in.Title), Body: in.Body, HTML: r.HTML, Excerpt: r.Excerpt, PlainText: r.Text,
 		AuthorID: in.AuthorID, CompanyID: in.CompanyID, City: strings.TrimSpace(in.City),
