@@ -22,7 +22,7 @@ const (
 	// 33,000 in one paragraph. The work is counted as goldmark does it, one
 	// step per open run passed, over the whole text; marks that pair up, as
 	// in writing, cost one step each.
-	MaxEmphasisWork = 2_000_000
+	MaxEmphasisWork = 1_000_000
 )
 
 // CheckMarkdown returns a message when src has a shape that would take too
