@@ -227,7 +227,7 @@ func TestBinaryRestoreRefusesBadFiles(t *testing.T) {
 		{filepath.Join(dir, "missing.db"), "no file"},
 		{text, "not a Doléances database"},
 		{other, "not a Doléances database"},
-		{filepath.Join(bs.data, "doleances.db"), "the site's database itself"},
+		{filepath.Join(bs.data, "doleances.db"), "is the site's database"},
 	} {
 		out, code := runCommand(t, "restore", "-data", bs.data, tc.file)
 		if code == 0 || !strings.Contains(out, tc.want) {

@@ -35,6 +35,9 @@ type Options struct {
 	Logger logger.Interface
 	// SearchSpan is how many stories one search reads; 0 means SearchSpan.
 	SearchSpan uint
+	// BusyTimeout is how long a write waits for a lock another process
+	// holds before it fails with ErrBusy; 0 means 10 seconds.
+	BusyTimeout time.Duration
 }
 
 // Open opens (creating if needed) the SQLite database at path and migrates it.
@@ -51,7 +54,11 @@ func Open(path string, opt Options) (*Store, error) {
 	conf := func() *gorm.Config {
 		return &gorm.Config{NowFunc: utc, Logger: lg, PrepareStmt: true, TranslateError: true}
 	}
-	base := "file:" + path + "?_busy_timeout=10000&_foreign_keys=on&_synchronous=NORMAL"
+	busy := opt.BusyTimeout
+	if busy <= 0 {
+		busy = 10 * time.Second
+	}
+	base := fmt.Sprintf("file:%s?_busy_timeout=%d&_foreign_keys=on&_synchronous=NORMAL", path, busy.Milliseconds())
 	wdb, err := sql.Open(sqlite.DriverName, base+"&_journal_mode=WAL&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
