@@ -25,9 +25,6 @@ var migrations = []migration{
 	{Name: "schema of the first versioned release", Up: createSchemaV1},
 }
 
-// schemaVersion is the version this binary writes and reads.
-var schemaVersion = len(migrations)
-
 // legacyVersion is the version of a database written before versions were
 // recorded: the releases up to then had the schema of step 1 (after their
 // own fix-ups, which upgradeLegacy runs once).
@@ -73,17 +70,16 @@ const versionTable = "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER
 // without one is at 0 if it is empty and at legacyVersion if it has the
 // tables of a release from before versions (legacy is then true).
 func readVersion(tx *gorm.DB, d dialect) (v int, legacy bool, err error) {
-	ok, err := d.tableExists(tx, "schema_version")
-	if err != nil || ok {
-		if err == nil {
-			err = tx.Raw("SELECT COALESCE(max(version), 0) FROM schema_version").Scan(&v).Error
-		}
-		if err != nil || v > 0 {
+	has, err := d.tableExists(tx, "schema_version")
+	if err != nil {
+		return 0, false, err
+	}
+	if has {
+		if err := tx.Raw("SELECT COALESCE(max(version), 0) FROM schema_version").Scan(&v).Error; err != nil || v > 0 {
 			return v, false, err
 		}
 	}
-	legacy, err = d.tableExists(tx, "stories")
-	if legacy {
+	if legacy, err = d.tableExists(tx, "stories"); legacy {
 		v = legacyVersion
 	}
 	return v, legacy, err
