@@ -204,6 +204,9 @@ func TestAuthorizationTable(t *testing.T) {
 			t.Errorf("the authorization table lists %s, which the site no longer has", route)
 		}
 	}
+	// Every route against every visitor builds a site per allowed case:
+	// a minute and more; the route list above is checked even under -short.
+	slow(t)
 	names := make([]string, 0, len(authzTable))
 	for r := range authzTable {
 		names = append(names, r)

@@ -37,9 +37,10 @@ func TestMain(m *testing.M) {
 }
 
 // slow skips the test under go test -short: the tests that build and run
-// the real binary or drive Chromium take most of the suite's time. Call it
-// first in such a test; doleancesBinary and chromium call it too, so that a
-// new one that forgets still skips.
+// the real binary or drive Chromium, and the two exhaustive ones (the
+// authorization table, the page cache under concurrent reads), take most of
+// the suite's time. Call it first in such a test; doleancesBinary and
+// chromium call it too, so that a new one that forgets still skips.
 func slow(t *testing.T) {
 	t.Helper()
 	if testing.Short() {
