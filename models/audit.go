@@ -45,19 +45,6 @@ var auditTriggers = []string{
 	 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END`,
 }
 
-// migrateAudit creates the audit log and its guards.
-func migrateAudit(db *gorm.DB) error {
-	if err := db.AutoMigrate(&AuditEntry{}); err != nil {
-		return err
-	}
-	for _, q := range auditTriggers {
-		if err := db.Exec(q).Error; err != nil {
-			return fmt.Errorf("audit trigger: %w", err)
-		}
-	}
-	return nil
-}
-
 // audit appends an entry in tx, so that the log holds exactly the actions
 // that were committed.
 func (s *Store) audit(tx *gorm.DB, actorID uint, action, target, detail string) error {

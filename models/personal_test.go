@@ -4,6 +4,9 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
+
+	"gorm.io/gorm"
 )
 
 // TestStoryShownPII: the original stays in Body, the published HTML is
@@ -37,5 +40,23 @@ func TestStoryShownPII(t *testing.T) {
 	in.ShowPII = []string{"77120046"}
 	if st, err = s.UpdateStory(ctx, st.ID, a.ID, in); err != nil || !strings.Contains(st.HTML, "77120046") {
 		t.Errorf("showing it: %v, html %q", err, st.HTML)
+	}
+}
+
+// TestMaskStoriesSaved: the migration step masks the stories saved before
+// masking existed, and leaves the others as they were.
+func TestMaskStoriesSaved(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	a := newUser(t, s, "ann")
+	old := newStory(t, s, a, "Old", time.Time{})
+	clean := newStory(t, s, a, "Clean", time.Time{})
+	must(t, s.w.Exec("UPDATE stories SET body = ?, html = ? WHERE id = ?", "Call 06 12 34 56 78", "<p>Call 06 12 34 56 78</p>", old.ID).Error)
+	must(t, s.w.Exec("UPDATE stories SET html = ? WHERE id = ?", "<p>untouched</p>", clean.ID).Error)
+	must(t, s.w.Transaction(func(tx *gorm.DB) error { return maskStoriesSaved(ctx, tx, sqliteDialect) }))
+	var htmls []string
+	must(t, s.r.Model(&Story{}).Order("id").Pluck("html", &htmls).Error)
+	if !strings.Contains(htmls[0], "06 •• •• •• 78") || htmls[1] != "<p>untouched</p>" {
+		t.Errorf("after the step: %q", htmls)
 	}
 }
