@@ -28,6 +28,12 @@ func TestStoryShownPII(t *testing.T) {
 	if !strings.Contains(st.HTML, "77120045") || !strings.Contains(st.HTML, "•••• •••• •••• 1111") || strings.Contains(st.PlainText, "4111 1111") {
 		t.Errorf("html %q", st.HTML)
 	}
+	if res, err := s.Search(ctx, SearchQuery{Text: "4111"}); err != nil || res.Total != 0 {
+		t.Errorf("search finds the story by its masked card number: %d (%v)", res.Total, err)
+	}
+	if res, err := s.Search(ctx, SearchQuery{Text: "77120045"}); err != nil || res.Total != 1 {
+		t.Errorf("search does not find the number shown: %d (%v)", res.Total, err)
+	}
 	in := StoryInput{Title: "T", Body: "Dossier n° 77120046.", ShowPII: SplitShown(st.ShownPII)}
 	st, err = s.UpdateStory(ctx, st.ID, a.ID, in)
 	if err != nil {
