@@ -37,6 +37,8 @@ func TestNoticeLinksAndForm(t *testing.T) {
 	}
 	wantIn(t, "the form", form, fmt.Sprintf(`value="%s#comment-%d"`, storyURL, c.ID), "child sexual abuse material, which the law lets you send anonymously",
 		`name="good_faith"`)
+	_, form = cs.get(cs.signIn(cs.readers[0]), "/notice?url=/stories/"+cs.story.Slug)
+	wantIn(t, "the form, signed in", form, `value="Paul Martin"`)
 }
 
 // TestNoticeBadInput: addresses not ours, missing identity, header and

@@ -43,6 +43,9 @@ type NoticePage struct {
 // form is GET /notice?url=...
 func (h *notices) form(c *fiber.Ctx) error {
 	f := NoticeForm{URL: h.absolute(cleanText(c.Query("url"), false))}
+	if s := currentSession(c); s != nil { // a signed-in notifier need not type who they are
+		f.Name, f.Email = s.User.Name, s.User.Email
+	}
 	return h.renderForm(c, fiber.StatusOK, NoticePage{Form: f})
 }
 
