@@ -126,6 +126,11 @@ func migrate(db *gorm.DB) error {
 	if err != nil {
 		return err
 	}
+	// Imports: what each imported item became, and the former addresses.
+	err = db.AutoMigrate(&ImportKey{}, &LegacyPath{})
+	if err != nil {
+		return err
+	}
 	if err := backfillCompanyKeys(db); err != nil {
 		return err
 	}

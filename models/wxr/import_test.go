@@ -1,0 +1,286 @@
+package wxr
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"doleances/models"
+)
+
+// importFixture imports the shared fixture into a new site.
+func importFixture(t *testing.T) (*site, *Summary) {
+	t.Helper()
+	s := newSite(t)
+	sum, err := importFile(t, s, fixturePath(t), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, sum
+}
+
+// storyOf returns the story imported from WordPress post id.
+func storyOf(t *testing.T, s *site, id string) models.Story {
+	t.Helper()
+	var st models.Story
+	err := s.db.Raw(`SELECT stories.* FROM stories JOIN import_keys k ON k.target_id = stories.id
+		WHERE k.kind = 'story' AND k.key = ?`, id).Scan(&st).Error
+	if err != nil || st.ID == 0 {
+		t.Fatalf("story of post %s: %v", id, err)
+	}
+	return st
+}
+
+// TestImportFixtureCounts checks what becomes of each kind of item of the
+// fixture (see its README): authors, terms, posts by status, comments.
+func TestImportFixtureCounts(t *testing.T) {
+	s, sum := importFixture(t)
+	checks := []struct {
+		what string
+		got  int
+		want int
+	}{
+		{"authors", s.count(t, "SELECT count(*) FROM users WHERE role = 'author'"), 3},
+		{"categories", s.count(t, "SELECT count(*) FROM categories"), 5},
+		{"tags", s.count(t, "SELECT count(*) FROM tags"), 12},
+		// 16 published, the password-protected one a draft.
+		{"published", s.count(t, "SELECT count(*) FROM stories WHERE status = 'published'"), 15},
+		// 2 drafts, 1 private, 1 future, 1 password-protected.
+		{"drafts", s.count(t, "SELECT count(*) FROM stories WHERE status = 'draft'"), 5},
+		// 48 approved but the pingback and the trackback; 8 pending; trash skipped.
+		{"approved comments", s.count(t, "SELECT count(*) FROM comments WHERE status = 'approved'"), 46},
+		{"held comments", s.count(t, "SELECT count(*) FROM comments WHERE status = 'pending'"), 8},
+		{"comments by users", s.count(t, "SELECT count(*) FROM comments WHERE user_id IS NOT NULL"), 15},
+		{"stored comment counts", s.count(t, "SELECT sum(comment_count) FROM stories"), 46},
+	}
+	for _, c := range checks {
+		if c.got != c.want {
+			t.Errorf("%s: %d, want %d", c.what, c.got, c.want)
+		}
+	}
+	if sum.Published != 15 || sum.Drafts != 5 || sum.Approved != 46 || sum.Held != 8 || sum.Authors != 3 {
+		t.Errorf("summary: %+v", sum)
+	}
+	for reason, n := range map[string]int{"pages": 2, "pingbacks": 2, "spam or in the trash": 4} {
+		if got := skipped(sum, reason); got != n {
+			t.Errorf("skipped %s: %d, want %d (%v)", reason, got, n, sum.Skipped)
+		}
+	}
+	if n := s.count(t, "SELECT count(*) FROM comments WHERE html LIKE '%<script%' OR html LIKE '%onclick%' OR body LIKE '%<script%' OR body LIKE '%document.cookie%'"); n != 0 {
+		t.Errorf("%d comments keep the script or the onclick", n)
+	}
+}
+
+func skipped(sum *Summary, part string) int {
+	n := 0
+	for r, c := range sum.Skipped {
+		if strings.Contains(r, part) {
+			n += c
+		}
+	}
+	return n
+}
+
+// TestImportFixtureAuthorsAndTerms: users with their names, private emails
+// and no way to sign in; term names decoded once; slugs kept.
+func TestImportFixtureAuthorsAndTerms(t *testing.T) {
+	s, _ := importFixture(t)
+	var users []models.User
+	s.db.Order("id").Find(&users)
+	names := map[string]models.User{}
+	for _, u := range users {
+		names[u.Handle] = u
+	}
+	j, ok := names["joaquin"]
+	if !ok || j.Name != "Joaquín Ibáñez Ferrer" || j.Email != "joaquin@expat-diary.example" || j.EmailVerified {
+		t.Errorf("joaquin: %+v (users %v)", j, names)
+	}
+	if _, ok := names["priya-r"]; !ok {
+		t.Errorf("priya.r: no handle priya-r in %v", names)
+	}
+	if n := s.count(t, "SELECT count(*) FROM identities"); n != 0 {
+		t.Errorf("%d identities: imported authors must not be able to sign in", n)
+	}
+	var cat models.Category
+	s.db.Where("slug = ?", "broadband-fibre").First(&cat)
+	if cat.Name != "Broadband & Fibre" || !strings.HasPrefix(cat.Description, "Technicians who never come") {
+		t.Errorf("category: %+v", cat)
+	}
+	var tag models.Tag
+	s.db.Where("slug = ?", "reclamation").First(&tag)
+	if tag.Name != "réclamation" {
+		t.Errorf("tag réclamation: %+v", tag)
+	}
+	st := storyOf(t, s, "6")
+	var tags []string
+	s.db.Raw("SELECT t.slug FROM tags t JOIN story_tags st ON st.tag_id = t.id WHERE st.story_id = ? ORDER BY t.slug", st.ID).Scan(&tags)
+	if strings.Join(tags, ",") != "escalation,sim-card" {
+		t.Errorf("post 6 tags: %v", tags)
+	}
+}
+
+// TestImportFixtureDates: post_date_gmt is the date; drafts without one
+// take post_date in Europe/Paris (summer time: UTC+2).
+func TestImportFixtureDates(t *testing.T) {
+	s, _ := importFixture(t)
+	st := storyOf(t, s, "6")
+	if want := time.Date(2008, 3, 4, 8, 12, 0, 0, time.UTC); st.PublishedAt == nil || !st.PublishedAt.Equal(want) {
+		t.Errorf("post 6 published %v, want %v", st.PublishedAt, want)
+	}
+	d := storyOf(t, s, "24")
+	if want := time.Date(2011, 9, 1, 21, 10, 0, 0, time.UTC); !d.CreatedAt.Equal(want) || d.Status != models.StatusDraft {
+		t.Errorf("draft 24 created %v (%s), want %v", d.CreatedAt, d.Status, want)
+	}
+	if p := storyOf(t, s, "17"); p.Status != models.StatusDraft || !strings.Contains(p.ReviewNote, "password") {
+		t.Errorf("password-protected post 17: %s %q", p.Status, p.ReviewNote)
+	}
+	if f := storyOf(t, s, "27"); f.Status != models.StatusDraft || !strings.Contains(f.ReviewNote, "2031-04-01") {
+		t.Errorf("future post 27: %s %q", f.Status, f.ReviewNote)
+	}
+}
+
+// TestImportFixtureBodies: wpautop, the caption, the embed, explicit <p>,
+// and the Markdown is what the site renders from.
+func TestImportFixtureBodies(t *testing.T) {
+	s, _ := importFixture(t)
+	six := storyOf(t, s, "6")
+	if !strings.Contains(six.Body, "\n\n1. To get a mobile contract") || !strings.Contains(six.HTML, "<blockquote>") ||
+		strings.Count(six.HTML, "<p>") < 4 {
+		t.Errorf("post 6 (classic editor, no <p>):\n%s\n%s", six.Body, six.HTML)
+	}
+	ten := storyOf(t, s, "10")
+	if !strings.Contains(ten.Body, `wardrobe-delivery-note-300x225.jpg "Attempt number three.`) ||
+		!strings.Contains(ten.Body, "*Attempt number three. I was at the pharmacy for eleven minutes.*") ||
+		!strings.Contains(ten.HTML, `alt="Crumpled delivery slip with the box “client absent” ticked"`) ||
+		strings.Contains(ten.Body, "[caption") {
+		t.Errorf("post 10 (caption):\n%s\n%s", ten.Body, ten.HTML)
+	}
+	eight := storyOf(t, s, "8")
+	if !strings.Contains(eight.HTML, `<a href="https://www.youtube.com/watch?v=Vq3bXe7kT2M">`) {
+		t.Errorf("post 8 (embed):\n%s", eight.HTML)
+	}
+	seven := storyOf(t, s, "7")
+	if strings.Contains(seven.Body, "<p>") || strings.Count(seven.HTML, "<p>") < 2 {
+		t.Errorf("post 7 (explicit <p>):\n%s", seven.Body)
+	}
+	var c models.Comment
+	s.db.Where("author_name = ?", "Totally Legit Reader").First(&c)
+	if c.ID == 0 || strings.Contains(c.HTML, "<script") || strings.Contains(c.HTML, "onclick") || !strings.Contains(c.HTML, "try it") {
+		t.Errorf("comment 52: %q", c.HTML)
+	}
+	if c.AuthorEmail != "reader@example.com" || c.AuthorURL != "http://legit-reader.example.com/" {
+		t.Errorf("comment 52 guest fields: %q %q", c.AuthorEmail, c.AuthorURL)
+	}
+}
+
+// TestImportFixtureThreads: replies keep their parents, 2 -> 3 -> 4.
+func TestImportFixtureThreads(t *testing.T) {
+	s, _ := importFixture(t)
+	st := storyOf(t, s, "6")
+	var tomasz, margot models.Comment
+	s.db.Where("story_id = ? AND body LIKE 'Ha! The exact same loop%'", st.ID).First(&tomasz)
+	s.db.Where("story_id = ? AND body LIKE 'Tomasz, did the bank%'", st.ID).First(&margot)
+	if tomasz.ParentID != nil || margot.ParentID == nil || *margot.ParentID != tomasz.ID || margot.UserID == nil {
+		t.Fatalf("thread on post 6: %+v / %+v", tomasz, margot)
+	}
+	if n := s.count(t, "SELECT count(*) FROM comments WHERE story_id = ? AND depth = 2", st.ID); n != 1 {
+		t.Errorf("post 6: %d comments at depth 2, want 1 (2 -> 3 -> 4)", n)
+	}
+	if n := s.count(t, "SELECT count(*) FROM comments WHERE depth = 2"); n != 3 {
+		t.Errorf("%d comments at depth 2, want 3 (one per thread of three)", n)
+	}
+}
+
+// TestImportFixtureSearch: imported stories and approved comments are in
+// the search index.
+func TestImportFixtureSearch(t *testing.T) {
+	s, _ := importFixture(t)
+	for _, q := range []string{"wardrobe", "napkin"} {
+		res, err := s.Search(context.Background(), models.SearchQuery{Text: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Total == 0 {
+			t.Errorf("search %q finds nothing", q)
+		}
+	}
+}
+
+// TestImportTwiceChangesNothing: the second run adds nothing.
+func TestImportTwiceChangesNothing(t *testing.T) {
+	s, _ := importFixture(t)
+	tables := []string{"users", "categories", "tags", "stories", "comments", "story_tags", "story_categories", "legacy_paths", "import_keys"}
+	before := map[string]int{}
+	for _, tb := range tables {
+		before[tb] = s.count(t, "SELECT count(*) FROM "+tb)
+	}
+	sum, err := importFile(t, s, fixturePath(t), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tb := range tables {
+		if n := s.count(t, "SELECT count(*) FROM "+tb); n != before[tb] {
+			t.Errorf("%s: %d rows after the second import, %d before", tb, n, before[tb])
+		}
+	}
+	if sum.Already != 20 || sum.Published+sum.Drafts+sum.Authors+sum.Categories+sum.Tags+sum.Paths != 0 {
+		t.Errorf("second summary: %s", sum)
+	}
+}
+
+// TestImportKeepsTheSitesOwnContent: an import into a site with content
+// adds to it without touching it, and uses an existing category.
+func TestImportKeepsTheSitesOwnContent(t *testing.T) {
+	s := newSite(t)
+	ctx := context.Background()
+	u := &models.User{Handle: "margot", Name: "Another Margot", Role: models.RoleAuthor}
+	if err := s.CreateUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	cat := &models.Category{Name: "Telecoms", Description: "Ours."}
+	if err := s.CreateCategory(ctx, cat); err != nil {
+		t.Fatal(err)
+	}
+	own, err := s.CreateStory(ctx, models.StoryInput{Title: "Our own story", Body: "Ours.", AuthorID: u.ID, Status: models.StatusPublished, CategoryIDs: []uint{cat.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := importFile(t, s, fixturePath(t), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	var after models.Story
+	s.db.First(&after, own.ID)
+	var u2 models.User
+	s.db.First(&u2, u.ID)
+	if after.Body != "Ours." || after.Slug != own.Slug || u2.Name != "Another Margot" {
+		t.Errorf("the site's own content changed: %+v %+v", after, u2)
+	}
+	if n := s.count(t, "SELECT count(*) FROM categories WHERE description = 'Ours.'"); n != 1 {
+		t.Errorf("the site's category changed")
+	}
+	if n := s.count(t, "SELECT count(*) FROM users WHERE handle LIKE 'margot%'"); n != 2 {
+		t.Errorf("%d margots: the imported author must be a new user", n)
+	}
+	if n := s.count(t, "SELECT count(*) FROM stories"); n != 21 {
+		t.Errorf("%d stories, want 20 imported + 1", n)
+	}
+}
+
+// TestDryRunWritesNothing: a dry run says what it would do and writes
+// nothing.
+func TestDryRunWritesNothing(t *testing.T) {
+	s := newSite(t)
+	sum, err := importFile(t, s, fixturePath(t), Options{DryRun: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Published != 15 || sum.Approved != 46 || !strings.Contains(sum.String(), "dry run") {
+		t.Errorf("dry run summary: %s", sum)
+	}
+	for _, tb := range []string{"users", "stories", "comments", "legacy_paths", "categories"} {
+		if n := s.count(t, "SELECT count(*) FROM "+tb); n != 0 {
+			t.Errorf("dry run wrote %d %s", n, tb)
+		}
+	}
+}
