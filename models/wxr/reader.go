@@ -14,7 +14,7 @@ import (
 // MaxItemBytes bounds what one element of the channel (an item with all its
 // comments) may take in the file, so that memory stays bounded whatever the
 // file holds.
-const MaxItemBytes = 64 << 20
+const MaxItemBytes = 32 << 20
 
 // ErrNotWXR is returned for XML that is not a WordPress export.
 var ErrNotWXR = errors.New("this is not a WordPress export (WXR): it has no wp:wxr_version; export it from WordPress with Tools → Export")
