@@ -84,6 +84,7 @@ func Routes(app *fiber.App, d Deps) {
 
 	app.Get("/healthz", health(d.Store))
 	app.Use(conditional(d.Store, cache, d.Now))
+	app.Use(legacyLinks(d.Store))
 
 	app.Get("/", cached(r.front))
 	app.Get("/page/:n", cached(r.front))

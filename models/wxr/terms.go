@@ -88,8 +88,16 @@ func (im *importer) user(login string) (uint, error) {
 	}
 	u := &models.User{Handle: a.Login, Name: truncate(orElse(name, a.Login), models.MaxNameLen), Email: a.Email, Role: models.RoleAuthor}
 	id, err := im.makeUser("login:"+a.Login, u)
+	if err != nil {
+		return 0, err
+	}
 	im.users[login] = id
-	return id, err
+	// WordPress's author pages use the login, made URL-safe (its nicename).
+	keys := []string{models.LegacyKey(im.prefix+"/author/"+a.Login, "")}
+	if nice := models.Slugify(a.Login); nice != strings.ToLower(a.Login) {
+		keys = append(keys, models.LegacyKey(im.prefix+"/author/"+nice, ""))
+	}
+	return id, im.addPaths(models.ImportedUser, id, keys)
 }
 
 func (im *importer) placeholderUser() (uint, error) {

@@ -1,0 +1,121 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+
+	"doleances/models/wxr"
+)
+
+// importCmd is the import subcommand: a WordPress export into the site.
+//
+//	doleances import wordpress FILE.xml [-uploads DIR] [-dry-run] [flags]
+func importCmd(ctx context.Context, name string, args []string, getenv func(string) string, stdout io.Writer) error {
+	usage := "usage: " + name + " import wordpress FILE.xml [-uploads DIR] [-dry-run] [-data DIR]"
+	if len(args) == 0 || args[0] != "wordpress" {
+		return errors.New(usage + " (WordPress is the one format imported)")
+	}
+	file, rest := splitFileArg(args[1:])
+	var opt wxr.Options
+	cfg, err := parseConfig(name+" import wordpress", rest, getenv, stdout, func(fs *flag.FlagSet) {
+		fs.StringVar(&opt.Uploads, "uploads", "", "a copy of the blog's wp-content/uploads folder, to bring its pictures")
+		fs.BoolVar(&opt.DryRun, "dry-run", false, "read and check the file, say what would be imported, write nothing")
+	})
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if file == "" {
+		return errors.New(usage)
+	}
+	info, err := os.Stat(file)
+	if err != nil {
+		return fmt.Errorf("the export %s cannot be read: %w", file, err)
+	}
+	if opt.Uploads != "" {
+		if st, err := os.Stat(opt.Uploads); err != nil || !st.IsDir() {
+			return fmt.Errorf("-uploads %s: no such folder (give a copy of wp-content/uploads)", opt.Uploads)
+		}
+	}
+	store, err := cfg.openStore()
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	bars := &passBars{out: stdout, size: info.Size()}
+	opt.Progress = bars.progress
+	start := time.Now()
+	sum, err := wxr.Import(ctx, store, func() (io.ReadCloser, error) { return os.Open(file) }, opt)
+	bars.done()
+	if sum != nil && (err == nil || opt.DryRun) {
+		sum.Write(stdout)
+	}
+	if err != nil {
+		return fmt.Errorf("import %s: %w", file, err)
+	}
+	fmt.Fprintf(stdout, "Done in %v.\n", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// splitFileArg takes the first argument that is neither a flag nor a
+// flag's value as the file; the rest are flags.
+func splitFileArg(args []string) (string, []string) {
+	bools := map[string]bool{"dry-run": true, "demo": true, "h": true, "help": true}
+	var file string
+	var rest []string
+	takesValue := false
+	for _, a := range args {
+		switch {
+		case takesValue:
+			rest, takesValue = append(rest, a), false
+		case strings.HasPrefix(a, "-"):
+			rest = append(rest, a)
+			takesValue = !strings.Contains(a, "=") && !bools[strings.TrimLeft(a, "-")]
+		case file == "":
+			file = a
+		default:
+			rest = append(rest, a)
+		}
+	}
+	return file, rest
+}
+
+// passBars shows one progress bar per pass over the file.
+type passBars struct {
+	out  io.Writer
+	size int64
+	pass int
+	bar  *progressbar.ProgressBar
+}
+
+func (b *passBars) progress(pass int, read int64) {
+	if pass != b.pass {
+		b.done()
+		b.pass = pass
+		what := "checking"
+		if pass == 2 {
+			what = "importing"
+		}
+		b.bar = progressbar.NewOptions64(b.size, progressbar.OptionSetWriter(b.out), progressbar.OptionSetDescription(what),
+			progressbar.OptionShowBytes(true), progressbar.OptionThrottle(200*time.Millisecond),
+			progressbar.OptionOnCompletion(func() { fmt.Fprintln(b.out) }))
+	}
+	_ = b.bar.Set64(read)
+}
+
+func (b *passBars) done() {
+	if b.bar != nil {
+		_ = b.bar.Finish()
+		b.bar = nil
+	}
+}
