@@ -119,3 +119,50 @@ func (b *passBars) done() {
 		b.bar = nil
 	}
 }
+
+// exportCmd is the export subcommand: the site as a WordPress export.
+//
+//	doleances export wordpress FILE.xml [-force] [flags]
+func exportCmd(ctx context.Context, name string, args []string, getenv func(string) string, stdout io.Writer) error {
+	usage := "usage: " + name + " export wordpress FILE.xml [-force] [-data DIR]"
+	if len(args) == 0 || args[0] != "wordpress" {
+		return errors.New(usage + " (WordPress is the one format exported)")
+	}
+	file, force, cfg, err := fileCommand(name+" export wordpress", args[1:], getenv, stdout)
+	if err != nil || file == "" {
+		return err
+	}
+	if _, err := os.Stat(file); err == nil && !force {
+		return fmt.Errorf("%s already exists: choose another name, or add -force to replace it", file)
+	}
+	if _, err := os.Stat(cfg.databasePath()); err != nil {
+		return fmt.Errorf("no database at %s: give the site's -data (or DOLEANCES_DATA)", cfg.databasePath())
+	}
+	store, err := cfg.openStore()
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	tmp, err := freeName(file + ".partial")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp)
+	f, err := os.Create(tmp)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", tmp, err)
+	}
+	n, err := wxr.Export(ctx, store, f, wxr.ExportOptions{BaseURL: cfg.BaseURL, Title: siteName})
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, file)
+	}
+	if err != nil {
+		return fmt.Errorf("export to %s: %w", file, err)
+	}
+	fmt.Fprintf(stdout, "Exported to %s: %d authors, %d categories, %d tags, %d stories, %d comments.\n"+
+		"In WordPress: Tools → Import → WordPress, then upload this file.\n", file, n.Authors, n.Categories, n.Tags, n.Stories, n.Comments)
+	return nil
+}

@@ -138,3 +138,25 @@ func TestFrontPageStaysCachedBesideOldLinks(t *testing.T) {
 		}
 	}
 }
+
+// TestExportCommand writes the site as a WordPress export that the import
+// command reads back, and never replaces a file without -force.
+func TestExportCommand(t *testing.T) {
+	src, dst, env := t.TempDir(), t.TempDir(), func(string) string { return "" }
+	check(t, Run(context.Background(), []string{"doleances", "import", "wordpress", writeExport(t, blogExport), "-data", src}, env, &bytes.Buffer{}))
+	file := filepath.Join(t.TempDir(), "out.xml")
+	var out bytes.Buffer
+	check(t, Run(context.Background(), []string{"doleances", "export", "wordpress", file, "-data", src}, env, &out))
+	if !strings.Contains(out.String(), "1 authors, 2 categories, 1 tags, 2 stories, 2 comments") {
+		t.Errorf("export output:\n%s", out.String())
+	}
+	err := Run(context.Background(), []string{"doleances", "export", "wordpress", file, "-data", src}, env, &out)
+	if err == nil || !strings.Contains(err.Error(), "-force") {
+		t.Errorf("second export over the file: %v", err)
+	}
+	out.Reset()
+	check(t, Run(context.Background(), []string{"doleances", "import", "wordpress", file, "-data", dst}, env, &out))
+	if !strings.Contains(out.String(), "Imported: 1 authors, 2 categories, 1 tags, 1 published stories, 1 drafts, 2 approved comments") {
+		t.Errorf("import of the export:\n%s", out.String())
+	}
+}

@@ -6,7 +6,11 @@ import (
 	"strings"
 	"sync"
 
-	htmltomarkdown "github.com/JohannesKaufmann/html-to-markdown/v2"
+	"github.com/JohannesKaufmann/html-to-markdown/v2/converter"
+	"github.com/JohannesKaufmann/html-to-markdown/v2/plugin/base"
+	"github.com/JohannesKaufmann/html-to-markdown/v2/plugin/commonmark"
+	"github.com/JohannesKaufmann/html-to-markdown/v2/plugin/strikethrough"
+	"github.com/JohannesKaufmann/html-to-markdown/v2/plugin/table"
 	"github.com/microcosm-cc/bluemonday"
 )
 
@@ -40,6 +44,23 @@ var policy = sync.OnceValue(func() *bluemonday.Policy {
 	p.AllowAttrs("title").OnElements("a", "abbr")
 	return p
 })
+
+// markdown converts sanitized HTML to the Markdown of this site (GFM:
+// tables and strikethrough too). Two lists in a row are written without
+// the "<!--THE END-->" comment that would keep them apart: an author here
+// could not have typed it, and lists of two kinds stay apart anyway.
+var markdown = sync.OnceValue(func() *converter.Converter {
+	return converter.NewConverter(converter.WithPlugins(
+		base.NewBasePlugin(),
+		commonmark.NewCommonmarkPlugin(commonmark.WithListEndComment(false)),
+		table.NewTablePlugin(),
+		strikethrough.NewStrikethroughPlugin(),
+	))
+})
+
+// blockSpace is white space beside block tags, which the converter would
+// keep as blank lines (making "<li>two\n<ul>" a loose list).
+var blockSpace = regexp.MustCompile(`(?i)\s*(</?(?:ul|ol|li|p|blockquote|h[1-6]|table|thead|tbody|tr|td|th|div|figure|figcaption|hr)\b[^>]*>)\s*`)
 
 // BodyMarkdown turns a post's HTML into Markdown.
 func BodyMarkdown(body string) string {
@@ -108,11 +129,40 @@ func stripTags(s string) string {
 // toMarkdown sanitizes h and converts it to Markdown.
 func toMarkdown(h string) string {
 	clean := policy().Sanitize(h)
-	md, err := htmltomarkdown.ConvertString(clean)
+	clean = outsidePre(clean, func(s string) string { return blockSpace.ReplaceAllString(s, "$1") })
+	md, err := markdown().ConvertString(clean)
 	if err != nil {
 		// The converter fails only on broken HTML it cannot parse, which the
 		// sanitizer does not produce; the text without tags is kept then.
 		return strings.TrimSpace(html.UnescapeString(anyTag.ReplaceAllString(clean, "")))
 	}
-	return strings.TrimSpace(md)
+	return strings.TrimSpace(tightLists(md))
+}
+
+// nestedAfterBlank is a list item's line, a line of spaces, and a nested
+// list's first item: the converter's way of writing "<li>two<ul>", which
+// makes the whole list loose (each item a paragraph).
+var nestedAfterBlank = regexp.MustCompile(`(?m)^([ \t]*(?:[-*+]|\d+[.)]) .*)\n[ \t]+\n([ \t]+(?:[-*+]|\d+[.)]) )`)
+
+// tightLists takes out the line of spaces before a nested list.
+func tightLists(md string) string {
+	for range 3 { // matches cannot overlap: a few passes reach the nested ones
+		md = nestedAfterBlank.ReplaceAllString(md, "$1\n$2")
+	}
+	return md
+}
+
+// outsidePre applies f to the parts of h outside <pre> blocks.
+func outsidePre(h string, f func(string) string) string {
+	var b strings.Builder
+	for {
+		loc := preBlock.FindStringIndex(h)
+		if loc == nil {
+			b.WriteString(f(h))
+			return b.String()
+		}
+		b.WriteString(f(h[:loc[0]]))
+		b.WriteString(h[loc[0]:loc[1]])
+		h = h[loc[1]:]
+	}
 }
