@@ -69,6 +69,7 @@ var authzTable = map[string]authzRule{
 	"POST /admin/companies/merge": {allowed: "admin", path: fixed("/admin/companies/merge"), form: func(f *authzFixture, _ string) url.Values {
 		return url.Values{"from": {fmt.Sprint(f.from)}, "into": {fmt.Sprint(f.into)}, "confirm": {"yes"}}
 	}},
+	"POST /admin/import": {allowed: "admin", path: fixed("/admin/import"), form: values(uploadField, blogExport)},
 	// Guests comment too (held for moderation, but saved).
 	"POST /stories/:slug/comments": {allowed: "guest " + signedIn, path: story("comments"), form: func(f *authzFixture, actor string) url.Values {
 		v := f.cs.form(f.visitor(actor), f.cs.story)

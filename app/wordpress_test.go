@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"doleances/models"
 )
 
 // blogExport is a small WordPress export of a blog under /blog, with a
@@ -158,5 +161,48 @@ func TestExportCommand(t *testing.T) {
 	check(t, Run(context.Background(), []string{"doleances", "import", "wordpress", file, "-data", dst}, env, &out))
 	if !strings.Contains(out.String(), "Imported: 1 authors, 2 categories, 1 tags, 1 published stories, 1 drafts, 2 approved comments") {
 		t.Errorf("import of the export:\n%s", out.String())
+	}
+}
+
+// TestAdminImport: an admin uploads an export on /admin/import and sees it
+// done with its summary; a bad file is reported and imports nothing; the
+// page does not exist for anyone else.
+func TestAdminImport(t *testing.T) {
+	cs := newCommentSite(t)
+	admin := cs.signIn(cs.admin)
+	for _, v := range []*visitor{guest(), cs.signIn(cs.author)} {
+		if res, _ := cs.do(v, http.MethodGet, "/admin/import", nil); res.StatusCode != http.StatusNotFound {
+			t.Errorf("GET /admin/import by a non-admin: %d", res.StatusCode)
+		}
+	}
+	res, body := cs.do(admin, http.MethodPost, "/admin/import", url.Values{"nothing": {"x"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Choose the export file") {
+		t.Errorf("no file: %d %.200s", res.StatusCode, mainOf(body))
+	}
+	res, _ = cs.do(admin, http.MethodPost, "/admin/import", url.Values{uploadField: {blogExport[:900]}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("upload: %d", res.StatusCode)
+	}
+	_, body = cs.do(admin, http.MethodGet, "/admin/import", nil)
+	if !strings.Contains(body, "ends in the middle") || !strings.Contains(body, "Nothing was imported") {
+		t.Errorf("truncated file: %.600s", mainOf(body))
+	}
+	published := func() int64 {
+		page, err := cs.store.PublishedStories(context.Background(), models.StoryFilter{}, 1)
+		check(t, err)
+		return page.Total
+	}
+	before := published()
+	res, _ = cs.do(admin, http.MethodPost, "/admin/import", url.Values{uploadField: {blogExport}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("upload: %d", res.StatusCode)
+	}
+	_, body = cs.do(admin, http.MethodGet, "/admin/import", nil)
+	if !strings.Contains(body, "The import is done") || !strings.Contains(body, "1 published stories, 1 drafts, 2 approved comments") ||
+		strings.Contains(body, `http-equiv="refresh"`) {
+		t.Errorf("import page after the upload: %.900s", mainOf(body))
+	}
+	if n := published(); n != before+1 {
+		t.Errorf("%d published stories, want %d", n, before+1)
 	}
 }

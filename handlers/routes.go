@@ -162,6 +162,9 @@ func Routes(app *fiber.App, d Deps) {
 	app.Post("/admin/categories/:id", ad.updateCategory)
 	app.Post("/admin/categories/:id/delete", ad.deleteCategory)
 	app.Post("/admin/companies/merge", ad.mergeCompanies)
+	imp := &imports{pages: p, store: d.Store, log: d.Log, now: d.Now}
+	app.Get("/admin/import", imp.page)
+	app.Post("/admin/import", imp.upload)
 
 	rules := models.ModerationRules{HoldWords: d.Comments.HoldWords}
 	cm := &comments{reading: r, store: d.Store, rules: rules, secure: strings.HasPrefix(d.Site.BaseURL, "https://")}
