@@ -228,6 +228,10 @@ func TestImportTwiceChangesNothing(t *testing.T) {
 	if sum.Already != 20 || sum.Published+sum.Drafts+sum.Authors+sum.Categories+sum.Tags+sum.Paths != 0 {
 		t.Errorf("second summary: %s", sum)
 	}
+	dry, err := importFile(t, s, fixturePath(t), Options{DryRun: true})
+	if err != nil || dry.Already != 20 || dry.Published+dry.Drafts+dry.Authors+dry.Categories+dry.Tags != 0 {
+		t.Errorf("dry run after the import: %s (%v)", dry, err)
+	}
 }
 
 // TestImportKeepsTheSitesOwnContent: an import into a site with content

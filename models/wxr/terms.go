@@ -31,8 +31,9 @@ type importer struct {
 	tagNames    map[string]string // WordPress slug -> name
 	stories     map[string]uint   // WordPress post id -> story here (earlier runs)
 	batch       []models.ImportStory
-	pictures    map[string]string // old URL -> new one
-	nextFake    uint              // dry run: ids standing for rows not written
+	pictures    map[string]string          // old URL -> new one
+	nextFake    uint                       // dry run: ids standing for rows not written
+	known       map[string]map[string]uint // dry run: keys imported before, by kind
 }
 
 func newImporter(ctx context.Context, st Store, opt Options, write bool) *importer {
@@ -53,6 +54,13 @@ func (im *importer) site(s Site) error {
 	var err error
 	if im.stories, err = im.st.ImportedKeys(im.ctx, im.source, models.ImportedStory); err != nil {
 		return err
+	}
+	// A dry run counts as new only what an import would add.
+	im.known = map[string]map[string]uint{}
+	for _, kind := range []string{models.ImportedUser, models.ImportedCategory, models.ImportedTag} {
+		if im.known[kind], err = im.st.ImportedKeys(im.ctx, im.source, kind); err != nil {
+			return err
+		}
 	}
 	home := []string{models.LegacyKey(im.prefix, "")}
 	return im.addPaths(models.ImportedHome, 0, home)
@@ -113,7 +121,7 @@ func (im *importer) placeholderUser() (uint, error) {
 
 func (im *importer) makeUser(key string, u *models.User) (uint, error) {
 	if !im.write {
-		im.sum.Authors++
+		im.sum.Authors += im.isNew(models.ImportedUser, key)
 		return im.fake(), nil
 	}
 	id, created, err := im.st.ImportUser(im.ctx, im.source, key, u)
@@ -121,6 +129,14 @@ func (im *importer) makeUser(key string, u *models.User) (uint, error) {
 		im.sum.Authors++
 	}
 	return id, err
+}
+
+// isNew is 1 when an earlier import did not record key, else 0.
+func (im *importer) isNew(kind, key string) int {
+	if _, ok := im.known[kind][key]; ok {
+		return 0
+	}
+	return 1
 }
 
 // fake stands for the id of a row a dry run does not write.
@@ -202,7 +218,7 @@ func (im *importer) saveCategory(t Term, parents map[string]string) error {
 			im.sum.Categories++
 		}
 	} else {
-		im.sum.Categories++
+		im.sum.Categories += im.isNew(models.ImportedCategory, "category:"+t.Slug)
 	}
 	im.categories[t.Slug] = id
 	if t.Parent != "" {
@@ -237,7 +253,7 @@ func (im *importer) saveTag(t Term) error {
 			im.sum.Tags++
 		}
 	} else {
-		im.sum.Tags++
+		im.sum.Tags += im.isNew(models.ImportedTag, "tag:"+t.Slug)
 	}
 	if t.Description != "" {
 		im.sum.note("Tag descriptions are not kept: this site's tags have none.")
