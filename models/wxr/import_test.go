@@ -3,6 +3,7 @@ package wxr
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -322,5 +323,31 @@ func TestImportFixtureOldAddresses(t *testing.T) {
 		if err != nil || got != c.want {
 			t.Errorf("%s?p=%s: %q, %v; want %q", c.path, c.p, got, err, c.want)
 		}
+	}
+}
+
+// TestReplyToSkippedCommentAnswersTheStory: a reply whose parent is
+// skipped (trash) attaches to the story; a reply listed before its parent
+// still finds it.
+func TestReplyToSkippedCommentAnswersTheStory(t *testing.T) {
+	comment := func(id, parent int, approved, body string) string {
+		return fmt.Sprintf(`<wp:comment><wp:comment_id>%d</wp:comment_id><wp:comment_author>C%d</wp:comment_author><wp:comment_author_email>c%d@example.org</wp:comment_author_email>
+<wp:comment_date_gmt>2020-01-03 0%d:00:00</wp:comment_date_gmt><wp:comment_content>%s</wp:comment_content><wp:comment_approved>%s</wp:comment_approved>
+<wp:comment_parent>%d</wp:comment_parent><wp:comment_user_id>0</wp:comment_user_id></wp:comment>`, id, id, id, id, body, approved, parent)
+	}
+	item := strings.Replace(post(1, "Threads", "Body."), "</item>",
+		comment(5, 4, "1", "Reply listed first.")+comment(2, 0, "trash", "Trashed.")+comment(3, 2, "1", "Orphan.")+comment(4, 0, "1", "Parent.")+"</item>", 1)
+	s := newSite(t)
+	if _, err := importString(s, wxrHead+item+wxrTail, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	var rows []struct {
+		Body   string
+		Parent string
+	}
+	s.db.Raw("SELECT c.body, COALESCE(p.body, '') AS parent FROM comments c LEFT JOIN comments p ON p.id = c.parent_id ORDER BY c.body").Scan(&rows)
+	want := "[{Orphan. } {Parent. } {Reply listed first. Parent.}]"
+	if got := fmt.Sprint(rows); got != want {
+		t.Errorf("comments %s, want %s", got, want)
 	}
 }
