@@ -351,3 +351,31 @@ func TestReplyToSkippedCommentAnswersTheStory(t *testing.T) {
 		t.Errorf("comments %s, want %s", got, want)
 	}
 }
+
+// TestStatusesPlaceholderAndBlocks: trash and auto-drafts are skipped,
+// pending is a draft; a post without a known author goes to the
+// placeholder author; block-editor comments are dropped (and wpautop is not
+// run on block content).
+func TestStatusesPlaceholderAndBlocks(t *testing.T) {
+	with := func(id int, status, creator, body string) string {
+		p := strings.Replace(post(id, fmt.Sprintf("Post %d", id), body), "<wp:status>publish</wp:status>", "<wp:status>"+status+"</wp:status>", 1)
+		return strings.Replace(p, "<dc:creator>ann</dc:creator>", "<dc:creator>"+creator+"</dc:creator>", 1)
+	}
+	blocks := "<!-- wp:paragraph -->\n<p>First block.</p>\n<!-- /wp:paragraph -->\n\n<!-- wp:paragraph {\"align\":\"center\"} -->\n<p>Second\nblock.</p>\n<!-- /wp:paragraph -->"
+	s := newSite(t)
+	sum, err := importString(s, wxrHead+with(1, "trash", "ann", "x")+with(2, "auto-draft", "ann", "x")+with(3, "pending", "ann", "x")+
+		with(4, "publish", "", blocks)+with(5, "publish", "ghost", "Ghost.")+wxrTail, Options{})
+	check(t, err)
+	if skipped(sum, "trash or auto-drafts") != 2 || sum.Drafts != 1 || sum.Published != 2 {
+		t.Errorf("summary: %s", sum)
+	}
+	var handles []string
+	s.db.Raw("SELECT u.handle FROM stories s JOIN users u ON u.id = s.author_id WHERE s.status = 'published' ORDER BY s.id").Scan(&handles)
+	if fmt.Sprint(handles) != "[wordpress wordpress]" || !strings.Contains(sum.String(), "placeholder author") {
+		t.Errorf("authors of posts without a known author: %v\n%s", handles, sum)
+	}
+	four := storyOf(t, s, "4")
+	if four.Body != "First block.\n\nSecond block." || strings.Contains(four.HTML, "wp:") {
+		t.Errorf("block-editor post: %q\n%s", four.Body, four.HTML)
+	}
+}
