@@ -55,7 +55,7 @@ func importCmd(ctx context.Context, name string, args []string, getenv func(stri
 	bars := &passBars{out: stdout, size: info.Size()}
 	opt.Progress = bars.progress
 	start := time.Now()
-	sum, err := wxr.Import(ctx, store, func() (io.ReadCloser, error) { return os.Open(file) }, opt)
+	sum, err := wxr.Import(ctx, store, wxr.OpenFile(file), opt)
 	bars.done()
 	if sum != nil && (err == nil || opt.DryRun) {
 		sum.Write(stdout)

@@ -168,7 +168,7 @@ func (im *imports) run(path string, job *importJob) {
 		job.Pass, job.Read = pass, read
 		im.mu.Unlock()
 	}}
-	sum, err := wxr.Import(context.Background(), im.store, func() (io.ReadCloser, error) { return os.Open(path) }, opt)
+	sum, err := wxr.Import(context.Background(), im.store, wxr.OpenFile(path), opt)
 	im.mu.Lock()
 	defer im.mu.Unlock()
 	job.Finished = im.now()

@@ -89,11 +89,14 @@ func TestHostileBodies(t *testing.T) {
 	}
 }
 
-// endless streams an export whose one item's body never ends.
-type endless struct{ head, n int64 }
+// endless streams an export that starts with start and never ends.
+type endless struct {
+	start   string
+	head, n int64
+}
 
 func (e *endless) Read(p []byte) (int, error) {
-	start := wxrHead + `<item><title>Huge</title><content:encoded>`
+	start := e.start
 	if e.head < int64(len(start)) {
 		n := copy(p, start[e.head:])
 		e.head += int64(n)
@@ -110,8 +113,15 @@ func (e *endless) Read(p []byte) (int, error) {
 // 2 GB file of one item) is refused once the budget is read, without
 // reading the rest or holding more than a few times the budget.
 func TestHugeItemIsRefusedInBoundedMemory(t *testing.T) {
+	for _, start := range []string{wxrHead + `<item><title>Huge</title><content:encoded>`, wxrHead} {
+		hugeRefused(t, start)
+	}
+}
+
+// hugeRefused imports a file that is start and then letters without end.
+func hugeRefused(t *testing.T, start string) {
 	s := newSite(t)
-	src := &endless{}
+	src := &endless{start: start}
 	var peak uint64
 	opt := Options{Progress: func(_ int, read int64) {
 		if read%(4<<20) < 4096 {
@@ -121,7 +131,7 @@ func TestHugeItemIsRefusedInBoundedMemory(t *testing.T) {
 		}
 	}}
 	_, err := Import(t.Context(), s.Store, func() (io.ReadCloser, error) { return io.NopCloser(src), nil }, opt)
-	if !errors.Is(err, ErrBadFile) || !strings.Contains(err.Error(), "larger than") {
+	if !errors.Is(err, ErrBadFile) || !strings.Contains(err.Error(), "MiB") {
 		t.Fatalf("error %v, want a refusal of the huge item", err)
 	}
 	if src.n > 2*MaxItemBytes {

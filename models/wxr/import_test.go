@@ -1,9 +1,13 @@
 package wxr
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -377,5 +381,30 @@ func TestStatusesPlaceholderAndBlocks(t *testing.T) {
 	four := storyOf(t, s, "4")
 	if four.Body != "First block.\n\nSecond block." || strings.Contains(four.HTML, "wp:") {
 		t.Errorf("block-editor post: %q\n%s", four.Body, four.HTML)
+	}
+}
+
+// TestImportGzipped: a compressed export imports the same, its progress
+// measured on the compressed file.
+func TestImportGzipped(t *testing.T) {
+	raw, err := os.ReadFile(fixturePath(t))
+	check(t, err)
+	path := filepath.Join(t.TempDir(), "blog.xml.gz")
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	_, err = zw.Write(raw)
+	check(t, err)
+	check(t, zw.Close())
+	check(t, os.WriteFile(path, buf.Bytes(), 0o600))
+	s := newSite(t)
+	var last int64
+	sum, err := Import(context.Background(), s.Store, OpenFile(path), Options{Progress: func(_ int, read int64) { last = read }})
+	check(t, err)
+	if sum.Published != 15 || sum.Approved != 46 || last != int64(buf.Len()) {
+		t.Errorf("gzipped import: progress %d of %d bytes; %s", last, buf.Len(), sum)
+	}
+	check(t, os.WriteFile(path, buf.Bytes()[:10], 0o600))
+	if _, err := Import(context.Background(), s.Store, OpenFile(path), Options{}); !errors.Is(err, ErrBadFile) {
+		t.Errorf("a broken gzip file: %v", err)
 	}
 }

@@ -85,7 +85,11 @@ func pass(ctx context.Context, st Store, open Open, opt Options, n int) (*Summar
 	im := newImporter(ctx, st, opt, n == 2)
 	var r io.Reader = f
 	if opt.Progress != nil {
-		r = &countingReader{r: f, report: func(read int64) { opt.Progress(n, read) }}
+		report := func(read int64) { opt.Progress(n, read) }
+		if c, ok := f.(interface{ Consumed() int64 }); ok {
+			report = func(int64) { opt.Progress(n, c.Consumed()) }
+		}
+		r = &countingReader{r: f, report: report}
 	}
 	v := Visitor{Site: im.site, Author: im.author, Term: im.term, Item: im.item}
 	if n == 1 && !opt.DryRun {

@@ -185,7 +185,12 @@ type scanner struct {
 func (s *scanner) run() error {
 	seenRSS := false
 	for {
+		// Text between elements is one token too: it is bounded like an item.
+		s.br.budget = MaxItemBytes
 		tok, err := s.d.Token()
+		if errors.Is(err, errOverBudget) {
+			return fmt.Errorf("%w: more than %d MiB of text between two elements", ErrBadFile, MaxItemBytes>>20)
+		}
 		if err == io.EOF {
 			if !seenRSS || !s.sent {
 				return fmt.Errorf("%w: %w", ErrBadFile, ErrNotWXR)
@@ -284,7 +289,6 @@ func (s *scanner) header(t xml.StartElement, wp bool) error {
 // decode reads the element t into v, refusing one past MaxItemBytes.
 func (s *scanner) decode(v any, t xml.StartElement) error {
 	s.br.budget = MaxItemBytes
-	defer func() { s.br.budget = -1 }()
 	err := s.d.DecodeElement(v, &t)
 	if errors.Is(err, errOverBudget) {
 		return fmt.Errorf("%w: a <%s> element is larger than %d MiB", ErrBadFile, t.Name.Local, MaxItemBytes>>20)
@@ -346,7 +350,8 @@ func (r rawTerm) term(element string) Term {
 var errOverBudget = errors.New("over budget")
 
 // budgetReader reads r, failing once more than budget bytes (when not
-// negative) have been read since it was set.
+// negative) have been read since it was set: the decoder reads ahead, so
+// the bound is approximate, never more than a buffer over.
 type budgetReader struct {
 	r       io.Reader
 	budget  int
