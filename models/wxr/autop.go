@@ -33,6 +33,9 @@ func Autop(s string) string {
 	if strings.TrimSpace(s) == "" {
 		return ""
 	}
+	if !strings.Contains(s, "<") {
+		return plainAutop(s)
+	}
 	// Keep <pre> out of the rewriting, as WordPress does.
 	var pres []string
 	s = preBlock.ReplaceAllStringFunc(s, func(p string) string {
@@ -80,4 +83,18 @@ func lineBreaks(s string) string {
 		lines[i] = l
 	}
 	return strings.Join(lines, "\n") + "\n"
+}
+
+// plainAutop is Autop for text without tags (most comments), without the
+// dozen passes over it that tags need.
+func plainAutop(s string) string {
+	var b strings.Builder
+	for _, chunk := range blankLines.Split(s, -1) {
+		chunk = strings.TrimSpace(chunk)
+		if chunk == "" {
+			continue
+		}
+		b.WriteString("<p>" + strings.ReplaceAll(chunk, "\n", "<br />\n") + "</p>\n")
+	}
+	return b.String()
 }
