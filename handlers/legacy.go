@@ -44,7 +44,7 @@ func legacyLinks(store legacyStore) fiber.Handler {
 			return fiber.ErrNotFound
 		}
 		err := c.Next()
-		if err == nil || !notFound(err) {
+		if err == nil || !isNotFound(err) {
 			return err
 		}
 		if to := legacyTarget(c, store); to != "" {
@@ -55,7 +55,8 @@ func legacyLinks(store legacyStore) fiber.Handler {
 	}
 }
 
-func notFound(err error) bool {
+// isNotFound says whether err is answered with a 404.
+func isNotFound(err error) bool {
 	var fe *fiber.Error
 	return errors.Is(err, models.ErrNotFound) || (errors.As(err, &fe) && fe.Code == fiber.StatusNotFound)
 }
