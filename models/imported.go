@@ -74,6 +74,15 @@ func (s *Store) ImportedKeys(ctx context.Context, source, kind string) (map[stri
 // sign-in until they sign in by email or link a provider) unless the key
 // was imported before, and returns the user's id and whether it was new.
 func (s *Store) ImportUser(ctx context.Context, source, key string, u *User) (uint, bool, error) {
+	// Names from the file were not typed here: one that would pass for the
+	// site's staff ("admin", WordPress's first user) is replaced, as a
+	// provider's is at sign-in; the person chooses theirs at /me.
+	if lineProblem(u.Name, false) != "" || reservedName(u.Name) {
+		u.Name = "Author"
+	}
+	if reservedName(u.Handle) || reservedName(Slugify(u.Handle)) {
+		u.Handle = "author"
+	}
 	return s.importOnce(ctx, ImportKey{Source: source, Kind: ImportedUser, Key: key}, func(tx *gorm.DB) (uint, error) {
 		err := createUser(tx, u)
 		return u.ID, err
@@ -199,14 +208,14 @@ func (s *Store) LegacyTarget(ctx context.Context, key string) (string, error) {
 func CheckCommentBody(body string) string { return checkBody(strings.TrimSpace(body)) }
 
 // GuestFields returns a guest's name, email and website as PostComment
-// would keep them: a name cut to MaxNameLen, an email or website that could
-// not have been typed dropped.
+// would keep them: a name cut to MaxNameLen ("Anonymous" for one that
+// could not have been typed, or passes for the site's staff), an email or
+// website that could not have been typed dropped.
 func GuestFields(name, email, website string) (string, string, string) {
-	name = strings.TrimSpace(name)
-	if badText(name) != "" || name == "" {
+	name = truncate(strings.TrimSpace(name), MaxNameLen-1) // truncate may add "…"
+	if checkName(name) != "" {
 		name = "Anonymous"
 	}
-	name = truncate(name, MaxNameLen-1) // truncate may add "…"
 	if checkEmail(email) != "" {
 		email = ""
 	}
