@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"io"
 	"time"
+	// Europe/Paris must load on a machine without a zoneinfo database
+	// (a container from scratch): the dates of drafts depend on it.
+	_ "time/tzdata"
 
 	"doleances/models"
 )
