@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -426,5 +427,44 @@ func TestReservedNamesAreNotImported(t *testing.T) {
 	s.db.Raw("SELECT author_name FROM comments").Row().Scan(&guest)
 	if handle != "author" || name != "Author" || guest != "Anonymous" {
 		t.Errorf("user %q %q, guest %q", handle, name, guest)
+	}
+}
+
+// failSecondBatch is a store whose second batch of stories fails.
+type failSecondBatch struct {
+	*models.Store
+	batches int
+}
+
+func (f *failSecondBatch) Import(ctx context.Context, b *models.ImportBatch) error {
+	if f.batches++; f.batches == 2 {
+		return errors.New("disk full")
+	}
+	return f.Store.Import(ctx, b)
+}
+
+// TestImportStoppedHalfWayGoesOn: a batch that fails leaves nothing of
+// itself, the batches before it stay whole, and running the import again
+// adds exactly what is missing.
+func TestImportStoppedHalfWayGoesOn(t *testing.T) {
+	s := newSite(t)
+	_, err := Import(context.Background(), &failSecondBatch{Store: s.Store}, func() (io.ReadCloser, error) { return os.Open(fixturePath(t)) },
+		Options{BatchSize: 5})
+	if err == nil || !strings.Contains(err.Error(), "disk full") {
+		t.Fatalf("error %v, want the second batch's", err)
+	}
+	if n := s.count(t, "SELECT count(*) FROM stories"); n != 5 {
+		t.Errorf("%d stories after the failed batch, want the first batch's 5", n)
+	}
+	if n := s.count(t, "SELECT count(*) FROM stories s WHERE s.comment_count <> (SELECT count(*) FROM comments c WHERE c.story_id = s.id AND c.status = 'approved')"); n != 0 {
+		t.Errorf("%d stories with a wrong comment count", n)
+	}
+	sum, err := importFile(t, s, fixturePath(t), Options{BatchSize: 5})
+	check(t, err)
+	if sum.Already != 5 || sum.Published+sum.Drafts != 15 {
+		t.Errorf("second run: %s", sum)
+	}
+	if n := s.count(t, "SELECT count(*) FROM comments"); n != 54 {
+		t.Errorf("%d comments, want 46 approved + 8 held", n)
 	}
 }
