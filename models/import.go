@@ -30,6 +30,7 @@ type ImportOrigin struct {
 	Key    string   // the story's id there
 	Slug   string   // the slug it had, kept here when free (published stories)
 	Note   string   // for the author, shown as a review note
+	Closed bool     // comments were closed there: closed here too
 	Paths  []string // its former addresses, as LegacyKey makes them
 }
 
@@ -104,7 +105,7 @@ func PrepareImport(in []ImportStory) (*ImportBatch, error) {
 		st.LikeCount, st.MeTooCount = len(is.Likers), len(is.MeToos)
 		b.likers, b.metoos = append(b.likers, is.Likers), append(b.metoos, is.MeToos)
 		if o := is.Origin; o != nil {
-			st.ReviewNote = truncate(o.Note, 1000)
+			st.ReviewNote, st.CommentsClosed = truncate(o.Note, 1000), o.Closed
 		}
 		b.origins = append(b.origins, is.Origin)
 		b.stories = append(b.stories, *st)

@@ -51,6 +51,9 @@ func sourceSite(t *testing.T) *site {
 			{Parent: 0, UserID: &bob.ID, Body: "Bob answers.", Status: models.CommentApproved, CreatedAt: at.Add(2 * time.Hour)},
 			{Parent: 1, AuthorName: "Guest Two", AuthorEmail: "g2@example.net", Body: "Held reply.", Status: models.CommentPending, CreatedAt: at.Add(3 * time.Hour)},
 		}}
+		if i == 1 {
+			is.Origin = &models.ImportOrigin{Source: "test", Key: "1", Closed: true}
+		}
 		batch = append(batch, is)
 	}
 	b, err := models.PrepareImport(batch)
@@ -95,8 +98,8 @@ func snapshot(t *testing.T, s *site) string {
 			names = append(names, "#"+tg.Name)
 		}
 		slices.Sort(names)
-		out = append(out, fmt.Sprintf("story %q %s %s by %s at %v comments %d %v\n%s", st.Title, st.Status, slug, st.Author.Handle,
-			st.CreatedAt.UTC(), st.CommentCount, names, space.ReplaceAllString(st.HTML, " ")))
+		out = append(out, fmt.Sprintf("story %q %s %s by %s at %v comments %d closed %v %v\n%s", st.Title, st.Status, slug, st.Author.Handle,
+			st.CreatedAt.UTC(), st.CommentCount, st.CommentsClosed, names, space.ReplaceAllString(st.HTML, " ")))
 		var cs []struct {
 			AuthorName, AuthorEmail, AuthorURL, HTML, Status, Parent string
 			Depth                                                    int

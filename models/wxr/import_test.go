@@ -142,6 +142,9 @@ func TestImportFixtureDates(t *testing.T) {
 	if p := storyOf(t, s, "17"); p.Status != models.StatusDraft || !strings.Contains(p.ReviewNote, "password") {
 		t.Errorf("password-protected post 17: %s %q", p.Status, p.ReviewNote)
 	}
+	if c := storyOf(t, s, "23"); !c.CommentsClosed || c.CommentCount != 2 || storyOf(t, s, "22").CommentsClosed {
+		t.Errorf("post 23 (comments closed, two approved): closed %v, %d comments", c.CommentsClosed, c.CommentCount)
+	}
 	if f := storyOf(t, s, "27"); f.Status != models.StatusDraft || !strings.Contains(f.ReviewNote, "2031-04-01") {
 		t.Errorf("future post 27: %s %q", f.Status, f.ReviewNote)
 	}
