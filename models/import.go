@@ -26,12 +26,14 @@ type ImportStory struct {
 
 // ImportOrigin is what an imported story was on another site.
 type ImportOrigin struct {
-	Source string   // the other site (see ImportKey)
-	Key    string   // the story's id there
-	Slug   string   // the slug it had, kept here when free (published stories)
-	Note   string   // for the author, shown as a review note
-	Closed bool     // comments were closed there: closed here too
-	Paths  []string // its former addresses, as LegacyKey makes them
+	Source string // the other site (see ImportKey)
+	Key    string // the story's id there
+	Slug   string // the slug it had, kept here when free (published stories)
+	Note   string // for the author, shown as a review note
+	Closed bool   // comments were closed there: closed here too
+	// Modified is when it was last changed there; zero: when published.
+	Modified time.Time
+	Paths    []string // its former addresses, as LegacyKey makes them
 }
 
 // ImportComment is a comment of an ImportStory. Parent is the index, in the
@@ -106,6 +108,9 @@ func PrepareImport(in []ImportStory) (*ImportBatch, error) {
 		b.likers, b.metoos = append(b.likers, is.Likers), append(b.metoos, is.MeToos)
 		if o := is.Origin; o != nil {
 			st.ReviewNote, st.CommentsClosed = truncate(o.Note, 1000), o.Closed
+			if o.Modified.After(st.CreatedAt) {
+				st.UpdatedAt = o.Modified.UTC()
+			}
 		}
 		b.origins = append(b.origins, is.Origin)
 		b.stories = append(b.stories, *st)

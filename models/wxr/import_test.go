@@ -142,6 +142,9 @@ func TestImportFixtureDates(t *testing.T) {
 	if p := storyOf(t, s, "17"); p.Status != models.StatusDraft || !strings.Contains(p.ReviewNote, "password") {
 		t.Errorf("password-protected post 17: %s %q", p.Status, p.ReviewNote)
 	}
+	if ten := storyOf(t, s, "10"); !ten.UpdatedAt.Equal(time.Date(2026, 11, 22, 11, 25, 17, 0, time.UTC)) {
+		t.Errorf("post 10 updated %v, want its post_modified_gmt", ten.UpdatedAt)
+	}
 	if c := storyOf(t, s, "23"); !c.CommentsClosed || c.CommentCount != 2 || storyOf(t, s, "22").CommentsClosed {
 		t.Errorf("post 23 (comments closed, two approved): closed %v, %d comments", c.CommentsClosed, c.CommentCount)
 	}

@@ -76,7 +76,7 @@ func (im *importer) story(it *Item) (models.ImportStory, bool, error) {
 	}
 	is := models.ImportStory{Story: in, Origin: &models.ImportOrigin{
 		Source: im.source, Key: it.ID, Slug: decodeSlug(it.Name), Note: note, Paths: im.postPaths(it),
-		Closed: strings.TrimSpace(it.CommentStatus) == "closed",
+		Closed: strings.TrimSpace(it.CommentStatus) == "closed", Modified: im.date(it.ModifiedGMT, it.Modified),
 	}}
 	if is.Comments, err = im.comments(it, at); err != nil {
 		return models.ImportStory{}, false, err

@@ -90,6 +90,8 @@ type Item struct {
 	ID            string     `xml:"post_id"`
 	Date          string     `xml:"post_date"`
 	DateGMT       string     `xml:"post_date_gmt"`
+	Modified      string     `xml:"post_modified"`
+	ModifiedGMT   string     `xml:"post_modified_gmt"`
 	CommentStatus string     `xml:"comment_status"`
 	Name          string     `xml:"post_name"`
 	Status        string     `xml:"status"`
