@@ -17,10 +17,11 @@ import (
 	"doleances/models/wxr"
 )
 
-// ImportLimit is the largest WordPress export /admin/import takes, with
-// the form around it: the server's hard cap. Larger exports go through
-// the command line (doleances import wordpress FILE), which has no limit.
-const ImportLimit = MaxBody
+// ImportLimit is the largest request /admin/import takes (the export and
+// the form around it): just under the server's hard cap, so that a body
+// over it still gets this route's 413 page. Larger exports go through the
+// command line (doleances import wordpress FILE), which has no limit.
+const ImportLimit = MaxBody - 64<<10
 
 // imports serves /admin/import: an admin uploads a WordPress export, which
 // is imported in the background, one at a time; the page shows the
@@ -82,7 +83,7 @@ func (im *imports) show(c *fiber.Ctx, status int, problem string) error {
 		return err
 	}
 	l.Canonical = ""
-	ip := ImportPage{Layout: l, Problem: problem, Limit: fmt.Sprintf("%d MiB", ImportLimit>>20)}
+	ip := ImportPage{Layout: l, Problem: problem, Limit: fmt.Sprintf("%.1f MiB", float64(ImportLimit)/(1<<20))}
 	im.mu.Lock()
 	if im.job != nil {
 		j := *im.job
