@@ -154,6 +154,6 @@ var authzPages = map[string]pageRule{
 		guest: http.StatusSeeOther, others: http.StatusForbidden},
 	"GET /admin/reports": {access: handlers.SignedIn, path: fixed("/admin/reports"), allowed: "admin",
 		guest: http.StatusSeeOther, others: http.StatusForbidden},
-	"GET /admin": {access: handlers.Admin, path: fixed("/admin"), allowed: "admin", guest: http.StatusNotFound, others: http.StatusNotFound},
+	"GET /admin":        {access: handlers.Admin, path: fixed("/admin"), allowed: "admin", guest: http.StatusNotFound, others: http.StatusNotFound},
 	"GET /admin/import": {access: handlers.Admin, path: fixed("/admin/import"), allowed: "admin", guest: http.StatusNotFound, others: http.StatusNotFound},
 }
