@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -72,6 +73,16 @@ func legacyTarget(c *fiber.Ctx, store legacyStore) string {
 		return to
 	}
 	trimmed := strings.ToLower(strings.TrimRight(path, "/"))
+	if base, n, ok := pagedPath(trimmed); ok {
+		to, err := store.LegacyTarget(ctx, models.LegacyKey(base, ""))
+		switch {
+		case err != nil:
+			return ""
+		case strings.HasPrefix(to, "/stories/"):
+			return to // a post split in pages (<!--nextpage-->) is one story here
+		}
+		return strings.TrimRight(to, "/") + "/page/" + n
+	}
 	for _, f := range feedSuffixes {
 		if base, ok := strings.CutSuffix(trimmed, f.old); ok {
 			if to, err := store.LegacyTarget(ctx, models.LegacyKey(base, "")); err == nil {
@@ -81,4 +92,18 @@ func legacyTarget(c *fiber.Ctx, store legacyStore) string {
 		}
 	}
 	return ""
+}
+
+// pagedPath splits a list's later page, /category/x/page/2, into the
+// list's path and the page number.
+func pagedPath(path string) (base, n string, ok bool) {
+	i := strings.LastIndex(path, "/page/")
+	if i < 0 {
+		return "", "", false
+	}
+	n = path[i+len("/page/"):]
+	if _, err := strconv.Atoi(n); err != nil || n == "" {
+		return "", "", false
+	}
+	return path[:i], n, true
 }
