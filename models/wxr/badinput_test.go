@@ -74,7 +74,7 @@ func TestHostileBodies(t *testing.T) {
 <a href="https://fine.example/">fine</a>
 
 `, 50)
-	if _, err := importString(s, wxrHead+post(1, "Hostile &lt;script&gt;", body)+wxrTail, Options{}); err != nil {
+	if _, err := importString(s, wxrHead+post(1, "Hostile &lt;script&gt;alert(5)&lt;/script&gt; &amp;amp; co", body)+wxrTail, Options{}); err != nil {
 		t.Fatal(err)
 	}
 	var html, md, title string
@@ -84,7 +84,7 @@ func TestHostileBodies(t *testing.T) {
 			t.Errorf("the story's HTML keeps %q:\n%s", bad, html)
 		}
 	}
-	if !strings.Contains(html, `href="https://fine.example/"`) || title != "Hostile <script>" {
+	if !strings.Contains(html, `href="https://fine.example/"`) || title != "Hostile alert(5) & co" {
 		t.Errorf("the harmless parts are lost: %q\n%s", title, html)
 	}
 }

@@ -44,7 +44,7 @@ func sourceSite(t *testing.T) *site {
 		if i == 2 {
 			status = models.StatusDraft
 		}
-		in := models.StoryInput{Title: fmt.Sprintf("Story %d: l’opérateur", i), Body: body, AuthorID: ann.ID, Status: status,
+		in := models.StoryInput{Title: fmt.Sprintf("Story %d: l’opérateur & <co>", i), Body: body, AuthorID: ann.ID, Status: status,
 			PublishedAt: &at, CategoryIDs: []uint{tel.ID, bank.ID}[:1+i%2], Tags: []string{"réclamation", fmt.Sprintf("tag %d", i)}}
 		is := models.ImportStory{Story: in, Comments: []models.ImportComment{
 			{Parent: -1, AuthorName: "Guest One", AuthorEmail: "g1@example.net", AuthorURL: "https://g1.example.net/", Body: "A guest *says*.", Status: models.CommentApproved, CreatedAt: at.Add(time.Hour)},

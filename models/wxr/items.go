@@ -3,6 +3,7 @@ package wxr
 import (
 	"errors"
 	"fmt"
+	"html"
 	"strings"
 	"time"
 
@@ -129,8 +130,11 @@ func (im *importer) date(gmt, local string) time.Time {
 	return time.Time{}
 }
 
+// title is the post's title as text: WordPress shows titles as HTML, so
+// tags are dropped and entities ("&amp;") decoded once.
 func (im *importer) title(it *Item) string {
-	t := strings.TrimSpace(strings.Join(strings.Fields(it.Title), " "))
+	t := html.UnescapeString(anyTag.ReplaceAllString(it.Title, ""))
+	t = strings.TrimSpace(strings.Join(strings.Fields(t), " "))
 	if t == "" {
 		t = "Untitled (WordPress post " + it.ID + ")"
 	}
