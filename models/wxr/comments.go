@@ -1,6 +1,7 @@
 package wxr
 
 import (
+	"html"
 	"slices"
 	"strconv"
 	"strings"
@@ -111,7 +112,7 @@ func (im *importer) comment(c *Comment, posted time.Time) (models.ImportComment,
 		}
 	}
 	if out.UserID == nil {
-		out.AuthorName, out.AuthorEmail, out.AuthorURL = models.GuestFields(c.Author, strings.TrimSpace(c.AuthorEmail), strings.TrimSpace(c.AuthorURL))
+		out.AuthorName, out.AuthorEmail, out.AuthorURL = models.GuestFields(html.UnescapeString(anyTag.ReplaceAllString(c.Author, "")), strings.TrimSpace(c.AuthorEmail), strings.TrimSpace(c.AuthorURL))
 	}
 	return out, true, nil
 }
