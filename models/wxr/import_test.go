@@ -423,16 +423,24 @@ func TestReservedNamesAreNotImported(t *testing.T) {
 	head = strings.Replace(head, "<wp:author_display_name>Ann</wp:author_display_name>", "<wp:author_display_name>Administrator</wp:author_display_name>", 1)
 	item := strings.Replace(post(1, "Hello", "Body."), "<dc:creator>ann</dc:creator>", "<dc:creator>admin</dc:creator>", 1)
 	item = strings.Replace(item, "</item>", `<wp:comment><wp:comment_id>1</wp:comment_id><wp:comment_author>Admin</wp:comment_author><wp:comment_author_email>a@example.org</wp:comment_author_email>
-<wp:comment_date_gmt>2020-01-03 09:00:00</wp:comment_date_gmt><wp:comment_content>Hi.</wp:comment_content><wp:comment_approved>1</wp:comment_approved><wp:comment_parent>0</wp:comment_parent><wp:comment_user_id>0</wp:comment_user_id></wp:comment></item>`, 1)
+<wp:comment_date_gmt>2020-01-03 09:00:00</wp:comment_date_gmt><wp:comment_content>Hi.</wp:comment_content><wp:comment_approved>1</wp:comment_approved><wp:comment_parent>0</wp:comment_parent><wp:comment_user_id>0</wp:comment_user_id></wp:comment>
+<wp:comment><wp:comment_id>2</wp:comment_id><wp:comment_author>Brendan O&amp;#8217;Shea &lt;b&gt;</wp:comment_author><wp:comment_author_email>b@example.org</wp:comment_author_email>
+<wp:comment_date_gmt>2020-01-03 10:00:00</wp:comment_date_gmt><wp:comment_content>Ho.</wp:comment_content><wp:comment_approved>1</wp:comment_approved><wp:comment_parent>0</wp:comment_parent><wp:comment_user_id>0</wp:comment_user_id></wp:comment></item>`, 1)
 	s := newSite(t)
 	if _, err := importString(s, head+item+wxrTail, Options{}); err != nil {
 		t.Fatal(err)
 	}
 	var handle, name, guest string
 	s.db.Raw("SELECT handle, name FROM users").Row().Scan(&handle, &name)
-	s.db.Raw("SELECT author_name FROM comments").Row().Scan(&guest)
+	s.db.Raw("SELECT author_name FROM comments ORDER BY created_at").Row().Scan(&guest)
 	if handle != "author" || name != "Author" || guest != "Anonymous" {
 		t.Errorf("user %q %q, guest %q", handle, name, guest)
+	}
+	// Names are text: entities decoded once, tags dropped.
+	var brendan string
+	s.db.Raw("SELECT author_name FROM comments ORDER BY created_at DESC").Row().Scan(&brendan)
+	if brendan != "Brendan O’Shea" {
+		t.Errorf("guest name %q, want Brendan O’Shea", brendan)
 	}
 }
 
