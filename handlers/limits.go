@@ -36,6 +36,7 @@ var bodyLimits = []struct {
 	{"/stories/:slug/comments", CommentLimit},
 	{"/comments/:id/edit", CommentLimit},
 	{"/admin/legal/:slug", StoryBodyLimit},
+	{"/admin/import", ImportLimit},
 }
 
 // BodyLimit is the most bytes a request body to path may have.
