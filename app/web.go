@@ -9,15 +9,20 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 
+	"doleances/app/mail"
 	"doleances/handlers"
 	"doleances/models"
 	"doleances/static"
 	"doleances/views"
 )
 
+// siteName is the site's name, on its pages and in its mail.
+const siteName = "Doléances"
+
 // web is the Fiber application with its routes.
 type web struct {
-	app *fiber.App
+	app    *fiber.App
+	sender *mail.Sender // runs beside the app, see Server.Serve
 }
 
 // newWeb builds the application; tests pass options to change its dependencies (a clock, limits).
@@ -38,10 +43,14 @@ func newWeb(cfg Config, store *models.Store, log *slog.Logger, opts ...func(*han
 	if err != nil {
 		return nil, err
 	}
+	sender, mail, err := newMail(context.Background(), cfg, store, log)
+	if err != nil {
+		return nil, err
+	}
 	d := handlers.Deps{
 		Store: store, Views: r, Log: log, Now: cfg.clock(),
 		Site: handlers.Site{
-			Name:    "Doléances",
+			Name:    siteName,
 			Tagline: "Customer-service stories, told by the people who lived them",
 			BaseURL: cfg.BaseURL,
 		},
@@ -52,6 +61,7 @@ func newWeb(cfg Config, store *models.Store, log *slog.Logger, opts ...func(*han
 		},
 		Comments: handlers.CommentSettings{HoldWords: splitList(cfg.HoldWords), PostRate: cfg.PostRate, FormKey: formKey},
 		Limits:   handlers.Limits{SearchRate: cfg.SearchRate, TrustedProxies: proxies},
+		Mail:     mail,
 	}
 	for _, o := range opts {
 		o(&d)
@@ -83,7 +93,7 @@ func newWeb(cfg Config, store *models.Store, log *slog.Logger, opts ...func(*han
 		cfg.testRoutes(app)
 	}
 	handlers.Routes(app, d)
-	return &web{app: app}, nil
+	return &web{app: app, sender: sender}, nil
 }
 
 // orDefaults fills in the timeouts left at zero.

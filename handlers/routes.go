@@ -41,6 +41,7 @@ type Deps struct {
 	SitemapLimit int
 	Comments     CommentSettings
 	Limits       Limits
+	Mail         MailSettings
 	// PageCacheBytes is the memory budget of the rendered-page cache; 0
 	// means PageCacheBytes.
 	PageCacheBytes int
@@ -138,6 +139,26 @@ func Routes(app *fiber.App, d Deps) {
 	app.Post("/me/sessions/delete", a.signOutEverywhere)
 	app.Post("/me/delete", a.deleteAccount)
 
+	em := &email{auth: a, store: d.Store, mailer: d.Mail.Mailer, unsubKey: d.Mail.UnsubscribeKey,
+		limit: newIPLimiter(cmp.Or(d.Mail.RatePerMinute, MailRate), d.Now)}
+	app.Post("/login/email", em.requestLink)
+	app.Get("/login/email/:token", em.linkForm)
+	app.Post("/login/email/:token", em.signIn)
+	app.Post("/me/email", em.addAddress)
+	app.Post("/me/mail", em.mailPreferences)
+	app.Post("/me/follows/:id/delete", em.endFollow)
+	app.Get("/email/confirm/:token", em.confirmForm)
+	app.Post("/email/confirm/:token", em.confirm)
+	app.Get("/unsubscribe/:token", em.unsubscribeForm)
+	app.Post("/unsubscribe/:token", em.unsubscribe)
+	app.Get("/admin/outbox", em.outbox)
+	app.Post("/follow", em.follow(models.FollowSite, ""))
+	app.Post("/category/:slug/follow", em.follow(models.FollowCategory, "slug"))
+	app.Post("/tag/:slug/follow", em.follow(models.FollowTag, "slug"))
+	app.Post("/author/:handle/follow", em.follow(models.FollowAuthor, "handle"))
+	app.Post("/company/:slug/follow", em.follow(models.FollowCompany, "slug"))
+	app.Post("/stories/:slug/follow", em.follow(models.FollowStory, "slug"))
+
 	w := &writing{pages: p, store: d.Store}
 	app.Get("/write", w.newStory)
 	app.Post("/write", w.createStory)
@@ -163,7 +184,7 @@ func Routes(app *fiber.App, d Deps) {
 	app.Post("/admin/companies/merge", ad.mergeCompanies)
 
 	rules := models.ModerationRules{HoldWords: d.Comments.HoldWords}
-	cm := &comments{reading: r, store: d.Store, rules: rules, secure: strings.HasPrefix(d.Site.BaseURL, "https://")}
+	cm := &comments{reading: r, store: d.Store, rules: rules, secure: strings.HasPrefix(d.Site.BaseURL, "https://"), mail: em}
 	rx := &reactions{store: d.Store}
 	own := &ownComments{pages: r.pages, store: d.Store, rules: rules, now: d.Now}
 	mod := &moderation{pages: r.pages, store: d.Store}

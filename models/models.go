@@ -46,8 +46,12 @@ type User struct {
 	AvatarURL     string `gorm:"size:2000"`
 	Bio           string `gorm:"size:1000"`
 	Role          string `gorm:"size:10;not null;default:reader"`
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
+	// MuteCommentMail and MuteModerationMail turn off the mails of new
+	// comments on one's stories and of held comments and reports (on by default).
+	MuteCommentMail    bool `gorm:"not null;default:false"`
+	MuteModerationMail bool `gorm:"not null;default:false"`
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
 }
 
 // Category is one of the site's sections, managed by admins.
@@ -116,6 +120,8 @@ type Story struct {
 	Updates []StoryUpdate
 	// CommentsClosed is set by the story's author (or an admin) to stop new comments.
 	CommentsClosed bool `gorm:"not null;default:false"`
+	// MailState is MailNew from the first publication until its followers heard of it.
+	MailState int `gorm:"not null;default:0;index"`
 }
 
 // StoryCategory joins stories and categories; its index on category_id serves
@@ -155,4 +161,8 @@ type Comment struct {
 	GuestKey string `gorm:"size:64" json:"-"`
 	// Deleted marks a comment removed by its writer but kept, emptied, for its replies.
 	Deleted bool `gorm:"not null;default:false"`
+	// Notify: the writer asked to get replies by email.
+	Notify bool `gorm:"not null;default:false"`
+	// MailState is how far the mails about this comment went (see MailNew).
+	MailState int `gorm:"not null;default:0;index"`
 }

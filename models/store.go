@@ -146,7 +146,8 @@ func migrate(db *gorm.DB) error {
 		return err
 	}
 	err := db.AutoMigrate(&User{}, &Category{}, &Tag{}, &Company{}, &Story{}, &StoryCategory{}, &StoryTag{}, &Comment{},
-		&Identity{}, &Session{}, &LoginState{}, &OneTimeToken{}, &Like{}, &MeToo{}, &Report{})
+		&Identity{}, &Session{}, &LoginState{}, &OneTimeToken{}, &Like{}, &MeToo{}, &Report{},
+		&OutboxMail{}, &Follow{}, &EmailAddress{}, &DigestItem{})
 	if err != nil {
 		return err
 	}
