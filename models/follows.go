@@ -32,10 +32,12 @@ type Follow struct {
 	Kind     string `gorm:"size:10;not null;uniqueIndex:idx_follows_target,priority:1"`
 	TargetID uint   `gorm:"not null;uniqueIndex:idx_follows_target,priority:2"`
 	// Label and Path name what is followed, for /me and the mails.
-	Label        string `gorm:"size:250;not null"`
-	Path         string `gorm:"size:300;not null"`
-	Digest       bool   `gorm:"not null;default:false"`
-	Confirmed    bool   `gorm:"not null;default:false"`
+	Label     string `gorm:"size:250;not null"`
+	Path      string `gorm:"size:300;not null"`
+	Digest    bool   `gorm:"not null;default:false"`
+	Confirmed bool   `gorm:"not null;default:false"`
+	// ConfirmedAt: only what is published after it is sent.
+	ConfirmedAt  time.Time
 	CreatedAt    time.Time
 	LastDigestAt time.Time
 }
@@ -88,6 +90,9 @@ func (s *Store) RequestFollow(ctx context.Context, r FollowRequest) (*Follow, bo
 	}
 	f := Follow{Email: email, UserID: r.UserID, Kind: r.Kind, TargetID: r.TargetID, Label: truncate(r.Label, 240),
 		Path: r.Path, Digest: r.Digest, Confirmed: r.Verified, CreatedAt: s.now(), LastDigestAt: s.now()}
+	if r.Verified {
+		f.ConfirmedAt = s.now()
+	}
 	err = s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var old Follow
 		err := tx.Where("email = ? AND kind = ? AND target_id = ?", email, r.Kind, r.TargetID).Take(&old).Error
@@ -101,7 +106,11 @@ func (s *Store) RequestFollow(ctx context.Context, r FollowRequest) (*Follow, bo
 			return nil
 		}
 		f.ID, f.CreatedAt = old.ID, old.CreatedAt
-		return tx.Model(&old).Updates(map[string]any{"digest": r.Digest, "confirmed": true, "user_id": r.UserID}).Error
+		upd := map[string]any{"digest": r.Digest, "confirmed": true, "user_id": r.UserID}
+		if !old.Confirmed {
+			upd["confirmed_at"] = s.now()
+		}
+		return tx.Model(&old).Updates(upd).Error
 	})
 	if err != nil {
 		return nil, false, fmt.Errorf("follow %s %d: %w", r.Kind, r.TargetID, err)
@@ -171,8 +180,8 @@ func (s *Store) ConfirmAddress(ctx context.Context, token string) (*OneTimeToken
 		if t.FollowID == nil {
 			return nil
 		}
-		return tx.Model(&Follow{}).Where("id = ? AND email = ?", *t.FollowID, t.Email).
-			Updates(map[string]any{"confirmed": true, "last_digest_at": s.now()}).Error
+		return tx.Model(&Follow{}).Where("id = ? AND email = ? AND NOT confirmed", *t.FollowID, t.Email).
+			Updates(map[string]any{"confirmed": true, "confirmed_at": s.now(), "last_digest_at": s.now()}).Error
 	})
 	if err != nil {
 		return nil, fmt.Errorf("confirm address: %w", err)

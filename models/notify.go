@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"gorm.io/gorm"
 )
@@ -158,7 +159,7 @@ func (s *Store) addCommentReaders(ctx context.Context, r *recipients, c *Comment
 	if a := st.Author; a.EmailVerified && !a.MuteCommentMail && (c.UserID == nil || *c.UserID != a.ID) {
 		r.add(Recipient{Email: a.Email, Kind: MailKindComment, UnsubKind: UnsubComments, UnsubID: a.ID})
 	}
-	return s.addFollowers(ctx, r, "kind = ? AND target_id = ?", FollowStory, st.ID)
+	return s.addFollowers(ctx, r, c.CreatedAt, "kind = ? AND target_id = ?", FollowStory, st.ID)
 }
 
 // replyAddress is where replies to p go: its writer's verified address, or a
@@ -190,10 +191,12 @@ func (s *Store) addModerators(ctx context.Context, r *recipients, st *Story) err
 	return nil
 }
 
-// addFollowers adds the confirmed follows matching where.
-func (s *Store) addFollowers(ctx context.Context, r *recipients, where string, args ...any) error {
+// addFollowers adds the follows matching where that were confirmed by the
+// time of the item (what came before is not theirs to hear of).
+func (s *Store) addFollowers(ctx context.Context, r *recipients, at time.Time, where string, args ...any) error {
 	var fs []Follow
-	if err := s.r.WithContext(ctx).Where("confirmed").Where(where, args...).Order("id").Find(&fs).Error; err != nil {
+	err := s.r.WithContext(ctx).Where("confirmed AND confirmed_at < ?", at).Where(where, args...).Order("id").Find(&fs).Error
+	if err != nil {
 		return fmt.Errorf("followers: %w", err)
 	}
 	for _, f := range fs {
@@ -223,7 +226,7 @@ func (s *Store) storyNews(ctx context.Context, id uint) (News, error) {
 		conds = append(conds, []any{"kind = ? AND target_id = ?", FollowCompany, *st.CompanyID})
 	}
 	for _, c := range conds {
-		if err := s.addFollowers(ctx, r, c[0].(string), c[1:]...); err != nil {
+		if err := s.addFollowers(ctx, r, *st.PublishedAt, c[0].(string), c[1:]...); err != nil {
 			return News{}, err
 		}
 	}
