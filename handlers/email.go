@@ -84,6 +84,9 @@ func (e *email) page(c *fiber.Ctx, status int, mp MailPage) error {
 	return e.render(c, status, "mail", mp)
 }
 
+// signInLinkGone says why a sign-in link no longer works.
+const signInLinkGone = "Sign-in links work once, for 15 minutes: ask for a new one on the sign-in page."
+
 // deadLink is the clear page of a used, expired or forged link: nothing changed.
 func deadLink(what string) error {
 	return &PageError{Status: fiber.StatusNotFound, Heading: "This link no longer works",
@@ -136,7 +139,7 @@ func (e *email) requestLink(c *fiber.Ctx) error {
 func (e *email) linkForm(c *fiber.Ctx) error {
 	t, err := e.store.PeekOneTimeToken(c.UserContext(), models.PurposeEmail, c.Params("token"))
 	if errors.Is(err, models.ErrNotFound) {
-		return deadLink("Sign-in links work once, for 15 minutes: ask for a new one on the sign-in page.")
+		return deadLink(signInLinkGone)
 	} else if err != nil {
 		return err
 	}
@@ -150,10 +153,21 @@ func (e *email) linkForm(c *fiber.Ctx) error {
 
 // signIn uses an email sign-in link: POST /login/email/{token}.
 func (e *email) signIn(c *fiber.Ctx) error {
+	// A link that adds an address works only in the browser of its
+	// account: checked before the link is used up.
+	t, err := e.store.PeekOneTimeToken(c.UserContext(), models.PurposeEmail, c.Params("token"))
+	if errors.Is(err, models.ErrNotFound) {
+		return deadLink(signInLinkGone)
+	} else if err != nil {
+		return err
+	}
+	if sess := currentSession(c); t.UserID != nil && (sess == nil || sess.UserID != *t.UserID) {
+		return signInFailed(fiber.StatusBadRequest, "Open this link in the browser where you are signed in to the account that asked for it.", nil)
+	}
 	admin := func(addr string) bool { return e.admins[strings.ToLower(addr)] }
 	u, t, err := e.store.SignInWithEmail(c.UserContext(), c.Params("token"), admin)
 	if errors.Is(err, models.ErrNotFound) {
-		return deadLink("Sign-in links work once, for 15 minutes: ask for a new one on the sign-in page.")
+		return deadLink(signInLinkGone)
 	} else if err != nil {
 		return err
 	}
@@ -168,9 +182,6 @@ func (e *email) signIn(c *fiber.Ctx) error {
 
 // linkAddress adds an address, proved by its link, to the signed-in account.
 func (e *email) linkAddress(c *fiber.Ctx, userID uint, addr string) error {
-	if sess := currentSession(c); sess == nil || sess.UserID != userID {
-		return signInFailed(fiber.StatusBadRequest, "Open this link in the browser where you are signed in to the account that asked for it.", nil)
-	}
 	err := e.store.LinkIdentity(c.UserContext(), userID, models.EmailIdentity(addr, false))
 	if errors.Is(err, models.ErrConflict) {
 		return &PageError{Status: fiber.StatusConflict, Heading: "That address is already in use",

@@ -10,11 +10,17 @@ import (
 	"doleances/models"
 )
 
+// Why a confirmation or an unsubscribe link does not work.
+const (
+	confirmLinkGone    = "Confirmation links work once, for 7 days."
+	unsubscribeLinkBad = "This unsubscribe link is not one of ours, or was cut short: copy it whole from the mail."
+)
+
 // confirmForm shows the button of a confirmation link: GET /email/confirm/{token}.
 func (e *email) confirmForm(c *fiber.Ctx) error {
 	t, err := e.store.PeekOneTimeToken(c.UserContext(), models.PurposeConfirm, c.Params("token"))
 	if errors.Is(err, models.ErrNotFound) {
-		return deadLink("Confirmation links work once, for 7 days.")
+		return deadLink(confirmLinkGone)
 	} else if err != nil {
 		return err
 	}
@@ -27,7 +33,7 @@ func (e *email) confirmForm(c *fiber.Ctx) error {
 func (e *email) confirm(c *fiber.Ctx) error {
 	t, err := e.store.ConfirmAddress(c.UserContext(), c.Params("token"))
 	if errors.Is(err, models.ErrNotFound) {
-		return deadLink("Confirmation links work once, for 7 days.")
+		return deadLink(confirmLinkGone)
 	} else if err != nil {
 		return err
 	}
@@ -41,7 +47,7 @@ func (e *email) confirm(c *fiber.Ctx) error {
 // unsubscribeForm shows the button of an unsubscribe link: GET /unsubscribe/{token}.
 func (e *email) unsubscribeForm(c *fiber.Ctx) error {
 	if _, _, ok := models.ParseUnsubscribeToken(e.unsubKey, c.Params("token")); !ok {
-		return deadLink("This unsubscribe link is not one of ours, or was cut short: copy it whole from the mail.")
+		return deadLink(unsubscribeLinkBad)
 	}
 	return e.page(c, fiber.StatusOK, MailPage{Heading: "Unsubscribe",
 		Message: "Press the button to stop these mails.", Action: "/unsubscribe/" + c.Params("token"), Button: "Unsubscribe"})
@@ -52,7 +58,7 @@ func (e *email) unsubscribeForm(c *fiber.Ctx) error {
 func (e *email) unsubscribe(c *fiber.Ctx) error {
 	kind, id, ok := models.ParseUnsubscribeToken(e.unsubKey, c.Params("token"))
 	if !ok {
-		return deadLink("This unsubscribe link is not one of ours, or was cut short: copy it whole from the mail.")
+		return deadLink(unsubscribeLinkBad)
 	}
 	if err := e.store.Unsubscribe(c.UserContext(), kind, id); err != nil {
 		return err
