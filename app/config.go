@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"doleances/app/oauth"
 )
 
 // Config is every setting of the server. Each field is a flag whose default
@@ -27,25 +29,18 @@ type Config struct {
 	Demo        bool
 	LogLevel    string
 
-	GitHubKey, GitHubSecret     string
-	GoogleKey, GoogleSecret     string
-	FacebookKey, FacebookSecret string
-	TwitterKey, TwitterSecret   string
-	OIDCIssuer, OIDCKey         string
-	OIDCSecret, OIDCName        string
-	GitHubURL                   string // GitHub Enterprise; empty: github.com
-	AdminEmails                 string // comma-separated verified emails that make admins
-	HoldWords                   string // comma-separated words that hold a comment for moderation
-	PostRate                    int    // POSTs per minute per IP address (0: no limit)
-	SearchRate                  int    // searches per minute per IP address (0: no limit)
-	TrustedProxies              string // comma-separated addresses or CIDR ranges whose X-Forwarded-For is believed
-	SMTPURL                     string // smtp://user:pass@host:587, smtps://...:465; empty: mail is logged and kept
-	MailFrom                    string // the From of every mail; empty: the site's name at noreply@ the base URL's host
+	oauth.Settings        // the sign-in providers' keys and addresses
+	AdminEmails    string // comma-separated verified emails that make admins
+	HoldWords      string // comma-separated words that hold a comment for moderation
+	PostRate       int    // POSTs per minute per IP address (0: no limit)
+	SearchRate     int    // searches per minute per IP address (0: no limit)
+	TrustedProxies string // comma-separated addresses or CIDR ranges whose X-Forwarded-For is believed
+	SMTPURL        string // smtp://user:pass@host:587, smtps://...:465; empty: mail is logged and kept
+	MailFrom       string // the From of every mail; empty: the site's name at noreply@ the base URL's host
 
-	now        func() time.Time // the clock; nil: time.Now (tests set it)
-	xEndpoints *xEndpoints      // X OAuth 2.0 endpoints; nil: x.com (tests set them)
-	timeouts   timeouts         // zero values: the defaults (tests shorten them)
-	mailPoll   time.Duration    // how often the sender looks at the outbox; 0: 15 s (tests shorten it)
+	now      func() time.Time // the clock; nil: time.Now (tests set it)
+	timeouts timeouts         // zero values: the defaults (tests shorten them)
+	mailPoll time.Duration    // how often the sender looks at the outbox; 0: 15 s (tests shorten it)
 	// testRoutes adds routes before the site's own (a panicking handler...).
 	testRoutes func(fiber.Router)
 }

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"doleances/models"
+
+	"doleances/app/demo"
 )
 
 // cachedSite is a commentSite with a company, a tag and an approved
@@ -218,7 +220,7 @@ func (ts *testSite) fetch(t *testing.T, method, path string, headers ...string) 
 // query, and answers the same bytes, validators, 304s and HEADs.
 func TestAnonymousPagesComeFromTheCache(t *testing.T) {
 	ts := newTestSite(t, true)
-	story := "/stories/" + models.Slugify(demoStories[0].Title)
+	story := "/stories/" + models.Slugify(demo.Stories[0].Title)
 	// Pages are kept once their Last-Modified can be sent: a second after the demo was written.
 	time.Sleep(1100 * time.Millisecond)
 	paths := []string{"/", "/page/2", story, "/category/telecom", "/tag/cancellation", "/author/jenna-w",
@@ -396,7 +398,7 @@ func TestSignedInPagesRunFewQueries(t *testing.T) {
 	check(t, err)
 	token, err := ts.store.CreateSession(ctx, u.ID, 30*24*time.Hour)
 	check(t, err)
-	story := "/stories/" + models.Slugify(demoStories[0].Title)
+	story := "/stories/" + models.Slugify(demo.Stories[0].Title)
 	most := map[string]int64{"/": 1, "/page/2": 1, "/category/telecom": 2, "/company/orange?sort=metoo": 2, story: 3}
 	for p, want := range most {
 		var body string

@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"doleances/models"
+
+	"doleances/app/demo"
 )
 
 // Run is the whole program: it parses args (args[0] is the program name) and
@@ -115,7 +117,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 // newServer builds a server on an open store, which it then owns.
 func newServer(ctx context.Context, cfg Config, log *slog.Logger, store *models.Store) (*Server, error) {
 	if cfg.Demo {
-		if err := seedDemo(ctx, store, time.Now()); err != nil {
+		if err := demo.Seed(ctx, store, time.Now()); err != nil {
 			return nil, fmt.Errorf("demo site: %w", err)
 		}
 	}

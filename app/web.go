@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 
 	"doleances/app/mail"
+	"doleances/app/oauth"
 	"doleances/handlers"
 	"doleances/models"
 	"doleances/static"
@@ -55,7 +56,7 @@ func newWeb(cfg Config, store *models.Store, log *slog.Logger, opts ...func(*han
 			BaseURL: cfg.BaseURL,
 		},
 		Auth: handlers.AuthConfig{
-			Providers:     providers(cfg, log),
+			Providers:     oauth.Providers(cfg.Settings, cfg.BaseURL, log),
 			AdminEmails:   strings.Split(cfg.AdminEmails, ","),
 			SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://"),
 		},

@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -23,24 +22,6 @@ const (
 	// DefaultMaxLinks is the number of links a comment may hold before it is held.
 	DefaultMaxLinks = 2
 )
-
-// ErrTooSoon is matched (errors.Is) by a TooSoonError.
-var ErrTooSoon = errors.New("too soon after the previous comment")
-
-// TooSoonError says how long a person must wait before commenting again.
-type TooSoonError struct {
-	Wait time.Duration
-}
-
-func (e *TooSoonError) Error() string {
-	return fmt.Sprintf("%v: wait %v", ErrTooSoon, e.Wait)
-}
-
-// Is makes errors.Is(err, ErrTooSoon) true.
-func (e *TooSoonError) Is(target error) bool { return target == ErrTooSoon }
-
-// ErrFormTooFast is returned by CheckFormTiming for a form posted faster than a person can type.
-var ErrFormTooFast = errors.New("form posted too fast")
 
 // CheckFormTiming returns ErrFormTooFast when a form rendered at renderedAt
 // is posted at now less than MinFormTime later. The handler must take

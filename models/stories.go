@@ -208,16 +208,3 @@ func (s *Store) Related(ctx context.Context, st *Story, n int) ([]StoryLink, err
 	}
 	return links, nil
 }
-
-// Comments returns the approved comments of a story, oldest first, with
-// their signed-in authors.
-func (s *Store) Comments(ctx context.Context, storyID uint) ([]Comment, error) {
-	var cs []Comment
-	err := s.r.WithContext(ctx).Preload("User").
-		Where("story_id = ? AND status = ?", storyID, CommentApproved).
-		Order("created_at, id").Find(&cs).Error
-	if err != nil {
-		return nil, fmt.Errorf("comments of story %d: %w", storyID, err)
-	}
-	return cs, nil
-}

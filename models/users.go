@@ -40,9 +40,6 @@ type IdentityInput struct {
 	Admin bool
 }
 
-// ErrLastSignIn is returned when unlinking would leave a user no way to sign in.
-var ErrLastSignIn = errors.New("last way to sign in")
-
 var handlePattern = regexp.MustCompile(`^[a-z0-9-]{3,30}$`)
 
 // SignInWithIdentity returns the user linked to the provider's account,
@@ -249,4 +246,38 @@ func (s *Store) Users(ctx context.Context) ([]User, error) {
 		return nil, fmt.Errorf("users: %w", err)
 	}
 	return us, nil
+}
+
+// PromoteUser gives user userID a role (reader, author or admin). Only
+// admins may (ErrNotFound for others); the last admin cannot step down
+// (ErrConflict), so that the site always has one.
+func (s *Store) PromoteUser(ctx context.Context, adminID, userID uint, role string) error {
+	switch role {
+	case RoleReader, RoleAuthor, RoleAdmin:
+	default:
+		return &ValidationError{Fields: map[string]string{"role": "Choose reader, author or admin."}}
+	}
+	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := requireAdmin(tx, adminID); err != nil {
+			return err
+		}
+		current, err := roleOf(tx, userID)
+		if err != nil || current == role {
+			return err
+		}
+		if current == RoleAdmin {
+			var admins int64
+			if err := tx.Model(&User{}).Where("role = ?", RoleAdmin).Count(&admins).Error; err != nil {
+				return err
+			}
+			if admins <= 1 {
+				return fmt.Errorf("the last admin cannot step down: %w", ErrConflict)
+			}
+		}
+		return tx.Model(&User{}).Where("id = ?", userID).Update("role", role).Error
+	})
+	if err != nil {
+		return fmt.Errorf("give user %d the role %s: %w", userID, role, err)
+	}
+	return nil
 }

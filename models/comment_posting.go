@@ -21,9 +21,6 @@ const (
 	MaxURLLen   = 2000
 )
 
-// ErrCommentsClosed is returned when a story's author has closed its comments.
-var ErrCommentsClosed = fmt.Errorf("comments are closed: %w", ErrConflict)
-
 // Poster is who posts a comment: a signed-in user, or a guest known by IP.
 type Poster struct {
 	UserID *uint // nil: a guest

@@ -199,40 +199,6 @@ func (s *Store) StoriesOf(ctx context.Context, userID uint) ([]Story, error) {
 	return sts, nil
 }
 
-// PromoteUser gives user userID a role (reader, author or admin). Only
-// admins may (ErrNotFound for others); the last admin cannot step down
-// (ErrConflict), so that the site always has one.
-func (s *Store) PromoteUser(ctx context.Context, adminID, userID uint, role string) error {
-	switch role {
-	case RoleReader, RoleAuthor, RoleAdmin:
-	default:
-		return &ValidationError{Fields: map[string]string{"role": "Choose reader, author or admin."}}
-	}
-	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := requireAdmin(tx, adminID); err != nil {
-			return err
-		}
-		current, err := roleOf(tx, userID)
-		if err != nil || current == role {
-			return err
-		}
-		if current == RoleAdmin {
-			var admins int64
-			if err := tx.Model(&User{}).Where("role = ?", RoleAdmin).Count(&admins).Error; err != nil {
-				return err
-			}
-			if admins <= 1 {
-				return fmt.Errorf("the last admin cannot step down: %w", ErrConflict)
-			}
-		}
-		return tx.Model(&User{}).Where("id = ?", userID).Update("role", role).Error
-	})
-	if err != nil {
-		return fmt.Errorf("give user %d the role %s: %w", userID, role, err)
-	}
-	return nil
-}
-
 // storyChildren are the rows that belong to a story and go with it.
 var storyChildren = []any{&StoryCategory{}, &StoryTag{}, &Comment{}, &StoryUpdate{}, &Revision{},
 	&SlugRedirect{}, &Like{}, &MeToo{}, &Report{}}
