@@ -152,7 +152,7 @@ type Comment struct {
 	AuthorURL   string    `gorm:"size:2000"`
 	Body        string    `gorm:"not null"`
 	HTML        string    `gorm:"column:html;not null"`
-	Status      string    `gorm:"size:10;not null;default:pending;index:idx_comments_status_created,priority:1;index:idx_comments_story,priority:2"`
+	Status      string    `gorm:"size:10;not null;default:pending;index:idx_comments_status_created,priority:1;index:idx_comments_story,priority:2;index:idx_comments_mail,priority:2"`
 	CreatedAt   time.Time `gorm:"index:idx_comments_status_created,priority:2;index:idx_comments_story,priority:3"`
 	UpdatedAt   time.Time
 	// IP is the poster's address, kept for flood control and moderators; never shown.
@@ -164,5 +164,7 @@ type Comment struct {
 	// Notify: the writer asked to get replies by email.
 	Notify bool `gorm:"not null;default:false"`
 	// MailState is how far the mails about this comment went (see MailNew).
-	MailState int `gorm:"not null;default:0;index"`
+	// Indexed with the status: held comments that are never approved stay
+	// MailHeld, and the notifier looks only for approved ones among them.
+	MailState int `gorm:"not null;default:0;index:idx_comments_mail,priority:1"`
 }

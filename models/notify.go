@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -76,7 +77,7 @@ func (r *recipients) add(rc Recipient) {
 }
 
 // PendingNews returns up to n comments, stories and reports whose mails are
-// still to be written.
+// still to be written, and the errors of those it could not read.
 func (s *Store) PendingNews(ctx context.Context, n int) ([]News, error) {
 	var out []News
 	var ids []uint
@@ -86,10 +87,14 @@ func (s *Store) PendingNews(ctx context.Context, n int) ([]News, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pending comment mail: %w", err)
 	}
+	// One item that cannot be read must not hold up the others: it is
+	// skipped, reported, and tried again at the next run.
+	var errs []error
 	for _, id := range ids {
 		nw, err := s.commentNews(ctx, id)
 		if err != nil {
-			return nil, err
+			errs = append(errs, err)
+			continue
 		}
 		out = append(out, nw)
 	}
@@ -108,12 +113,13 @@ func (s *Store) PendingNews(ctx context.Context, n int) ([]News, error) {
 		for _, id := range ids {
 			nw, err := q.load(ctx, id)
 			if err != nil {
-				return nil, err
+				errs = append(errs, err)
+				continue
 			}
 			out = append(out, nw)
 		}
 	}
-	return out, nil
+	return out, errors.Join(errs...)
 }
 
 // commentNews finds who hears of comment id: when held, the moderators;

@@ -93,6 +93,18 @@ func (s *Store) NextMailAt(ctx context.Context) (time.Time, error) {
 	return m.NextAt, nil
 }
 
+// ClaimMail takes mail id, read as due at seen, for sending until until. It
+// says false when another sender (another instance of the site) took it
+// first. A sender that dies mid-send leaves the mail due again at until.
+func (s *Store) ClaimMail(ctx context.Context, id uint, seen, until time.Time) (bool, error) {
+	res := s.w.WithContext(ctx).Model(&OutboxMail{}).Where("id = ? AND status = ? AND next_at = ?", id, MailQueued, seen.UTC()).
+		Update("next_at", until.UTC())
+	if res.Error != nil {
+		return false, fmt.Errorf("claim mail %d: %w", id, res.Error)
+	}
+	return res.RowsAffected == 1, nil
+}
+
 // MarkMailDone records that mail id left: status is MailSent or MailLogged.
 func (s *Store) MarkMailDone(ctx context.Context, id uint, status string) error {
 	now := s.now()

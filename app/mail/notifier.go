@@ -2,6 +2,7 @@ package mail
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 
@@ -19,32 +20,35 @@ type Notifier struct {
 	UnsubscribeKey []byte
 }
 
-// Run handles what is pending now.
+// Run handles what is pending now. An item that fails is reported and
+// tried again at the next run; it does not stop the others.
 func (n *Notifier) Run(ctx context.Context) error {
 	news, err := n.Store.PendingNews(ctx, 50)
-	if err != nil {
-		return err
-	}
+	errs := []error{err}
 	for _, nw := range news {
-		var mails []models.OutboxMail
-		var items []models.DigestItem
-		for _, r := range nw.Recipients {
-			c := n.content(nw, r)
-			if r.Digest {
-				items = append(items, models.DigestItem{FollowID: r.FollowID, Title: c.Subject, URL: c.ActionURL})
-				continue
-			}
-			m, err := c.Outbox()
-			if err != nil {
-				return err
-			}
-			mails = append(mails, m)
+		errs = append(errs, n.deliver(ctx, nw))
+	}
+	errs = append(errs, n.digests(ctx))
+	return errors.Join(errs...)
+}
+
+// deliver queues the mails of one item, and the digest items of its followers.
+func (n *Notifier) deliver(ctx context.Context, nw models.News) error {
+	var mails []models.OutboxMail
+	var items []models.DigestItem
+	for _, r := range nw.Recipients {
+		c := n.content(nw, r)
+		if r.Digest {
+			items = append(items, models.DigestItem{FollowID: r.FollowID, Title: c.Subject, URL: c.ActionURL})
+			continue
 		}
-		if err := n.Store.DeliverNews(ctx, nw, mails, items); err != nil {
+		m, err := c.Outbox()
+		if err != nil {
 			return err
 		}
+		mails = append(mails, m)
 	}
-	return n.digests(ctx)
+	return n.Store.DeliverNews(ctx, nw, mails, items)
 }
 
 func (n *Notifier) digests(ctx context.Context) error {

@@ -31,6 +31,10 @@ func (b Backoff) after(n int) time.Duration {
 	return min(d, b.Max)
 }
 
+// claimFor is how long a sender holds a mail it is sending: if it dies
+// meanwhile, the mail is due again after that.
+const claimFor = 5 * time.Minute
+
 // Sender is the background loop that writes notifications into the outbox
 // and sends what is due there. Everything it works from is in the database,
 // so a restart picks up where it stopped.
@@ -116,13 +120,18 @@ func (s *Sender) Step(ctx context.Context) {
 // send tries one mail and records the outcome; a failure only reschedules
 // that mail, so one bad address never holds up the others.
 func (s *Sender) send(ctx context.Context, m models.OutboxMail) {
+	ok, err := s.Store.ClaimMail(ctx, m.ID, m.NextAt, s.Now().Add(claimFor))
+	if err != nil || !ok {
+		s.record(ctx, m, err)
+		return
+	}
 	if s.Transport == nil {
 		s.Log.Info("mail not sent (no -smtp-url): kept in the outbox", "id", m.ID, "to", m.To, "subject", m.Subject, "text", m.Text)
 		s.record(ctx, m, s.Store.MarkMailDone(ctx, m.ID, models.MailLogged))
 		return
 	}
 	sctx, cancel := context.WithTimeout(ctx, time.Minute)
-	err := s.Transport.Send(sctx, m)
+	err = s.Transport.Send(sctx, m)
 	cancel()
 	if err == nil {
 		s.record(ctx, m, s.Store.MarkMailDone(ctx, m.ID, models.MailSent))

@@ -2,6 +2,7 @@ package mail
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"path/filepath"
@@ -174,5 +175,35 @@ func TestNoHeaderInjection(t *testing.T) {
 	}
 	if !strings.Contains(m.HTML(), "Hello &lt;b&gt;you&lt;/b&gt;") || !strings.Contains(m.Text(), "Hello <b>you</b>") {
 		t.Errorf("the HTML part must escape, the text part not:\n%s\n%s", m.HTML(), m.Text())
+	}
+}
+
+// TestTwoSendersSendEachMailOnce: two instances of the site sharing the
+// outbox send each mail once.
+func TestTwoSendersSendEachMailOnce(t *testing.T) {
+	mb := mailtest.Start(t)
+	c := &clock{t: time.Now()}
+	path := filepath.Join(t.TempDir(), "db")
+	st := openStore(t, path, c)
+	defer st.Close()
+	other := openStore(t, path, c)
+	defer other.Close()
+	for i := range 20 {
+		queue(t, st, fmt.Sprintf("r%d@example.org", i), "once")
+	}
+	var wg sync.WaitGroup
+	for _, s := range []*models.Store{st, other} {
+		wg.Add(1)
+		go func() { defer wg.Done(); newTestSender(t, s, mb, c, "Site").Step(context.Background()) }()
+	}
+	wg.Wait()
+	seen := map[string]int{}
+	for _, m := range mb.Messages() {
+		seen[m.To[0]]++
+	}
+	for i := range 20 {
+		if n := seen[fmt.Sprintf("r%d@example.org", i)]; n != 1 {
+			t.Errorf("r%d got %d mails, want 1", i, n)
+		}
 	}
 }
