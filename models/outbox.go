@@ -46,7 +46,7 @@ type OutboxMail struct {
 	Unsubscribe string    `gorm:"size:2000;not null;default:''"`
 	NextAt      time.Time `gorm:"index:idx_outbox_due,priority:2"`
 	LastError   string    `gorm:"size:500;not null;default:''"`
-	CreatedAt   time.Time `gorm:"index:idx_outbox_to,priority:3"`
+	CreatedAt   time.Time `gorm:"index:idx_outbox_to,priority:3;index:idx_outbox_created"`
 	SentAt      *time.Time
 }
 
@@ -141,6 +141,16 @@ func (s *Store) RecentMails(ctx context.Context, to, kind string, since time.Tim
 		return 0, fmt.Errorf("recent mail: %w", err)
 	}
 	return n, nil
+}
+
+// PruneOutbox deletes the mails that left (or were given up) before t, so
+// that the outbox does not keep every mail ever sent; queued ones stay.
+func (s *Store) PruneOutbox(ctx context.Context, t time.Time) error {
+	err := s.w.WithContext(ctx).Where("created_at < ? AND status <> ?", t.UTC(), MailQueued).Delete(&OutboxMail{}).Error
+	if err != nil {
+		return fmt.Errorf("prune outbox: %w", err)
+	}
+	return nil
 }
 
 // Outbox returns the n newest mails, for the admins' outbox page.

@@ -31,6 +31,10 @@ func (b Backoff) after(n int) time.Duration {
 	return min(d, b.Max)
 }
 
+// KeepMail is how long the outbox keeps a mail that left: long enough for
+// the per-address limits and for an admin to look into a complaint.
+const KeepMail = 30 * 24 * time.Hour
+
 // claimFor is how long a sender holds a mail it is sending: if it dies
 // meanwhile, the mail is due again after that.
 const claimFor = 5 * time.Minute
@@ -46,8 +50,9 @@ type Sender struct {
 	Now       func() time.Time
 	Backoff   Backoff
 	// Poll is how often the outbox is looked at without being woken.
-	Poll time.Duration
-	wake chan struct{}
+	Poll      time.Duration
+	wake      chan struct{}
+	lastPrune time.Time
 }
 
 // Wake makes the sender look at the outbox now (a mail was just queued).
@@ -99,6 +104,10 @@ func (s *Sender) Step(ctx context.Context) {
 		if err := s.Notifier.Run(ctx); err != nil && ctx.Err() == nil {
 			s.Log.Error("notifications", "err", err)
 		}
+	}
+	if now := s.Now(); now.Sub(s.lastPrune) > time.Hour {
+		s.lastPrune = now
+		s.record(ctx, models.OutboxMail{}, s.Store.PruneOutbox(ctx, now.Add(-KeepMail)))
 	}
 	for ctx.Err() == nil {
 		due, err := s.Store.DueMail(ctx, 50)

@@ -207,3 +207,28 @@ func TestTwoSendersSendEachMailOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestOldMailIsPruned: the outbox forgets mails that left a month ago, not
+// those still queued.
+func TestOldMailIsPruned(t *testing.T) {
+	mb := mailtest.Start(t)
+	mb.Refuse(func(rcpt string) error {
+		if rcpt == "busy@example.org" {
+			return mailtest.Temporary
+		}
+		return nil
+	})
+	c := &clock{t: time.Now()}
+	st := openStore(t, filepath.Join(t.TempDir(), "db"), c)
+	defer st.Close()
+	queue(t, st, "old@example.org", "old")
+	queue(t, st, "busy@example.org", "still trying")
+	s := newTestSender(t, st, mb, c, "Site")
+	s.Step(context.Background())
+	c.add(KeepMail + time.Hour)
+	s.Step(context.Background())
+	got := statuses(t, st)
+	if _, ok := got["old@example.org"]; ok || got["busy@example.org"].Status != models.MailQueued {
+		t.Errorf("after a month: %+v", got)
+	}
+}
