@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/requestid"
 
 	"doleances/app/mail"
 	"doleances/app/oauth"
@@ -23,7 +22,8 @@ const siteName = "Doléances"
 // web is the Fiber application with its routes.
 type web struct {
 	app    *fiber.App
-	sender *mail.Sender // runs beside the app, see Server.Serve
+	routes []handlers.Route // with who may use each
+	sender *mail.Sender     // runs beside the app, see Server.Serve
 }
 
 // newWeb builds the application; tests pass options to change its dependencies (a clock, limits).
@@ -86,15 +86,10 @@ func newWeb(cfg Config, store *models.Store, log *slog.Logger, opts ...func(*han
 		// A search box may send 5,000 accented characters: 30 kB of request line.
 		ReadBufferSize: 32 << 10,
 	})
-	app.Use(handlers.OwnRequestID(proxies), requestid.New())
-	app.Use(handlers.Recover(log))
-	app.Use(func(c *fiber.Ctx) error { setSecurityHeaders(c, https); return c.Next() })
-	app.Get("/static/*", a.serve)
-	if cfg.testRoutes != nil {
-		cfg.testRoutes(app)
-	}
-	handlers.Routes(app, d)
-	return &web{app: app, sender: sender}, nil
+	// The middleware of every request, in order, is in handlers.Routes.
+	d.Headers = func(c *fiber.Ctx) error { setSecurityHeaders(c, https); return c.Next() }
+	d.Assets, d.Extra = a.serve, cfg.testRoutes
+	return &web{app: app, routes: handlers.Routes(app, d), sender: sender}, nil
 }
 
 // orDefaults fills in the timeouts left at zero.

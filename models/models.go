@@ -118,6 +118,8 @@ type Story struct {
 	ReviewNote string `gorm:"size:1000;not null;default:''"`
 	// Updates are the author's dated follow-ups, oldest first when preloaded.
 	Updates []StoryUpdate
+	// Pending is a reader's change waiting for review, when preloaded (see PendingEdit).
+	Pending *PendingEdit
 	// CommentsClosed is set by the story's author (or an admin) to stop new comments.
 	CommentsClosed bool `gorm:"not null;default:false"`
 	// MailState is MailNew from the first publication until its followers heard of it.
@@ -148,7 +150,7 @@ type Comment struct {
 	UserID      *uint `gorm:"index"`
 	User        *User
 	AuthorName  string    `gorm:"size:100;not null"`
-	AuthorEmail string    `gorm:"size:254;index"`
+	AuthorEmail string    `gorm:"size:254;index" json:"-"`
 	AuthorURL   string    `gorm:"size:2000"`
 	Body        string    `gorm:"not null"`
 	HTML        string    `gorm:"column:html;not null"`
