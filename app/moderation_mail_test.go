@@ -8,7 +8,8 @@ import (
 	"testing"
 )
 
-// TestModerationMailAndSwitches: a report reaches the admins; the switches
+// TestModerationMailAndSwitches: a report reaches the admins, and the
+// outbox shows admins what was sent but not the links in it; the switches
 // on /me stop the mails of new comments; a signed-in reader's follow with
 // their verified address needs no confirmation, shows on /me and ends there.
 func TestModerationMailAndSwitches(t *testing.T) {
@@ -21,6 +22,10 @@ func TestModerationMailAndSwitches(t *testing.T) {
 		t.Fatalf("report: %d", p.Status)
 	}
 	mb.Wait(t, "root@example.org", "New report on “Free lost my parcel”")
+	if p := root.get(s.URL + "/admin/outbox"); p.Status != http.StatusOK || !strings.Contains(p.Body, "bob@example.org") ||
+		strings.Contains(p.Body, "/login/email/") {
+		t.Errorf("/admin/outbox: %d; it must list the mails sent over SMTP without their links", p.Status)
+	}
 
 	if p := root.post(s.URL+"/me/mail", url.Values{"csrf": {root.csrf(s)}}); p.Status != http.StatusOK {
 		t.Fatalf("POST /me/mail: %d", p.Status)

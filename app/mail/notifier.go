@@ -23,14 +23,28 @@ type Notifier struct {
 // Run handles what is pending now. An item that fails is reported and
 // tried again at the next run; it does not stop the others.
 func (n *Notifier) Run(ctx context.Context) error {
-	news, err := n.Store.PendingNews(ctx, 50)
-	errs := []error{err}
-	for _, nw := range news {
-		errs = append(errs, n.deliver(ctx, nw))
+	var errs []error
+	// A burst (300 comments at once) is worked through in batches, until
+	// a batch is not full or fails.
+	for ctx.Err() == nil {
+		news, err := n.Store.PendingNews(ctx, batch)
+		errs = append(errs, err)
+		failed := err != nil
+		for _, nw := range news {
+			if err := n.deliver(ctx, nw); err != nil {
+				errs, failed = append(errs, err), true
+			}
+		}
+		if failed || len(news) < batch {
+			break
+		}
 	}
 	errs = append(errs, n.digests(ctx))
 	return errors.Join(errs...)
 }
+
+// batch is how many items the notifier reads at a time.
+const batch = 50
 
 // deliver queues the mails of one item, and the digest items of its followers.
 func (n *Notifier) deliver(ctx context.Context, nw models.News) error {
