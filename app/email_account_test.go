@@ -92,3 +92,23 @@ func TestWithoutSMTPMailIsLoggedAndKept(t *testing.T) {
 		t.Errorf("/admin/outbox for a visitor: %d", p.Status)
 	}
 }
+
+// TestReplyBoxNeedsAnAddress: the comment form offers "Email me replies"
+// to guests and to accounts with a verified address; an account without
+// one is told how to add it instead.
+func TestReplyBoxNeedsAnAddress(t *testing.T) {
+	x := newFakeProvider(t, "x", fakeUser{ID: "x-77", Login: "noaddr", Name: "No Address"}) // X gives no email
+	s, mb := startMailSite(t, withX(x))
+	path := publishByMail(t, s, mb, newBrowser(t), "A story to answer")
+	if p := newBrowser(t).get(s.URL + path); !strings.Contains(p.Body, `name="notify"`) {
+		t.Error("a guest is not offered replies by email")
+	}
+	b := newBrowser(t)
+	if p := b.get(s.URL + "/auth/twitter"); b.signedInAs(s) != "noaddr" {
+		t.Fatalf("signed in as %q: %d %s", b.signedInAs(s), p.Status, mainOf(p.Body))
+	}
+	p := b.get(s.URL + path)
+	if strings.Contains(p.Body, `name="notify"`) || !strings.Contains(p.Body, `href="/me#email"`) {
+		t.Errorf("an account without an address: the form offers replies by email, or not how to add one")
+	}
+}

@@ -48,6 +48,9 @@ type CommentForm struct {
 	Closed   bool
 	SignedIn bool
 	Notify   bool // "Email me replies"
+	// NoAddress: a signed-in writer without a verified address, whom
+	// replies cannot reach; the form says how to add one instead.
+	NoAddress bool
 }
 
 // fill completes a form for story st, whose shown comments are cs.

@@ -154,6 +154,7 @@ func (r *reading) renderStory(c *fiber.Ctx, status int, st *models.Story, form C
 	}
 	cacheUntil(c, until)
 	form.fill(st, comments, stamp, sp.User != nil)
+	form.NoAddress = sp.User != nil && !sp.User.EmailVerified
 	form.CSRF = sp.CSRF
 	sp.Form = form
 	sp.Follow = FollowForm{Action: "/stories/" + st.Slug + "/follow", CSRF: sp.CSRF, What: "the new comments"}
