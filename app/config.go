@@ -9,6 +9,7 @@ import (
 	"net/mail"
 	"net/netip"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"doleances/app/oauth"
+	"doleances/models"
 )
 
 // Config is every setting of the server. Each field is a flag whose default
@@ -159,6 +161,15 @@ func (c *Config) complete() error {
 		return errors.New("database-url: only SQLite is supported for now (leave it empty, or give sqlite:PATH)")
 	}
 	return nil
+}
+
+// openStore opens the configured database for a subcommand, making the data
+// folder when it is missing.
+func (c *Config) openStore() (*models.Store, error) {
+	if err := os.MkdirAll(c.Data, 0o750); err != nil {
+		return nil, fmt.Errorf("data folder: %w", err)
+	}
+	return models.Open(c.databasePath(), models.Options{Now: c.now})
 }
 
 // databasePath is the SQLite file to open.

@@ -36,6 +36,10 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			return backupCmd(ctx, name, args[1:], getenv, stdout)
 		case "restore":
 			return restoreCmd(ctx, name, args[1:], getenv, stdout)
+		case "import":
+			return importCmd(ctx, name, args[1:], getenv, stdout)
+		case "export":
+			return exportCmd(ctx, name, args[1:], getenv, stdout)
 		}
 	}
 	if len(args) > 0 && args[0] == "seed" {

@@ -16,7 +16,7 @@ import (
 	"doleances/views"
 )
 
-// siteName is the site's name, on its pages and in its mail.
+// siteName is the site's name, in its pages, its exports and its mail.
 const siteName = "Doléances"
 
 // web is the Fiber application with its routes.
@@ -70,7 +70,7 @@ func newWeb(cfg Config, store *models.Store, log *slog.Logger, opts ...func(*han
 	t := cfg.timeouts.orDefaults()
 	https := strings.HasPrefix(cfg.BaseURL, "https://")
 	app := fiber.New(fiber.Config{
-		AppName:               "Doléances",
+		AppName:               siteName,
 		ErrorHandler:          errorHandler(handlers.ErrorHandler(d), https),
 		DisableStartupMessage: true,
 		// Params and bodies are copied, so that nothing a handler keeps is reused by fasthttp.

@@ -35,6 +35,7 @@ var bodyLimits = []struct {
 	{"/stories/:slug/updates", StoryBodyLimit},
 	{"/stories/:slug/comments", CommentLimit},
 	{"/comments/:id/edit", CommentLimit},
+	{"/admin/import", ImportLimit},
 }
 
 // BodyLimit is the most bytes a request body to path may have.

@@ -112,6 +112,7 @@ func Routes(app *fiber.App, d Deps) []Route {
 	app.Use(a.loadSession, a.guard, a.limitPosts(newIPLimiter(d.Comments.PostRate, d.Now), newIPLimiter(PreviewsPerPost*d.Comments.PostRate, d.Now)))
 	pub.get("/healthz", health(d.Store))
 	app.Use(conditional(d.Store, cache, d.Now))
+	app.Use(legacyLinks(d.Store))
 
 	pub.get("/", cached(r.front))
 	pub.get("/page/:n", cached(r.front))
@@ -215,6 +216,9 @@ func Routes(app *fiber.App, d Deps) []Route {
 	admins.post("/admin/categories/:id", ad.updateCategory)
 	admins.post("/admin/categories/:id/delete", ad.deleteCategory)
 	admins.post("/admin/companies/merge", ad.mergeCompanies)
+	imp := &imports{pages: p, store: d.Store, log: d.Log, now: d.Now}
+	admins.get("/admin/import", imp.page)
+	admins.post("/admin/import", imp.upload)
 
 	rules := models.ModerationRules{HoldWords: d.Comments.HoldWords}
 	cm := &comments{reading: r, store: d.Store, rules: rules, secure: strings.HasPrefix(d.Site.BaseURL, "https://"), mail: em}

@@ -27,7 +27,24 @@ var migrations = []migration{
 	{Name: "reader updates held for review", Up: func(ctx context.Context, tx *gorm.DB, d dialect) error {
 		return d.addColumn(tx, "story_updates", "pending", "numeric NOT NULL DEFAULT false")
 	}},
+	{Name: "imports: what each imported item became, and the old addresses", Up: createImportTables},
 	{Name: "email: outbox, follows, mail states and switches", Up: createMail},
+}
+
+// createImportTables is step 4: ImportKey and LegacyPath (imported.go),
+// for the WordPress import.
+func createImportTables(ctx context.Context, tx *gorm.DB, d dialect) error {
+	if d != sqliteDialect {
+		return d.unsupported("import tables")
+	}
+	return execAll(tx, []string{
+		"CREATE TABLE IF NOT EXISTS `import_keys` (`id` integer PRIMARY KEY AUTOINCREMENT,`source` text NOT NULL," +
+			"`kind` text NOT NULL,`key` text NOT NULL,`target_id` integer NOT NULL)",
+		"CREATE UNIQUE INDEX IF NOT EXISTS `idx_import_keys` ON `import_keys`(`source`,`kind`,`key`)",
+		"CREATE TABLE IF NOT EXISTS `legacy_paths` (`id` integer PRIMARY KEY AUTOINCREMENT,`path` text NOT NULL," +
+			"`kind` text NOT NULL,`target_id` integer NOT NULL)",
+		"CREATE UNIQUE INDEX IF NOT EXISTS `idx_legacy_paths_path` ON `legacy_paths`(`path`)",
+	})
 }
 
 // createPendingEdits is step 2: the changes a reader made to a published

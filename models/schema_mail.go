@@ -6,7 +6,7 @@ import (
 	"gorm.io/gorm"
 )
 
-// createMail is the step of email: the outbox, follows, confirmed
+// createMail is step 5, email: the outbox, follows, confirmed
 // addresses and digest items; the mailed links' address, next page and
 // follow; the mail state of comments, stories and reports; a comment's
 // "email me replies"; a user's mail switches.
