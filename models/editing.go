@@ -77,7 +77,8 @@ func (s *Store) UpdateStory(ctx context.Context, id, editorID uint, in StoryInpu
 		}
 		title, city := strings.TrimSpace(in.Title), strings.TrimSpace(in.City)
 		resolution := orElse(in.Resolution, st.Resolution)
-		if !storyChanged(&st, title, in.Body, city, resolution, in.CompanyID, cats, tags) {
+		coverAlt := strings.TrimSpace(in.CoverAlt)
+		if !storyChanged(&st, title, in.Body, city, resolution, in.CompanyID, cats, tags) && st.Cover == in.Cover && st.CoverAlt == coverAlt {
 			return nil
 		}
 		if err := tx.Create(revisionOf(&st, editorID)).Error; err != nil {
@@ -86,10 +87,13 @@ func (s *Store) UpdateStory(ctx context.Context, id, editorID uint, in StoryInpu
 		if err := retitle(tx, &st, title); err != nil {
 			return err
 		}
-		err = tx.Model(&st).Select("title", "slug", "body", "html", "excerpt", "plain_text", "company_id", "city", "resolution", "updated_at").
+		err = tx.Model(&st).Select("title", "slug", "body", "html", "excerpt", "plain_text", "company_id", "city", "resolution", "cover", "cover_alt", "updated_at").
 			Updates(Story{Title: title, Slug: st.Slug, Body: in.Body, HTML: r.HTML, Excerpt: r.Excerpt,
-				PlainText: r.Text, CompanyID: in.CompanyID, City: city, Resolution: resolution}).Error
+				PlainText: r.Text, CompanyID: in.CompanyID, City: city, Resolution: resolution, Cover: in.Cover, CoverAlt: coverAlt}).Error
 		if err != nil {
+			return err
+		}
+		if err := linkPictures(tx, st.ID, in.Body, in.Cover); err != nil {
 			return err
 		}
 		return replaceJoins(tx, st.ID, cats, tags)

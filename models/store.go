@@ -151,7 +151,7 @@ func migrate(db *gorm.DB) error {
 		return err
 	}
 	// Writing side: history, former slugs, updates.
-	err = db.AutoMigrate(&Revision{}, &SlugRedirect{}, &StoryUpdate{}, &CompanyRedirect{}, &SiteKey{})
+	err = db.AutoMigrate(&Revision{}, &SlugRedirect{}, &StoryUpdate{}, &CompanyRedirect{}, &SiteKey{}, &Picture{}, &StoryPicture{})
 	if err != nil {
 		return err
 	}
