@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -12,6 +13,8 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"doleances/models/media"
 )
 
 // Config is every setting of the server. Each field is a flag whose default
@@ -23,6 +26,7 @@ type Config struct {
 	DatabaseURL string
 	Demo        bool
 	LogLevel    string
+	MediaURL    string // where pictures are kept: empty for the data folder, s3://bucket/prefix?endpoint=...
 
 	GitHubKey, GitHubSecret     string
 	GoogleKey, GoogleSecret     string
@@ -81,6 +85,7 @@ func parseConfig(name string, args []string, getenv func(string) string, out io.
 	str(&c.BaseURL, "base-url", "", "public URL of the site (default http:// + addr)")
 	str(&c.Data, "data", "./data", "folder for the database and other data; created if missing")
 	str(&c.DatabaseURL, "database-url", "", "database to use (default: SQLite file doleances.db in the data folder)")
+	str(&c.MediaURL, "media-url", "", "where pictures are kept: empty for the media folder under -data, file:///path, or s3://bucket/prefix?endpoint=host:port&region=...")
 	str(&c.LogLevel, "log-level", "info", "log level: debug, info, warn or error")
 	demo := true
 	if v := getenv(envName("demo")); v != "" {
@@ -152,6 +157,12 @@ func (c *Config) complete() error {
 		return errors.New("database-url: only SQLite is supported for now (leave it empty, or give sqlite:PATH)")
 	}
 	return nil
+}
+
+// openMedia opens the storage of the pictures: -media-url, or the media
+// folder under -data.
+func (c *Config) openMedia(ctx context.Context) (media.Storage, error) {
+	return media.Open(ctx, c.MediaURL, filepath.Join(c.Data, "media"))
 }
 
 // databasePath is the SQLite file to open.

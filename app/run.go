@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"doleances/handlers"
 	"doleances/models"
 )
 
@@ -123,7 +124,14 @@ func newServer(ctx context.Context, cfg Config, log *slog.Logger, store *models.
 		store.Close()
 		return nil, err
 	}
-	w, err := newWeb(cfg, store, log)
+	files, err := cfg.openMedia(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := handlers.SweepPictures(ctx, store, files); err != nil {
+		log.Warn("removing unused pictures", "err", err)
+	}
+	w, err := newWeb(cfg, store, log, func(d *handlers.Deps) { d.Media = files })
 	if err != nil {
 		return nil, err
 	}

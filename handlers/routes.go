@@ -14,6 +14,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"doleances/models"
+	"doleances/models/media"
 )
 
 // Renderer executes a page template, or a partial alone, with its data.
@@ -32,6 +33,8 @@ type Site struct {
 // Deps are the dependencies of the handlers.
 type Deps struct {
 	Store *models.Store
+	// Media holds the picture files.
+	Media media.Storage
 	Views Renderer
 	Log   *slog.Logger
 	Now   func() time.Time
@@ -83,6 +86,9 @@ func Routes(app *fiber.App, d Deps) {
 	app.Use(a.loadSession, a.guard, a.limitPosts(newIPLimiter(d.Comments.PostRate, d.Now), newIPLimiter(PreviewsPerPost*d.Comments.PostRate, d.Now)))
 
 	app.Get("/healthz", health(d.Store))
+	pics := newPictures(d.Store, d.Media, d.Log, d.Now)
+	app.Get("/media/:name/:file", pics.serve)
+	app.Post("/media", pics.upload)
 	app.Use(conditional(d.Store, cache, d.Now))
 
 	app.Get("/", cached(r.front))

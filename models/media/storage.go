@@ -74,10 +74,10 @@ func Open(ctx context.Context, mediaURL, dir string) (Storage, error) {
 // Dir is a Storage in a folder of the local disk.
 type Dir struct{ root string }
 
-// NewDir makes (when missing) and opens the folder root.
+// NewDir opens the folder root; it is made at the first Put.
 func NewDir(root string) (*Dir, error) {
-	if err := os.MkdirAll(root, 0o755); err != nil {
-		return nil, fmt.Errorf("media folder: %w", err)
+	if root == "" {
+		return nil, errors.New("media folder: no path")
 	}
 	return &Dir{root: root}, nil
 }
@@ -141,6 +141,9 @@ func (d *Dir) Delete(_ context.Context, key string) error {
 func (d *Dir) Copy(ctx context.Context, dst Storage) (int, error) {
 	n := 0
 	err := filepath.WalkDir(d.root, func(p string, e fs.DirEntry, err error) error {
+		if errors.Is(err, fs.ErrNotExist) && p == d.root {
+			return nil // no picture was ever stored
+		}
 		if err != nil || e.IsDir() {
 			return err
 		}
