@@ -144,7 +144,7 @@ func Routes(app *fiber.App, d Deps) {
 	app.Post("/me/sessions/delete", a.signOutEverywhere)
 	app.Post("/me/delete", a.deleteAccount)
 
-	w := &writing{pages: p, store: d.Store}
+	w := &writing{pages: p, store: d.Store, pics: pics}
 	app.Get("/write", w.newStory)
 	app.Post("/write", w.createStory)
 	app.Post("/preview", w.preview)

@@ -33,12 +33,15 @@ type writingStore interface {
 type writing struct {
 	*pages
 	store writingStore
+	pics  *pictures
 }
 
 // StoryForm is the editor's fields as typed.
 type StoryForm struct {
 	Title, Body, Tags, Company, City, Resolution string
 	Categories                                   map[uint]bool
+	Cover, CoverAlt                              string
+	Uploads                                      []Upload // pictures sent from this page without JavaScript
 }
 
 // UpdateForm is the "append an update" form as typed.
@@ -66,7 +69,8 @@ type EditorPage struct {
 
 // formOf fills the editor's fields from a saved story.
 func formOf(st *models.Story) StoryForm {
-	f := StoryForm{Title: st.Title, Body: st.Body, City: st.City, Resolution: st.Resolution, Categories: map[uint]bool{}}
+	f := StoryForm{Title: st.Title, Body: st.Body, City: st.City, Resolution: st.Resolution, Categories: map[uint]bool{},
+		Cover: st.Cover, CoverAlt: st.CoverAlt}
 	for _, c := range st.Categories {
 		f.Categories[c.ID] = true
 	}
@@ -85,9 +89,13 @@ func formOf(st *models.Story) StoryForm {
 func readForm(c *fiber.Ctx) StoryForm {
 	f := StoryForm{Title: formLine(c, "title"), Body: formText(c, "body"),
 		Tags: formLine(c, "tags"), Company: formLine(c, "company"), City: formLine(c, "city"),
-		Resolution: formLine(c, "resolution"), Categories: map[uint]bool{}}
-	for _, v := range c.Request().PostArgs().PeekMulti("categories") {
-		if id, err := strconv.ParseUint(string(v), 10, 32); err == nil {
+		Resolution: formLine(c, "resolution"), Categories: map[uint]bool{},
+		CoverAlt: cleanAlt(c.FormValue("cover_alt")), Uploads: readUploads(c)}
+	if _, ok := models.ParseMediaURL(c.FormValue("cover")); ok {
+		f.Cover = strings.Clone(c.FormValue("cover"))
+	}
+	for _, v := range formValues(c, "categories") {
+		if id, err := strconv.ParseUint(v, 10, 32); err == nil {
 			f.Categories[uint(id)] = true
 		}
 	}
@@ -99,7 +107,7 @@ func readForm(c *fiber.Ctx) StoryForm {
 // that a refused story leaves no company page behind.
 func (w *writing) input(ctx context.Context, f StoryForm) (models.StoryInput, error) {
 	in := models.StoryInput{Title: f.Title, Body: f.Body, City: f.City, Resolution: f.Resolution,
-		Tags: strings.Split(f.Tags, ",")}
+		Tags: strings.Split(f.Tags, ","), Cover: f.Cover, CoverAlt: f.CoverAlt}
 	for id := range f.Categories {
 		in.CategoryIDs = append(in.CategoryIDs, id)
 	}
@@ -204,6 +212,24 @@ func (w *writing) save(c *fiber.Ctx, st *models.Story) error {
 	if sess == nil {
 		ep.SignedOut = true
 		return w.renderEditor(c, fiber.StatusUnauthorized, ep)
+	}
+	if status, err := w.takePictures(c, sess.UserID, &ep); err != nil || status != 0 {
+		if err != nil {
+			return err
+		}
+		return w.renderEditor(c, status, ep)
+	}
+	switch action := c.FormValue("action"); {
+	case action == "upload":
+		if len(ep.Form.Uploads) > 0 {
+			ep.Flash = "The picture is uploaded: copy its Markdown into your story where it belongs. Nothing else is saved yet."
+		}
+		return w.renderEditor(c, fiber.StatusOK, ep)
+	case action == "publish" || st != nil && st.Status != models.StatusDraft:
+		if errs := altProblems(ep.Form); errs != nil {
+			ep.Errors = errs
+			return w.renderEditor(c, fiber.StatusUnprocessableEntity, ep)
+		}
 	}
 	if c.FormValue("action") == "preview" {
 		if msg := models.CheckMarkdown(ep.Form.Body); msg != "" {

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"html"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -116,6 +117,22 @@ func ParseMediaURL(u string) (MediaRef, bool) {
 	return MediaRef{Name: m[1], W: w, H: h, Ext: m[4]}, true
 }
 
+// URL is the path the picture is served at.
+func (r MediaRef) URL() string { return fmt.Sprintf("/media/%s/%dx%d.%s", r.Name, r.W, r.H, r.Ext) }
+
+var firstPicture = regexp.MustCompile(`<img src="(/media/[^"]+)" alt="([^"]*)"`)
+
+// FirstPicture is the first of the site's pictures in a story's stored
+// HTML, with its description.
+func FirstPicture(page string) (MediaRef, string, bool) {
+	m := firstPicture.FindStringSubmatch(page)
+	if m == nil {
+		return MediaRef{}, "", false
+	}
+	ref, ok := ParseMediaURL(m[1])
+	return ref, html.UnescapeString(m[2]), ok
+}
+
 // SrcSet is the srcset of a story picture shown at r's size: its smaller
 // sizes and itself.
 func (r MediaRef) SrcSet() string {
@@ -124,7 +141,7 @@ func (r MediaRef) SrcSet() string {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		fmt.Fprintf(&b, "/media/%s/%dx%d.%s %dw", r.Name, s.W, s.H, r.Ext, s.W)
+		fmt.Fprintf(&b, "%s %dw", MediaRef{r.Name, s.W, s.H, r.Ext}.URL(), s.W)
 	}
 	return b.String()
 }

@@ -1,0 +1,107 @@
+package handlers
+
+import (
+	"errors"
+	"mime/multipart"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"doleances/models"
+)
+
+// Upload is a picture sent from the editor without JavaScript: the page
+// shows it with the Markdown to paste where it belongs.
+type Upload struct {
+	URL, Alt string
+}
+
+// Markdown is the text that shows the picture in a story.
+func (u Upload) Markdown() string { return markdownOf(u.URL, u.Alt) }
+
+// formValues are every value of a field, from a URL-encoded or a multipart form.
+func formValues(c *fiber.Ctx, name string) []string {
+	if f, err := c.MultipartForm(); err == nil && f != nil {
+		return f.Value[name]
+	}
+	var out []string
+	for _, v := range c.Request().PostArgs().PeekMulti(name) {
+		out = append(out, string(v))
+	}
+	return out
+}
+
+// readUploads reads back the pictures the page listed before.
+func readUploads(c *fiber.Ctx) []Upload {
+	urls, alts := formValues(c, "uploads"), formValues(c, "uploads_alt")
+	var out []Upload
+	for i, u := range urls {
+		if _, ok := models.ParseMediaURL(u); ok && i < len(alts) {
+			out = append(out, Upload{URL: u, Alt: cleanAlt(alts[i])})
+		}
+	}
+	return out
+}
+
+// sentFile is the file of a form field, or nil when none was chosen.
+func sentFile(c *fiber.Ctx, name string) *multipart.FileHeader {
+	fh, err := c.FormFile(name)
+	if err != nil || fh.Filename == "" && fh.Size == 0 {
+		return nil
+	}
+	return fh
+}
+
+// takePictures stores the cover and the picture sent with the editor's
+// form, if any. A picture sent with a button other than "Upload" is added
+// at the end of the text, so that it is not lost from sight. A refused
+// picture is an error in its field; the rest of the form stays as typed.
+func (w *writing) takePictures(c *fiber.Ctx, userID uint, ep *EditorPage) (int, error) {
+	f := &ep.Form
+	if c.FormValue("cover_remove") == "yes" {
+		f.Cover = ""
+	}
+	refuse := func(field string, err error) (int, error) {
+		var ue *uploadError
+		if !errors.As(err, &ue) {
+			return 0, err
+		}
+		ep.Errors = map[string]string{field: ue.msg}
+		return ue.status, nil
+	}
+	if fh := sentFile(c, "cover_file"); fh != nil {
+		url, err := w.pics.save(c, fh, userID, models.PictureStory, f.CoverAlt)
+		if err != nil {
+			return refuse("cover", err)
+		}
+		f.Cover = url
+	}
+	if fh := sentFile(c, "picture"); fh != nil {
+		alt := cleanAlt(c.FormValue("picture_alt"))
+		url, err := w.pics.save(c, fh, userID, models.PictureStory, alt)
+		if err != nil {
+			return refuse("picture", err)
+		}
+		f.Uploads = append(f.Uploads, Upload{URL: url, Alt: alt})
+		if c.FormValue("action") != "upload" {
+			f.Body = strings.TrimRight(f.Body, "\n") + "\n\n" + markdownOf(url, alt) + "\n"
+		}
+	}
+	return 0, nil
+}
+
+// altProblems are the messages of a story about to be shown to readers
+// whose pictures lack a description.
+func altProblems(f StoryForm) map[string]string {
+	errs := map[string]string{}
+	if msg := models.MissingAlt(f.Body); msg != "" {
+		errs["body"] = msg
+	}
+	if f.Cover != "" && strings.TrimSpace(f.CoverAlt) == "" {
+		errs["cover"] = "Describe the cover picture for readers who cannot see it."
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return errs
+}
