@@ -2,10 +2,10 @@ package models
 
 import (
 	"context"
-	"html"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"html"
 	"regexp"
 	"strconv"
 	"strings"
