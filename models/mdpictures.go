@@ -55,7 +55,7 @@ func altText(n ast.Node, source []byte) string {
 		if entering {
 			switch c := c.(type) {
 			case *ast.Text:
-				b.Write(c.Segment.Value(source))
+				b.Write(util.UnescapePunctuations(c.Segment.Value(source)))
 			case *ast.String:
 				b.Write(c.Value)
 			}
