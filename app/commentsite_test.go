@@ -1,9 +1,11 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -108,6 +110,33 @@ func (cs *commentSite) do(v *visitor, method, path string, form url.Values, head
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
+	return cs.send(v, req, headers...)
+}
+
+// doFile posts form as multipart with a file in field, as the picture forms are sent.
+func (cs *commentSite) doFile(v *visitor, path string, form url.Values, field string, data []byte, headers ...string) (*http.Response, string) {
+	cs.t.Helper()
+	if v != nil && v.csrf != "" && form.Get("csrf") == "" {
+		form.Set("csrf", v.csrf)
+	}
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	for k, vs := range form {
+		for _, val := range vs {
+			_ = mw.WriteField(k, val)
+		}
+	}
+	fw, _ := mw.CreateFormFile(field, "picture.png")
+	_, _ = fw.Write(data)
+	_ = mw.Close()
+	req := httptest.NewRequest(http.MethodPost, path, &b)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return cs.send(v, req, headers...)
+}
+
+// send sends req as visitor v (with its cookies, keeping those it is given).
+func (cs *commentSite) send(v *visitor, req *http.Request, headers ...string) (*http.Response, string) {
+	cs.t.Helper()
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
@@ -118,7 +147,7 @@ func (cs *commentSite) do(v *visitor, method, path string, form url.Values, head
 	}
 	res, err := cs.web.app.Test(req, -1)
 	if err != nil {
-		cs.t.Fatalf("%s %s: %v", method, path, err)
+		cs.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
 	}
 	b, _ := io.ReadAll(res.Body)
 	res.Body.Close()

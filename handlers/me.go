@@ -44,6 +44,8 @@ func (a *auth) me(c *fiber.Ctx) error {
 	}
 	mp := MePage{Name: sess.User.Name, Handle: sess.User.Handle}
 	switch {
+	case c.Query("saved") == "avatar":
+		mp.Flash = "Your picture is saved."
 	case c.Query("saved") != "":
 		mp.Flash = "Your profile is saved."
 	case c.Query("linked") != "":
@@ -156,6 +158,7 @@ func (a *auth) deleteAccount(c *fiber.Ctx) error {
 	if err := a.store.DeleteUser(c.UserContext(), sess.UserID, choice == "keep"); err != nil {
 		return err
 	}
+	a.pics.sweep(c.UserContext())
 	a.clearSessionCookie(c)
 	return c.Redirect("/", fiber.StatusSeeOther)
 }

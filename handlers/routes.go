@@ -87,6 +87,7 @@ func Routes(app *fiber.App, d Deps) {
 
 	app.Get("/healthz", health(d.Store))
 	pics := newPictures(d.Store, d.Media, d.Log, d.Now)
+	a.pics = pics
 	app.Get("/media/:name/:file", pics.serve)
 	app.Post("/media", pics.upload)
 	app.Use(conditional(d.Store, cache, d.Now))
@@ -143,6 +144,7 @@ func Routes(app *fiber.App, d Deps) {
 	app.Post("/me/identities/:id/unlink", a.unlink)
 	app.Post("/me/sessions/delete", a.signOutEverywhere)
 	app.Post("/me/delete", a.deleteAccount)
+	app.Post("/me/avatar", a.setAvatar)
 
 	w := &writing{pages: p, store: d.Store, pics: pics}
 	app.Get("/write", w.newStory)

@@ -85,6 +85,7 @@ func (w *writing) deleteStory(c *fiber.Ctx) error {
 	if err := w.store.DeleteStory(c.UserContext(), st.ID, sess.UserID); err != nil {
 		return err
 	}
+	w.pics.sweep(c.UserContext())
 	return c.Redirect("/me/stories?deleted=1", fiber.StatusSeeOther)
 }
 
