@@ -1,0 +1,90 @@
+package app
+
+import (
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"doleances/models"
+	"doleances/models/media/mediatest"
+)
+
+// TestPicturesGoWithWhatUsesThem: deleting a story removes the pictures it
+// alone showed, files and all; deleting an account removes its pictures
+// that nothing else shows, and keeps one another author's story shows.
+func TestPicturesGoWithWhatUsesThem(t *testing.T) {
+	ts := newTestSite(t, false)
+	alice := ts.signIn(t, "alice", models.RoleAuthor)
+	bob := ts.signIn(t, "bob", models.RoleAuthor)
+	png := mediatest.PNG(mediatest.Halves(640, 480))
+	up := func(w *writer, alt string) uploaded {
+		r, u := w.upload(t, "p.png", png, alt)
+		wantStatus(t, "upload", r, http.StatusCreated)
+		return u
+	}
+	exists := func(u uploaded) bool {
+		_, err := os.Stat(filepath.Join(mediaDir(ts), strings.TrimPrefix(u.URL, "/media/")))
+		return err == nil
+	}
+	publish := func(w *writer, title string, ups ...uploaded) string {
+		body := "Pictures:"
+		for _, u := range ups {
+			body += "\n\n" + u.Markdown
+		}
+		r := w.post(t, "/write", storyForm(title, body, "publish"))
+		wantStatus(t, "publish "+title, r, http.StatusSeeOther)
+		return strings.TrimPrefix(r.Location, "/stories/")
+	}
+	only, shared, unused := up(alice, "only in alice's story"), up(alice, "also in bob's story"), up(alice, "never used")
+	slug := publish(alice, "Alice's story", only, shared)
+	publish(bob, "Bob's story", shared)
+
+	r := alice.post(t, "/stories/"+slug+"/delete", map[string][]string{"confirm": {"yes"}})
+	wantStatus(t, "delete the story", r, http.StatusSeeOther)
+	if exists(only) || !exists(shared) || !exists(unused) {
+		t.Fatalf("after deleting the story: only %v, shared %v, unused %v; want false, true, true", exists(only), exists(shared), exists(unused))
+	}
+	if got := ts.anonymous().get(t, only.URL); got.Status != http.StatusNotFound {
+		t.Errorf("the deleted story's picture answers %d", got.Status)
+	}
+
+	r = alice.post(t, "/me/delete", map[string][]string{"content": {"remove"}, "confirm": {"yes"}})
+	wantStatus(t, "delete the account", r, http.StatusSeeOther)
+	if !exists(shared) || exists(unused) {
+		t.Fatalf("after deleting the account: shared %v, unused %v; want true, false", exists(shared), exists(unused))
+	}
+	if got := ts.anonymous().get(t, shared.URL); got.Status != http.StatusOK {
+		t.Errorf("the picture bob's story shows answers %d", got.Status)
+	}
+}
+
+// TestAvatarOnMe: a picture on /me replaces the letter; the one it replaces is removed.
+func TestAvatarOnMe(t *testing.T) {
+	ts := newTestSite(t, false)
+	w := ts.signIn(t, "alice", models.RoleAuthor)
+	wantIn(t, "/me before", w.get(t, "/me").Body, `avatar large initial`)
+	send := func() string {
+		r := w.postFiles(t, "/me/avatar", nil, file{"avatar", "me.jpg", photo()})
+		wantStatus(t, "avatar", r, http.StatusSeeOther)
+		page := w.get(t, "/me").Body
+		m := regexp.MustCompile(`<img class="avatar large" src="(/media/[0-9a-f]{32}/192x128\.jpg)"`).FindStringSubmatch(page)
+		if m == nil {
+			t.Fatalf("/me shows no avatar:\n%.2000s", page)
+		}
+		return m[1]
+	}
+	first := send()
+	second := send()
+	if got := ts.anonymous().get(t, second); got.Status != http.StatusOK {
+		t.Errorf("the avatar answers %d to a visitor", got.Status)
+	}
+	if got := w.get(t, first); got.Status != http.StatusNotFound {
+		t.Errorf("the replaced avatar answers %d", got.Status)
+	}
+	r := w.postFiles(t, "/me/avatar", nil, file{"avatar", "me.svg", []byte("<svg/>")})
+	wantStatus(t, "an SVG avatar", r, http.StatusUnsupportedMediaType)
+	wantIn(t, "an SVG avatar", r.Body, "SVG is not accepted")
+}
