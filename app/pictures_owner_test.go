@@ -88,3 +88,31 @@ func TestAvatarOnMe(t *testing.T) {
 	wantStatus(t, "an SVG avatar", r, http.StatusUnsupportedMediaType)
 	wantIn(t, "an SVG avatar", r.Body, "SVG is not accepted")
 }
+
+// TestBackupAndRestoreCarryPictures: backup writes the pictures beside the
+// database's copy, and restore puts them back into an empty data folder.
+func TestBackupAndRestoreCarryPictures(t *testing.T) {
+	ts := newTestSite(t, false)
+	w := ts.signIn(t, "alice", models.RoleAuthor)
+	r, up := w.upload(t, "p.png", mediatest.PNG(mediatest.Halves(640, 480)), "a square")
+	wantStatus(t, "upload", r, http.StatusCreated)
+	key := strings.TrimPrefix(up.URL, "/media/")
+	file := filepath.Join(t.TempDir(), "b.db")
+	out, err := runCLI("backup", "-data", ts.srv.cfg.Data, file)
+	if err != nil {
+		t.Fatalf("backup: %v\n%s", err, out)
+	}
+	wantIn(t, "backup's output", out, "2 picture files copied to "+file+".media")
+	if _, err := os.Stat(filepath.Join(file+".media", key)); err != nil {
+		t.Fatalf("the backup lacks %s: %v", key, err)
+	}
+	data := t.TempDir()
+	out, err = runCLI("restore", "-data", data, file)
+	if err != nil {
+		t.Fatalf("restore: %v\n%s", err, out)
+	}
+	wantIn(t, "restore's output", out, "2 picture files restored")
+	if _, err := os.Stat(filepath.Join(data, "media", key)); err != nil {
+		t.Errorf("the restored site lacks %s: %v", key, err)
+	}
+}
