@@ -161,9 +161,10 @@ func Process(data []byte, lim Limits, sizes func(w, h int) []Size) (*Picture, er
 	// first pass reads the whole source, and the big decoded picture can be
 	// let go as soon as it is done.
 	src := img
+	img = nil
 	for i := len(want) - 1; i >= 0; i-- {
 		scaled := scale(src, want[i], orient >= 5)
-		src = scaled
+		src = scaled // the decoded picture can go once the largest size is made
 		enc, err := encode(upright(scaled, orient), pic.Ext)
 		if err != nil {
 			return nil, err
@@ -184,6 +185,9 @@ func scale(src image.Image, s Size, swapped bool) *image.RGBA {
 		return r
 	}
 	dst := image.NewRGBA(image.Rect(0, 0, w, h))
+	if k := min(src.Bounds().Dx()/w, src.Bounds().Dy()/h); k >= 2 {
+		src = shrink(src, k)
+	}
 	if src.Bounds().Dx() == w && src.Bounds().Dy() == h {
 		draw.Copy(dst, image.Point{}, src, src.Bounds(), draw.Src, nil)
 	} else {

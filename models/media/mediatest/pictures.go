@@ -99,3 +99,19 @@ func HugePNG(w, h uint32) []byte {
 	chunk("IEND", nil)
 	return b.Bytes()
 }
+
+// Scene is a w × h picture with gradients and fine detail, closer to a
+// photograph than flat colours for encoders and resamplers.
+func Scene(w, h int) *image.RGBA {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		row := img.Pix[y*img.Stride:]
+		for x := range w {
+			row[4*x] = uint8(x * 255 / w)
+			row[4*x+1] = uint8(y * 255 / h)
+			row[4*x+2] = uint8((x*7 + y*13) % 256) // stripes: detail that bad resampling turns into moiré
+			row[4*x+3] = 255
+		}
+	}
+	return img
+}
