@@ -116,3 +116,23 @@ func TestBackupAndRestoreCarryPictures(t *testing.T) {
 		t.Errorf("the restored site lacks %s: %v", key, err)
 	}
 }
+
+// TestDemoSiteHasPictures: the demo's pictures, drawn by code, go through
+// the upload path and show as covers, in a story's text and in link previews.
+func TestDemoSiteHasPictures(t *testing.T) {
+	ts := newTestSite(t, true)
+	front := ts.anonymous().get(t, "/")
+	if n := strings.Count(front.Body, `class="card-cover"`); n < 3 {
+		t.Errorf("the demo front page shows %d covers, want 3", n)
+	}
+	page := ts.anonymous().get(t, "/stories/resilier-chez-orange-a-three-month-saga")
+	wantStatus(t, "the Orange story", page, http.StatusOK)
+	wantIn(t, "the Orange story", page.Body, `<figure class="cover">`, `alt="A registered letter with its red stamp and a blue postmark"`,
+		`alt="The Livebox on the shelf, one light red"`, `property="og:image"`)
+	for _, m := range regexp.MustCompile(`src="(/media/[^"]+)"`).FindAllStringSubmatch(page.Body, -1) {
+		got := ts.anonymous().get(t, m[1])
+		if got.Status != http.StatusOK || got.Header.Get("Content-Type") != "image/jpeg" {
+			t.Errorf("%s: %d %s", m[1], got.Status, got.Header.Get("Content-Type"))
+		}
+	}
+}

@@ -115,17 +115,17 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 
 // newServer builds a server on an open store, which it then owns.
 func newServer(ctx context.Context, cfg Config, log *slog.Logger, store *models.Store) (*Server, error) {
+	files, err := cfg.openMedia(ctx)
+	if err != nil {
+		return nil, err
+	}
 	if cfg.Demo {
-		if err := seedDemo(ctx, store, time.Now()); err != nil {
+		if err := seedDemo(ctx, store, files, time.Now()); err != nil {
 			return nil, fmt.Errorf("demo site: %w", err)
 		}
 	}
 	if err := announceSetup(ctx, cfg, store, log); err != nil {
 		store.Close()
-		return nil, err
-	}
-	files, err := cfg.openMedia(ctx)
-	if err != nil {
 		return nil, err
 	}
 	if err := handlers.SweepPictures(ctx, store, files); err != nil {
