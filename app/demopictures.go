@@ -8,6 +8,7 @@ import (
 	"image/color"
 	"image/draw"
 	"image/png"
+	"strings"
 
 	"doleances/models"
 	"doleances/models/media"
@@ -69,10 +70,19 @@ func addDemoPictures(ctx context.Context, s *models.Store, files media.Storage, 
 		if p.cover {
 			in.Cover, in.CoverAlt = url, p.alt
 		} else {
-			in.Body += "\n\n![" + p.alt + "](" + url + ")\n"
+			in.Body = afterParagraphs(in.Body, 2, "!["+p.alt+"]("+url+")")
 		}
 	}
 	return nil
+}
+
+// afterParagraphs puts md after the first n paragraphs of body.
+func afterParagraphs(body string, n int, md string) string {
+	parts := strings.SplitN(body, "\n\n", n+1)
+	if len(parts) <= n {
+		return body + "\n\n" + md + "\n"
+	}
+	return strings.Join(parts[:n], "\n\n") + "\n\n" + md + "\n\n" + parts[n]
 }
 
 func joinKey(keys, key string) string {
