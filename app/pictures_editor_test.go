@@ -54,6 +54,16 @@ func TestEditorTakesPicturesWithoutJavaScript(t *testing.T) {
 	wantStatus(t, "publish without alt", r, http.StatusUnprocessableEntity)
 	wantIn(t, "publish without alt", r.Body, "has no description", "**Monday**; I typed all this")
 
+	// The same through the publish button of a saved draft.
+	f.Set("action", "draft")
+	r = w.postFiles(t, "/write", f)
+	wantStatus(t, "a draft without alt", r, http.StatusSeeOther)
+	slug := editLinkRe.FindStringSubmatch(r.Location)[1]
+	r = w.post(t, "/stories/"+slug+"/publish", nil)
+	wantStatus(t, "publish a draft without alt", r, http.StatusUnprocessableEntity)
+	wantIn(t, "publish a draft without alt", r.Body, "has no description")
+	f.Set("action", "publish")
+
 	// A cover without a description is refused the same way; with one, the story is published.
 	f.Set("body", typed+"\n\n"+m[1])
 	r = w.postFiles(t, "/write", f, file{"cover_file", "cover.png", mediatest.PNG(mediatest.Halves(1200, 630))})

@@ -226,7 +226,7 @@ func (w *writing) save(c *fiber.Ctx, st *models.Story) error {
 		}
 		return w.renderEditor(c, fiber.StatusOK, ep)
 	case action == "publish" || st != nil && st.Status != models.StatusDraft:
-		if errs := altProblems(ep.Form); errs != nil {
+		if errs := models.AltProblems(ep.Form.Body, ep.Form.Cover, ep.Form.CoverAlt); errs != nil {
 			ep.Errors = errs
 			return w.renderEditor(c, fiber.StatusUnprocessableEntity, ep)
 		}

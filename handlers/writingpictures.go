@@ -89,19 +89,3 @@ func (w *writing) takePictures(c *fiber.Ctx, userID uint, ep *EditorPage) (int, 
 	}
 	return 0, nil
 }
-
-// altProblems are the messages of a story about to be shown to readers
-// whose pictures lack a description.
-func altProblems(f StoryForm) map[string]string {
-	errs := map[string]string{}
-	if msg := models.MissingAlt(f.Body); msg != "" {
-		errs["body"] = msg
-	}
-	if f.Cover != "" && strings.TrimSpace(f.CoverAlt) == "" {
-		errs["cover"] = "Describe the cover picture for readers who cannot see it."
-	}
-	if len(errs) == 0 {
-		return nil
-	}
-	return errs
-}

@@ -86,3 +86,20 @@ func MissingAlt(body string) string {
 	}
 	return strconv.Itoa(missing) + " pictures in your story have no description: write what each shows between the brackets, ![like this](…), for readers who cannot see them."
 }
+
+// AltProblems are the messages, by editor field, of a story about to be
+// shown to readers whose pictures or cover lack a description; nil when
+// there is none.
+func AltProblems(body, cover, coverAlt string) map[string]string {
+	errs := map[string]string{}
+	if msg := MissingAlt(body); msg != "" {
+		errs["body"] = msg
+	}
+	if cover != "" && strings.TrimSpace(coverAlt) == "" {
+		errs["cover"] = "Describe the cover picture for readers who cannot see it."
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return errs
+}

@@ -73,6 +73,9 @@ func (s *Store) SubmitStory(ctx context.Context, id, userID uint) (*Story, error
 		if st, err = editable(tx, id, userID); err != nil || st.Status == StatusPublished {
 			return err
 		}
+		if errs := AltProblems(st.Body, st.Cover, st.CoverAlt); errs != nil {
+			return &ValidationError{Fields: errs}
+		}
 		role, err := roleOf(tx, userID)
 		if err != nil {
 			return err
