@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"doleances/app/oauth"
 )
 
 // withGitHub points the GitHub provider at a fake through github-url.
@@ -22,7 +24,7 @@ func withOIDC(f *fakeProvider) func(*Config) {
 func withX(f *fakeProvider) func(*Config) {
 	return func(c *Config) {
 		c.TwitterKey, c.TwitterSecret = "x-client", "x-secret"
-		c.xEndpoints = &xEndpoints{AuthURL: f.srv.URL + "/authorize", TokenURL: f.srv.URL + "/token", ProfileURL: f.srv.URL + "/2/users/me"}
+		c.XEndpoints = &oauth.XEndpoints{AuthURL: f.srv.URL + "/authorize", TokenURL: f.srv.URL + "/token", ProfileURL: f.srv.URL + "/2/users/me"}
 	}
 }
 

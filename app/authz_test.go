@@ -15,6 +15,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 
+	"doleances/handlers"
 	"doleances/models"
 	"doleances/models/media/mediatest"
 )
@@ -192,10 +193,10 @@ func (f *authzFixture) try(rule authzRule, actor, variant string) (*http.Respons
 // and never answers a 5xx.
 func TestAuthorizationTable(t *testing.T) {
 	routes := map[string]bool{}
-	for _, r := range newAuthzFixture(t).cs.web.app.GetRoutes(true) {
-		switch r.Method {
-		case http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete:
-			routes[r.Method+" "+r.Path] = true
+	access := routeAccess(t, newAuthzFixture(t).cs.web)
+	for route := range access {
+		if !strings.HasPrefix(route, "GET ") {
+			routes[route] = true
 		}
 	}
 	for route := range routes {
@@ -203,9 +204,11 @@ func TestAuthorizationTable(t *testing.T) {
 			t.Errorf("%s is not in the authorization table: say who may use it", route)
 		}
 	}
-	for route := range authzTable {
+	for route, rule := range authzTable {
 		if !routes[route] {
 			t.Errorf("the authorization table lists %s, which the site no longer has", route)
+		} else if msg := agrees(access[route], rule.allowed); msg != "" {
+			t.Errorf("%s is registered for %s, but the table allows %q: %s", route, access[route], rule.allowed, msg)
 		}
 	}
 	names := make([]string, 0, len(authzTable))
@@ -262,4 +265,89 @@ func mainOf(body string) string {
 		return body[i:]
 	}
 	return body
+}
+
+// routeAccess is who may use each route of the site, as registered; a route
+// added without a group (straight on the fiber app) fails the test.
+func routeAccess(t *testing.T, w *web) map[string]handlers.Access {
+	t.Helper()
+	access := map[string]handlers.Access{}
+	for _, r := range w.routes {
+		access[r.Method+" "+r.Path] = r.Access
+	}
+	heads := map[string]bool{}
+	for _, r := range w.app.GetRoutes(true) {
+		method := r.Method
+		if method == http.MethodHead {
+			method, heads[r.Path] = http.MethodGet, true // HEAD is answered as GET
+		}
+		if _, ok := access[method+" "+r.Path]; !ok {
+			t.Errorf("%s %s is registered without saying who may use it: add it through a group in handlers.Routes", r.Method, r.Path)
+		}
+	}
+	for _, r := range w.routes {
+		if r.Method == http.MethodGet && !heads[r.Path] {
+			t.Errorf("GET %s has no HEAD", r.Path)
+		}
+	}
+	return access
+}
+
+// agrees says what is wrong (or "") when a route's Access and the actors
+// the table allows disagree: the group's check must hold for all of them.
+func agrees(a handlers.Access, allowed string) string {
+	guestAllowed := strings.Contains(" "+allowed+" ", " guest ")
+	switch a {
+	case handlers.Anyone:
+		return ""
+	case handlers.SignedIn:
+		if guestAllowed {
+			return "the group refuses guests"
+		}
+	case handlers.StoryEditor:
+		if allowed != "owner admin" {
+			return "the group is for the story's author and admins"
+		}
+	case handlers.Admin:
+		if allowed != "admin" {
+			return "the group is for admins only"
+		}
+	default:
+		return "unknown Access"
+	}
+	return ""
+}
+
+// TestPagesRefuseAsTheirGroupSays: every page that is not for everyone is
+// in authzPages, registered with its Access, and shows each actor what the
+// table says; a guest sent to sign in comes back to the page.
+func TestPagesRefuseAsTheirGroupSays(t *testing.T) {
+	f := newAuthzFixture(t)
+	access := routeAccess(t, f.cs.web)
+	for route, a := range access {
+		if _, ok := authzPages[route]; strings.HasPrefix(route, "GET ") && a != handlers.Anyone && !ok {
+			t.Errorf("%s is for %s, but not in authzPages: say what each actor gets", route, a)
+		}
+	}
+	for route, rule := range authzPages {
+		if access[route] != rule.access {
+			t.Errorf("%s is registered for %q, authzPages says %q", route, access[route], rule.access)
+		}
+		for _, actor := range authzActors {
+			want := rule.others
+			switch {
+			case strings.Contains(" "+rule.allowed+" ", " "+actor+" "):
+				want = http.StatusOK
+			case actor == "guest":
+				want = rule.guest
+			}
+			res, _ := f.cs.do(f.visitor(actor), http.MethodGet, rule.path(f), nil)
+			if res.StatusCode != want {
+				t.Errorf("%s as %s: status %d, want %d", route, actor, res.StatusCode, want)
+			}
+			if loc := res.Header.Get("Location"); want == http.StatusSeeOther && loc != "/login?next="+rule.path(f) {
+				t.Errorf("%s as %s: sent to %q, want the sign-in page and back", route, actor, loc)
+			}
+		}
+	}
 }

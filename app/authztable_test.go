@@ -2,8 +2,10 @@ package app
 
 import (
 	"fmt"
+	"net/http"
 	"net/url"
 
+	"doleances/handlers"
 	"doleances/models"
 )
 
@@ -121,4 +123,38 @@ func values(kv ...string) func(*authzFixture, string) url.Values {
 func authzStoryForm(f *authzFixture, _ string) url.Values {
 	return url.Values{"title": {"Résilier chez Orange, edited"}, "body": {"It happened again."},
 		"categories": {fmt.Sprint(f.category)}, "resolution": {"open"}}
+}
+
+// pageRule says what each actor gets from a page that is not for everyone:
+// the allowed actors a 200, a guest guest (a 303 is to the sign-in page,
+// which brings them back to the page), every other actor others.
+type pageRule struct {
+	access  handlers.Access
+	path    func(f *authzFixture) string
+	allowed string
+	guest   int
+	others  int
+}
+
+// authzPages is every page (GET) that is not for everyone. A GET route
+// registered with another Access than Anyone and missing from it fails
+// TestPagesRefuseAsTheirGroupSays.
+var authzPages = map[string]pageRule{
+	"GET /me":         {access: handlers.SignedIn, path: fixed("/me"), allowed: signedIn, guest: http.StatusSeeOther},
+	"GET /write":      {access: handlers.SignedIn, path: fixed("/write"), allowed: signedIn, guest: http.StatusSeeOther},
+	"GET /me/stories": {access: handlers.SignedIn, path: fixed("/me/stories"), allowed: signedIn, guest: http.StatusSeeOther},
+	"GET /stories/:slug/edit": {access: handlers.StoryEditor, path: story("edit"), allowed: "owner admin",
+		guest: http.StatusSeeOther, others: http.StatusNotFound},
+	"GET /stories/:slug/delete": {access: handlers.StoryEditor, path: story("delete"), allowed: "owner admin",
+		guest: http.StatusNotFound, others: http.StatusNotFound},
+	"GET /stories/:slug/history": {access: handlers.StoryEditor, path: story("history"), allowed: "owner admin",
+		guest: http.StatusNotFound, others: http.StatusNotFound},
+	"GET /comments/:id/edit": {access: handlers.SignedIn, path: comment("edit"), allowed: "owner",
+		guest: http.StatusSeeOther, others: http.StatusForbidden},
+	// Authors moderate the comments under their stories; readers may not.
+	"GET /admin/comments": {access: handlers.SignedIn, path: fixed("/admin/comments?status=spam"), allowed: "author owner admin",
+		guest: http.StatusSeeOther, others: http.StatusForbidden},
+	"GET /admin/reports": {access: handlers.SignedIn, path: fixed("/admin/reports"), allowed: "admin",
+		guest: http.StatusSeeOther, others: http.StatusForbidden},
+	"GET /admin": {access: handlers.Admin, path: fixed("/admin"), allowed: "admin", guest: http.StatusNotFound, others: http.StatusNotFound},
 }

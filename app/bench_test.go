@@ -23,6 +23,8 @@ import (
 	"gorm.io/gorm"
 
 	"doleances/models"
+
+	"doleances/app/demo"
 )
 
 // benchSchema names the seeded databases kept between runs: bump it when the
@@ -64,7 +66,7 @@ func benchDatabase(b *testing.B, size benchSize) string {
 		check(b, os.MkdirAll(tmp, 0o750))
 		store, err := models.Open(filepath.Join(tmp, "doleances.db"), models.Options{})
 		check(b, err)
-		err = seedSite(context.Background(), store, seedOptions{Stories: size.stories, Comments: size.comments, Users: size.users, Seed: 1, Now: time.Now()}, os.Stderr)
+		err = demo.Generate(context.Background(), store, demo.Options{Stories: size.stories, Comments: size.comments, Users: size.users, Seed: 1, Now: time.Now()}, os.Stderr)
 		check(b, store.Close())
 		check(b, err)
 		check(b, os.MkdirAll(dir, 0o750))
@@ -229,7 +231,7 @@ func drive(b *testing.B, client *http.Client, baseline float64, next func(i int6
 
 // BenchmarkServe measures the pages of a seeded site served by the real
 // server over HTTP, against a bare Fiber handler returning as many bytes.
-// Size: DOLEANCES_BENCH_STORIES, _COMMENTS, _USERS (see README, Performance).
+// Size: DOLEANCES_BENCH_STORIES, _COMMENTS, _USERS (see docs/performance.md).
 func BenchmarkServe(b *testing.B) {
 	size := benchSizeFromEnv(b)
 	path := benchDatabase(b, size)

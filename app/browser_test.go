@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"doleances/models"
+
+	"doleances/app/demo"
 )
 
 // chromium finds Debian's Chromium. Without it the browser tests skip,
@@ -63,7 +65,7 @@ func TestScreenshots(t *testing.T) {
 	base, stop := startRun(t, "-data", t.TempDir())
 	defer stop()
 	dir := screenshotDir(t)
-	story := demoStories[0]
+	story := demo.Stories[0]
 	pages := map[string]string{"front": "/", "story": "/stories/" + models.Slugify(story.Title)}
 	for name, path := range pages {
 		dom := headless(t, bin, base+path, "--dump-dom")

@@ -14,6 +14,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"doleances/app/oauth"
 	"doleances/models/media"
 )
 
@@ -28,22 +29,15 @@ type Config struct {
 	LogLevel    string
 	MediaURL    string // where pictures are kept: empty for the data folder, s3://bucket/prefix?endpoint=...
 
-	GitHubKey, GitHubSecret     string
-	GoogleKey, GoogleSecret     string
-	FacebookKey, FacebookSecret string
-	TwitterKey, TwitterSecret   string
-	OIDCIssuer, OIDCKey         string
-	OIDCSecret, OIDCName        string
-	GitHubURL                   string // GitHub Enterprise; empty: github.com
-	AdminEmails                 string // comma-separated verified emails that make admins
-	HoldWords                   string // comma-separated words that hold a comment for moderation
-	PostRate                    int    // POSTs per minute per IP address (0: no limit)
-	SearchRate                  int    // searches per minute per IP address (0: no limit)
-	TrustedProxies              string // comma-separated addresses or CIDR ranges whose X-Forwarded-For is believed
+	oauth.Settings        // the sign-in providers' keys and addresses
+	AdminEmails    string // comma-separated verified emails that make admins
+	HoldWords      string // comma-separated words that hold a comment for moderation
+	PostRate       int    // POSTs per minute per IP address (0: no limit)
+	SearchRate     int    // searches per minute per IP address (0: no limit)
+	TrustedProxies string // comma-separated addresses or CIDR ranges whose X-Forwarded-For is believed
 
-	now        func() time.Time // the clock; nil: time.Now (tests set it)
-	xEndpoints *xEndpoints      // X OAuth 2.0 endpoints; nil: x.com (tests set them)
-	timeouts   timeouts         // zero values: the defaults (tests shorten them)
+	now      func() time.Time // the clock; nil: time.Now (tests set it)
+	timeouts timeouts         // zero values: the defaults (tests shorten them)
 	// testRoutes adds routes before the site's own (a panicking handler...).
 	testRoutes func(fiber.Router)
 }

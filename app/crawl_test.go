@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"doleances/models"
+
+	"doleances/app/demo"
 )
 
 var linkRE = regexp.MustCompile(`(?:href|src)="([^"]*)"`)
@@ -66,7 +68,7 @@ func TestEveryLinkLeadsToAPage(t *testing.T) {
 // not mean more queries.
 func TestPageViewsRunAFixedNumberOfQueries(t *testing.T) {
 	ts := newTestSite(t, true)
-	story := "/stories/" + models.Slugify(demoStories[0].Title)
+	story := "/stories/" + models.Slugify(demo.Stories[0].Title)
 	paths := []string{"/", "/page/2", story, "/category/telecom", "/tag/cancellation", "/author/jenna-w", "/company/orange"}
 	count := func() map[string]int64 {
 		out := map[string]int64{}
@@ -80,7 +82,7 @@ func TestPageViewsRunAFixedNumberOfQueries(t *testing.T) {
 		return out
 	}
 	before := count()
-	grow(t, ts.store, demoStories[0].Title)
+	grow(t, ts.store, demo.Stories[0].Title)
 	after := count()
 	for _, p := range paths {
 		if before[p] != after[p] {

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"io/fs"
 	"net/http"
 	"net/url"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"doleances/handlers"
 	"doleances/models"
 	"doleances/views"
 )
@@ -205,5 +207,27 @@ func TestRequestIDIsTheServers(t *testing.T) {
 	}
 	if got := get(proxied, "not an id <script>"); got == "not an id <script>" {
 		t.Error("a request id that is not one was kept")
+	}
+}
+
+// Every request's work has a deadline (handlers.RequestTimeout), which
+// its handler passes to the store, ended once the request is answered.
+func TestRequestsHaveADeadline(t *testing.T) {
+	var kept context.Context
+	cs := newCommentSite(t, func(c *Config) {
+		c.testRoutes = func(r fiber.Router) {
+			r.Get("/test/deadline", func(c *fiber.Ctx) error {
+				kept = c.UserContext()
+				dl, ok := kept.Deadline()
+				return c.SendString(fmt.Sprint(ok && time.Until(dl) > 0 && time.Until(dl) <= handlers.RequestTimeout))
+			})
+		}
+	})
+	res, body := cs.do(nil, http.MethodGet, "/test/deadline", nil)
+	if res.StatusCode != http.StatusOK || body != "true" {
+		t.Errorf("status %d: the request's context has a deadline within handlers.RequestTimeout: %s", res.StatusCode, body)
+	}
+	if kept == nil || kept.Err() == nil {
+		t.Error("the request's context runs on after its answer")
 	}
 }

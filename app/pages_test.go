@@ -9,11 +9,13 @@ import (
 	"time"
 
 	"doleances/models"
+
+	"doleances/app/demo"
 )
 
 func TestPagesOfTheDemoSite(t *testing.T) {
 	ts := newTestSite(t, true)
-	story := demoStories[0]
+	story := demo.Stories[0]
 	slug := models.Slugify(story.Title)
 	month := time.Now().UTC().AddDate(0, 0, -story.DaysAgo)
 	tests := []struct {
@@ -23,7 +25,7 @@ func TestPagesOfTheDemoSite(t *testing.T) {
 		{"/", []string{"<title>Doléances</title>", `<link rel="alternate" type="application/rss+xml"`, `href="/feed"`, "Posted by", "Categories", "Recent comments", "Archives", "Older stories"}},
 		{"/page/2", []string{"<title>Page 2 · Doléances</title>", "Newer stories", `href="/"`}},
 		{"/stories/" + slug, []string{"<h1>" + html.EscapeString(story.Title) + "</h1>", "Posted by", `in <a href="/category/telecom">Telecom</a>`, "Tagged", `class="badge company"`, "Resolved", "<table>", "<blockquote>", `id="comments"`, `href="/stories/` + slug + `/feed"`, "Related stories"}},
-		{"/category/telecom", []string{"<h1>Telecom</h1>", demoCategories[0].Description[:20], `href="/category/telecom/feed"`}},
+		{"/category/telecom", []string{"<h1>Telecom</h1>", demo.Categories[0].Description[:20], `href="/category/telecom/feed"`}},
 		{"/tag/cancellation", []string{"Tagged “cancellation”", `href="/tag/cancellation/feed"`}},
 		{"/author/jenna-w", []string{"<h1>Jenna Whitaker</h1>", "Ohio-born", `href="/author/jenna-w/feed"`}},
 		{"/company/orange", []string{"<h1>Orange</h1>", "historical telecom operator"}},
@@ -47,11 +49,11 @@ func TestPagesOfTheDemoSite(t *testing.T) {
 func TestStoryPageShowsThreadedComments(t *testing.T) {
 	ts := newTestSite(t, true)
 	// The first demo story has a three-level chain of replies.
-	_, body, _ := ts.get(t, "/stories/"+models.Slugify(demoStories[0].Title))
+	_, body, _ := ts.get(t, "/stories/"+models.Slugify(demo.Stories[0].Title))
 	if n := strings.Count(body, `<ol class="replies">`); n < 2 {
 		t.Errorf("%d nested reply lists, want a chain of at least 2", n)
 	}
-	for _, c := range demoStories[0].Comments {
+	for _, c := range demo.Stories[0].Comments {
 		if c.Email != "" && strings.Contains(body, c.Email) {
 			t.Errorf("guest email %s shown on the page", c.Email)
 		}
@@ -140,7 +142,7 @@ func TestStaticAssetsAreHashedAndCached(t *testing.T) {
 func TestRetitledStoryRedirectsFromItsOldAddress(t *testing.T) {
 	ts := newTestSite(t, true)
 	ctx := context.Background()
-	st, err := ts.store.PublishedStory(ctx, models.Slugify(demoStories[0].Title))
+	st, err := ts.store.PublishedStory(ctx, models.Slugify(demo.Stories[0].Title))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"doleances/app/demo"
 	"doleances/handlers"
 	"doleances/models"
 )
@@ -120,7 +121,7 @@ func newServer(ctx context.Context, cfg Config, log *slog.Logger, store *models.
 		return nil, err
 	}
 	if cfg.Demo {
-		if err := seedDemo(ctx, store, files, time.Now()); err != nil {
+		if err := demo.Seed(ctx, store, files, time.Now()); err != nil {
 			return nil, fmt.Errorf("demo site: %w", err)
 		}
 	}

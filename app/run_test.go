@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"doleances/app/demo"
 )
 
 // startRun runs the whole program, as main does, on a free port and returns
@@ -66,7 +68,7 @@ func TestRunServesTheDemoSiteAndStopsCleanly(t *testing.T) {
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), demoStories[0].Author[:5]) {
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), demo.Stories[0].Author[:5]) {
 		t.Errorf("front page: %d", resp.StatusCode)
 	}
 	if err := stop(); err != nil {

@@ -14,6 +14,8 @@ import (
 	"gorm.io/gorm"
 
 	"doleances/models"
+
+	"doleances/app/demo"
 )
 
 // TestSeedCommand runs the subcommand as a person would: it fills an empty
@@ -60,14 +62,14 @@ func TestSeedDerivedData(t *testing.T) {
 	check(t, err)
 	time.Sleep(2 * time.Millisecond)
 	now := time.Now().UTC()
-	check(t, seedSite(ctx, store, seedOptions{Stories: 450, Comments: 3000, Users: 40, Seed: 7, Now: now}, io.Discard))
+	check(t, demo.Generate(ctx, store, demo.Options{Stories: 450, Comments: 3000, Users: 40, Seed: 7, Now: now}, io.Discard))
 	if after, err := store.SiteChangedAt(ctx); err != nil || !after.After(before) {
 		t.Errorf("site changed at %v, was %v (%v): the pages' Last-Modified did not move", after, before, err)
 	}
 	companies, err := store.Companies(ctx)
 	check(t, err)
-	if len(companies) != len(seedCompanies) {
-		t.Errorf("%d companies from %d companies' spellings: variants were not matched", len(companies), len(seedCompanies))
+	if len(companies) != len(demo.SeedCompanies) {
+		t.Errorf("%d companies from %d companies' spellings: variants were not matched", len(companies), len(demo.SeedCompanies))
 	}
 	raw, err := gorm.Open(sqlite.Open(path), &gorm.Config{})
 	check(t, err)

@@ -7,9 +7,9 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/requestid"
 	"github.com/valyala/fasthttp"
 
+	"doleances/app/oauth"
 	"doleances/handlers"
 	"doleances/models"
 	"doleances/static"
@@ -18,7 +18,8 @@ import (
 
 // web is the Fiber application with its routes.
 type web struct {
-	app *fiber.App
+	app    *fiber.App
+	routes []handlers.Route // with who may use each
 }
 
 // newWeb builds the application; tests pass options to change its dependencies (a clock, limits).
@@ -47,7 +48,7 @@ func newWeb(cfg Config, store *models.Store, log *slog.Logger, opts ...func(*han
 			BaseURL: cfg.BaseURL,
 		},
 		Auth: handlers.AuthConfig{
-			Providers:     providers(cfg, log),
+			Providers:     oauth.Providers(cfg.Settings, cfg.BaseURL, log),
 			AdminEmails:   strings.Split(cfg.AdminEmails, ","),
 			SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://"),
 		},
@@ -87,15 +88,10 @@ func newWeb(cfg Config, store *models.Store, log *slog.Logger, opts ...func(*han
 		path, _, _ := strings.Cut(string(h.RequestURI()), "?")
 		return fasthttp.RequestConfig{MaxRequestBodySize: handlers.UploadLimit(path, string(h.ContentType()))}
 	}
-	app.Use(handlers.OwnRequestID(proxies), requestid.New())
-	app.Use(handlers.Recover(log))
-	app.Use(func(c *fiber.Ctx) error { setSecurityHeaders(c, https); return c.Next() })
-	app.Get("/static/*", a.serve)
-	if cfg.testRoutes != nil {
-		cfg.testRoutes(app)
-	}
-	handlers.Routes(app, d)
-	return &web{app: app}, nil
+	// The middleware of every request, in order, is in handlers.Routes.
+	d.Headers = func(c *fiber.Ctx) error { setSecurityHeaders(c, https); return c.Next() }
+	d.Assets, d.Extra = a.serve, cfg.testRoutes
+	return &web{app: app, routes: handlers.Routes(app, d)}, nil
 }
 
 // orDefaults fills in the timeouts left at zero.

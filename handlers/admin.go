@@ -52,26 +52,13 @@ type AdminPage struct {
 // Is reports whether the kept input belongs to form (and row id).
 func (ap AdminPage) Is(form string, id uint) bool { return ap.Form == form && ap.ID == id }
 
-// signedInAdmin returns the session of an admin; for everyone else, the
-// admin pages do not exist.
-func signedInAdmin(c *fiber.Ctx) (*models.Session, error) {
-	sess := currentSession(c)
-	if sess == nil || sess.User.Role != models.RoleAdmin {
-		return nil, fiber.ErrNotFound
-	}
-	return sess, nil
-}
-
 var adminFlashes = map[string]string{
 	"approved": "The story is published.", "sent-back": "The story went back to its author with your note.",
 	"role": "The role is changed.", "category": "The category is saved.", "category-deleted": "The category is deleted.",
 	"merged": "The companies are merged; the old address redirects.",
 }
 
-func (a *admin) page(c *fiber.Ctx) error {
-	if _, err := signedInAdmin(c); err != nil {
-		return err
-	}
+func (a *admin) page(c *fiber.Ctx, _ *models.User) error {
 	return a.renderAdmin(c, fiber.StatusOK, AdminPage{Flash: adminFlashes[c.Query("done")]})
 }
 
@@ -124,16 +111,12 @@ func done(c *fiber.Ctx, what, anchor string) error {
 }
 
 // approve is POST /admin/stories/{id}/approve.
-func (a *admin) approve(c *fiber.Ctx) error {
-	sess, err := signedInAdmin(c)
-	if err != nil {
-		return err
-	}
+func (a *admin) approve(c *fiber.Ctx, u *models.User) error {
 	id, err := idParam(c)
 	if err != nil {
 		return err
 	}
-	_, err = a.store.ApproveStory(c.UserContext(), id, sess.UserID)
+	_, err = a.store.ApproveStory(c.UserContext(), id, u.ID)
 	if err != nil {
 		return a.refused(c, err, AdminPage{}, "That story is no longer waiting for review.")
 	}
@@ -141,17 +124,13 @@ func (a *admin) approve(c *fiber.Ctx) error {
 }
 
 // sendBack is POST /admin/stories/{id}/send-back, with a note.
-func (a *admin) sendBack(c *fiber.Ctx) error {
-	sess, err := signedInAdmin(c)
-	if err != nil {
-		return err
-	}
+func (a *admin) sendBack(c *fiber.Ctx, u *models.User) error {
 	id, err := idParam(c)
 	if err != nil {
 		return err
 	}
 	note := formText(c, "note")
-	err = a.store.SendBack(c.UserContext(), id, sess.UserID, note)
+	err = a.store.SendBack(c.UserContext(), id, u.ID, note)
 	if err != nil {
 		ap := AdminPage{Form: "send-back", ID: id, Input: map[string]string{"note": note}}
 		return a.refused(c, err, ap, "That story is already a draft.")
@@ -160,16 +139,12 @@ func (a *admin) sendBack(c *fiber.Ctx) error {
 }
 
 // setRole is POST /admin/users/{id}/role.
-func (a *admin) setRole(c *fiber.Ctx) error {
-	sess, err := signedInAdmin(c)
-	if err != nil {
-		return err
-	}
+func (a *admin) setRole(c *fiber.Ctx, u *models.User) error {
 	id, err := idParam(c)
 	if err != nil {
 		return err
 	}
-	err = a.store.PromoteUser(c.UserContext(), sess.UserID, id, c.FormValue("role"))
+	err = a.store.PromoteUser(c.UserContext(), u.ID, id, c.FormValue("role"))
 	if err != nil {
 		return a.refused(c, err, AdminPage{Form: "role", ID: id}, "The last admin cannot step down: promote someone else first.")
 	}
@@ -185,10 +160,7 @@ func categoryInput(c *fiber.Ctx) (models.CategoryInput, map[string]string) {
 }
 
 // createCategory is POST /admin/categories.
-func (a *admin) createCategory(c *fiber.Ctx) error {
-	if _, err := signedInAdmin(c); err != nil {
-		return err
-	}
+func (a *admin) createCategory(c *fiber.Ctx, _ *models.User) error {
 	in, kept := categoryInput(c)
 	cat := &models.Category{Name: strings.TrimSpace(in.Name), Description: strings.TrimSpace(in.Description), Position: in.Position}
 	if err := a.store.CreateCategory(c.UserContext(), cat); err != nil {
@@ -198,10 +170,7 @@ func (a *admin) createCategory(c *fiber.Ctx) error {
 }
 
 // updateCategory is POST /admin/categories/{id}.
-func (a *admin) updateCategory(c *fiber.Ctx) error {
-	if _, err := signedInAdmin(c); err != nil {
-		return err
-	}
+func (a *admin) updateCategory(c *fiber.Ctx, _ *models.User) error {
 	id, err := idParam(c)
 	if err != nil {
 		return err
@@ -214,10 +183,7 @@ func (a *admin) updateCategory(c *fiber.Ctx) error {
 }
 
 // deleteCategory is POST /admin/categories/{id}/delete, confirmed.
-func (a *admin) deleteCategory(c *fiber.Ctx) error {
-	if _, err := signedInAdmin(c); err != nil {
-		return err
-	}
+func (a *admin) deleteCategory(c *fiber.Ctx, _ *models.User) error {
 	id, err := idParam(c)
 	if err != nil {
 		return err
@@ -234,10 +200,7 @@ func (a *admin) deleteCategory(c *fiber.Ctx) error {
 }
 
 // mergeCompanies is POST /admin/companies/merge: from goes into into.
-func (a *admin) mergeCompanies(c *fiber.Ctx) error {
-	if _, err := signedInAdmin(c); err != nil {
-		return err
-	}
+func (a *admin) mergeCompanies(c *fiber.Ctx, _ *models.User) error {
 	from, into := formID(c, "from"), formID(c, "into")
 	kept := map[string]string{"from": formLine(c, "from"), "into": formLine(c, "into")}
 	ap := AdminPage{Form: "merge", Input: kept}

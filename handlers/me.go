@@ -27,22 +27,8 @@ type IdentityRow struct {
 	Label string
 }
 
-// signedIn returns the session, or sends visitors to /login and back.
-func (a *auth) signedIn(c *fiber.Ctx) (*models.Session, error) {
-	sess := currentSession(c)
-	if sess == nil {
-		return nil, &PageError{Status: fiber.StatusUnauthorized, Heading: "Please sign in",
-			Message: "This page belongs to a signed-in account.", LinkURL: "/login?next=/me", LinkText: "Sign in"}
-	}
-	return sess, nil
-}
-
-func (a *auth) me(c *fiber.Ctx) error {
-	sess := currentSession(c)
-	if sess == nil {
-		return c.Redirect("/login?next=/me", fiber.StatusSeeOther)
-	}
-	mp := MePage{Name: sess.User.Name, Handle: sess.User.Handle}
+func (a *auth) me(c *fiber.Ctx, u *models.User) error {
+	mp := MePage{Name: u.Name, Handle: u.Handle}
 	switch {
 	case c.Query("saved") == "avatar":
 		mp.Flash = "Your picture is saved."
@@ -87,13 +73,9 @@ func (a *auth) renderMe(c *fiber.Ctx, status int, mp MePage) error {
 }
 
 // saveProfile changes the display name and handle: POST /me.
-func (a *auth) saveProfile(c *fiber.Ctx) error {
-	sess, err := a.signedIn(c)
-	if err != nil {
-		return err
-	}
+func (a *auth) saveProfile(c *fiber.Ctx, u *models.User) error {
 	name, handle := formLine(c, "name"), formLine(c, "handle")
-	err = a.store.UpdateProfile(c.UserContext(), sess.UserID, name, handle)
+	err := a.store.UpdateProfile(c.UserContext(), u.ID, name, handle)
 	var ve *models.ValidationError
 	if errors.As(err, &ve) {
 		return a.renderMe(c, fiber.StatusUnprocessableEntity, MePage{Name: name, Handle: handle, Errors: ve.Fields})
@@ -105,18 +87,14 @@ func (a *auth) saveProfile(c *fiber.Ctx) error {
 }
 
 // unlink removes a linked identity, unless it is the last way to sign in.
-func (a *auth) unlink(c *fiber.Ctx) error {
-	sess, err := a.signedIn(c)
-	if err != nil {
-		return err
-	}
+func (a *auth) unlink(c *fiber.Ctx, u *models.User) error {
 	id, err := idParam(c)
 	if err != nil {
 		return err
 	}
-	err = a.store.UnlinkIdentity(c.UserContext(), sess.UserID, id)
+	err = a.store.UnlinkIdentity(c.UserContext(), u.ID, id)
 	if errors.Is(err, models.ErrLastSignIn) {
-		return a.renderMe(c, fiber.StatusConflict, MePage{Name: sess.User.Name, Handle: sess.User.Handle,
+		return a.renderMe(c, fiber.StatusConflict, MePage{Name: u.Name, Handle: u.Handle,
 			Problem: "This is your only way to sign in, so it stays linked. Link another account first."})
 	}
 	if err != nil {
@@ -126,12 +104,8 @@ func (a *auth) unlink(c *fiber.Ctx) error {
 }
 
 // signOutEverywhere ends every session of the account, this one included.
-func (a *auth) signOutEverywhere(c *fiber.Ctx) error {
-	sess, err := a.signedIn(c)
-	if err != nil {
-		return err
-	}
-	if err := a.store.DeleteUserSessions(c.UserContext(), sess.UserID); err != nil {
+func (a *auth) signOutEverywhere(c *fiber.Ctx, u *models.User) error {
+	if err := a.store.DeleteUserSessions(c.UserContext(), u.ID); err != nil {
 		return err
 	}
 	a.clearSessionCookie(c)
@@ -139,14 +113,10 @@ func (a *auth) signOutEverywhere(c *fiber.Ctx) error {
 }
 
 // deleteAccount deletes the account, keeping or removing what it wrote.
-func (a *auth) deleteAccount(c *fiber.Ctx) error {
-	sess, err := a.signedIn(c)
-	if err != nil {
-		return err
-	}
+func (a *auth) deleteAccount(c *fiber.Ctx, u *models.User) error {
 	choice := c.FormValue("content")
 	if (choice != "keep" && choice != "remove") || c.FormValue("confirm") != "yes" {
-		mp := MePage{Name: sess.User.Name, Handle: sess.User.Handle, DeleteChoice: choice, Errors: map[string]string{}}
+		mp := MePage{Name: u.Name, Handle: u.Handle, DeleteChoice: choice, Errors: map[string]string{}}
 		if choice != "keep" && choice != "remove" {
 			mp.Errors["content"] = "Choose what happens to your stories and comments."
 		}
@@ -155,7 +125,7 @@ func (a *auth) deleteAccount(c *fiber.Ctx) error {
 		}
 		return a.renderMe(c, fiber.StatusUnprocessableEntity, mp)
 	}
-	if err := a.store.DeleteUser(c.UserContext(), sess.UserID, choice == "keep"); err != nil {
+	if err := a.store.DeleteUser(c.UserContext(), u.ID, choice == "keep"); err != nil {
 		return err
 	}
 	a.pics.sweep(c.UserContext())

@@ -3,6 +3,8 @@ package handlers
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"net/http"
 	"strings"
 
@@ -23,17 +25,13 @@ type UploadAnswer struct {
 // upload is POST /media: one picture (multipart field "file", its
 // description in "alt"), for the editor's script and for other scripts.
 // It answers 201 with the picture's URL and the Markdown that shows it.
-func (p *pictures) upload(c *fiber.Ctx) error {
-	sess := currentSession(c)
-	if sess == nil {
-		return jsonError(c, fiber.StatusUnauthorized, "Please sign in to send pictures.")
-	}
+func (p *pictures) upload(c *fiber.Ctx, u *models.User) error {
 	fh, err := c.FormFile("file")
 	if err != nil {
 		return jsonError(c, fiber.StatusUnprocessableEntity, "No picture was sent: choose a file (form field \"file\").")
 	}
 	alt := cleanAlt(c.FormValue("alt"))
-	url, err := p.save(c, fh, sess.UserID, models.PictureStory, alt)
+	url, err := p.save(c, fh, u.ID, models.PictureStory, alt)
 	var ue *uploadError
 	if errors.As(err, &ue) {
 		return jsonError(c, ue.status, ue.msg)
@@ -45,6 +43,11 @@ func (p *pictures) upload(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Location(url)
 	return c.Status(fiber.StatusCreated).JSON(UploadAnswer{URL: url, Markdown: markdownOf(url, alt), Width: ref.W, Height: ref.H})
+}
+
+// signInFirst is the answer of POST /media to a visitor without a session.
+func (p *pictures) signInFirst(c *fiber.Ctx) error {
+	return jsonError(c, fiber.StatusUnauthorized, "Please sign in to send pictures.")
 }
 
 // jsonError is a refused request for a script: {"error": msg}.
@@ -84,13 +87,21 @@ func (p *pictures) serve(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderCacheControl, "private, no-store")
 	}
 	c.Set(fiber.HeaderLastModified, info.ModTime.UTC().Format(http.TimeFormat))
-	return c.SendStream(r, int(info.Size))
+	// Read within the request's deadline: a stream would be read after the
+	// handler returns, when the context of a bucket's download is over.
+	// The site's files are at most a few megabytes.
+	defer r.Close()
+	data, err := io.ReadAll(io.LimitReader(r, info.Size+1))
+	if err != nil {
+		return fmt.Errorf("read %s: %w", key, err)
+	}
+	return c.Send(data)
 }
 
 // mayPreview says whether the viewer may see a picture no one else may yet.
 func (p *pictures) mayPreview(c *fiber.Ctx, pic *models.Picture) bool {
 	sess := currentSession(c)
-	return sess != nil && (sess.UserID == pic.OwnerID || sess.User.Role == models.RoleAdmin)
+	return sess != nil && (sess.UserID == pic.OwnerID || isAdmin(&sess.User))
 }
 
 // sweep removes the files of pictures that nothing uses any more, then

@@ -58,6 +58,22 @@ func (m *memo[K, V]) get(k K, load func() (V, error)) (V, error) {
 	return m.getAt(m.gen(), k, load) // read before loading: a write during the load makes the value old
 }
 
+// memoLoadTimeout bounds a load from the store shared by the requests
+// waiting for it: as long as a request may take.
+const memoLoadTimeout = RequestTimeout
+
+// read is get for a value read from the store. The load is shared by every
+// request missing k at once, so it runs detached from the cancellation of
+// the one whose ctx it got (a request that timed out, a client gone), which
+// would otherwise fail them all; it has its own deadline instead.
+func (m *memo[K, V]) read(ctx context.Context, k K, load func(ctx context.Context) (V, error)) (V, error) {
+	return m.get(k, func() (V, error) {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), memoLoadTimeout)
+		defer cancel()
+		return load(ctx)
+	})
+}
+
 // getAt is get for a value made from data read after the generation was gen.
 func (m *memo[K, V]) getAt(gen uint64, k K, load func() (V, error)) (V, error) {
 	m.mu.Lock()
@@ -124,7 +140,7 @@ func (s *sidebarMemo) Sidebar(ctx context.Context) (models.Sidebar, error) {
 
 // RenderedSidebar returns the sidebar and its HTML (the "sidebar" partial).
 func (s *sidebarMemo) RenderedSidebar(ctx context.Context) (models.Sidebar, template.HTML, error) {
-	k, err := s.kept.get(struct{}{}, func() (keptSidebar, error) {
+	k, err := s.kept.read(ctx, struct{}{}, func(ctx context.Context) (keptSidebar, error) {
 		sb, err := s.store.Sidebar(ctx)
 		if err != nil {
 			return keptSidebar{}, err
@@ -166,7 +182,7 @@ func newReadingMemo(s readingStore, gen func() uint64) *readingMemo {
 }
 
 func (r *readingMemo) PublishedStory(ctx context.Context, slug string) (*models.Story, error) {
-	return r.stories.get(slug, func() (*models.Story, error) { return r.readingStore.PublishedStory(ctx, slug) })
+	return r.stories.read(ctx, slug, func(ctx context.Context) (*models.Story, error) { return r.readingStore.PublishedStory(ctx, slug) })
 }
 
 // storyKey names what is read about a story as it was: a story read before
@@ -179,7 +195,7 @@ type storyKey struct {
 }
 
 func (r *readingMemo) Neighbours(ctx context.Context, st *models.Story) (prev, next *models.StoryLink, err error) {
-	both, err := r.neighbors.get(storyKey{id: st.ID, updated: st.UpdatedAt.UnixNano()}, func() ([2]*models.StoryLink, error) {
+	both, err := r.neighbors.read(ctx, storyKey{id: st.ID, updated: st.UpdatedAt.UnixNano()}, func(ctx context.Context) ([2]*models.StoryLink, error) {
 		p, n, err := r.readingStore.Neighbours(ctx, st)
 		return [2]*models.StoryLink{p, n}, err
 	})
@@ -187,13 +203,13 @@ func (r *readingMemo) Neighbours(ctx context.Context, st *models.Story) (prev, n
 }
 
 func (r *readingMemo) Related(ctx context.Context, st *models.Story, n int) ([]models.StoryLink, error) {
-	return r.related.get(storyKey{id: st.ID, updated: st.UpdatedAt.UnixNano(), n: n}, func() ([]models.StoryLink, error) { return r.readingStore.Related(ctx, st, n) })
+	return r.related.read(ctx, storyKey{id: st.ID, updated: st.UpdatedAt.UnixNano(), n: n}, func(ctx context.Context) ([]models.StoryLink, error) { return r.readingStore.Related(ctx, st, n) })
 }
 
 // ReactionsOf keeps the counts and the likers shown to everyone; whether
 // the viewer likes the story and said "me too" is read every time.
 func (r *readingMemo) ReactionsOf(ctx context.Context, st *models.Story, viewerID uint) (models.Reactions, error) {
-	out, err := r.reactions.get(storyKey{id: st.ID, updated: st.UpdatedAt.UnixNano()}, func() (models.Reactions, error) {
+	out, err := r.reactions.read(ctx, storyKey{id: st.ID, updated: st.UpdatedAt.UnixNano()}, func(ctx context.Context) (models.Reactions, error) {
 		return r.readingStore.ReactionsOf(ctx, st, 0)
 	})
 	if err != nil || viewerID == 0 {
@@ -211,11 +227,11 @@ type listKey struct {
 }
 
 func (r *readingMemo) PublishedStories(ctx context.Context, f models.StoryFilter, n int) (models.StoryPage, error) {
-	return r.lists.get(listKey{f: f, n: n}, func() (models.StoryPage, error) { return r.readingStore.PublishedStories(ctx, f, n) })
+	return r.lists.read(ctx, listKey{f: f, n: n}, func(ctx context.Context) (models.StoryPage, error) { return r.readingStore.PublishedStories(ctx, f, n) })
 }
 
 func (r *readingMemo) CompanyStoriesByMeToo(ctx context.Context, companyID uint, n int) (models.StoryPage, error) {
-	return r.lists.get(listKey{f: models.StoryFilter{CompanyID: companyID}, n: n, metoo: true}, func() (models.StoryPage, error) {
+	return r.lists.read(ctx, listKey{f: models.StoryFilter{CompanyID: companyID}, n: n, metoo: true}, func(ctx context.Context) (models.StoryPage, error) {
 		return r.readingStore.CompanyStoriesByMeToo(ctx, companyID, n)
 	})
 }
@@ -230,7 +246,7 @@ func (r *readingMemo) CommentsFor(ctx context.Context, storyID uint, v models.Vi
 			return r.readingStore.CommentsFor(ctx, storyID, v)
 		}
 	}
-	return r.comments.get(storyID, func() ([]models.Comment, error) {
+	return r.comments.read(ctx, storyID, func(ctx context.Context) ([]models.Comment, error) {
 		return r.readingStore.CommentsFor(ctx, storyID, models.Viewer{})
 	})
 }

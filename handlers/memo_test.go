@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"runtime"
 	"sync/atomic"
@@ -96,5 +97,54 @@ func TestMemoLoadsOnceForConcurrentMisses(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("a waiter of a load that panicked hangs")
+	}
+}
+
+// TestMemoLoadOutlivesItsCaller: the request whose load the others wait
+// for may time out or go away; the load goes on, with its own deadline,
+// and the request waiting for it gets the value.
+func TestMemoLoadOutlivesItsCaller(t *testing.T) {
+	var gen atomic.Uint64
+	m := newMemo[string, int](gen.Load, 8)
+	started, release := make(chan struct{}), make(chan struct{})
+	deadline := make(chan bool, 1)
+	load := func(ctx context.Context) (int, error) {
+		_, ok := ctx.Deadline()
+		deadline <- ok
+		close(started)
+		select {
+		case <-release:
+			return 42, nil
+		case <-ctx.Done():
+			return 0, ctx.Err()
+		}
+	}
+	first, cancel := context.WithCancel(context.Background())
+	go func() { _, _ = m.read(first, "sidebar", load) }()
+	<-started
+	waiter := make(chan error, 1)
+	go func() {
+		v, err := m.read(context.Background(), "sidebar", func(context.Context) (int, error) {
+			return 0, errors.New("a second load for a value being loaded")
+		})
+		if err == nil && v != 42 {
+			err = errors.New("a wrong value")
+		}
+		waiter <- err
+	}()
+	time.Sleep(20 * time.Millisecond) // the waiter reaches the wait
+	cancel()                          // the first caller is gone
+	time.Sleep(20 * time.Millisecond) // a load bound to it would have ended now
+	close(release)
+	select {
+	case err := <-waiter:
+		if err != nil {
+			t.Errorf("the waiter got %v once the first caller was cancelled", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the waiter hangs")
+	}
+	if !<-deadline {
+		t.Error("a shared load runs without a deadline of its own")
 	}
 }

@@ -40,17 +40,13 @@ type ModerationPage struct {
 	Flash string
 }
 
-func (m *moderation) queue(c *fiber.Ctx) error {
-	sess, err := signedInAt(c, c.OriginalURL())
-	if sess == nil {
-		return err
-	}
+func (m *moderation) queue(c *fiber.Ctx, u *models.User) error {
 	status := c.Query("status", models.CommentPending)
 	n, err := strconv.Atoi(c.Query("page", "1"))
 	if err != nil {
 		return fiber.ErrNotFound
 	}
-	q, err := m.store.ModerationQueue(c.UserContext(), sess.UserID, status, n)
+	q, err := m.store.ModerationQueue(c.UserContext(), u.ID, status, n)
 	if err != nil {
 		return err
 	}
@@ -82,11 +78,7 @@ func (m *moderation) queue(c *fiber.Ctx) error {
 
 // act applies one action to the ticked comments (bulk), or to the one
 // comment whose button was pressed ("one" carries "action:id").
-func (m *moderation) act(c *fiber.Ctx) error {
-	sess, err := signedInAt(c, "/admin/comments")
-	if sess == nil {
-		return err
-	}
+func (m *moderation) act(c *fiber.Ctx, u *models.User) error {
 	action := c.FormValue("action")
 	var ids []uint
 	if one := c.FormValue("one"); one != "" {
@@ -99,7 +91,7 @@ func (m *moderation) act(c *fiber.Ctx) error {
 			}
 		}
 	}
-	done, err := m.store.ModerateComments(c.UserContext(), sess.UserID, ids, action)
+	done, err := m.store.ModerateComments(c.UserContext(), u.ID, ids, action)
 	if err != nil {
 		return err
 	}
@@ -130,12 +122,8 @@ type ReportsPage struct {
 	Flash   string
 }
 
-func (m *moderation) reports(c *fiber.Ctx) error {
-	sess, err := signedInAt(c, "/admin/reports")
-	if sess == nil {
-		return err
-	}
-	rs, err := m.store.OpenReports(c.UserContext(), sess.UserID)
+func (m *moderation) reports(c *fiber.Ctx, u *models.User) error {
+	rs, err := m.store.OpenReports(c.UserContext(), u.ID)
 	if err != nil {
 		return err
 	}
@@ -151,16 +139,12 @@ func (m *moderation) reports(c *fiber.Ctx) error {
 	return m.render(c, fiber.StatusOK, "reports", rp)
 }
 
-func (m *moderation) resolve(c *fiber.Ctx) error {
-	sess, err := signedInAt(c, "/admin/reports")
-	if sess == nil {
-		return err
-	}
+func (m *moderation) resolve(c *fiber.Ctx, u *models.User) error {
 	id, err := idParam(c)
 	if err != nil {
 		return err
 	}
-	if _, err := m.store.ResolveReport(c.UserContext(), sess.UserID, id); err != nil {
+	if _, err := m.store.ResolveReport(c.UserContext(), u.ID, id); err != nil {
 		return err
 	}
 	return c.Redirect("/admin/reports?resolved=1", fiber.StatusSeeOther)

@@ -29,16 +29,12 @@ func (a *auth) begin(c *fiber.Ctx) error {
 
 // beginLink starts linking another provider to the signed-in account (POST
 // from /me, so it carries the CSRF token).
-func (a *auth) beginLink(c *fiber.Ctx) error {
+func (a *auth) beginLink(c *fiber.Ctx, u *models.User) error {
 	p, err := a.provider(c)
 	if err != nil {
 		return err
 	}
-	sess := currentSession(c)
-	if sess == nil {
-		return c.Redirect("/login?next=/me", fiber.StatusSeeOther)
-	}
-	return a.start(c, p, "/me", &sess.UserID)
+	return a.start(c, p, "/me", &u.ID)
 }
 
 func (a *auth) start(c *fiber.Ctx, p Provider, next string, linkUser *uint) error {

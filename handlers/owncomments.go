@@ -38,26 +38,19 @@ type CommentEditPage struct {
 	StoryURL string
 }
 
-// ownComment loads the comment of the :id in the path if it is the signed-in
-// viewer's, with the viewer's id. A nil comment ends the request with the
-// error returned: not found, or nil once a visitor who is not signed in has
-// been sent to sign in.
-func (h *ownComments) ownComment(c *fiber.Ctx) (uint, *models.Comment, error) {
+// ownComment loads the comment of the :id in the path if it is u's: the
+// one rule of who may change a comment (not found for everyone else).
+func (h *ownComments) ownComment(c *fiber.Ctx, u *models.User) (*models.Comment, error) {
 	id, err := idParam(c)
 	if err != nil {
-		return 0, nil, err
+		return nil, err
 	}
-	sess, err := signedInAt(c, c.Path())
-	if sess == nil {
-		return 0, nil, err
-	}
-	cm, err := h.store.OwnComment(c.UserContext(), id, sess.UserID)
-	return sess.UserID, cm, err
+	return h.store.OwnComment(c.UserContext(), id, u.ID)
 }
 
-func (h *ownComments) editForm(c *fiber.Ctx) error {
-	_, cm, err := h.ownComment(c)
-	if cm == nil {
+func (h *ownComments) editForm(c *fiber.Ctx, u *models.User) error {
+	cm, err := h.ownComment(c, u)
+	if err != nil {
 		return err
 	}
 	return h.renderEdit(c, fiber.StatusOK, CommentEditPage{Comment: cm, Body: cm.Body})
@@ -77,14 +70,14 @@ func (h *ownComments) renderEdit(c *fiber.Ctx, status int, p CommentEditPage) er
 }
 
 // edit saves the new text of one's comment, within the edit window.
-func (h *ownComments) edit(c *fiber.Ctx) error {
-	userID, cm, err := h.ownComment(c)
-	if cm == nil {
+func (h *ownComments) edit(c *fiber.Ctx, u *models.User) error {
+	cm, err := h.ownComment(c, u)
+	if err != nil {
 		return err
 	}
 	ctx := c.UserContext()
 	body := formText(c, "body")
-	saved, err := h.store.EditComment(ctx, cm.ID, userID, body, h.rules)
+	saved, err := h.store.EditComment(ctx, cm.ID, u.ID, body, h.rules)
 	var verr *models.ValidationError
 	switch {
 	case errors.As(err, &verr):
@@ -99,9 +92,9 @@ func (h *ownComments) edit(c *fiber.Ctx) error {
 }
 
 // remove deletes one's comment once its writer has confirmed.
-func (h *ownComments) remove(c *fiber.Ctx) error {
-	userID, cm, err := h.ownComment(c)
-	if cm == nil {
+func (h *ownComments) remove(c *fiber.Ctx, u *models.User) error {
+	cm, err := h.ownComment(c, u)
+	if err != nil {
 		return err
 	}
 	ctx := c.UserContext()
@@ -109,24 +102,19 @@ func (h *ownComments) remove(c *fiber.Ctx) error {
 		return h.renderEdit(c, fiber.StatusUnprocessableEntity, CommentEditPage{Comment: cm, Body: cm.Body,
 			Errors: map[string]string{"confirm": "Tick the box to confirm that the comment should be deleted."}})
 	}
-	if err := h.store.DeleteComment(ctx, cm.ID, userID); err != nil {
+	if err := h.store.DeleteComment(ctx, cm.ID, u.ID); err != nil {
 		return err
 	}
 	return c.Redirect("/stories/"+cm.Story.Slug+"?deleted=1#comments", fiber.StatusSeeOther)
 }
 
 // report records a reader's report of a comment.
-func (h *ownComments) report(c *fiber.Ctx) error {
+func (h *ownComments) report(c *fiber.Ctx, u *models.User) error {
 	id, err := idParam(c)
 	if err != nil {
 		return err
 	}
-	slug := formLine(c, "slug")
-	sess, err := signedInAt(c, "/stories/"+url.PathEscape(slug))
-	if sess == nil {
-		return err
-	}
-	return reported(c, slug, h.store.Report, sess.UserID, models.ReportTarget{CommentID: id})
+	return reported(c, formLine(c, "slug"), h.store.Report, u.ID, models.ReportTarget{CommentID: id})
 }
 
 type reportFunc func(ctx context.Context, userID uint, t models.ReportTarget, reason string) (*models.Report, error)

@@ -24,15 +24,15 @@ type reactions struct {
 
 // like and metoo set the reader's like or "me too" to the form's "on" (1
 // or 0): idempotent, so that a double click does not undo it.
-func (h *reactions) like(c *fiber.Ctx) error  { return h.set(c, h.store.SetLike) }
-func (h *reactions) metoo(c *fiber.Ctx) error { return h.set(c, h.store.SetMeToo) }
+func (h *reactions) like(c *fiber.Ctx, u *models.User) error  { return h.set(c, u, h.store.SetLike) }
+func (h *reactions) metoo(c *fiber.Ctx, u *models.User) error { return h.set(c, u, h.store.SetMeToo) }
 
-func (h *reactions) set(c *fiber.Ctx, set func(context.Context, uint, uint, bool) (models.Reaction, error)) error {
-	st, sess, err := h.target(c)
-	if err != nil || sess == nil {
+func (h *reactions) set(c *fiber.Ctx, u *models.User, set func(context.Context, uint, uint, bool) (models.Reaction, error)) error {
+	st, err := h.target(c)
+	if err != nil {
 		return err
 	}
-	r, err := set(c.UserContext(), st.ID, sess.UserID, c.FormValue("on") != "0")
+	r, err := set(c.UserContext(), st.ID, u.ID, c.FormValue("on") != "0")
 	if err != nil {
 		return err
 	}
@@ -43,36 +43,30 @@ func (h *reactions) set(c *fiber.Ctx, set func(context.Context, uint, uint, bool
 	return c.Redirect("/stories/"+st.Slug+"#reactions", fiber.StatusSeeOther)
 }
 
-// target finds the story of the request and the signed-in reader; a
-// visitor is sent to sign in first (nil session, nil error).
-func (h *reactions) target(c *fiber.Ctx) (*models.Story, *models.Session, error) {
-	st, err := h.store.PublishedStory(c.UserContext(), c.Params("slug"))
-	if err != nil {
-		return nil, nil, err
-	}
-	sess, err := signedInAt(c, "/stories/"+st.Slug)
-	return st, sess, err
+// target finds the published story of the request.
+func (h *reactions) target(c *fiber.Ctx) (*models.Story, error) {
+	return h.store.PublishedStory(c.UserContext(), c.Params("slug"))
 }
 
 // closeComments closes (closed=1) or reopens a story's comments.
-func (h *reactions) closeComments(c *fiber.Ctx) error {
-	st, sess, err := h.target(c)
-	if err != nil || sess == nil {
+func (h *reactions) closeComments(c *fiber.Ctx, u *models.User) error {
+	st, err := h.target(c)
+	if err != nil {
 		return err
 	}
-	if err := h.store.SetCommentsClosed(c.UserContext(), st.ID, sess.UserID, c.FormValue("closed") != "0"); err != nil {
+	if err := h.store.SetCommentsClosed(c.UserContext(), st.ID, u.ID, c.FormValue("closed") != "0"); err != nil {
 		return err
 	}
 	return c.Redirect("/stories/"+st.Slug+"#comments", fiber.StatusSeeOther)
 }
 
 // reportStory records a reader's report of a story.
-func (h *reactions) reportStory(c *fiber.Ctx) error {
-	st, sess, err := h.target(c)
-	if err != nil || sess == nil {
+func (h *reactions) reportStory(c *fiber.Ctx, u *models.User) error {
+	st, err := h.target(c)
+	if err != nil {
 		return err
 	}
-	return reported(c, st.Slug, h.store.Report, sess.UserID, models.ReportTarget{StoryID: st.ID})
+	return reported(c, st.Slug, h.store.Report, u.ID, models.ReportTarget{StoryID: st.ID})
 }
 
 // wantsJSON says whether the request comes from the page's script.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/requestid"
 
 	"doleances/models"
 	"doleances/models/media"
@@ -47,6 +48,15 @@ type Deps struct {
 	// PageCacheBytes is the memory budget of the rendered-page cache; 0
 	// means PageCacheBytes.
 	PageCacheBytes int
+	// RequestTimeout is the deadline of a request's work; 0 means RequestTimeout.
+	RequestTimeout time.Duration
+	// Headers sets the headers of every response (security headers).
+	Headers fiber.Handler
+	// Assets serves /static/*; nil: no static files.
+	Assets fiber.Handler
+	// Extra adds routes before the site's own, under the outer middleware
+	// only (tests add a handler that panics).
+	Extra func(fiber.Router)
 }
 
 // Limits are the per-IP limits and how the client's address is found.
@@ -66,8 +76,9 @@ type CommentSettings struct {
 	FormKey   []byte   // signs the comment form's stamp; nil: a random key
 }
 
-// Routes registers every route of the site on app.
-func Routes(app *fiber.App, d Deps) {
+// Routes registers every route of the site on app, with the middleware of
+// every request, and returns them with who may use each.
+func Routes(app *fiber.App, d Deps) []Route {
 	p := &pages{store: newSidebarMemo(d.Store, d.Views, d.Store.Generation), views: d.Views, site: d.Site}
 	cache := newPageCache(d.Store.Generation, d.Now, cmp.Or(d.PageCacheBytes, PageCacheBytes))
 	stamps := &stamper{key: d.Comments.FormKey, now: d.Now}
@@ -80,115 +91,142 @@ func Routes(app *fiber.App, d Deps) {
 	fd := &feeds{store: d.Store, site: d.Site, now: d.Now}
 	sr := &search{pages: p, store: d.Store, feeds: fd, limit: newIPLimiter(d.Limits.SearchRate, d.Now)}
 	m := &machines{store: d.Store, site: d.Site, limit: cmp.Or(d.SitemapLimit, SitemapLimit)}
-
 	a := newAuth(p, d)
+	rt := &router{app: app}
+	pub := rt.anyone()
+
+	// The middleware of every request, in the order it runs. The request id
+	// comes first, so that everything logged carries it; the deadline
+	// before anything that reads the store; Recover inside the deadline,
+	// so that the 500 page of a panic is rendered within it too.
+	app.Use(OwnRequestID(d.Limits.TrustedProxies), requestid.New(requestid.Config{Generator: NewRequestID}), requestContext(cmp.Or(d.RequestTimeout, RequestTimeout)),
+		Recover(d.Log))
+	if d.Headers != nil {
+		app.Use(d.Headers)
+	}
+	if d.Assets != nil {
+		pub.get("/static/*", d.Assets) // no session, no limits: files are the same for everyone
+	}
+	if d.Extra != nil {
+		d.Extra(app)
+	}
 	app.Use(realIP(d.Limits.TrustedProxies), limitBodies)
 	app.Use(a.loadSession, a.guard, a.limitPosts(newIPLimiter(d.Comments.PostRate, d.Now), newIPLimiter(PreviewsPerPost*d.Comments.PostRate, d.Now)))
-
-	app.Get("/healthz", health(d.Store))
+	pub.get("/healthz", health(d.Store))
 	pics := newPictures(d.Store, d.Media, d.Log, d.Now)
 	a.pics = pics
-	app.Get("/media/:name/:file", pics.serve)
-	app.Post("/media", pics.upload)
+	pub.get("/media/:name/:file", pics.serve) // public pictures to all; the others to their uploader and admins
+	rt.signedIn(pics.signInFirst).post("/media", pics.upload)
 	app.Use(conditional(d.Store, cache, d.Now))
 
-	app.Get("/", cached(r.front))
-	app.Get("/page/:n", cached(r.front))
-	app.Get("/stories/:slug", cached(r.story))
-	app.Get("/category/:slug", cached(r.category))
-	app.Get("/category/:slug/page/:n", cached(r.category))
-	app.Get("/tag/:slug", cached(r.tag))
-	app.Get("/tag/:slug/page/:n", cached(r.tag))
-	app.Get("/author/:handle", cached(r.author))
-	app.Get("/author/:handle/page/:n", cached(r.author))
-	app.Get("/company/:slug", cached(r.company, "sort=metoo"))
-	app.Get("/company/:slug/page/:n", cached(r.company, "sort=metoo"))
-	app.Get("/archive/:year/:month", cached(r.archive))
-	app.Get("/archive/:year/:month/page/:n", cached(r.archive))
-	app.Get("/search", sr.page)
-	app.Get("/feeds", cached(p.feedList))
+	pub.get("/", cached(r.front))
+	pub.get("/page/:n", cached(r.front))
+	pub.get("/stories/:slug", cached(r.story))
+	pub.get("/category/:slug", cached(r.category))
+	pub.get("/category/:slug/page/:n", cached(r.category))
+	pub.get("/tag/:slug", cached(r.tag))
+	pub.get("/tag/:slug/page/:n", cached(r.tag))
+	pub.get("/author/:handle", cached(r.author))
+	pub.get("/author/:handle/page/:n", cached(r.author))
+	pub.get("/company/:slug", cached(r.company, "sort=metoo"))
+	pub.get("/company/:slug/page/:n", cached(r.company, "sort=metoo"))
+	pub.get("/archive/:year/:month", cached(r.archive))
+	pub.get("/archive/:year/:month/page/:n", cached(r.archive))
+	pub.get("/search", sr.page)
+	pub.get("/feeds", cached(p.feedList))
 
 	// Feeds: RSS 2.0 at .../feed, Atom at .../feed/atom.
-	app.Get("/feed", cached(fd.rss(fd.front)))
-	app.Get("/feed/atom", cached(fd.atom(fd.front)))
-	app.Get("/category/:slug/feed", cached(fd.rss(fd.category)))
-	app.Get("/category/:slug/feed/atom", cached(fd.atom(fd.category)))
-	app.Get("/tag/:slug/feed", cached(fd.rss(fd.tagged)))
-	app.Get("/tag/:slug/feed/atom", cached(fd.atom(fd.tagged)))
-	app.Get("/author/:handle/feed", cached(fd.rss(fd.author)))
-	app.Get("/author/:handle/feed/atom", cached(fd.atom(fd.author)))
-	app.Get("/company/:slug/feed", cached(fd.rss(fd.company)))
-	app.Get("/company/:slug/feed/atom", cached(fd.atom(fd.company)))
-	app.Get("/comments/feed", cached(fd.rss(fd.allComments)))
-	app.Get("/comments/feed/atom", cached(fd.atom(fd.allComments)))
-	app.Get("/stories/:slug/feed", cached(fd.rss(fd.storyComments)))
-	app.Get("/stories/:slug/feed/atom", cached(fd.atom(fd.storyComments)))
-	app.Get("/search/feed", fd.rss(sr.feed))
-	app.Get("/search/feed/atom", fd.atom(sr.feed))
+	pub.get("/feed", cached(fd.rss(fd.front)))
+	pub.get("/feed/atom", cached(fd.atom(fd.front)))
+	pub.get("/category/:slug/feed", cached(fd.rss(fd.category)))
+	pub.get("/category/:slug/feed/atom", cached(fd.atom(fd.category)))
+	pub.get("/tag/:slug/feed", cached(fd.rss(fd.tagged)))
+	pub.get("/tag/:slug/feed/atom", cached(fd.atom(fd.tagged)))
+	pub.get("/author/:handle/feed", cached(fd.rss(fd.author)))
+	pub.get("/author/:handle/feed/atom", cached(fd.atom(fd.author)))
+	pub.get("/company/:slug/feed", cached(fd.rss(fd.company)))
+	pub.get("/company/:slug/feed/atom", cached(fd.atom(fd.company)))
+	pub.get("/comments/feed", cached(fd.rss(fd.allComments)))
+	pub.get("/comments/feed/atom", cached(fd.atom(fd.allComments)))
+	pub.get("/stories/:slug/feed", cached(fd.rss(fd.storyComments)))
+	pub.get("/stories/:slug/feed/atom", cached(fd.atom(fd.storyComments)))
+	pub.get("/search/feed", fd.rss(sr.feed))
+	pub.get("/search/feed/atom", fd.atom(sr.feed))
 
-	app.Get("/sitemap.xml", cached(m.sitemap))
-	app.Get("/sitemap-:n.xml", cached(m.part))
-	app.Get("/robots.txt", cached(m.robots))
+	pub.get("/sitemap.xml", cached(m.sitemap))
+	pub.get("/sitemap-:n.xml", cached(m.part))
+	pub.get("/robots.txt", cached(m.robots))
 
-	app.Get("/login", a.login)
-	app.Get("/auth/:provider", a.begin)
-	app.Post("/auth/:provider", a.beginLink)
-	app.Get("/auth/:provider/callback", a.callback)
-	app.Post("/logout", a.logout)
-	app.Get("/setup/:token", a.setupForm)
-	app.Post("/setup/:token", a.setup)
-	app.Get("/signin/:token", a.linkForm)
-	app.Post("/signin/:token", a.linkSignIn)
-	app.Get("/me", a.me)
-	app.Post("/me", a.saveProfile)
-	app.Post("/me/identities/:id/unlink", a.unlink)
-	app.Post("/me/sessions/delete", a.signOutEverywhere)
-	app.Post("/me/delete", a.deleteAccount)
-	app.Post("/me/avatar", a.setAvatar)
+	pub.get("/login", a.login)
+	pub.get("/auth/:provider", a.begin)
+	rt.signedIn(signIn(a.backToLink)).post("/auth/:provider", a.beginLink)
+	pub.get("/auth/:provider/callback", a.callback)
+	pub.post("/logout", a.logout) // signing out without a session changes nothing
+	pub.get("/setup/:token", a.setupForm)
+	pub.post("/setup/:token", a.setup)
+	pub.get("/signin/:token", a.linkForm)
+	pub.post("/signin/:token", a.linkSignIn)
+	rt.signedIn(signIn(backHere)).get("/me", a.me)
+	account := rt.signedIn(pleaseSignIn)
+	account.post("/me", a.saveProfile)
+	account.post("/me/identities/:id/unlink", a.unlink)
+	account.post("/me/sessions/delete", a.signOutEverywhere)
+	account.post("/me/delete", a.deleteAccount)
+	account.post("/me/avatar", a.setAvatar)
 
 	w := &writing{pages: p, store: d.Store, pics: pics}
-	app.Get("/write", w.newStory)
-	app.Post("/write", w.createStory)
-	app.Post("/preview", w.preview)
-	app.Get("/me/stories", w.myStories)
-	app.Get("/stories/:slug/edit", w.editStory)
-	app.Post("/stories/:slug/edit", w.updateStory)
-	app.Post("/stories/:slug/publish", w.publish)
-	app.Post("/stories/:slug/unpublish", w.unpublish)
-	app.Get("/stories/:slug/delete", w.confirmDelete)
-	app.Post("/stories/:slug/delete", w.deleteStory)
-	app.Post("/stories/:slug/updates", w.addUpdate)
-	app.Get("/stories/:slug/history", w.history)
+	pagesOf := rt.signedIn(signIn(backHere))
+	pagesOf.get("/write", w.newStory)
+	pagesOf.get("/me/stories", w.myStories)
+	pagesOf.stories(w.store.StoryForEditBySlug).get("/stories/:slug/edit", w.editStory)
+	editor := rt.signedIn(w.signedOut)
+	editor.post("/write", w.createStory)
+	editor.stories(w.store.StoryForEditBySlug).post("/stories/:slug/edit", w.updateStory)
+	rt.signedIn(unauthorized).post("/preview", w.preview)
+	own := rt.signedIn(notFound).stories(w.store.StoryForEditBySlug)
+	own.post("/stories/:slug/publish", w.publish)
+	own.post("/stories/:slug/unpublish", w.unpublish)
+	own.get("/stories/:slug/delete", w.confirmDelete)
+	own.post("/stories/:slug/delete", w.deleteStory)
+	own.post("/stories/:slug/updates", w.addUpdate)
+	own.get("/stories/:slug/history", w.history)
 
 	ad := &admin{pages: p, store: d.Store}
-	app.Get("/admin", ad.page)
-	app.Post("/admin/stories/:id/approve", ad.approve)
-	app.Post("/admin/stories/:id/send-back", ad.sendBack)
-	app.Post("/admin/users/:id/role", ad.setRole)
-	app.Post("/admin/categories", ad.createCategory)
-	app.Post("/admin/categories/:id", ad.updateCategory)
-	app.Post("/admin/categories/:id/delete", ad.deleteCategory)
-	app.Post("/admin/companies/merge", ad.mergeCompanies)
+	admins := rt.admins()
+	admins.get("/admin", ad.page)
+	admins.post("/admin/stories/:id/approve", ad.approve)
+	admins.post("/admin/stories/:id/send-back", ad.sendBack)
+	admins.post("/admin/users/:id/role", ad.setRole)
+	admins.post("/admin/categories", ad.createCategory)
+	admins.post("/admin/categories/:id", ad.updateCategory)
+	admins.post("/admin/categories/:id/delete", ad.deleteCategory)
+	admins.post("/admin/companies/merge", ad.mergeCompanies)
 
 	rules := models.ModerationRules{HoldWords: d.Comments.HoldWords}
 	cm := &comments{reading: r, store: d.Store, rules: rules, secure: strings.HasPrefix(d.Site.BaseURL, "https://")}
 	rx := &reactions{store: d.Store}
-	own := &ownComments{pages: r.pages, store: d.Store, rules: rules, now: d.Now}
+	oc := &ownComments{pages: r.pages, store: d.Store, rules: rules, now: d.Now}
 	mod := &moderation{pages: r.pages, store: d.Store}
 
-	app.Post("/stories/:slug/comments", cm.post)
-	app.Post("/stories/:slug/comments/close", rx.closeComments)
-	app.Post("/stories/:slug/like", rx.like)
-	app.Post("/stories/:slug/metoo", rx.metoo)
-	app.Post("/stories/:slug/report", rx.reportStory)
-	app.Get("/comments/:id/edit", own.editForm)
-	app.Post("/comments/:id/edit", own.edit)
-	app.Post("/comments/:id/delete", own.remove)
-	app.Post("/comments/:id/report", own.report)
-	app.Get("/admin/comments", mod.queue)
-	app.Post("/admin/comments", mod.act)
-	app.Get("/admin/reports", mod.reports)
-	app.Post("/admin/reports/:id/resolve", mod.resolve)
+	pub.post("/stories/:slug/comments", cm.post) // guests comment too
+	readers := rt.signedIn(signIn(rx.backToStory))
+	readers.post("/stories/:slug/comments/close", rx.closeComments)
+	readers.post("/stories/:slug/like", rx.like)
+	readers.post("/stories/:slug/metoo", rx.metoo)
+	readers.post("/stories/:slug/report", rx.reportStory)
+	writers := rt.signedIn(signIn(backToComment))
+	writers.get("/comments/:id/edit", oc.editForm)
+	writers.post("/comments/:id/edit", oc.edit)
+	writers.post("/comments/:id/delete", oc.remove)
+	rt.signedIn(signIn(backToReported)).post("/comments/:id/report", oc.report)
+	// Authors moderate the comments under their stories; the store shows
+	// each person what they may moderate, and tells others no.
+	rt.signedIn(signIn(backHereAsked)).get("/admin/comments", mod.queue)
+	rt.signedIn(signIn(backTo("/admin/comments"))).post("/admin/comments", mod.act)
+	reports := rt.signedIn(signIn(backTo("/admin/reports")))
+	reports.get("/admin/reports", mod.reports)
+	reports.post("/admin/reports/:id/resolve", mod.resolve)
 
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+	return rt.routes
 }

@@ -144,9 +144,13 @@ func (r *reading) renderStory(c *fiber.Ctx, status int, st *models.Story, form C
 		return err
 	}
 	sp.CommentsHTML = template.HTML(list.String()) //nolint:gosec // html/template partials' output and an escaped token
-	sp.CanModerate = sp.User != nil && (sp.User.Role == models.RoleAdmin || sp.User.ID == st.AuthorID)
+	sp.CanModerate = moderates(sp.User, st)
 	sp.CanEdit = sp.CanModerate
-	stamp, until := r.stamps.make(st.ID)
+	perView := sp.User != nil || personal || status != fiber.StatusOK
+	stamp, until := r.stamps.make(st.ID, perView)
+	if status != fiber.StatusOK {
+		stamp = r.stamps.resend(st.ID)
+	}
 	cacheUntil(c, until)
 	form.fill(st, comments, stamp, sp.User != nil)
 	form.CSRF = sp.CSRF

@@ -8,39 +8,18 @@ import (
 	"doleances/models"
 )
 
-// ownStory loads the story of :slug if the signed-in person may change it.
-// Visitors and everyone else get 404: a draft's existence is never revealed.
-func (w *writing) ownStory(c *fiber.Ctx) (*models.Session, *models.Story, error) {
-	sess := currentSession(c)
-	if sess == nil {
-		return nil, nil, fiber.ErrNotFound
-	}
-	st, err := w.store.StoryForEditBySlug(c.UserContext(), c.Params("slug"), sess.UserID)
-	if err != nil {
-		return nil, nil, err
-	}
-	return sess, st, nil
-}
-
 // publish is POST /stories/{slug}/publish: publish, or submit for review.
-func (w *writing) publish(c *fiber.Ctx) error {
-	sess, st, err := w.ownStory(c)
+func (w *writing) publish(c *fiber.Ctx, u *models.User, st *models.Story) error {
+	st, err := w.store.SubmitStory(c.UserContext(), st.ID, u.ID)
 	if err != nil {
-		return err
-	}
-	if st, err = w.store.SubmitStory(c.UserContext(), st.ID, sess.UserID); err != nil {
 		return err
 	}
 	return c.Redirect(afterSave(st), fiber.StatusSeeOther)
 }
 
 // unpublish is POST /stories/{slug}/unpublish: back to a draft.
-func (w *writing) unpublish(c *fiber.Ctx) error {
-	sess, st, err := w.ownStory(c)
-	if err != nil {
-		return err
-	}
-	if err := w.store.UnpublishStory(c.UserContext(), st.ID, sess.UserID); err != nil {
+func (w *writing) unpublish(c *fiber.Ctx, u *models.User, st *models.Story) error {
+	if err := w.store.UnpublishStory(c.UserContext(), st.ID, u.ID); err != nil {
 		return err
 	}
 	return c.Redirect("/me/stories?unpublished=1", fiber.StatusSeeOther)
@@ -54,11 +33,7 @@ type DeletePage struct {
 }
 
 // confirmDelete is GET /stories/{slug}/delete.
-func (w *writing) confirmDelete(c *fiber.Ctx) error {
-	_, st, err := w.ownStory(c)
-	if err != nil {
-		return err
-	}
+func (w *writing) confirmDelete(c *fiber.Ctx, _ *models.User, st *models.Story) error {
 	return w.renderDelete(c, fiber.StatusOK, DeletePage{Story: st})
 }
 
@@ -73,16 +48,12 @@ func (w *writing) renderDelete(c *fiber.Ctx, status int, dp DeletePage) error {
 }
 
 // deleteStory is POST /stories/{slug}/delete, with the confirm box ticked.
-func (w *writing) deleteStory(c *fiber.Ctx) error {
-	sess, st, err := w.ownStory(c)
-	if err != nil {
-		return err
-	}
+func (w *writing) deleteStory(c *fiber.Ctx, u *models.User, st *models.Story) error {
 	if c.FormValue("confirm") != "yes" {
 		return w.renderDelete(c, fiber.StatusUnprocessableEntity,
 			DeletePage{Story: st, Error: "Tick the box to confirm that the story should be deleted."})
 	}
-	if err := w.store.DeleteStory(c.UserContext(), st.ID, sess.UserID); err != nil {
+	if err := w.store.DeleteStory(c.UserContext(), st.ID, u.ID); err != nil {
 		return err
 	}
 	w.pics.sweep(c.UserContext())
@@ -91,13 +62,9 @@ func (w *writing) deleteStory(c *fiber.Ctx) error {
 
 // addUpdate is POST /stories/{slug}/updates: a dated follow-up, and maybe
 // a new resolution.
-func (w *writing) addUpdate(c *fiber.Ctx) error {
-	sess, st, err := w.ownStory(c)
-	if err != nil {
-		return err
-	}
+func (w *writing) addUpdate(c *fiber.Ctx, u *models.User, st *models.Story) error {
 	body, res := formText(c, "body"), formLine(c, "resolution")
-	_, err = w.store.AddStoryUpdate(c.UserContext(), st.ID, sess.UserID, body, res)
+	up, err := w.store.AddStoryUpdate(c.UserContext(), st.ID, u.ID, body, res)
 	if ve := (*models.ValidationError)(nil); errors.As(err, &ve) {
 		ep := EditorPage{Action: "/stories/" + st.Slug + "/edit", Story: st, Form: formOf(st),
 			Update: UpdateForm{Body: body, Resolution: res, Errors: ve.Fields}}
@@ -105,6 +72,9 @@ func (w *writing) addUpdate(c *fiber.Ctx) error {
 	}
 	if err != nil {
 		return err
+	}
+	if up.Pending {
+		return c.Redirect("/stories/"+st.Slug+"/edit?saved=update-pending#updates", fiber.StatusSeeOther)
 	}
 	if st.Status == models.StatusPublished {
 		return c.Redirect("/stories/"+st.Slug+"#updates", fiber.StatusSeeOther)
@@ -120,12 +90,9 @@ type HistoryPage struct {
 }
 
 // history is GET /stories/{slug}/history: for the author and admins only.
-func (w *writing) history(c *fiber.Ctx) error {
-	_, st, err := w.ownStory(c)
-	if err != nil {
-		return err
-	}
+func (w *writing) history(c *fiber.Ctx, _ *models.User, st *models.Story) error {
 	hp := HistoryPage{Story: st}
+	var err error
 	if hp.Revisions, err = w.store.Revisions(c.UserContext(), st.ID); err != nil {
 		return err
 	}
@@ -144,11 +111,7 @@ type MyStoriesPage struct {
 }
 
 // myStories is GET /me/stories.
-func (w *writing) myStories(c *fiber.Ctx) error {
-	sess := currentSession(c)
-	if sess == nil {
-		return c.Redirect("/login?next=/me/stories", fiber.StatusSeeOther)
-	}
+func (w *writing) myStories(c *fiber.Ctx, u *models.User) error {
 	mp := MyStoriesPage{}
 	switch {
 	case c.Query("deleted") != "":
@@ -157,7 +120,7 @@ func (w *writing) myStories(c *fiber.Ctx) error {
 		mp.Flash = "The story is a draft again: only you can see it."
 	}
 	var err error
-	if mp.Stories, err = w.store.StoriesOf(c.UserContext(), sess.UserID); err != nil {
+	if mp.Stories, err = w.store.StoriesOf(c.UserContext(), u.ID); err != nil {
 		return err
 	}
 	if mp.Layout, err = w.layout(c, "My stories", "", ""); err != nil {

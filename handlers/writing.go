@@ -16,7 +16,7 @@ import (
 type writingStore interface {
 	sidebarStore
 	Categories(ctx context.Context) ([]models.Category, error)
-	Companies(ctx context.Context) ([]models.Company, error)
+	CompaniesFor(ctx context.Context, userID uint) ([]models.Company, error)
 	FindOrCreateCompany(ctx context.Context, name string) (*models.Company, error)
 	CreateStory(ctx context.Context, in models.StoryInput) (*models.Story, error)
 	UpdateStory(ctx context.Context, id, editorID uint, in models.StoryInput) (*models.Story, error)
@@ -85,6 +85,25 @@ func formOf(st *models.Story) StoryForm {
 	return f
 }
 
+// formOfPending fills the editor's fields from a change waiting for review,
+// so that its writer goes on from what they wrote, not from what is public.
+func formOfPending(p *models.PendingEdit) StoryForm {
+	f := StoryForm{Title: p.Title, Body: p.Body, City: p.City, Resolution: p.Resolution, Tags: p.Tags,
+		Categories: map[uint]bool{}}
+	for _, id := range p.CategoryIDList() {
+		f.Categories[id] = true
+	}
+	if p.Company != nil {
+		f.Company = p.Company.Name
+	}
+	return f
+}
+
+// heldFor reports whether st has a change by userID waiting for review.
+func heldFor(st *models.Story, userID uint) bool {
+	return st.Pending != nil && st.Pending.EditorID == userID
+}
+
 // readForm reads the editor's fields from the request.
 func readForm(c *fiber.Ctx) StoryForm {
 	f := StoryForm{Title: formLine(c, "title"), Body: formText(c, "body"),
@@ -138,11 +157,13 @@ func (w *writing) renderEditor(c *fiber.Ctx, status int, ep EditorPage) error {
 	if ep.Categories, err = w.store.Categories(c.UserContext()); err != nil {
 		return err
 	}
-	if ep.Companies, err = w.store.Companies(c.UserContext()); err != nil {
-		return err
+	if l.User != nil {
+		if ep.Companies, err = w.store.CompaniesFor(c.UserContext(), l.User.ID); err != nil {
+			return err
+		}
 	}
 	ep.PublishLabel = "Publish"
-	if l.User == nil || l.User.Role == models.RoleReader {
+	if !publishes(l.User) {
 		ep.PublishLabel = "Submit for review"
 	}
 	if ep.Form.Resolution == "" {
@@ -153,24 +174,16 @@ func (w *writing) renderEditor(c *fiber.Ctx, status int, ep EditorPage) error {
 }
 
 // newStory is GET /write.
-func (w *writing) newStory(c *fiber.Ctx) error {
-	if sess, err := signedInAt(c, "/write"); sess == nil {
-		return err
-	}
+func (w *writing) newStory(c *fiber.Ctx, _ *models.User) error {
 	return w.renderEditor(c, fiber.StatusOK, EditorPage{Action: "/write"})
 }
 
 // editStory is GET /stories/{slug}/edit.
-func (w *writing) editStory(c *fiber.Ctx) error {
-	sess, err := signedInAt(c, c.Path())
-	if sess == nil {
-		return err
-	}
-	st, err := w.store.StoryForEditBySlug(c.UserContext(), c.Params("slug"), sess.UserID)
-	if err != nil {
-		return err
-	}
+func (w *writing) editStory(c *fiber.Ctx, u *models.User, st *models.Story) error {
 	ep := EditorPage{Action: "/stories/" + st.Slug + "/edit", Story: st, Form: formOf(st)}
+	if heldFor(st, u.ID) {
+		ep.Form = formOfPending(st.Pending)
+	}
 	switch c.Query("saved") {
 	case "draft":
 		ep.Flash = "Your draft is saved."
@@ -178,6 +191,10 @@ func (w *writing) editStory(c *fiber.Ctx) error {
 		ep.Flash = "Your story is saved and waits for an admin's review."
 	case "update":
 		ep.Flash = "Your update is added."
+	case "pending":
+		ep.Flash = "Your changes are saved. An admin reviews them before they are public: until then, readers see the story as it was approved."
+	case "update-pending":
+		ep.Flash = "Your update is saved. An admin reviews it before it is public."
 	case "yes":
 		ep.Flash = "Your changes are saved."
 	}
@@ -185,51 +202,22 @@ func (w *writing) editStory(c *fiber.Ctx) error {
 }
 
 // createStory is POST /write.
-func (w *writing) createStory(c *fiber.Ctx) error {
-	return w.save(c, nil)
+func (w *writing) createStory(c *fiber.Ctx, u *models.User) error {
+	return w.save(c, u, nil)
 }
 
 // updateStory is POST /stories/{slug}/edit.
-func (w *writing) updateStory(c *fiber.Ctx) error {
-	sess := currentSession(c)
-	if sess == nil {
-		return w.save(c, nil)
-	}
-	st, err := w.store.StoryForEditBySlug(c.UserContext(), c.Params("slug"), sess.UserID)
-	if err != nil {
-		return err
-	}
-	return w.save(c, st)
+func (w *writing) updateStory(c *fiber.Ctx, u *models.User, st *models.Story) error {
+	return w.save(c, u, st)
 }
 
 // save handles the editor's three buttons: preview, save draft, publish.
-// A person whose session ended gets the form back, filled, with a way to
-// sign in again: the text is never lost.
-func (w *writing) save(c *fiber.Ctx, st *models.Story) error {
+// (A person whose session ended gets the form back: see signedOut.)
+func (w *writing) save(c *fiber.Ctx, u *models.User, st *models.Story) error {
 	ctx := c.UserContext()
 	ep := EditorPage{Action: c.Path(), Story: st, Form: readForm(c)}
-	sess := currentSession(c)
-	if sess == nil {
-		ep.SignedOut = true
-		return w.renderEditor(c, fiber.StatusUnauthorized, ep)
-	}
-	if status, err := w.takePictures(c, sess.UserID, &ep); err != nil || status != 0 {
-		if err != nil {
-			return err
-		}
-		return w.renderEditor(c, status, ep)
-	}
-	switch action := c.FormValue("action"); {
-	case action == "upload":
-		if len(ep.Form.Uploads) > 0 {
-			ep.Flash = "The picture is uploaded: copy its Markdown into your story where it belongs. Nothing else is saved yet."
-		}
-		return w.renderEditor(c, fiber.StatusOK, ep)
-	case action == "publish" || st != nil && st.Status != models.StatusDraft:
-		if errs := models.AltProblems(ep.Form.Body, ep.Form.Cover, ep.Form.CoverAlt); errs != nil {
-			ep.Errors = errs
-			return w.renderEditor(c, fiber.StatusUnprocessableEntity, ep)
-		}
+	if done, err := w.pictureStep(c, u, st, &ep); done {
+		return err
 	}
 	if c.FormValue("action") == "preview" {
 		if msg := models.CheckMarkdown(ep.Form.Body); msg != "" {
@@ -246,10 +234,10 @@ func (w *writing) save(c *fiber.Ctx, st *models.Story) error {
 	in, err := w.input(ctx, ep.Form)
 	if err == nil {
 		if st == nil {
-			in.AuthorID = sess.UserID
+			in.AuthorID = u.ID
 			st, err = w.store.CreateStory(ctx, in)
 		} else {
-			st, err = w.store.UpdateStory(ctx, st.ID, sess.UserID, in)
+			st, err = w.store.UpdateStory(ctx, st.ID, u.ID, in)
 		}
 	}
 	if ve := (*models.ValidationError)(nil); errors.As(err, &ve) {
@@ -259,8 +247,11 @@ func (w *writing) save(c *fiber.Ctx, st *models.Story) error {
 	if err != nil {
 		return err
 	}
+	if heldFor(st, u.ID) { // published, and the change waits for review
+		return c.Redirect("/stories/"+st.Slug+"/edit?saved=pending", fiber.StatusSeeOther)
+	}
 	if c.FormValue("action") == "publish" {
-		if st, err = w.store.SubmitStory(ctx, st.ID, sess.UserID); err != nil {
+		if st, err = w.store.SubmitStory(ctx, st.ID, u.ID); err != nil {
 			return err
 		}
 	}
@@ -281,10 +272,7 @@ func afterSave(st *models.Story) string {
 
 // preview is POST /preview: the story's Markdown rendered exactly as it
 // will be saved, as an HTML fragment for the editor's live preview.
-func (w *writing) preview(c *fiber.Ctx) error {
-	if currentSession(c) == nil {
-		return fiber.ErrUnauthorized
-	}
+func (w *writing) preview(c *fiber.Ctx, _ *models.User) error {
 	body := formText(c, "body")
 	if utf8.RuneCountInString(body) > models.MaxBodyLen {
 		return c.Status(fiber.StatusUnprocessableEntity).SendString("The story is longer than " +

@@ -89,3 +89,29 @@ func (w *writing) takePictures(c *fiber.Ctx, userID uint, ep *EditorPage) (int, 
 	}
 	return 0, nil
 }
+
+// pictureStep runs before the editor's buttons act: it takes the pictures
+// sent with the form, shows them back for "Upload", and refuses to show
+// readers a story whose pictures lack a description. done says the answer
+// is given.
+func (w *writing) pictureStep(c *fiber.Ctx, u *models.User, st *models.Story, ep *EditorPage) (bool, error) {
+	if status, err := w.takePictures(c, u.ID, ep); err != nil || status != 0 {
+		if err != nil {
+			return true, err
+		}
+		return true, w.renderEditor(c, status, *ep)
+	}
+	switch action := c.FormValue("action"); {
+	case action == "upload":
+		if len(ep.Form.Uploads) > 0 {
+			ep.Flash = "The picture is uploaded: copy its Markdown into your story where it belongs. Nothing else is saved yet."
+		}
+		return true, w.renderEditor(c, fiber.StatusOK, *ep)
+	case action == "publish" || st != nil && st.Status != models.StatusDraft:
+		if errs := models.AltProblems(ep.Form.Body, ep.Form.Cover, ep.Form.CoverAlt); errs != nil {
+			ep.Errors = errs
+			return true, w.renderEditor(c, fiber.StatusUnprocessableEntity, *ep)
+		}
+	}
+	return false, nil
+}

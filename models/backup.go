@@ -12,13 +12,6 @@ import (
 	"gorm.io/gorm/logger"
 )
 
-// ErrNotADatabase is a file that is not a Doléances database: not SQLite,
-// or SQLite without the site's tables.
-var ErrNotADatabase = errors.New("not a Doléances database")
-
-// ErrCorrupt is a database that fails PRAGMA integrity_check.
-var ErrCorrupt = errors.New("database fails its integrity check")
-
 // FileSummary says what a database file holds.
 type FileSummary struct {
 	Users, Stories, Comments int64

@@ -173,3 +173,16 @@ func recountComments(tx *gorm.DB, storyIDs ...uint) error {
 	return tx.Model(&Story{}).Where("id IN ?", storyIDs).UpdateColumn("comment_count",
 		gorm.Expr("(SELECT COUNT(*) FROM comments WHERE comments.story_id = stories.id AND status = ? AND deleted = ?)", CommentApproved, false)).Error
 }
+
+// Comments returns the approved comments of a story, oldest first, with
+// their signed-in authors.
+func (s *Store) Comments(ctx context.Context, storyID uint) ([]Comment, error) {
+	var cs []Comment
+	err := s.r.WithContext(ctx).Preload("User").
+		Where("story_id = ? AND status = ?", storyID, CommentApproved).
+		Order("created_at, id").Find(&cs).Error
+	if err != nil {
+		return nil, fmt.Errorf("comments of story %d: %w", storyID, err)
+	}
+	return cs, nil
+}

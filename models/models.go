@@ -120,6 +120,8 @@ type Story struct {
 	// CoverAlt its description for those who cannot see it.
 	Cover    string `gorm:"size:200;not null;default:''"`
 	CoverAlt string `gorm:"size:1000;not null;default:''"`
+	// Pending is a reader's change waiting for review, when preloaded (see PendingEdit).
+	Pending *PendingEdit
 	// CommentsClosed is set by the story's author (or an admin) to stop new comments.
 	CommentsClosed bool `gorm:"not null;default:false"`
 }
@@ -148,7 +150,7 @@ type Comment struct {
 	UserID      *uint `gorm:"index"`
 	User        *User
 	AuthorName  string    `gorm:"size:100;not null"`
-	AuthorEmail string    `gorm:"size:254;index"`
+	AuthorEmail string    `gorm:"size:254;index" json:"-"`
 	AuthorURL   string    `gorm:"size:2000"`
 	Body        string    `gorm:"not null"`
 	HTML        string    `gorm:"column:html;not null"`

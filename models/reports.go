@@ -25,9 +25,6 @@ const (
 // MaxOpenReports is the number of reports the admin queue lists at once.
 const MaxOpenReports = 100
 
-// ErrAlreadyReported is returned when a reader reports the same thing twice.
-var ErrAlreadyReported = fmt.Errorf("already reported: %w", ErrConflict)
-
 // Report is a signed-in reader flagging a story or a comment to the admins;
 // one per reader and target.
 type Report struct {

@@ -5,41 +5,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"maps"
-	"slices"
-	"strings"
 	"time"
 
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 )
-
-// ErrNotFound is returned when the thing asked for does not exist (or is not
-// visible to the one asking).
-var ErrNotFound = errors.New("not found")
-
-// ErrConflict is returned when a change clashes with existing data.
-var ErrConflict = errors.New("conflict")
-
-// ValidationError carries a message per form field.
-type ValidationError struct {
-	Fields map[string]string
-}
-
-func (e *ValidationError) Error() string {
-	return fmt.Sprintf("invalid input (%d fields)", len(e.Fields))
-}
-
-// Summary is the field messages in one text, in the order of the field names.
-func (e *ValidationError) Summary() string {
-	names := slices.Sorted(maps.Keys(e.Fields))
-	msgs := make([]string, len(names))
-	for i, n := range names {
-		msgs[i] = e.Fields[n]
-	}
-	return strings.Join(msgs, " ")
-}
 
 // Store holds the database handles. Writes go through a single connection,
 // so that read-then-write transactions are serialised in Go instead of failing
@@ -151,7 +122,8 @@ func migrate(db *gorm.DB) error {
 		return err
 	}
 	// Writing side: history, former slugs, updates.
-	err = db.AutoMigrate(&Revision{}, &SlugRedirect{}, &StoryUpdate{}, &CompanyRedirect{}, &SiteKey{}, &Picture{}, &StoryPicture{})
+	err = db.AutoMigrate(&Revision{}, &SlugRedirect{}, &StoryUpdate{}, &CompanyRedirect{}, &SiteKey{}, &PendingEdit{},
+		&Picture{}, &StoryPicture{})
 	if err != nil {
 		return err
 	}
@@ -187,12 +159,4 @@ func (s *Store) Close() error {
 func (s *Store) Ping(ctx context.Context) error {
 	var one int
 	return s.r.WithContext(ctx).Raw("SELECT 1").Scan(&one).Error
-}
-
-// notFound translates GORM's record-not-found into ErrNotFound.
-func notFound(err error) error {
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return ErrNotFound
-	}
-	return err
 }

@@ -112,7 +112,7 @@ func withStoryRefs(q *gorm.DB) *gorm.DB {
 func (s *Store) PublishedStory(ctx context.Context, slug string) (*Story, error) {
 	var st Story
 	err := withStoryRefs(s.r.WithContext(ctx)).
-		Preload("Updates", func(db *gorm.DB) *gorm.DB { return db.Order("created_at, id") }).
+		Preload("Updates", func(db *gorm.DB) *gorm.DB { return db.Where("pending = ?", false).Order("created_at, id") }).
 		Where("slug = ? AND status = ?", slug, StatusPublished).Take(&st).Error
 	if err != nil {
 		return nil, fmt.Errorf("story %q: %w", slug, notFound(err))
@@ -207,17 +207,4 @@ func (s *Store) Related(ctx context.Context, st *Story, n int) ([]StoryLink, err
 		return nil, fmt.Errorf("related to %q: %w", st.Slug, err)
 	}
 	return links, nil
-}
-
-// Comments returns the approved comments of a story, oldest first, with
-// their signed-in authors.
-func (s *Store) Comments(ctx context.Context, storyID uint) ([]Comment, error) {
-	var cs []Comment
-	err := s.r.WithContext(ctx).Preload("User").
-		Where("story_id = ? AND status = ?", storyID, CommentApproved).
-		Order("created_at, id").Find(&cs).Error
-	if err != nil {
-		return nil, fmt.Errorf("comments of story %d: %w", storyID, err)
-	}
-	return cs, nil
 }

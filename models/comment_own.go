@@ -12,9 +12,6 @@ import (
 // EditWindow is how long after posting a writer may edit their comment.
 const EditWindow = 15 * time.Minute
 
-// ErrEditWindowClosed is returned when a comment is edited after EditWindow.
-var ErrEditWindowClosed = fmt.Errorf("the time to edit this comment is over: %w", ErrConflict)
-
 // Viewer is who looks at a story's comments: a signed-in user, or a guest
 // with the token their comments were posted with. The zero Viewer is anonymous.
 type Viewer struct {

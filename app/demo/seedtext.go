@@ -1,4 +1,4 @@
-package app
+package demo
 
 import (
 	"fmt"
@@ -15,9 +15,9 @@ import (
 var seedCategories = []string{"Telecom", "Banks and insurance", "Housing", "Administration", "Transport",
 	"Shops and delivery", "Energy", "Health"}
 
-// seedCompanies are companies as people type them: each line is one company
+// SeedCompanies are companies as people type them: each line is one company
 // under several spellings, which FindOrCreateCompany must bring together.
-var seedCompanies = [][]string{
+var SeedCompanies = [][]string{
 	{"Orange", "orange", "Orange S.A.", " ORANGE "}, {"SFR", "SFR SA"}, {"Free", "free"},
 	{"Bouygues Telecom", "bouygues telecom"}, {"BNP Paribas", "BNP Paribas SA"},
 	{"Société Générale", "Societe Generale"}, {"La Poste", "la poste"}, {"IKEA", "Ikea"},

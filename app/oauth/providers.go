@@ -1,4 +1,4 @@
-package app
+package oauth
 
 import (
 	"context"
@@ -18,11 +18,25 @@ import (
 	"doleances/models"
 )
 
-// providers builds the sign-in providers that are configured, in the order
+// Settings are the providers' settings: each provider's client key and
+// secret (empty: off), and where the self-hosted ones live.
+type Settings struct {
+	GitHubKey, GitHubSecret     string
+	GoogleKey, GoogleSecret     string
+	FacebookKey, FacebookSecret string
+	TwitterKey, TwitterSecret   string
+	OIDCIssuer, OIDCKey         string
+	OIDCSecret, OIDCName        string
+	GitHubURL                   string      // GitHub Enterprise; empty: github.com
+	XEndpoints                  *XEndpoints // X OAuth 2.0 endpoints; nil: x.com (tests set them)
+}
+
+// Providers builds the sign-in providers that are configured, in the order
 // of their buttons. Each has its own goth provider value: goth's global
 // registry is not used.
-func providers(cfg Config, log *slog.Logger) []handlers.Provider {
-	cb := func(name string) string { return cfg.BaseURL + "/auth/" + name + "/callback" }
+// Callbacks go to baseURL, the site's public address.
+func Providers(cfg Settings, baseURL string, log *slog.Logger) []handlers.Provider {
+	cb := func(name string) string { return baseURL + "/auth/" + name + "/callback" }
 	var ps []handlers.Provider
 	if cfg.GitHubKey != "" {
 		ps = append(ps, githubProvider(cfg, cb("github")))
@@ -45,7 +59,7 @@ func providers(cfg Config, log *slog.Logger) []handlers.Provider {
 			}})
 	}
 	if cfg.TwitterKey != "" {
-		x := newXProvider(cfg.TwitterKey, cfg.TwitterSecret, cb("twitter"), cfg.xEndpoints)
+		x := newXProvider(cfg.TwitterKey, cfg.TwitterSecret, cb("twitter"), cfg.XEndpoints)
 		ps = append(ps, &oauthProvider{name: "twitter", label: "X", load: ready(x), pkce: true,
 			identify: func(_ context.Context, u goth.User, _ oauthSecret) (models.IdentityInput, error) {
 				return basicIdentity(u, false), nil
@@ -57,7 +71,7 @@ func providers(cfg Config, log *slog.Logger) []handlers.Provider {
 	return ps
 }
 
-func githubProvider(cfg Config, callback string) handlers.Provider {
+func githubProvider(cfg Settings, callback string) handlers.Provider {
 	base, api := "https://github.com", "https://api.github.com"
 	if cfg.GitHubURL != "" {
 		base = strings.TrimRight(cfg.GitHubURL, "/")
@@ -109,7 +123,7 @@ func githubVerified(ctx context.Context, client *http.Client, emailsURL string, 
 	return false, nil
 }
 
-func oidcProvider(cfg Config, callback string, log *slog.Logger) handlers.Provider {
+func oidcProvider(cfg Settings, callback string, log *slog.Logger) handlers.Provider {
 	issuer := strings.TrimRight(cfg.OIDCIssuer, "/")
 	discovery := issuer + "/.well-known/openid-configuration"
 	var keys *jwksCache

@@ -1,4 +1,7 @@
-package app
+// Package oauth signs people in with GitHub, Google, Facebook, X and any
+// OpenID Connect issuer: adapters from goth's providers to
+// handlers.Provider, with the checks goth leaves out.
+package oauth
 
 import (
 	"context"

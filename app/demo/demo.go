@@ -1,4 +1,4 @@
-package app
+package demo
 
 import (
 	"context"
@@ -9,10 +9,10 @@ import (
 	"doleances/models/media"
 )
 
-// seedDemo fills an empty site with the demo authors, categories, companies,
+// Seed fills an empty site with the demo authors, categories, companies,
 // stories and comments of demodata.go, dated relative to now. A site that
 // already has users or stories is left alone.
-func seedDemo(ctx context.Context, s *models.Store, files media.Storage, now time.Time) error {
+func Seed(ctx context.Context, s *models.Store, files media.Storage, now time.Time) error {
 	empty, err := s.IsEmpty(ctx)
 	if err != nil || !empty {
 		return err
@@ -26,7 +26,7 @@ func seedDemo(ctx context.Context, s *models.Store, files media.Storage, now tim
 		users[a.Handle] = u
 	}
 	cats := map[string]uint{}
-	for i, c := range demoCategories {
+	for i, c := range Categories {
 		cat := &models.Category{Name: c.Name, Description: c.Description, Position: i + 1}
 		if err := s.CreateCategory(ctx, cat); err != nil {
 			return fmt.Errorf("category %s: %w", c.Name, err)
@@ -41,7 +41,7 @@ func seedDemo(ctx context.Context, s *models.Store, files media.Storage, now tim
 		}
 		companies[c.Name] = co.ID
 	}
-	for i, d := range demoStories {
+	for i, d := range Stories {
 		if err := seedStory(ctx, s, files, now, i, d, users, cats, companies); err != nil {
 			return err
 		}

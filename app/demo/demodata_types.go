@@ -1,4 +1,4 @@
-package app
+package demo
 
 // demoAuthor is one author of the demo site.
 type demoAuthor struct {

@@ -1,13 +1,11 @@
-package app
+package demo
 
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"os"
 	"runtime"
 	"time"
 
@@ -16,8 +14,8 @@ import (
 	"doleances/models"
 )
 
-// seedOptions say how much the seed command makes.
-type seedOptions struct {
+// Options say how much the seed command makes.
+type Options struct {
 	Stories, Comments, Users int
 	Seed                     uint64 // the same seed gives the same site
 	Force                    bool   // add to a database that is not empty
@@ -27,48 +25,8 @@ type seedOptions struct {
 // seedBatch is the number of stories imported per transaction.
 const seedBatch = 200
 
-// seedCommand is the seed subcommand: it fills the configured database with
-// synthetic content for trying the site out and for benchmarks.
-//
-//	doleances seed [flags] -stories N -comments M -users U
-func seedCommand(ctx context.Context, name string, args []string, getenv func(string) string, stdout io.Writer) error {
-	var opt seedOptions
-	cfg, err := parseConfig(name+" seed", args, getenv, stdout, func(fs *flag.FlagSet) {
-		fs.IntVar(&opt.Stories, "stories", 1000, "number of stories to make")
-		fs.IntVar(&opt.Comments, "comments", 10000, "number of comments to make, spread unevenly over the stories")
-		fs.IntVar(&opt.Users, "users", 1000, "number of users to make (readers, some authors, one admin)")
-		fs.Uint64Var(&opt.Seed, "seed", 1, "random seed: the same seed makes the same site")
-		fs.BoolVar(&opt.Force, "force", false, "add to a database that already has users or stories")
-	})
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	if opt.Stories < 1 || opt.Comments < 0 || opt.Users < 1 {
-		return errors.New("seed: -stories and -users must be at least 1, and -comments 0 or more")
-	}
-	if err := os.MkdirAll(cfg.Data, 0o750); err != nil {
-		return fmt.Errorf("data folder: %w", err)
-	}
-	store, err := models.Open(cfg.databasePath(), models.Options{Now: cfg.now})
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	opt.Now = cfg.clock()()
-	start := time.Now()
-	if err := seedSite(ctx, store, opt, stdout); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "Seeded %s with %d stories, %d comments and %d users in %v.\n",
-		cfg.databasePath(), opt.Stories, opt.Comments, opt.Users, time.Since(start).Round(time.Millisecond))
-	return nil
-}
-
-// seedSite fills store with opt's content, showing progress on out.
-func seedSite(ctx context.Context, store *models.Store, opt seedOptions, out io.Writer) error {
+// Generate fills store with opt's content, showing progress on out.
+func Generate(ctx context.Context, store *models.Store, opt Options, out io.Writer) error {
 	empty, err := store.IsEmpty(ctx)
 	if err != nil {
 		return err
@@ -126,7 +84,7 @@ type prepared struct {
 
 // prepare draws and renders batch i; its randomness depends on the seed and
 // i alone, so the site is the same whatever the order of the workers.
-func (w *seedWorld) prepare(opt seedOptions, i int, counts []int) prepared {
+func (w *seedWorld) prepare(opt Options, i int, counts []int) prepared {
 	g := seedText{rand.New(rand.NewPCG(opt.Seed, uint64(i)+100))}
 	var stories []models.ImportStory
 	for k := i * seedBatch; k < min((i+1)*seedBatch, opt.Stories); k++ {
@@ -162,7 +120,7 @@ func commentCounts(r *rand.Rand, n, total int) []int {
 }
 
 // seedBase makes the users, categories and companies stories refer to.
-func seedBase(ctx context.Context, store *models.Store, opt seedOptions) (*seedWorld, error) {
+func seedBase(ctx context.Context, store *models.Store, opt Options) (*seedWorld, error) {
 	g := seedText{rand.New(rand.NewPCG(opt.Seed, 1))}
 	w := &seedWorld{now: opt.Now.UTC(), span: 3 * 365 * 24 * time.Hour}
 	for from := 0; from < opt.Users; from += 1000 {
@@ -209,7 +167,7 @@ func seedBase(ctx context.Context, store *models.Store, opt seedOptions) (*seedW
 		}
 		w.categories = append(w.categories, c.ID)
 	}
-	for _, spellings := range seedCompanies {
+	for _, spellings := range SeedCompanies {
 		for _, name := range spellings {
 			c, err := store.FindOrCreateCompany(ctx, name)
 			if err != nil {

@@ -1,4 +1,4 @@
-package app
+package oauth
 
 import (
 	"encoding/json"
@@ -12,12 +12,12 @@ import (
 	"golang.org/x/oauth2"
 )
 
-// xEndpoints are the addresses of X's OAuth 2.0 service.
-type xEndpoints struct {
+// XEndpoints are the addresses of X's OAuth 2.0 service.
+type XEndpoints struct {
 	AuthURL, TokenURL, ProfileURL string
 }
 
-var xDefaults = xEndpoints{
+var xDefaults = XEndpoints{
 	AuthURL:    "https://x.com/i/oauth2/authorize",
 	TokenURL:   "https://api.x.com/2/oauth2/token",
 	ProfileURL: "https://api.x.com/2/users/me?user.fields=profile_image_url",
@@ -33,7 +33,7 @@ type xProvider struct {
 	HTTPClient *http.Client
 }
 
-func newXProvider(key, secret, callback string, ep *xEndpoints) *xProvider {
+func newXProvider(key, secret, callback string, ep *XEndpoints) *xProvider {
 	e := xDefaults
 	if ep != nil {
 		e = *ep

@@ -1,4 +1,7 @@
-package app
+// Package demo is the content of a demo site: the hand-written stories
+// that -demo puts on an empty site (Seed) and the synthetic site of any size
+// that the seed command makes (Generate).
+package demo
 
 // Demo content for a fresh Doléances site: four authors, the six
 // categories, the organisations the stories are about, and twelve
@@ -28,7 +31,8 @@ var demoAuthors = []demoAuthor{
 	},
 }
 
-var demoCategories = []demoCategory{
+// Categories are the demo site's categories, in display order.
+var Categories = []demoCategory{
 	{Name: "Telecom", Description: "Mobile plans, internet boxes, technicians who may or may not come, and the art of cancelling a contract."},
 	{Name: "Banking", Description: "Opening accounts, closing accounts, and everything your conseiller needs a form for in between."},
 	{Name: "Administration", Description: "Préfectures, social services, the post office and the sacred lettre recommandée."},
@@ -49,7 +53,8 @@ var demoCompanies = []demoCompany{
 	{Name: "Préfecture de police", Description: "The Paris préfecture, which among many other things handles residence permits for foreigners living in the city."},
 }
 
-var demoStories = []demoStory{
+// Stories are the demo site's stories, with their comments.
+var Stories = []demoStory{
 	{
 		Title:      "Résilier chez Orange: a three-month saga",
 		Author:     "jenna.w",
