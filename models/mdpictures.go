@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/renderer"
@@ -69,6 +70,9 @@ func altText(n ast.Node, source []byte) string {
 // description (the text between the brackets of ![...](...)): readers who
 // cannot see it, and search engines, get nothing else.
 func MissingAlt(body string) string {
+	if utf8.RuneCountInString(body) > MaxBodyLen || CheckMarkdown(body) != "" {
+		return "" // refused for its size or shape, before anything parses it (see StoryInput.Validate)
+	}
 	source := []byte(body)
 	doc := storyMarkdown.Parser().Parse(text.NewReader(source))
 	missing := 0
