@@ -79,3 +79,33 @@ func TestPictureAccessFollowsPublication(t *testing.T) {
 		t.Error("a logo from elsewhere was taken")
 	}
 }
+
+// TestPicturesMigrationUpgradesAnOlderDatabase: a database at the version
+// before pictures gets their tables and columns, and keeps working.
+func TestPicturesMigrationUpgradesAnOlderDatabase(t *testing.T) {
+	path := copyFixture(t)
+	db, err := openRaw(path, "_foreign_keys=on")
+	must(t, err)
+	must(t, migrate(context.Background(), db, sqliteDialect, migrations[:3]))
+	closeRaw(db)
+	s, err := Open(path, Options{})
+	must(t, err)
+	defer s.Close()
+	for _, c := range [][2]string{{"stories", "cover"}, {"stories", "cover_alt"}, {"pending_edits", "cover"}, {"companies", "logo_url"}, {"pictures", "orphaned"}, {"story_pictures", "picture_id"}} {
+		var n int64
+		must(t, s.r.Raw("SELECT count(*) FROM pragma_table_info(?) WHERE name = ?", c[0], c[1]).Scan(&n).Error)
+		if n != 1 {
+			t.Errorf("no column %s.%s after the upgrade", c[0], c[1])
+		}
+	}
+	u := newUser(t, s, "newcomer")
+	pic := &Picture{Name: NewPictureName(), OwnerID: u.ID, Ext: "jpg", Width: 480, Height: 320, Files: "x"}
+	must(t, s.AddPicture(context.Background(), pic))
+	url := "/media/" + pic.Name + "/480x320.jpg"
+	st, err := s.CreateStory(context.Background(), StoryInput{Title: "After the upgrade", Body: "![a box](" + url + ")", AuthorID: u.ID,
+		Status: StatusPublished, Cover: url, CoverAlt: "a box"})
+	must(t, err)
+	if _, public, err := s.PictureAccess(context.Background(), pic.Name); err != nil || !public || st.Cover != url {
+		t.Errorf("after the upgrade: public %v, cover %q, %v", public, st.Cover, err)
+	}
+}
