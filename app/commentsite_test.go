@@ -71,7 +71,7 @@ func newCommentSite(t *testing.T, edit ...func(*Config)) *commentSite {
 		return st
 	}
 	cs.story, cs.other = story("Résilier chez Orange", cs.author), story("Un vélo en panne", cs.admin)
-	cfg := Config{Addr: "127.0.0.1:0", BaseURL: testBase, PostRate: 10000, HoldWords: "casino, viagra"}
+	cfg := Config{Addr: "127.0.0.1:0", BaseURL: testBase, Data: t.TempDir(), PostRate: 10000, HoldWords: "casino, viagra"}
 	for _, e := range edit {
 		e(&cfg)
 	}

@@ -157,6 +157,10 @@ func (c *Config) complete() error {
 // openMedia opens the storage of the pictures: -media-url, or the media
 // folder under -data.
 func (c *Config) openMedia(ctx context.Context) (media.Storage, error) {
+	if c.MediaURL == "" && c.Data == "" {
+		// Not a folder relative to wherever the process runs.
+		return nil, errors.New("pictures: no -data folder and no -media-url to keep them in")
+	}
 	return media.Open(ctx, c.MediaURL, filepath.Join(c.Data, "media"))
 }
 
