@@ -160,6 +160,10 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	if err := s.web.app.ShutdownWithTimeout(stopTimeout); err != nil {
 		return fmt.Errorf("requests still running %v after the stop was asked: %w", stopTimeout, err)
 	}
+	// A stop asked right after the start can come before fasthttp has
+	// taken the listener, when its Shutdown has none to close and its Serve
+	// would then accept forever: close it here too (twice is harmless).
+	sc.Listener.Close()
 	if err := <-errc; err != nil && !strings.Contains(err.Error(), "closed") {
 		return err
 	}
