@@ -21,7 +21,8 @@ type authzRule struct {
 	allowed string // the actors that may, space-separated
 	path    func(f *authzFixture) string
 	form    func(f *authzFixture, actor string) url.Values
-	inert   bool // allowed, but changes no row (a preview)
+	inert   bool   // allowed, but changes no row (a preview)
+	file    string // the field of a picture sent with the form, as multipart
 }
 
 // authzTable is every state-changing route of the site. A route missing
@@ -45,6 +46,8 @@ var authzTable = map[string]authzRule{
 	"POST /write": {allowed: signedIn, path: fixed("/write"), form: func(f *authzFixture, _ string) url.Values {
 		return url.Values{"title": {"A new story"}, "body": {"It happened."}, "categories": {fmt.Sprint(f.category)}, "resolution": {"open"}}
 	}},
+	"POST /media":                   {allowed: signedIn, path: fixed("/media"), file: "file", form: values("alt", "A square")},
+	"POST /me/avatar":               {allowed: signedIn, path: fixed("/me/avatar"), file: "avatar"},
 	"POST /preview":                 {allowed: signedIn, path: fixed("/preview"), form: values("body", "*Hello*"), inert: true},
 	"POST /stories/:slug/edit":      {allowed: "owner admin", path: story("edit"), form: authzStoryForm},
 	"POST /stories/:slug/publish":   {allowed: "owner admin", path: func(f *authzFixture) string { return "/stories/" + f.draft.Slug + "/publish" }},
@@ -112,6 +115,32 @@ var authzTable = map[string]authzRule{
 		return fmt.Sprintf("/me/notices/%d/appeal", f.decided)
 	}, form: values("appeal", "It is true: here is the court's judgment.")},
 	"POST /admin/legal/:slug": {allowed: "admin", path: fixed("/admin/legal/terms"), form: values("title", "Terms", "body", "Be nice.")},
+	// Mail: anyone may ask for a link, use one, follow or unsubscribe.
+	"POST /login/email": {allowed: "guest " + signedIn, path: fixed("/login/email"), form: values("email", "someone@example.org")},
+	"POST /login/email/:token": {allowed: "guest " + signedIn, path: func(f *authzFixture) string {
+		return "/login/email/" + f.emailLink
+	}},
+	"POST /email/confirm/:token": {allowed: "guest " + signedIn, path: func(f *authzFixture) string {
+		return "/email/confirm/" + f.confirm
+	}},
+	"POST /unsubscribe/:token": {allowed: "guest " + signedIn, path: func(f *authzFixture) string {
+		return "/unsubscribe/" + f.unsub
+	}},
+	"POST /me/email": {allowed: signedIn, path: fixed("/me/email"), form: values("email", "second@example.org")},
+	"POST /me/mail":  {allowed: signedIn, path: fixed("/me/mail"), form: values("comments", "1")},
+	"POST /me/follows/:id/delete": {allowed: "owner", path: func(f *authzFixture) string {
+		return fmt.Sprintf("/me/follows/%d/delete", f.follow)
+	}},
+	"POST /follow":                {allowed: "guest " + signedIn, path: fixed("/follow"), form: values("email", "fan@example.org")},
+	"POST /category/:slug/follow": {allowed: "guest " + signedIn, path: follow("category"), form: values("email", "fan@example.org")},
+	"POST /tag/:slug/follow":      {allowed: "guest " + signedIn, path: follow("tag"), form: values("email", "fan@example.org")},
+	"POST /author/:handle/follow": {allowed: "guest " + signedIn, path: follow("author"), form: values("email", "fan@example.org")},
+	"POST /company/:slug/follow":  {allowed: "guest " + signedIn, path: follow("company"), form: values("email", "fan@example.org")},
+	"POST /stories/:slug/follow":  {allowed: "guest " + signedIn, path: story("follow"), form: values("email", "fan@example.org")},
+}
+
+func follow(kind string) func(*authzFixture) string {
+	return func(f *authzFixture) string { return "/" + kind + "/" + f.slugs[kind] + "/follow" }
 }
 
 func fixed(p string) func(*authzFixture) string { return func(*authzFixture) string { return p } }
@@ -172,6 +201,7 @@ var authzPages = map[string]pageRule{
 		guest: http.StatusSeeOther, others: http.StatusForbidden},
 	"GET /admin":         {access: handlers.Admin, path: fixed("/admin"), allowed: "admin", guest: http.StatusNotFound, others: http.StatusNotFound},
 	"GET /admin/import":  {access: handlers.Admin, path: fixed("/admin/import"), allowed: "admin", guest: http.StatusNotFound, others: http.StatusNotFound},
+	"GET /admin/outbox":  {access: handlers.Admin, path: fixed("/admin/outbox"), allowed: "admin", guest: http.StatusNotFound, others: http.StatusNotFound},
 	"GET /admin/notices": {access: handlers.Admin, path: fixed("/admin/notices"), allowed: "admin", guest: http.StatusNotFound, others: http.StatusNotFound},
 	"GET /admin/notices/:id": {access: handlers.Admin, path: func(f *authzFixture) string { return fmt.Sprintf("/admin/notices/%d", f.notice) },
 		allowed: "admin", guest: http.StatusNotFound, others: http.StatusNotFound},

@@ -19,6 +19,10 @@ type MePage struct {
 	CanUnlink    bool
 	Linkable     []ProviderLink // configured providers not linked yet
 	DeleteChoice string
+	Follows      []models.Follow
+	// MailComments and MailModeration: the account gets new comments on
+	// its stories, and held comments and reports (admins, authors).
+	MailComments, MailModeration bool
 	// Notices are the decisions about what the user wrote; AppealID,
 	// AppealText and AppealError give back a refused appeal.
 	Notices     []models.Notice
@@ -36,12 +40,16 @@ type IdentityRow struct {
 func (a *auth) me(c *fiber.Ctx, u *models.User) error {
 	mp := MePage{Name: u.Name, Handle: u.Handle}
 	switch {
+	case c.Query("saved") == "avatar":
+		mp.Flash = "Your picture is saved."
 	case c.Query("saved") != "":
 		mp.Flash = "Your profile is saved."
 	case c.Query("linked") != "":
 		mp.Flash = "The account is linked: you can now sign in with it too."
 	case c.Query("unlinked") != "":
 		mp.Flash = "The account is unlinked."
+	case c.Query("unfollowed") != "":
+		mp.Flash = "The follow is ended."
 	}
 	return a.renderMe(c, fiber.StatusOK, mp)
 }
@@ -69,6 +77,9 @@ func (a *auth) renderMe(c *fiber.Ctx, status int, mp MePage) error {
 	}
 	mp.CanUnlink = len(ids) > 1
 	if mp.Notices, err = a.store.NoticesAbout(c.UserContext(), sess.UserID); err != nil {
+		return err
+	}
+	if err := a.mailSettings(c, sess, &mp); err != nil {
 		return err
 	}
 	for _, p := range a.order {
@@ -135,8 +146,23 @@ func (a *auth) deleteAccount(c *fiber.Ctx, u *models.User) error {
 	if err := a.store.DeleteUser(c.UserContext(), u.ID, choice == "keep"); err != nil {
 		return err
 	}
+	a.pics.sweep(c.UserContext())
 	a.clearSessionCookie(c)
 	return c.Redirect("/", fiber.StatusSeeOther)
+}
+
+// mailSettings fills in the follows and mail switches of /me.
+func (a *auth) mailSettings(c *fiber.Ctx, sess *models.Session, mp *MePage) error {
+	fs, err := a.store.Follows(c.UserContext(), sess.UserID, verifiedEmail(&sess.User))
+	if err != nil {
+		return err
+	}
+	u, err := a.store.UserByID(c.UserContext(), sess.UserID)
+	if err != nil {
+		return err
+	}
+	mp.Follows, mp.MailComments, mp.MailModeration = fs, !u.MuteCommentMail, !u.MuteModerationMail
+	return nil
 }
 
 // appeal is POST /me/notices/{id}/appeal: the author's one appeal of a

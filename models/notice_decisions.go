@@ -164,7 +164,7 @@ func replaceInStory(tx *gorm.DB, st *Story, old, mark string, editorID uint) err
 		return fmt.Errorf("render redacted story: %w", err)
 	}
 	e := edit{title: st.Title, body: body, shown: shown, city: st.City, resolution: st.Resolution, r: r,
-		company: st.CompanyID, cats: categoryIDs(st), tags: st.Tags}
+		company: st.CompanyID, cats: categoryIDs(st), tags: st.Tags, cover: st.Cover, coverAlt: st.CoverAlt}
 	return applyEdit(tx, st, editorID, e)
 }
 

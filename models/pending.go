@@ -30,6 +30,8 @@ type PendingEdit struct {
 	ShownPII    string `gorm:"column:shown_pii;not null;default:''"` // as Story.ShownPII
 	CategoryIDs string `gorm:"size:2000"`                            // ids, ","-separated
 	Tags        string `gorm:"size:2000"`                            // names, ", "-separated
+	Cover       string `gorm:"size:200;not null;default:''"`
+	CoverAlt    string `gorm:"size:1000;not null;default:''"`
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 	// CategoryNames are the names of CategoryIDs, as ReviewQueue loads them.
@@ -56,6 +58,12 @@ type edit struct {
 	company                       *uint
 	cats                          []uint
 	tags                          []Tag
+	cover, coverAlt               string
+}
+
+// changes reports whether e changes anything of st.
+func (e edit) changes(st *Story) bool {
+	return storyChanged(st, e) || st.Cover != e.cover || st.CoverAlt != e.coverAlt
 }
 
 // heldForReview reports whether editorID's change to st must wait for an
@@ -74,7 +82,7 @@ func holdEdit(tx *gorm.DB, st *Story, editorID uint, e edit) error {
 	if err := tx.Where("story_id = ?", st.ID).Delete(&PendingEdit{}).Error; err != nil {
 		return fmt.Errorf("former pending edit: %w", err)
 	}
-	if !storyChanged(st, e) {
+	if !e.changes(st) {
 		return nil
 	}
 	ids := make([]string, len(e.cats))
@@ -87,7 +95,7 @@ func holdEdit(tx *gorm.DB, st *Story, editorID uint, e edit) error {
 	}
 	p := &PendingEdit{StoryID: st.ID, EditorID: editorID, Title: e.title, Body: e.body, HTML: e.r.HTML, ShownPII: e.shown,
 		CompanyID: e.company, City: e.city, Resolution: e.resolution,
-		CategoryIDs: strings.Join(ids, ","), Tags: strings.Join(names, ", ")}
+		CategoryIDs: strings.Join(ids, ","), Tags: strings.Join(names, ", "), Cover: e.cover, CoverAlt: e.coverAlt}
 	if err := tx.Create(p).Error; err != nil {
 		return fmt.Errorf("pending edit: %w", err)
 	}
@@ -154,7 +162,8 @@ func applyPendingEdit(tx *gorm.DB, st *Story, p *PendingEdit) error {
 	if err != nil {
 		return err
 	}
-	e := edit{title: p.Title, body: p.Body, shown: p.ShownPII, city: p.City, resolution: p.Resolution, r: r, company: company, cats: cats, tags: tags}
+	e := edit{title: p.Title, body: p.Body, shown: p.ShownPII, city: p.City, resolution: p.Resolution, r: r, company: company, cats: cats, tags: tags,
+		cover: p.Cover, coverAlt: p.CoverAlt}
 	if err := applyEdit(tx, st, p.EditorID, e); err != nil {
 		return err
 	}
