@@ -30,5 +30,5 @@ func newMail(ctx context.Context, cfg Config, store *models.Store, log *slog.Log
 	n := &mail.Notifier{Store: store, BaseURL: cfg.BaseURL, SiteName: siteName, UnsubscribeKey: key}
 	s := mail.NewSender(mail.Sender{Store: store, Transport: tr, Notifier: n, Log: log, Now: cfg.clock(), Poll: cfg.mailPoll})
 	m := &mail.Mailer{Store: store, Sender: s, BaseURL: cfg.BaseURL, SiteName: siteName, Now: cfg.clock()}
-	return s, handlers.MailSettings{Mailer: m, UnsubscribeKey: key}, nil
+	return s, handlers.MailSettings{Mailer: m, Notices: m, UnsubscribeKey: key}, nil
 }

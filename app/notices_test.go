@@ -135,6 +135,7 @@ func TestNoticeDecisionFlow(t *testing.T) {
 		t.Fatalf("no reference in %.500s", mainOf(body))
 	}
 	id := strings.TrimLeft(m[1], "0")
+	wantMail(t, cs, "paul@example.org", "Notice "+m[0]+" received")
 	admin := cs.signIn(cs.admin)
 	_, page := cs.get(admin, "/admin/notices")
 	wantIn(t, "list", page, m[0], "open", "Defamation")
@@ -150,6 +151,7 @@ func TestNoticeDecisionFlow(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("redact: %d", res.StatusCode)
 	}
+	wantMail(t, cs, "paul@example.org", "Decision on notice "+m[0], "Passage removed", "Unproven accusation.")
 	_, page = cs.get(guest(), path)
 	wantIn(t, "redacted story", page, "The manager, [passage removed on 1 March 2026 after a notice].", "It took a month.")
 	if strings.Contains(page, "crook") {
@@ -261,4 +263,18 @@ func TestHostileNoticeFields(t *testing.T) {
 	checkHostilePage(t, cs, guest(), "/stories/"+cs.story.Slug, []string{"passage removed"})
 	checkHostilePage(t, cs, guest(), "/legal/privacy", []string{"Qlegal", "Qbody"})
 	checkHostilePage(t, cs, admin, "/admin/legal/privacy", []string{"Qlegal"})
+}
+
+// wantMail finds in the outbox a mail to addr with subject, holding parts.
+func wantMail(t *testing.T, cs *commentSite, to, subject string, parts ...string) {
+	t.Helper()
+	ms, err := cs.store.Outbox(context.Background(), 50)
+	check(t, err)
+	for _, m := range ms {
+		if m.To == to && m.Subject == subject {
+			wantIn(t, "mail "+subject, m.Text, parts...)
+			return
+		}
+	}
+	t.Errorf("no mail to %s with subject %q among %d", to, subject, len(ms))
 }

@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -23,6 +24,8 @@ type noticeAdminStore interface {
 type noticeAdmin struct {
 	*pages
 	store noticeAdminStore
+	mail  NoticeMailer
+	log   *slog.Logger
 }
 
 // NoticesPage is /admin/notices.
@@ -110,7 +113,10 @@ func (h *noticeAdmin) decide(c *fiber.Ctx, u *models.User) error {
 		return err
 	}
 	in := models.DecisionInput{Kind: formLine(c, "decision"), Reasons: formText(c, "reasons"), Passage: formText(c, "passage")}
-	_, err = h.store.DecideNotice(c.UserContext(), u.ID, id, in)
+	n, err := h.store.DecideNotice(c.UserContext(), u.ID, id, in)
+	if err == nil {
+		mailAfter(c, h.log, h.mail.NoticeDecided, n)
+	}
 	return h.after(c, id, err, NoticeAdminPage{Decision: in}, "This notice was decided meanwhile (by another admin?): its decision is below.")
 }
 
@@ -121,7 +127,10 @@ func (h *noticeAdmin) decideAppeal(c *fiber.Ctx, u *models.User) error {
 		return err
 	}
 	outcome, reasons := formLine(c, "outcome"), formText(c, "reasons")
-	_, err = h.store.DecideAppeal(c.UserContext(), u.ID, id, outcome, reasons)
+	n, err := h.store.DecideAppeal(c.UserContext(), u.ID, id, outcome, reasons)
+	if err == nil {
+		mailAfter(c, h.log, h.mail.AppealDecided, n)
+	}
 	return h.after(c, id, err, NoticeAdminPage{Outcome: outcome, Reasons: reasons}, "No appeal waits on this notice: it was decided meanwhile.")
 }
 

@@ -25,6 +25,7 @@ type Mailer interface {
 // MailSettings are the dependencies of the email features.
 type MailSettings struct {
 	Mailer         Mailer
+	Notices        NoticeMailer // the mails of the notice process
 	UnsubscribeKey []byte // signs unsubscribe links (models.UnsubscribeToken)
 	RatePerMinute  int    // mails asked per minute per IP address; 0: MailRate
 }

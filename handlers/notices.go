@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/url"
 	"strconv"
 	"strings"
@@ -11,6 +12,26 @@ import (
 
 	"doleances/models"
 )
+
+// NoticeMailer queues the mails of the notice process (app/mail).
+type NoticeMailer interface {
+	// NoticeReceived acknowledges a notice to its notifier.
+	NoticeReceived(ctx context.Context, n models.Notice) error
+	// NoticeDecided tells the notifier the outcome, and the author the
+	// decision with its reasons.
+	NoticeDecided(ctx context.Context, n models.Notice) error
+	// AppealDecided tells the author the outcome of their appeal.
+	AppealDecided(ctx context.Context, n models.Notice) error
+}
+
+// mailAfter queues a notice's mail once what it reports is committed. A
+// failure is logged, not shown: the notice or decision stands, and the
+// page says what happened.
+func mailAfter(c *fiber.Ctx, log *slog.Logger, send func(context.Context, models.Notice) error, n *models.Notice) {
+	if err := send(c.UserContext(), *n); err != nil {
+		log.Error("notice mail not queued", "notice", n.ID, "request_id", c.GetRespHeader(fiber.HeaderXRequestID), "err", err)
+	}
+}
 
 type noticeStore interface {
 	sidebarStore
@@ -22,6 +43,8 @@ type notices struct {
 	*pages
 	store noticeStore
 	limit *ipLimiter // notices per minute per IP address
+	mail  NoticeMailer
+	log   *slog.Logger
 }
 
 // NoticeForm is the notice form as typed.
@@ -81,6 +104,7 @@ func (h *notices) file(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	mailAfter(c, h.log, h.mail.NoticeReceived, n)
 	return h.renderForm(c, fiber.StatusCreated, NoticePage{Filed: n})
 }
 

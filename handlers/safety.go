@@ -132,7 +132,7 @@ const NoticeRate = 5
 // transparency report, the legal pages and the export.
 func safetyRoutes(rt *router, p *pages, d Deps) {
 	pub := rt.anyone()
-	nt := &notices{pages: p, store: d.Store, limit: newIPLimiter(NoticeRate, d.Now)}
+	nt := &notices{pages: p, store: d.Store, limit: newIPLimiter(NoticeRate, d.Now), mail: d.Mail.Notices, log: d.Log}
 	pub.get("/notice", nt.form)
 	pub.post("/notice", nt.file) // notifiers need no account
 	sf := &safety{pages: p, store: d.Store}
@@ -140,7 +140,7 @@ func safetyRoutes(rt *router, p *pages, d Deps) {
 	pub.get("/legal/:slug", cached(sf.legal))
 	rt.signedIn(signIn(backHere)).get("/me/export", sf.export)
 
-	na := &noticeAdmin{pages: p, store: d.Store}
+	na := &noticeAdmin{pages: p, store: d.Store, mail: d.Mail.Notices, log: d.Log}
 	admins := rt.admins()
 	admins.get("/admin/notices", na.list)
 	admins.get("/admin/notices/:id", na.show)

@@ -49,6 +49,9 @@ func NoticeReasonLabel(reason string) string {
 // notifier's name and email.
 func AnonymousAllowed(reason string) bool { return reason == NoticeChildAbuse }
 
+// MailKindNotice is the outbox kind of the mails of the notice process.
+const MailKindNotice = "notice"
+
 // Notice states.
 const (
 	NoticeOpen     = "open"     // waiting for a decision
