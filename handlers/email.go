@@ -26,8 +26,8 @@ type Mailer interface {
 type MailSettings struct {
 	Mailer         Mailer
 	Notices        NoticeMailer // the mails of the notice process
-	UnsubscribeKey []byte // signs unsubscribe links (models.UnsubscribeToken)
-	RatePerMinute  int    // mails asked per minute per IP address; 0: MailRate
+	UnsubscribeKey []byte       // signs unsubscribe links (models.UnsubscribeToken)
+	RatePerMinute  int          // mails asked per minute per IP address; 0: MailRate
 }
 
 // MailRate is the default number of mails (sign-in links, confirmations)
