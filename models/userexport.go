@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -17,6 +18,16 @@ type UserExport struct {
 	Likes      []ExportReaction `json:"likes"`
 	MeToos     []ExportReaction `json:"me_toos"`
 	Notices    []Notice         `json:"decisions_about_my_content"`
+	Pictures   []ExportPicture  `json:"pictures"`
+}
+
+// ExportPicture is a picture the user uploaded: the addresses of its sizes
+// on the site (relative to its address), smallest first.
+type ExportPicture struct {
+	Kind      string    `json:"kind"`
+	Alt       string    `json:"alt,omitempty"`
+	URLs      []string  `json:"urls"`
+	CreatedAt time.Time `json:"uploaded_at"`
 }
 
 // ExportAccount is the account's own row.
@@ -111,6 +122,9 @@ func (s *Store) ExportUser(ctx context.Context, userID uint) (*UserExport, error
 	if x.Notices, err = s.NoticesAbout(ctx, userID); err != nil {
 		return nil, err
 	}
+	if x.Pictures, err = s.exportPictures(ctx, userID); err != nil {
+		return nil, err
+	}
 	for i := range x.Notices { // who sent a notice, and what they wrote, is not the author's to know
 		x.Notices[i].Name, x.Notices[i].Email, x.Notices[i].Explanation = "", "", ""
 	}
@@ -132,4 +146,20 @@ func (s *Store) exportStories(ctx context.Context, userID uint, x *UserExport) e
 		x.Stories = append(x.Stories, es)
 	}
 	return nil
+}
+
+func (s *Store) exportPictures(ctx context.Context, userID uint) ([]ExportPicture, error) {
+	var pics []Picture
+	if err := s.r.WithContext(ctx).Where("owner_id = ? AND NOT orphaned", userID).Order("id").Find(&pics).Error; err != nil {
+		return nil, fmt.Errorf("export pictures: %w", err)
+	}
+	out := make([]ExportPicture, 0, len(pics))
+	for _, p := range pics {
+		ep := ExportPicture{Kind: p.Kind, Alt: p.Alt, CreatedAt: p.CreatedAt}
+		for _, key := range strings.Split(p.Files, ",") {
+			ep.URLs = append(ep.URLs, MediaURL(key))
+		}
+		out = append(out, ep)
+	}
+	return out, nil
 }
