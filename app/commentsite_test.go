@@ -1,9 +1,11 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -69,7 +71,7 @@ func newCommentSite(t *testing.T, edit ...func(*Config)) *commentSite {
 		return st
 	}
 	cs.story, cs.other = story("Résilier chez Orange", cs.author), story("Un vélo en panne", cs.admin)
-	cfg := Config{Addr: "127.0.0.1:0", BaseURL: testBase, PostRate: 10000, HoldWords: "casino, viagra"}
+	cfg := Config{Addr: "127.0.0.1:0", BaseURL: testBase, Data: t.TempDir(), PostRate: 10000, HoldWords: "casino, viagra"}
 	for _, e := range edit {
 		e(&cfg)
 	}
@@ -104,10 +106,41 @@ func (cs *commentSite) do(v *visitor, method, path string, form url.Values, head
 		}
 		body = strings.NewReader(form.Encode())
 	}
+	ctype := "application/x-www-form-urlencoded"
+	if form.Has(uploadField) {
+		body, ctype = multipartForm(cs.t, form)
+	}
 	req := httptest.NewRequest(method, path, body)
 	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Content-Type", ctype)
 	}
+	return cs.send(v, req, headers...)
+}
+
+// doFile posts form as multipart with a file in field, as the picture forms are sent.
+func (cs *commentSite) doFile(v *visitor, path string, form url.Values, field string, data []byte, headers ...string) (*http.Response, string) {
+	cs.t.Helper()
+	if v != nil && v.csrf != "" && form.Get("csrf") == "" {
+		form.Set("csrf", v.csrf)
+	}
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	for k, vs := range form {
+		for _, val := range vs {
+			_ = mw.WriteField(k, val)
+		}
+	}
+	fw, _ := mw.CreateFormFile(field, "picture.png")
+	_, _ = fw.Write(data)
+	_ = mw.Close()
+	req := httptest.NewRequest(http.MethodPost, path, &b)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return cs.send(v, req, headers...)
+}
+
+// send sends req as visitor v (with its cookies, keeping those it is given).
+func (cs *commentSite) send(v *visitor, req *http.Request, headers ...string) (*http.Response, string) {
+	cs.t.Helper()
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
@@ -118,7 +151,7 @@ func (cs *commentSite) do(v *visitor, method, path string, form url.Values, head
 	}
 	res, err := cs.web.app.Test(req, -1)
 	if err != nil {
-		cs.t.Fatalf("%s %s: %v", method, path, err)
+		cs.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
 	}
 	b, _ := io.ReadAll(res.Body)
 	res.Body.Close()
@@ -197,4 +230,34 @@ func wantCode(t *testing.T, res *http.Response, body string, want int) {
 		}
 		t.Fatalf("status %d, want %d\n%.3000s", res.StatusCode, want, body)
 	}
+}
+
+// uploadField is the form key whose value do sends as an uploaded file
+// (named upload.xml), in a multipart form.
+const uploadField = "file"
+
+// multipartForm encodes form as multipart/form-data, its uploadField as a file.
+func multipartForm(t testing.TB, form url.Values) (io.Reader, string) {
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for k, vs := range form {
+		for _, v := range vs {
+			var err error
+			if k == uploadField {
+				var w io.Writer
+				if w, err = mw.CreateFormFile(k, "upload.xml"); err == nil {
+					_, err = io.WriteString(w, v)
+				}
+			} else {
+				err = mw.WriteField(k, v)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := mw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return &buf, mw.FormDataContentType()
 }

@@ -77,7 +77,7 @@ func Open(path string, opt Options) (*Store, error) {
 		wdb.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	if err := migrate(w); err != nil {
+	if err := migrate(context.Background(), w, sqliteDialect, migrations); err != nil {
 		wdb.Close()
 		return nil, fmt.Errorf("migrate %s: %w", path, err)
 	}
@@ -114,32 +114,6 @@ func Open(path string, opt Options) (*Store, error) {
 		span = SearchSpan
 	}
 	return &Store{r: r, w: w, now: utc, gen: gen, stop: stop, span: span}, nil
-}
-
-func migrate(db *gorm.DB) error {
-	if err := db.SetupJoinTable(&Story{}, "Categories", &StoryCategory{}); err != nil {
-		return err
-	}
-	if err := db.SetupJoinTable(&Story{}, "Tags", &StoryTag{}); err != nil {
-		return err
-	}
-	err := db.AutoMigrate(&User{}, &Category{}, &Tag{}, &Company{}, &Story{}, &StoryCategory{}, &StoryTag{}, &Comment{},
-		&Identity{}, &Session{}, &LoginState{}, &OneTimeToken{}, &Like{}, &MeToo{}, &Report{})
-	if err != nil {
-		return err
-	}
-	// Writing side: history, former slugs, updates.
-	err = db.AutoMigrate(&Revision{}, &SlugRedirect{}, &StoryUpdate{}, &CompanyRedirect{}, &SiteKey{}, &PendingEdit{})
-	if err != nil {
-		return err
-	}
-	if err := backfillCompanyKeys(db); err != nil {
-		return err
-	}
-	if err := migrateCounts(db); err != nil {
-		return err
-	}
-	return migrateSearch(db)
 }
 
 // Close closes both database handles, readers first, then folds the
