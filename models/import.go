@@ -145,7 +145,16 @@ func (s *Store) Import(ctx context.Context, b *ImportBatch) error {
 				return err
 			}
 		}
+		if err := dropStatsTriggers(tx); err != nil {
+			return err
+		}
 		if err := importRows(tx, b); err != nil {
+			return err
+		}
+		if err := refreshStats(tx, companyIDsOf(b.stories)...); err != nil {
+			return err
+		}
+		if err := createStatsTriggers(tx); err != nil {
 			return err
 		}
 		lo, hi := b.stories[0].ID, b.stories[len(b.stories)-1].ID

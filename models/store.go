@@ -126,10 +126,18 @@ func migrate(db *gorm.DB) error {
 	if err != nil {
 		return err
 	}
+	// Companies' side: representatives, their domains, official replies.
+	err = db.AutoMigrate(&CompanyRepresentative{}, &CompanyDomain{}, &CompanyReply{}, &CompanyFollowUp{})
+	if err != nil {
+		return err
+	}
 	if err := backfillCompanyKeys(db); err != nil {
 		return err
 	}
 	if err := migrateCounts(db); err != nil {
+		return err
+	}
+	if err := migrateStats(db); err != nil {
 		return err
 	}
 	return migrateSearch(db)

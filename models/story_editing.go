@@ -80,6 +80,7 @@ func (s *Store) UpdateStory(ctx context.Context, id, editorID uint, in StoryInpu
 		if !storyChanged(&st, title, in.Body, city, resolution, in.CompanyID, cats, tags) {
 			return nil
 		}
+		resCols := resolutionChange(&st, resolution, s.now())
 		if err := tx.Create(revisionOf(&st, editorID)).Error; err != nil {
 			return fmt.Errorf("revision: %w", err)
 		}
@@ -91,6 +92,11 @@ func (s *Store) UpdateStory(ctx context.Context, id, editorID uint, in StoryInpu
 				PlainText: r.Text, CompanyID: in.CompanyID, City: city, Resolution: resolution}).Error
 		if err != nil {
 			return err
+		}
+		if resCols != nil {
+			if err := tx.Model(&Story{}).Where("id = ?", st.ID).UpdateColumn("resolved_at", resCols["resolved_at"]).Error; err != nil {
+				return err
+			}
 		}
 		return replaceJoins(tx, st.ID, cats, tags)
 	})
