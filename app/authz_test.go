@@ -76,6 +76,20 @@ func newAuthzFixture(t *testing.T) *authzFixture {
 		check(t, cs.store.CreateCompany(ctx, co))
 		*[]*uint{&f.from, &f.into}[i] = co.ID
 	}
+	// "author" represents SFR, which both stories are about; it replied to the other one.
+	sfr := &models.Company{Name: "SFR"}
+	check(t, cs.store.CreateCompany(ctx, sfr))
+	for _, st := range []struct {
+		story *models.Story
+		by    *models.User
+	}{{cs.story, cs.author}, {cs.other, cs.admin}} {
+		_, err = cs.store.UpdateStory(ctx, st.story.ID, st.by.ID, models.StoryInput{Title: st.story.Title, Body: st.story.Body,
+			CategoryIDs: []uint{f.category}, CompanyID: &sfr.ID})
+		check(t, err)
+	}
+	check(t, cs.store.AddRepresentative(ctx, cs.admin.ID, sfr.ID, claire.Handle))
+	_, err = cs.store.PostCompanyReply(ctx, cs.other.ID, claire.ID, models.ReplyAct, "We will call.")
+	check(t, err)
 	r, err := cs.store.Report(ctx, cs.readers[1].ID, models.ReportTarget{StoryID: cs.other.ID}, "spam")
 	check(t, err)
 	f.report = r.ID

@@ -83,8 +83,14 @@ var authzTable = map[string]authzRule{
 	"POST /stories/:slug/like":           {allowed: signedIn, path: story("like"), form: values("on", "1")},
 	"POST /stories/:slug/metoo":          {allowed: signedIn, path: story("metoo"), form: values("on", "1")},
 	"POST /stories/:slug/report":         {allowed: signedIn, path: story("report"), form: values("reason", "spam")},
-	"POST /comments/:id/edit":            {allowed: "owner", path: comment("edit"), form: values("body", "Edited.")},
-	"POST /comments/:id/delete":          {allowed: "owner", path: comment("delete"), form: values("confirm", "yes")},
+	// Only representatives of the story's company reply ("author" represents it).
+	"POST /stories/:slug/company-reply": {allowed: "author", path: story("company-reply"), form: values("kind", "act", "body", "We will call you.")},
+	"POST /stories/:slug/company-reply/follow-ups": {allowed: "author", path: func(f *authzFixture) string {
+		return "/stories/" + f.cs.other.Slug + "/company-reply/follow-ups"
+	}, form: values("body", "We called.")},
+	"POST /stories/:slug/resolution": {allowed: "owner admin", path: story("resolution"), form: values("resolution", "resolved")},
+	"POST /comments/:id/edit":        {allowed: "owner", path: comment("edit"), form: values("body", "Edited.")},
+	"POST /comments/:id/delete":      {allowed: "owner", path: comment("delete"), form: values("confirm", "yes")},
 	"POST /comments/:id/report": {allowed: signedIn, path: comment("report"), form: func(f *authzFixture, _ string) url.Values {
 		return url.Values{"reason": {"spam"}, "slug": {f.cs.story.Slug}}
 	}},

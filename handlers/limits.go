@@ -33,6 +33,8 @@ var bodyLimits = []struct {
 	{"/stories/:slug/updates", StoryBodyLimit},
 	{"/stories/:slug/comments", CommentLimit},
 	{"/comments/:id/edit", CommentLimit},
+	{"/stories/:slug/company-reply", CommentLimit},
+	{"/stories/:slug/company-reply/follow-ups", CommentLimit},
 }
 
 // BodyLimit is the most bytes a request body to path may have.

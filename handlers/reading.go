@@ -28,6 +28,7 @@ type readingStore interface {
 	CompanyBySlug(ctx context.Context, slug string) (*models.Company, error)
 	CompanyRedirect(ctx context.Context, oldSlug string) (string, error)
 	UserByHandle(ctx context.Context, handle string) (*models.User, error)
+	Represents(ctx context.Context, userID, companyID uint) (bool, error)
 }
 
 // reading serves the pages readers browse: lists of stories and stories.

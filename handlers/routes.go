@@ -183,6 +183,13 @@ func Routes(app *fiber.App, d Deps) []Route {
 	own.post("/stories/:slug/updates", w.addUpdate)
 	own.get("/stories/:slug/history", w.history)
 
+	cr := &companyReplies{reading: r, store: d.Store}
+	// Representatives of the story's company reply; the store checks who they are.
+	reps := rt.signedIn(cr.signedOut)
+	reps.post("/stories/:slug/company-reply", cr.post)
+	reps.post("/stories/:slug/company-reply/follow-ups", cr.followUp)
+	own.post("/stories/:slug/resolution", cr.setResolution)
+
 	ad := &admin{pages: p, store: d.Store}
 	admins := rt.admins()
 	admins.get("/admin", ad.page)

@@ -201,11 +201,15 @@ func (s *Store) StoriesOf(ctx context.Context, userID uint) ([]Story, error) {
 
 // storyChildren are the rows that belong to a story and go with it.
 var storyChildren = []any{&StoryCategory{}, &StoryTag{}, &Comment{}, &StoryUpdate{}, &Revision{},
-	&SlugRedirect{}, &Like{}, &MeToo{}, &Report{}}
+	&SlugRedirect{}, &Like{}, &MeToo{}, &Report{}, &CompanyReply{}}
 
 // deleteStories deletes the stories whose ids are given (a list or a
 // subquery) with everything that belongs to them.
 func deleteStories(tx *gorm.DB, ids any) error {
+	err := tx.Where("reply_id IN (SELECT id FROM company_replies WHERE story_id IN (?))", ids).Delete(&CompanyFollowUp{}).Error
+	if err != nil {
+		return fmt.Errorf("delete follow-ups: %w", err)
+	}
 	for _, m := range storyChildren {
 		if err := tx.Where("story_id IN (?)", ids).Delete(m).Error; err != nil {
 			return fmt.Errorf("delete %T: %w", m, err)
