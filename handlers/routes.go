@@ -127,6 +127,8 @@ func Routes(app *fiber.App, d Deps) []Route {
 	pub.get("/archive/:year/:month/page/:n", cached(r.archive))
 	pub.get("/search", sr.page)
 	pub.get("/feeds", cached(p.feedList))
+	co := &companies{pages: p, store: d.Store, now: d.Now}
+	pub.get("/companies", cached(co.list, companySorts()...))
 
 	// Feeds: RSS 2.0 at .../feed, Atom at .../feed/atom.
 	pub.get("/feed", cached(fd.rss(fd.front)))

@@ -1,0 +1,119 @@
+package app
+
+import (
+	"context"
+	"html"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"doleances/models"
+)
+
+// withScorecards adds to a replySite four more stories about Orange (five
+// in all), two of them answered, 1 and 4 days after publication, and one
+// story about Free: Orange's rates are shown (40 % replied, median 2.5
+// days), Free's are not (one story, under the minimum of five).
+func (rs *replySite) withScorecards() {
+	rs.t.Helper()
+	ctx := context.Background()
+	cats, err := rs.store.Categories(ctx)
+	check(rs.t, err)
+	at := commentStart.Add(-10 * 24 * time.Hour)
+	var orange []*models.Story
+	for i, title := range []string{"Facture Orange", "Fibre Orange", "Mobile Orange", "Boutique Orange", "Box Free"} {
+		co := &rs.orange.ID
+		if i == 4 {
+			co = &rs.free.ID
+		}
+		st, err := rs.store.CreateStory(ctx, models.StoryInput{Title: title, Body: "Texte.", AuthorID: rs.commentSite.author.ID,
+			CompanyID: co, CategoryIDs: []uint{cats[0].ID}, Status: models.StatusPublished, PublishedAt: &at})
+		check(rs.t, err)
+		orange = append(orange, st)
+	}
+	for i, d := range []int{1, 4} {
+		rs.clock.t = at.Add(time.Duration(d) * 24 * time.Hour)
+		_, err := rs.store.PostCompanyReply(ctx, orange[i].ID, rs.rep.ID, models.ReplyAct, "On it.")
+		check(rs.t, err)
+	}
+	rs.clock.t = commentStart
+}
+
+// TestCompanyScorecardPage checks a company page's figures, charts, table,
+// description and JSON-LD, and that a company under the minimum shows no rates.
+func TestCompanyScorecardPage(t *testing.T) {
+	rs := newReplySite(t)
+	rs.withScorecards()
+	_, page := rs.get(nil, "/company/orange")
+	for _, want := range []string{`id="scorecard"`, "<dd>5</dd>", "<dd>40 %</dd>", "<dd>2.5 days</dd>", "<dd>0 %</dd>",
+		`<svg class="chart trend"`, `<svg class="chart rates"`, "<caption>Stories about Orange by month of publication</caption>",
+		"<th scope=\"row\">February 2026</th><td>5</td><td>2</td><td>0</td>",
+		`"median days to the first reply","value":2.5`, "5 published stories; 40 % with an official reply (median 2.5 days to the first reply)",
+		`>Service Client</a> <span class="badge official">representative</span>`} {
+		if !strings.Contains(html.UnescapeString(page), html.UnescapeString(want)) {
+			t.Errorf("/company/orange lacks %q", want)
+		}
+	}
+	_, page = rs.get(nil, "/company/free")
+	if !strings.Contains(page, "Rates and medians are shown once a company has 5 published stories; Free has 1.") ||
+		strings.Contains(page, "chart rates") || !strings.Contains(page, "<dd>—</dd>") {
+		t.Errorf("/company/free shows rates under the minimum: %.3000s", mainOf(page))
+	}
+	_, feed := rs.get(nil, "/company/orange/feed")
+	if !strings.Contains(feed, "5 published stories; 40 % with an official reply") {
+		t.Errorf("the company feed's description lacks the figures: %.600s", feed)
+	}
+}
+
+// TestCompaniesRanking checks /companies in each order, filtered by
+// category, with rates under the minimum hidden and ranked last, and that
+// a reply moves the figures on the cached page.
+func TestCompaniesRanking(t *testing.T) {
+	rs := newReplySite(t)
+	rs.withScorecards()
+	order := func(path string) []string {
+		t.Helper()
+		res, page := rs.get(nil, path)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: %d", path, res.StatusCode)
+		}
+		var names []string
+		for _, part := range strings.Split(page, `<th scope="row"><a href="/company/`)[1:] {
+			names = append(names, part[:strings.Index(part, `"`)])
+		}
+		return names
+	}
+	for _, c := range []struct{ path, want string }{
+		{"/companies", "orange free"},
+		{"/companies?sort=name", "free orange"},
+		{"/companies?sort=replied", "orange free"},
+		{"/companies?sort=reply-days", "orange free"},
+		{"/companies?sort=nonsense", "orange free"},
+		{"/companies?category=telecom", "orange free"},
+	} {
+		if got := strings.Join(order(c.path), " "); got != c.want {
+			t.Errorf("%s: %q, want %q", c.path, got, c.want)
+		}
+	}
+	_, page := rs.get(nil, "/companies")
+	if !strings.Contains(page, `id="rules"`) || !strings.Contains(page, "Rates and medians are shown from 5 published stories") {
+		t.Error("/companies does not say its rules")
+	}
+	if res, _ := rs.get(nil, "/companies?category=nowhere"); res.StatusCode != http.StatusNotFound {
+		t.Errorf("an unknown category: %d", res.StatusCode)
+	}
+	// Free's row: one story, no rates.
+	free := page[strings.Index(page, `href="/company/free"`):]
+	free = free[:strings.Index(free, "</tr>")]
+	if strings.Count(free, "<td>—</td>") != 4 {
+		t.Errorf("Free's row shows rates: %s", free)
+	}
+	// A reply changes the cached page.
+	if res, _ := rs.reply(rs.signIn(rs.rep), rs.story.Slug, "act", "We call you today."); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("reply: %d", res.StatusCode)
+	}
+	if _, page = rs.get(nil, "/companies"); !strings.Contains(page, "<td>60 %</td>") {
+		t.Errorf("/companies after a reply: %.3000s", mainOf(page))
+	}
+}
