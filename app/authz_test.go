@@ -32,6 +32,7 @@ type authzFixture struct {
 	category      uint
 	from, into    uint
 	report        uint
+	reply         uint // the official reply to cs.other
 	signin, setup string
 }
 
@@ -88,8 +89,9 @@ func newAuthzFixture(t *testing.T) *authzFixture {
 		check(t, err)
 	}
 	check(t, cs.store.AddRepresentative(ctx, cs.admin.ID, sfr.ID, claire.Handle))
-	_, err = cs.store.PostCompanyReply(ctx, cs.other.ID, claire.ID, models.ReplyAct, "We will call.")
+	reply, err := cs.store.PostCompanyReply(ctx, cs.other.ID, claire.ID, models.ReplyAct, "We will call.")
 	check(t, err)
+	f.reply = reply.ID
 	r, err := cs.store.Report(ctx, cs.readers[1].ID, models.ReportTarget{StoryID: cs.other.ID}, "spam")
 	check(t, err)
 	f.report = r.ID

@@ -88,6 +88,14 @@ var authzTable = map[string]authzRule{
 	"POST /stories/:slug/company-reply/follow-ups": {allowed: "author", path: func(f *authzFixture) string {
 		return "/stories/" + f.cs.other.Slug + "/company-reply/follow-ups"
 	}, form: values("body", "We called.")},
+	"POST /company-replies/:id/report": {allowed: signedIn, path: func(f *authzFixture) string {
+		return fmt.Sprintf("/company-replies/%d/report", f.reply)
+	}, form: func(f *authzFixture, _ string) url.Values {
+		return url.Values{"reason": {"abuse"}, "slug": {f.cs.other.Slug}}
+	}},
+	"POST /admin/company-replies/:id/delete": {allowed: "admin", path: func(f *authzFixture) string {
+		return fmt.Sprintf("/admin/company-replies/%d/delete", f.reply)
+	}},
 	"POST /stories/:slug/resolution": {allowed: "owner admin", path: story("resolution"), form: values("resolution", "resolved")},
 	"POST /comments/:id/edit":        {allowed: "owner", path: comment("edit"), form: values("body", "Edited.")},
 	"POST /comments/:id/delete":      {allowed: "owner", path: comment("delete"), form: values("confirm", "yes")},

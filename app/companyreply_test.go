@@ -6,6 +6,7 @@ import (
 	"html"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -182,3 +183,42 @@ func TestOfficialReplyRefusals(t *testing.T) {
 		t.Errorf("the reply became %q %q", r.Kind, r.Body)
 	}
 }
+
+// TestReportedReplyRemoved: a reader reports an official reply as they
+// report comments; the admin sees it among the reports and removes it, and
+// the story waits for a reply again.
+func TestReportedReplyRemoved(t *testing.T) {
+	rs := newReplySite(t)
+	if res, _ := rs.reply(rs.signIn(rs.rep), rs.story.Slug, "contest", "You are lying."); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("reply: %d", res.StatusCode)
+	}
+	r, err := rs.store.CompanyReplyOf(context.Background(), rs.story.ID)
+	check(t, err)
+	path := "/stories/" + rs.story.Slug
+	if _, p := rs.get(rs.reader, path); !strings.Contains(p, `action="/company-replies/`) {
+		t.Fatal("no report form on the reply")
+	}
+	res, _ := rs.do(rs.reader, http.MethodPost, "/company-replies/"+itoa(r.ID)+"/report", url.Values{"reason": {"abuse"}, "slug": {rs.story.Slug}})
+	if res.StatusCode != http.StatusSeeOther || !strings.Contains(res.Header.Get("Location"), "reported=1") {
+		t.Fatalf("report: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	admin := rs.signIn(rs.admin)
+	_, p := rs.get(admin, "/admin/reports")
+	if !strings.Contains(p, "The official reply of Orange") || !strings.Contains(p, "You are lying.") {
+		t.Fatalf("the admin does not see the reported reply: %.2000s", mainOf(p))
+	}
+	if res, _ := rs.do(admin, http.MethodPost, "/admin/company-replies/"+itoa(r.ID)+"/delete", url.Values{}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("remove: %d", res.StatusCode)
+	}
+	_, page := rs.get(nil, path)
+	if strings.Contains(page, "You are lying.") || !strings.Contains(page, "Waiting for a reply from Orange") {
+		t.Errorf("after the removal: %.2000s", mainOf(page))
+	}
+	stats, err := rs.store.CompanyStats(context.Background(), rs.orange.ID)
+	check(t, err)
+	if stats.Replied != 0 {
+		t.Errorf("the scorecard still counts the removed reply: %+v", stats)
+	}
+}
+
+func itoa(n uint) string { return strconv.FormatUint(uint64(n), 10) }

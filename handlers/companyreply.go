@@ -15,6 +15,8 @@ type companyReplyStore interface {
 	PostCompanyReply(ctx context.Context, storyID, userID uint, kind, body string) (*models.CompanyReply, error)
 	AddCompanyFollowUp(ctx context.Context, storyID, userID uint, body string) (*models.CompanyFollowUp, error)
 	SetResolution(ctx context.Context, storyID, userID uint, res string) error
+	Report(ctx context.Context, userID uint, t models.ReportTarget, reason string) (*models.Report, error)
+	DeleteCompanyReply(ctx context.Context, adminID, replyID uint) (*models.Story, error)
 }
 
 // companyReplies serves the official replies of companies to stories, and
@@ -139,4 +141,27 @@ func (h *companyReplies) setResolution(c *fiber.Ctx, u *models.User, st *models.
 		return c.Redirect("/stories/"+st.Slug+"/edit", fiber.StatusSeeOther)
 	}
 	return c.Redirect("/stories/"+st.Slug+"#company-reply", fiber.StatusSeeOther)
+}
+
+// report is POST /company-replies/{id}/report: a reader reports an
+// official reply, as they report comments.
+func (h *companyReplies) report(c *fiber.Ctx, u *models.User) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	return reported(c, formLine(c, "slug"), h.store.Report, u.ID, models.ReportTarget{ReplyID: id})
+}
+
+// remove is POST /admin/company-replies/{id}/delete: an admin removes a
+// reported reply; the story waits for a reply again.
+func (h *companyReplies) remove(c *fiber.Ctx, u *models.User) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	if _, err := h.store.DeleteCompanyReply(c.UserContext(), u.ID, id); err != nil {
+		return err
+	}
+	return c.Redirect("/admin/reports?removed=reply", fiber.StatusSeeOther)
 }

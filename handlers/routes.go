@@ -191,6 +191,8 @@ func Routes(app *fiber.App, d Deps) []Route {
 	reps.post("/stories/:slug/company-reply", cr.post)
 	reps.post("/stories/:slug/company-reply/follow-ups", cr.followUp)
 	own.post("/stories/:slug/resolution", cr.setResolution)
+	rt.signedIn(signIn(backToReported)).post("/company-replies/:id/report", cr.report)
+	rt.admins().post("/admin/company-replies/:id/delete", cr.remove)
 
 	ad := &admin{pages: p, store: d.Store}
 	admins := rt.admins()

@@ -233,3 +233,33 @@ func (s *Store) SetResolution(ctx context.Context, storyID, userID uint, res str
 	}
 	return nil
 }
+
+// DeleteCompanyReply removes an official reply and its follow-ups, for an
+// admin acting on a report (else ErrNotFound): the story counts as not
+// answered again.
+func (s *Store) DeleteCompanyReply(ctx context.Context, adminID, replyID uint) (*Story, error) {
+	var st Story
+	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := requireAdmin(tx, adminID); err != nil {
+			return err
+		}
+		var r CompanyReply
+		if err := tx.Take(&r, replyID).Error; err != nil {
+			return notFound(err)
+		}
+		if err := tx.Where("reply_id = ?", r.ID).Delete(&CompanyFollowUp{}).Error; err != nil {
+			return err
+		}
+		if err := tx.Delete(&r).Error; err != nil {
+			return err
+		}
+		if err := tx.Select("id", "slug").Take(&st, r.StoryID).Error; err != nil {
+			return err
+		}
+		return tx.Model(&Story{}).Where("id = ?", r.StoryID).UpdateColumn("replied_at", nil).Error
+	})
+	if err != nil {
+		return nil, fmt.Errorf("delete reply %d: %w", replyID, err)
+	}
+	return &st, nil
+}

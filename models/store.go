@@ -116,6 +116,10 @@ func migrate(db *gorm.DB) error {
 	if err := db.SetupJoinTable(&Story{}, "Tags", &StoryTag{}); err != nil {
 		return err
 	}
+	// Reports of official replies widened the unique index of reports.
+	if err := db.Exec("DROP INDEX IF EXISTS idx_reports_target").Error; err != nil {
+		return err
+	}
 	err := db.AutoMigrate(&User{}, &Category{}, &Tag{}, &Company{}, &Story{}, &StoryCategory{}, &StoryTag{}, &Comment{},
 		&Identity{}, &Session{}, &LoginState{}, &OneTimeToken{}, &Like{}, &MeToo{}, &Report{})
 	if err != nil {
