@@ -127,51 +127,39 @@ func (s *Store) OpenReports(ctx context.Context, userID uint) ([]Report, error) 
 
 // attachComments gives the reports of comments their comment.
 func attachComments(db *gorm.DB, rs []Report) error {
-	var ids []uint
-	for _, r := range rs {
-		if r.CommentID != 0 {
-			ids = append(ids, r.CommentID)
-		}
-	}
-	if len(ids) == 0 {
-		return nil
-	}
-	var cs []Comment
-	if err := db.Where("id IN ?", ids).Find(&cs).Error; err != nil {
-		return fmt.Errorf("reported comments: %w", err)
-	}
-	byID := make(map[uint]*Comment, len(cs))
-	for i := range cs {
-		byID[cs[i].ID] = &cs[i]
-	}
-	for i := range rs {
-		rs[i].Comment = byID[rs[i].CommentID]
-	}
-	return nil
+	return attach(db, rs, func(r *Report) *uint { return &r.CommentID },
+		func(c *Comment) uint { return c.ID }, func(r *Report, c *Comment) { r.Comment = c })
 }
 
 // attachReplies gives the reports of official replies their reply, with
 // its representative and company.
 func attachReplies(db *gorm.DB, rs []Report) error {
+	return attach(db.Preload("User", publicUser).Preload("Company"), rs, func(r *Report) *uint { return &r.ReplyID },
+		func(c *CompanyReply) uint { return c.ID }, func(r *Report, c *CompanyReply) { r.Reply = c })
+}
+
+// attach loads, in one query, the rows of T the reports name by the id key
+// gives (0: none), and hands each report its row (nil if it is gone).
+func attach[T any](db *gorm.DB, rs []Report, key func(*Report) *uint, id func(*T) uint, set func(*Report, *T)) error {
 	var ids []uint
-	for _, r := range rs {
-		if r.ReplyID != 0 {
-			ids = append(ids, r.ReplyID)
+	for i := range rs {
+		if k := *key(&rs[i]); k != 0 {
+			ids = append(ids, k)
 		}
 	}
 	if len(ids) == 0 {
 		return nil
 	}
-	var crs []CompanyReply
-	if err := db.Preload("User", publicUser).Preload("Company").Where("id IN ?", ids).Find(&crs).Error; err != nil {
-		return fmt.Errorf("reported replies: %w", err)
+	var rows []T
+	if err := db.Where("id IN ?", ids).Find(&rows).Error; err != nil {
+		return fmt.Errorf("reported %T: %w", rows, err)
 	}
-	byID := make(map[uint]*CompanyReply, len(crs))
-	for i := range crs {
-		byID[crs[i].ID] = &crs[i]
+	byID := make(map[uint]*T, len(rows))
+	for i := range rows {
+		byID[id(&rows[i])] = &rows[i]
 	}
 	for i := range rs {
-		rs[i].Reply = byID[rs[i].ReplyID]
+		set(&rs[i], byID[*key(&rs[i])])
 	}
 	return nil
 }
