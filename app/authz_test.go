@@ -33,6 +33,7 @@ type authzFixture struct {
 	from, into    uint
 	report        uint
 	reply         uint // the official reply to cs.other
+	sfr           uint // the company both stories are about; "author" represents it
 	signin, setup string
 }
 
@@ -80,6 +81,7 @@ func newAuthzFixture(t *testing.T) *authzFixture {
 	// "author" represents SFR, which both stories are about; it replied to the other one.
 	sfr := &models.Company{Name: "SFR"}
 	check(t, cs.store.CreateCompany(ctx, sfr))
+	f.sfr = sfr.ID
 	for _, st := range []struct {
 		story *models.Story
 		by    *models.User

@@ -96,6 +96,15 @@ var authzTable = map[string]authzRule{
 	"POST /admin/company-replies/:id/delete": {allowed: "admin", path: func(f *authzFixture) string {
 		return fmt.Sprintf("/admin/company-replies/%d/delete", f.reply)
 	}},
+	"POST /admin/companies/:id": {allowed: "admin", path: func(f *authzFixture) string {
+		return fmt.Sprintf("/admin/companies/%d", f.sfr)
+	}, form: values("name", "SFR Mobile", "website", "sfr.fr", "domains", "sfr.fr")},
+	"POST /admin/companies/:id/representatives": {allowed: "admin", path: func(f *authzFixture) string {
+		return fmt.Sprintf("/admin/companies/%d/representatives", f.sfr)
+	}, form: func(f *authzFixture, _ string) url.Values { return url.Values{"handle": {f.users["reader"].Handle}} }},
+	"POST /admin/companies/:id/representatives/:user/delete": {allowed: "admin", path: func(f *authzFixture) string {
+		return fmt.Sprintf("/admin/companies/%d/representatives/%d/delete", f.sfr, f.users["author"].ID)
+	}},
 	"POST /stories/:slug/resolution": {allowed: "owner admin", path: story("resolution"), form: values("resolution", "resolved")},
 	"POST /comments/:id/edit":        {allowed: "owner", path: comment("edit"), form: values("body", "Edited.")},
 	"POST /comments/:id/delete":      {allowed: "owner", path: comment("delete"), form: values("confirm", "yes")},
@@ -167,5 +176,7 @@ var authzPages = map[string]pageRule{
 		guest: http.StatusSeeOther, others: http.StatusForbidden},
 	"GET /admin/reports": {access: handlers.SignedIn, path: fixed("/admin/reports"), allowed: "admin",
 		guest: http.StatusSeeOther, others: http.StatusForbidden},
+	"GET /admin/companies/:id": {access: handlers.Admin, path: func(f *authzFixture) string { return fmt.Sprintf("/admin/companies/%d", f.sfr) },
+		allowed: "admin", guest: http.StatusNotFound, others: http.StatusNotFound},
 	"GET /admin": {access: handlers.Admin, path: fixed("/admin"), allowed: "admin", guest: http.StatusNotFound, others: http.StatusNotFound},
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"html"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -115,5 +116,67 @@ func TestCompaniesRanking(t *testing.T) {
 	}
 	if _, page = rs.get(nil, "/companies"); !strings.Contains(page, "<td>60 %</td>") {
 		t.Errorf("/companies after a reply: %.3000s", mainOf(page))
+	}
+}
+
+// TestAdminEditsCompany: an admin edits a company, its domains and its
+// representatives at /admin/companies/{id}; bad input comes back kept,
+// with a message; nobody else finds the page.
+func TestAdminEditsCompany(t *testing.T) {
+	rs := newReplySite(t)
+	admin := rs.signIn(rs.admin)
+	base := "/admin/companies/" + itoa(rs.orange.ID)
+	if res, _ := rs.get(rs.reader, base); res.StatusCode != http.StatusNotFound {
+		t.Errorf("a reader gets %d", res.StatusCode)
+	}
+	edit := func(name, website, domains string) (*http.Response, string) {
+		return rs.do(admin, http.MethodPost, base, url.Values{"name": {name}, "website": {website},
+			"description": {"The incumbent operator."}, "domains": {domains}})
+	}
+	for _, c := range []struct{ name, website, domains, message, kept string }{
+		{"Orange France", "javascript:alert(1)", "orange.fr", "The website must be an http:// or https:// address.", "javascript:alert(1)"},
+		{"Orange France", "orange.fr", "orange.fr\nnot a domain", "is not an email domain", "not a domain"},
+		{"Free", "orange.fr", "orange.fr", "Another company has this name", "orange.fr"},
+		{"", "orange.fr", "", "Name the company.", "The incumbent operator."},
+	} {
+		res, body := edit(c.name, c.website, c.domains)
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(html.UnescapeString(body), c.message) ||
+			!strings.Contains(html.UnescapeString(body), c.kept) {
+			t.Errorf("edit %q %q %q: %d %.1500s", c.name, c.website, c.domains, res.StatusCode, mainOf(body))
+		}
+	}
+	if res, _ := edit("Orange France", "orange.fr", "orange.fr, @Sosh.fr"); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("edit: %d", res.StatusCode)
+	}
+	domains, err := rs.store.CompanyDomains(context.Background(), rs.orange.ID)
+	check(t, err)
+	if strings.Join(domains, " ") != "orange.fr sosh.fr" {
+		t.Errorf("domains %v", domains)
+	}
+	_, page := rs.get(nil, "/company/orange")
+	if !strings.Contains(page, "<h1>Orange France</h1>") || !strings.Contains(page, `href="https://orange.fr"`) {
+		t.Errorf("the company page after the edit: %.1500s", mainOf(page))
+	}
+	// Representatives: an unknown handle is refused, kept; Paul is added, then removed.
+	res, body := rs.do(admin, http.MethodPost, base+"/representatives", url.Values{"handle": {"@nobody"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "No one has the handle @nobody.") || !strings.Contains(body, `value="@nobody"`) {
+		t.Errorf("unknown handle: %d %.1500s", res.StatusCode, mainOf(body))
+	}
+	paul := rs.commentSite.readers[0]
+	if res, _ := rs.do(admin, http.MethodPost, base+"/representatives", url.Values{"handle": {"@" + paul.Handle}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("add: %d", res.StatusCode)
+	}
+	if _, page := rs.get(nil, "/company/orange"); !strings.Contains(page, ">"+paul.Name+"</a> <span class=\"badge official\">representative</span>") {
+		t.Error("Paul is not shown as a representative")
+	}
+	if res, _ := rs.reply(rs.reader, rs.story.Slug, "act", "Paul for Orange."); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("Paul's reply as a representative: %d", res.StatusCode)
+	}
+	if res, _ := rs.do(admin, http.MethodPost, base+"/representatives/"+itoa(paul.ID)+"/delete", url.Values{}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("remove: %d", res.StatusCode)
+	}
+	res, _ = rs.do(rs.reader, http.MethodPost, "/stories/"+rs.story.Slug+"/company-reply/follow-ups", url.Values{"body": {"Still me."}})
+	if res.StatusCode != http.StatusForbidden {
+		t.Errorf("a removed representative's follow-up: %d", res.StatusCode)
 	}
 }

@@ -204,6 +204,11 @@ func Routes(app *fiber.App, d Deps) []Route {
 	admins.post("/admin/categories/:id", ad.updateCategory)
 	admins.post("/admin/categories/:id/delete", ad.deleteCategory)
 	admins.post("/admin/companies/merge", ad.mergeCompanies)
+	ca := &companyAdmin{pages: p, store: d.Store}
+	admins.get("/admin/companies/:id", ca.page)
+	admins.post("/admin/companies/:id", ca.save)
+	admins.post("/admin/companies/:id/representatives", ca.addRepresentative)
+	admins.post("/admin/companies/:id/representatives/:user/delete", ca.removeRepresentative)
 
 	rules := models.ModerationRules{HoldWords: d.Comments.HoldWords}
 	cm := &comments{reading: r, store: d.Store, rules: rules, secure: strings.HasPrefix(d.Site.BaseURL, "https://")}
