@@ -1,6 +1,7 @@
 package models
 
 import (
+	"context"
 	"fmt"
 
 	"gorm.io/gorm"
@@ -127,6 +128,37 @@ func createStatsTriggers(tx *gorm.DB) error {
 	return nil
 }
 
+// markStale records companies whose scorecards a bulk write left to recompute.
+func markStale(tx *gorm.DB, ids []uint) error {
+	for _, id := range ids {
+		if err := tx.Exec("INSERT OR IGNORE INTO company_stats_stale (company_id) VALUES (?)", id).Error; err != nil {
+			return fmt.Errorf("mark company %d: %w", id, err)
+		}
+	}
+	return nil
+}
+
+// RefreshStaleStats recomputes the scorecards that imports left stale.
+func (s *Store) RefreshStaleStats(ctx context.Context) error {
+	return refreshStale(s.w.WithContext(ctx))
+}
+
+func refreshStale(db *gorm.DB) error {
+	return db.Transaction(func(tx *gorm.DB) error {
+		var ids []uint
+		if err := tx.Raw("SELECT company_id FROM company_stats_stale ORDER BY company_id").Scan(&ids).Error; err != nil {
+			return fmt.Errorf("stale scorecards: %w", err)
+		}
+		if len(ids) == 0 {
+			return nil
+		}
+		if err := refreshStats(tx, ids...); err != nil {
+			return err
+		}
+		return tx.Exec("DELETE FROM company_stats_stale").Error
+	})
+}
+
 // refreshStats recomputes the scorecards of the companies ids.
 func refreshStats(tx *gorm.DB, ids ...uint) error {
 	for _, id := range ids {
@@ -145,8 +177,10 @@ func migrateStats(db *gorm.DB) error {
 		if err := tx.Raw("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'company_stats'").Scan(&exists).Error; err != nil {
 			return err
 		}
-		if err := tx.Exec(companyStatsTable).Error; err != nil {
-			return fmt.Errorf("company stats: %w", err)
+		for _, q := range []string{companyStatsTable, "CREATE TABLE IF NOT EXISTS company_stats_stale (company_id INTEGER PRIMARY KEY)"} {
+			if err := tx.Exec(q).Error; err != nil {
+				return fmt.Errorf("company stats: %w", err)
+			}
 		}
 		if err := tx.Exec("CREATE INDEX IF NOT EXISTS idx_company_stats_category ON company_stats(category_id)").Error; err != nil {
 			return fmt.Errorf("company stats: %w", err)
@@ -155,7 +189,7 @@ func migrateStats(db *gorm.DB) error {
 			return err
 		}
 		if exists > 0 {
-			return nil
+			return refreshStale(tx)
 		}
 		var ids []uint
 		if err := tx.Model(&Company{}).Pluck("id", &ids).Error; err != nil {

@@ -135,6 +135,11 @@ var importTriggers = []string{"story_ins", "tag_link_ins", "comment_ins"}
 // with unique slugs, their categories, tags, comments (threaded as
 // AddComment threads them), likes and me-toos, then indexes the stories for
 // search. It is all or nothing.
+//
+// The companies of the batch get their scorecards recomputed by
+// RefreshStaleStats, which the importer calls once at the end (and Open
+// calls, after an import that stopped half-way): once per batch, the
+// recomputes made a large import slow down as it grew.
 func (s *Store) Import(ctx context.Context, b *ImportBatch) error {
 	if len(b.stories) == 0 {
 		return nil
@@ -151,7 +156,7 @@ func (s *Store) Import(ctx context.Context, b *ImportBatch) error {
 		if err := importRows(tx, b); err != nil {
 			return err
 		}
-		if err := refreshStats(tx, companyIDsOf(b.stories)...); err != nil {
+		if err := markStale(tx, companyIDsOf(b.stories)); err != nil {
 			return err
 		}
 		if err := createStatsTriggers(tx); err != nil {

@@ -263,3 +263,24 @@ func TestScorecardFollowsEveryWrite(t *testing.T) {
 		}
 	}
 }
+
+// TestImportLeavesScorecardsToRefresh: an import marks its companies, and
+// RefreshStaleStats (which the importers call at their end) counts them.
+func TestImportLeavesScorecardsToRefresh(t *testing.T) {
+	f := newCompanyFixture(t)
+	at := fixtureStart
+	var in []ImportStory
+	for i := range 3 {
+		in = append(in, ImportStory{Story: StoryInput{Title: "Imported " + string(rune('A'+i)), Body: "Text.", AuthorID: f.author.ID,
+			CompanyID: &f.orange.ID, Status: StatusPublished, PublishedAt: &at, CategoryIDs: []uint{f.cat2}},
+			MeToos: []uint{f.rep.ID}})
+	}
+	b, err := PrepareImport(in)
+	must(t, err)
+	must(t, f.s.Import(f.ctx, b))
+	must(t, f.s.RefreshStaleStats(f.ctx))
+	got := show(f.checkStats(f.orange.ID))
+	if got.Stories != 3 || got.MeToo != 3 || got.Category != f.cat2 || got.Months != "2026-01 3 0 0" {
+		t.Errorf("after the import: %+v", got)
+	}
+}

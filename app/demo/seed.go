@@ -74,6 +74,9 @@ func Generate(ctx context.Context, store *models.Store, opt Options, out io.Writ
 	if err := bar.Finish(); err != nil {
 		return err
 	}
+	if err := store.RefreshStaleStats(ctx); err != nil {
+		return err
+	}
 	return store.OptimizeSearch(ctx)
 }
 
