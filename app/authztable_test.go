@@ -71,6 +71,7 @@ var authzTable = map[string]authzRule{
 	"POST /admin/companies/merge": {allowed: "admin", path: fixed("/admin/companies/merge"), form: func(f *authzFixture, _ string) url.Values {
 		return url.Values{"from": {fmt.Sprint(f.from)}, "into": {fmt.Sprint(f.into)}, "confirm": {"yes"}}
 	}},
+	"POST /admin/import": {allowed: "admin", path: fixed("/admin/import"), form: values(uploadField, blogExport)},
 	// Guests comment too (held for moderation, but saved).
 	"POST /stories/:slug/comments": {allowed: "guest " + signedIn, path: story("comments"), form: func(f *authzFixture, actor string) url.Values {
 		v := f.cs.form(f.visitor(actor), f.cs.story)
@@ -178,5 +179,6 @@ var authzPages = map[string]pageRule{
 		guest: http.StatusSeeOther, others: http.StatusForbidden},
 	"GET /admin/companies/:id": {access: handlers.Admin, path: func(f *authzFixture) string { return fmt.Sprintf("/admin/companies/%d", f.sfr) },
 		allowed: "admin", guest: http.StatusNotFound, others: http.StatusNotFound},
-	"GET /admin": {access: handlers.Admin, path: fixed("/admin"), allowed: "admin", guest: http.StatusNotFound, others: http.StatusNotFound},
+	"GET /admin":        {access: handlers.Admin, path: fixed("/admin"), allowed: "admin", guest: http.StatusNotFound, others: http.StatusNotFound},
+	"GET /admin/import": {access: handlers.Admin, path: fixed("/admin/import"), allowed: "admin", guest: http.StatusNotFound, others: http.StatusNotFound},
 }

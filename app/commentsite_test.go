@@ -1,9 +1,11 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -104,9 +106,13 @@ func (cs *commentSite) do(v *visitor, method, path string, form url.Values, head
 		}
 		body = strings.NewReader(form.Encode())
 	}
+	ctype := "application/x-www-form-urlencoded"
+	if form.Has(uploadField) {
+		body, ctype = multipartForm(cs.t, form)
+	}
 	req := httptest.NewRequest(method, path, body)
 	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Content-Type", ctype)
 	}
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
@@ -197,4 +203,34 @@ func wantCode(t *testing.T, res *http.Response, body string, want int) {
 		}
 		t.Fatalf("status %d, want %d\n%.3000s", res.StatusCode, want, body)
 	}
+}
+
+// uploadField is the form key whose value do sends as an uploaded file
+// (named upload.xml), in a multipart form.
+const uploadField = "file"
+
+// multipartForm encodes form as multipart/form-data, its uploadField as a file.
+func multipartForm(t testing.TB, form url.Values) (io.Reader, string) {
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for k, vs := range form {
+		for _, v := range vs {
+			var err error
+			if k == uploadField {
+				var w io.Writer
+				if w, err = mw.CreateFormFile(k, "upload.xml"); err == nil {
+					_, err = io.WriteString(w, v)
+				}
+			} else {
+				err = mw.WriteField(k, v)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := mw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return &buf, mw.FormDataContentType()
 }

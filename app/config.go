@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"doleances/app/oauth"
+	"doleances/models"
 )
 
 // Config is every setting of the server. Each field is a flag whose default
@@ -35,6 +37,7 @@ type Config struct {
 
 	now      func() time.Time // the clock; nil: time.Now (tests set it)
 	timeouts timeouts         // zero values: the defaults (tests shorten them)
+	busyWait time.Duration    // how long a write waits for another process's lock; 0: 10 s (tests shorten it)
 	// testRoutes adds routes before the site's own (a panicking handler...).
 	testRoutes func(fiber.Router)
 }
@@ -147,6 +150,15 @@ func (c *Config) complete() error {
 		return errors.New("database-url: only SQLite is supported for now (leave it empty, or give sqlite:PATH)")
 	}
 	return nil
+}
+
+// openStore opens the configured database for a subcommand, making the data
+// folder when it is missing.
+func (c *Config) openStore() (*models.Store, error) {
+	if err := os.MkdirAll(c.Data, 0o750); err != nil {
+		return nil, fmt.Errorf("data folder: %w", err)
+	}
+	return models.Open(c.databasePath(), models.Options{Now: c.now})
 }
 
 // databasePath is the SQLite file to open.

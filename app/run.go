@@ -36,6 +36,10 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			return backupCmd(ctx, name, args[1:], getenv, stdout)
 		case "restore":
 			return restoreCmd(ctx, name, args[1:], getenv, stdout)
+		case "import":
+			return importCmd(ctx, name, args[1:], getenv, stdout)
+		case "export":
+			return exportCmd(ctx, name, args[1:], getenv, stdout)
 		}
 	}
 	if len(args) > 0 && args[0] == "seed" {
@@ -99,7 +103,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	store, err := models.Open(cfg.databasePath(), models.Options{Now: cfg.now})
+	store, err := models.Open(cfg.databasePath(), models.Options{Now: cfg.now, BusyTimeout: cfg.busyWait})
 	if err != nil {
 		lock.release()
 		return nil, err
@@ -153,6 +157,10 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	if err := s.web.app.ShutdownWithTimeout(stopTimeout); err != nil {
 		return fmt.Errorf("requests still running %v after the stop was asked: %w", stopTimeout, err)
 	}
+	// A stop asked right after the start can come before fasthttp has
+	// taken the listener, when its Shutdown has none to close and its Serve
+	// would then accept forever: close it here too (twice is harmless).
+	sc.Listener.Close()
 	if err := <-errc; err != nil && !strings.Contains(err.Error(), "closed") {
 		return err
 	}

@@ -15,6 +15,9 @@ import (
 	"doleances/views"
 )
 
+// siteName is the site's name, in its pages and its exports.
+const siteName = "Doléances"
+
 // web is the Fiber application with its routes.
 type web struct {
 	app    *fiber.App
@@ -42,7 +45,7 @@ func newWeb(cfg Config, store *models.Store, log *slog.Logger, opts ...func(*han
 	d := handlers.Deps{
 		Store: store, Views: r, Log: log, Now: cfg.clock(),
 		Site: handlers.Site{
-			Name:    "Doléances",
+			Name:    siteName,
 			Tagline: "Customer-service stories, told by the people who lived them",
 			BaseURL: cfg.BaseURL,
 		},
@@ -60,7 +63,7 @@ func newWeb(cfg Config, store *models.Store, log *slog.Logger, opts ...func(*han
 	t := cfg.timeouts.orDefaults()
 	https := strings.HasPrefix(cfg.BaseURL, "https://")
 	app := fiber.New(fiber.Config{
-		AppName:               "Doléances",
+		AppName:               siteName,
 		ErrorHandler:          errorHandler(handlers.ErrorHandler(d), https),
 		DisableStartupMessage: true,
 		// Params and bodies are copied, so that nothing a handler keeps is reused by fasthttp.

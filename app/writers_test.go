@@ -46,6 +46,7 @@ type reply struct {
 	Status   int
 	Body     string
 	Location string
+	Header   http.Header
 }
 
 func (w *writer) send(t *testing.T, req *http.Request) reply {
@@ -59,7 +60,7 @@ func (w *writer) send(t *testing.T, req *http.Request) reply {
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	return reply{Status: resp.StatusCode, Body: string(b), Location: resp.Header.Get("Location")}
+	return reply{Status: resp.StatusCode, Body: string(b), Location: resp.Header.Get("Location"), Header: resp.Header}
 }
 
 func (w *writer) app() interface {

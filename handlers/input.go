@@ -20,7 +20,9 @@ func formText(c *fiber.Ctx, name string) string { return cleanText(c.FormValue(n
 // is kept and the damage is visible), "\r\n" and "\r" become "\n", and
 // control characters are dropped. Multi-line text keeps "\n" and "\t"; in a
 // line they become spaces. Length limits are checked by the models, on the
-// cleaned text, in characters.
+// cleaned text, in characters, and so are invisible and direction-changing
+// characters (models' lineProblem and badText): those are refused with a
+// message rather than dropped here, so that what is kept is what was seen.
 func cleanText(s string, multiline bool) string {
 	if isClean(s, multiline) {
 		return s

@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"net/netip"
 	"regexp"
 	"slices"
@@ -35,6 +37,7 @@ var bodyLimits = []struct {
 	{"/comments/:id/edit", CommentLimit},
 	{"/stories/:slug/company-reply", CommentLimit},
 	{"/stories/:slug/company-reply/follow-ups", CommentLimit},
+	{"/admin/import", ImportLimit},
 }
 
 // BodyLimit is the most bytes a request body to path may have.
@@ -152,3 +155,12 @@ func OwnRequestID(trusted []netip.Prefix) fiber.Handler {
 }
 
 var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+
+// NewRequestID returns a random request id: 16 hex digits from crypto/rand.
+// Fiber's default counts up from a seed, so that one id tells the next ones
+// (and how busy the site is) to whoever is shown it on an error page.
+func NewRequestID() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b) // never fails (crypto/rand panics instead)
+	return hex.EncodeToString(b)
+}

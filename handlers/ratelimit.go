@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"doleances/models"
 )
 
 // ipLimiter caps the requests of one IP address per minute (form posts,
@@ -29,7 +31,9 @@ func newIPLimiter(perMinute int, now func() time.Time) *ipLimiter {
 }
 
 // allow counts a request from ip and returns 0, or the seconds to wait.
+// An IPv6 address counts as its /64 network (models.AddressKey).
 func (l *ipLimiter) allow(ip string) int {
+	ip = models.AddressKey(ip)
 	if l.perMinute <= 0 {
 		return 0
 	}
@@ -68,7 +72,7 @@ func (a *auth) limitPosts(forms, previews *ipLimiter) fiber.Handler {
 		}
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(wait))
 		return a.resubmit(c, fiber.StatusTooManyRequests,
-			"Too many forms were sent from your address in the last minute. Please wait "+strconv.Itoa(wait)+" seconds.")
+			"Too many forms were sent from your address in the last minute. Please wait "+strconv.Itoa(wait)+" seconds.", !a.crossSite(c))
 	}
 }
 

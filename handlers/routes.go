@@ -96,7 +96,7 @@ func Routes(app *fiber.App, d Deps) []Route {
 	// comes first, so that everything logged carries it; the deadline
 	// before anything that reads the store; Recover inside the deadline,
 	// so that the 500 page of a panic is rendered within it too.
-	app.Use(OwnRequestID(d.Limits.TrustedProxies), requestid.New(), requestContext(cmp.Or(d.RequestTimeout, RequestTimeout)),
+	app.Use(OwnRequestID(d.Limits.TrustedProxies), requestid.New(requestid.Config{Generator: NewRequestID}), requestContext(cmp.Or(d.RequestTimeout, RequestTimeout)),
 		Recover(d.Log))
 	if d.Headers != nil {
 		app.Use(d.Headers)
@@ -111,6 +111,7 @@ func Routes(app *fiber.App, d Deps) []Route {
 	app.Use(a.loadSession, a.guard, a.limitPosts(newIPLimiter(d.Comments.PostRate, d.Now), newIPLimiter(PreviewsPerPost*d.Comments.PostRate, d.Now)))
 	pub.get("/healthz", health(d.Store))
 	app.Use(conditional(d.Store, cache, d.Now))
+	app.Use(legacyLinks(d.Store))
 
 	pub.get("/", cached(r.front))
 	pub.get("/page/:n", cached(r.front))
@@ -209,6 +210,9 @@ func Routes(app *fiber.App, d Deps) []Route {
 	admins.post("/admin/companies/:id", ca.save)
 	admins.post("/admin/companies/:id/representatives", ca.addRepresentative)
 	admins.post("/admin/companies/:id/representatives/:user/delete", ca.removeRepresentative)
+	imp := &imports{pages: p, store: d.Store, log: d.Log, now: d.Now}
+	admins.get("/admin/import", imp.page)
+	admins.post("/admin/import", imp.upload)
 
 	rules := models.ModerationRules{HoldWords: d.Comments.HoldWords}
 	cm := &comments{reading: r, store: d.Store, rules: rules, secure: strings.HasPrefix(d.Site.BaseURL, "https://")}

@@ -82,7 +82,7 @@ func (a *auth) guard(c *fiber.Ctx) error {
 		return a.refuse(c, "This form was sent from another website, so we did not act on it.")
 	}
 	if sess := currentSession(c); sess != nil {
-		token := c.FormValue("csrf")
+		token := postedValue(c, "csrf")
 		if token == "" {
 			token = c.Get("X-CSRF-Token")
 		}
@@ -91,6 +91,19 @@ func (a *auth) guard(c *fiber.Ctx) error {
 		}
 	}
 	return c.Next()
+}
+
+// postedValue is the field name of the request's body (urlencoded or
+// multipart), never of its query string: a token in an address is written to
+// logs, history and Referer headers, where others read it.
+func postedValue(c *fiber.Ctx, name string) string {
+	if v := c.Request().PostArgs().Peek(name); len(v) > 0 {
+		return string(v)
+	}
+	if f, err := c.MultipartForm(); err == nil && len(f.Value[name]) > 0 {
+		return f.Value[name][0]
+	}
+	return ""
 }
 
 // crossSite says whether a browser sent the request from another origin.
@@ -118,28 +131,35 @@ type Field struct {
 	Long        bool
 }
 
-// ResubmitPage is the 403 page of a refused form: what was typed, in a form
-// that sends it again, to the same address, with a fresh token.
+// ResubmitPage is the page of a refused form (403, 429): what was typed, in
+// a form that sends it again, to the same address, with a fresh token. A
+// form sent from another site is never offered again (Replay false): its
+// fields were chosen by that site, and a button of ours that sends them with
+// the visitor's token would do what the refusal prevented; the text is only
+// shown, read-only, for a person to copy.
 type ResubmitPage struct {
 	Layout
 	Status int
 	Reason string
 	Action string
+	Replay bool
 	Fields []Field
 }
 
 func (a *auth) refuse(c *fiber.Ctx, reason string) error {
-	return a.resubmit(c, fiber.StatusForbidden, reason)
+	return a.resubmit(c, fiber.StatusForbidden, reason, !a.crossSite(c))
 }
 
-// resubmit answers status with the form as it was sent, to send it again.
-func (a *auth) resubmit(c *fiber.Ctx, status int, reason string) error {
-	l, err := a.layout(c, "Please confirm", "", "")
+// resubmit answers status with the form as it was sent, to send it again
+// when replay is true: never for a post that came from another site, whose
+// fields that site chose.
+func (p *pages) resubmit(c *fiber.Ctx, status int, reason string, replay bool) error {
+	l, err := p.layout(c, "Please confirm", "", "")
 	if err != nil {
 		return err
 	}
 	l.Canonical = ""
-	rp := ResubmitPage{Layout: l, Reason: reason, Action: safeNext(c.OriginalURL())}
+	rp := ResubmitPage{Layout: l, Reason: reason, Action: safeNext(c.OriginalURL()), Replay: replay}
 	args := c.Request().PostArgs()
 	if f, err := c.MultipartForm(); err == nil && f != nil {
 		for k, vs := range f.Value {
@@ -156,5 +176,5 @@ func (a *auth) resubmit(c *fiber.Ctx, status int, reason string) error {
 	})
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	rp.Status = status
-	return a.render(c, status, "resubmit", rp)
+	return p.render(c, status, "resubmit", rp)
 }

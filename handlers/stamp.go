@@ -12,11 +12,20 @@ import (
 	"doleances/models"
 )
 
-// stampStep is the granularity of a comment form's "rendered at" stamp. The
-// stamp is rounded up to it, so that an anonymous story page is the same for
-// every visitor during a step (it stays cacheable), and never claims a time
-// earlier than the real render: a bot posting within MinFormTime of fetching
-// the page is always refused; a person waits at most stampStep+MinFormTime.
+// stampStep is the granularity of the "rendered at" stamp of the comment
+// form of a page that may be kept in the cache (the page of a visitor without
+// a session). Its stamp is the start of the step it was rendered in, and the
+// page is served until the step ends: the page is the same for every visitor
+// during a step, and its stamp never claims a later time than the page was
+// got, so that a person who waited MinFormTime after getting it is never
+// refused. A page rendered for one viewer (signed in, a guest with held
+// comments, a refused form) carries the time of its render, to the second,
+// rounded down too.
+//
+// What a bot can do: post a kept page's form at once when the step began at
+// least MinFormTime before (8 s in every 10), or post a refused form again at
+// once. What it cannot: post a form it just got during the first MinFormTime
+// of a step, backdate a stamp, or use a stamp of another story.
 const stampStep = 10 * time.Second
 
 // errBadStamp is a stamp that is missing, malformed or not ours.
@@ -29,12 +38,27 @@ type stamper struct {
 	now func() time.Time
 }
 
-// make returns the stamp of a form rendered now for story storyID, and the
-// time it holds: the page may be served again until then (and not after, or
-// a bot could post instantly a form whose stamp is already old enough).
-func (s *stamper) make(storyID uint) (string, time.Time) {
-	at := s.now().Add(stampStep - time.Nanosecond).Truncate(stampStep)
-	return strconv.FormatInt(at.Unix(), 10) + "." + s.sign(at.Unix(), storyID), at
+// make returns the stamp of a form rendered now for story storyID, for a
+// page that may be kept (perView false) or one rendered for one viewer, and
+// the time until which the page may be served again: the end of its step.
+func (s *stamper) make(storyID uint, perView bool) (string, time.Time) {
+	now := s.now()
+	at := now.Truncate(stampStep)
+	if perView {
+		at = now.Truncate(time.Second)
+	}
+	return s.stamp(at, storyID), now.Truncate(stampStep).Add(stampStep)
+}
+
+// resend returns the stamp of a form given back after a refusal: dated
+// MinFormTime ago, so that sending it again at once is not refused as too
+// quick (the person has read the refusal; the text was typed before it).
+func (s *stamper) resend(storyID uint) string {
+	return s.stamp(s.now().Add(-models.MinFormTime).Truncate(time.Second), storyID)
+}
+
+func (s *stamper) stamp(at time.Time, storyID uint) string {
+	return strconv.FormatInt(at.Unix(), 10) + "." + s.sign(at.Unix(), storyID)
 }
 
 func (s *stamper) sign(at int64, storyID uint) string {

@@ -151,7 +151,11 @@ func (r *reading) renderStory(c *fiber.Ctx, status int, st *models.Story, form C
 	if err := r.companySide(c, &sp); err != nil {
 		return err
 	}
-	stamp, until := r.stamps.make(st.ID)
+	perView := sp.User != nil || personal || status != fiber.StatusOK
+	stamp, until := r.stamps.make(st.ID, perView)
+	if status != fiber.StatusOK {
+		stamp = r.stamps.resend(st.ID)
+	}
 	cacheUntil(c, until)
 	form.fill(st, comments, stamp, sp.User != nil)
 	form.CSRF = sp.CSRF

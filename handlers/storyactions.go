@@ -63,7 +63,7 @@ func (w *writing) deleteStory(c *fiber.Ctx, u *models.User, st *models.Story) er
 // a new resolution.
 func (w *writing) addUpdate(c *fiber.Ctx, u *models.User, st *models.Story) error {
 	body, res := formText(c, "body"), formLine(c, "resolution")
-	_, err := w.store.AddStoryUpdate(c.UserContext(), st.ID, u.ID, body, res)
+	up, err := w.store.AddStoryUpdate(c.UserContext(), st.ID, u.ID, body, res)
 	if ve := (*models.ValidationError)(nil); errors.As(err, &ve) {
 		ep := EditorPage{Action: "/stories/" + st.Slug + "/edit", Story: st, Form: formOf(st),
 			Update: UpdateForm{Body: body, Resolution: res, Errors: ve.Fields}}
@@ -71,6 +71,9 @@ func (w *writing) addUpdate(c *fiber.Ctx, u *models.User, st *models.Story) erro
 	}
 	if err != nil {
 		return err
+	}
+	if up.Pending {
+		return c.Redirect("/stories/"+st.Slug+"/edit?saved=update-pending#updates", fiber.StatusSeeOther)
 	}
 	if st.Status == models.StatusPublished {
 		return c.Redirect("/stories/"+st.Slug+"#updates", fiber.StatusSeeOther)

@@ -16,7 +16,7 @@ import (
 type writingStore interface {
 	sidebarStore
 	Categories(ctx context.Context) ([]models.Category, error)
-	Companies(ctx context.Context) ([]models.Company, error)
+	CompaniesFor(ctx context.Context, userID uint) ([]models.Company, error)
 	FindOrCreateCompany(ctx context.Context, name string) (*models.Company, error)
 	CreateStory(ctx context.Context, in models.StoryInput) (*models.Story, error)
 	UpdateStory(ctx context.Context, id, editorID uint, in models.StoryInput) (*models.Story, error)
@@ -81,15 +81,35 @@ func formOf(st *models.Story) StoryForm {
 	return f
 }
 
+// formOfPending fills the editor's fields from a change waiting for review,
+// so that its writer goes on from what they wrote, not from what is public.
+func formOfPending(p *models.PendingEdit) StoryForm {
+	f := StoryForm{Title: p.Title, Body: p.Body, City: p.City, Resolution: p.Resolution, Tags: p.Tags,
+		Categories: map[uint]bool{}}
+	for _, id := range p.CategoryIDList() {
+		f.Categories[id] = true
+	}
+	if p.Company != nil {
+		f.Company = p.Company.Name
+	}
+	return f
+}
+
+// heldFor reports whether st has a change by userID waiting for review.
+func heldFor(st *models.Story, userID uint) bool {
+	return st.Pending != nil && st.Pending.EditorID == userID
+}
+
 // readForm reads the editor's fields from the request.
 func readForm(c *fiber.Ctx) StoryForm {
 	f := StoryForm{Title: formLine(c, "title"), Body: formText(c, "body"),
 		Tags: formLine(c, "tags"), Company: formLine(c, "company"), City: formLine(c, "city"),
 		Resolution: formLine(c, "resolution"), Categories: map[uint]bool{}}
 	for _, v := range c.Request().PostArgs().PeekMulti("categories") {
-		if id, err := strconv.ParseUint(string(v), 10, 32); err == nil {
-			f.Categories[uint(id)] = true
-		}
+		// An id that is not one (negative, too large, not a number) stands
+		// for an unknown category, 0, which the store refuses with a message.
+		id, _ := strconv.ParseUint(string(v), 10, 32)
+		f.Categories[uint(id)] = true
 	}
 	return f
 }
@@ -130,8 +150,10 @@ func (w *writing) renderEditor(c *fiber.Ctx, status int, ep EditorPage) error {
 	if ep.Categories, err = w.store.Categories(c.UserContext()); err != nil {
 		return err
 	}
-	if ep.Companies, err = w.store.Companies(c.UserContext()); err != nil {
-		return err
+	if l.User != nil {
+		if ep.Companies, err = w.store.CompaniesFor(c.UserContext(), l.User.ID); err != nil {
+			return err
+		}
 	}
 	ep.PublishLabel = "Publish"
 	if !publishes(l.User) {
@@ -150,8 +172,11 @@ func (w *writing) newStory(c *fiber.Ctx, _ *models.User) error {
 }
 
 // editStory is GET /stories/{slug}/edit.
-func (w *writing) editStory(c *fiber.Ctx, _ *models.User, st *models.Story) error {
+func (w *writing) editStory(c *fiber.Ctx, u *models.User, st *models.Story) error {
 	ep := EditorPage{Action: "/stories/" + st.Slug + "/edit", Story: st, Form: formOf(st)}
+	if heldFor(st, u.ID) {
+		ep.Form = formOfPending(st.Pending)
+	}
 	switch c.Query("saved") {
 	case "draft":
 		ep.Flash = "Your draft is saved."
@@ -159,6 +184,10 @@ func (w *writing) editStory(c *fiber.Ctx, _ *models.User, st *models.Story) erro
 		ep.Flash = "Your story is saved and waits for an admin's review."
 	case "update":
 		ep.Flash = "Your update is added."
+	case "pending":
+		ep.Flash = "Your changes are saved. An admin reviews them before they are public: until then, readers see the story as it was approved."
+	case "update-pending":
+		ep.Flash = "Your update is saved. An admin reviews it before it is public."
 	case "yes":
 		ep.Flash = "Your changes are saved."
 	}
@@ -208,8 +237,19 @@ func (w *writing) save(c *fiber.Ctx, u *models.User, st *models.Story) error {
 	if err != nil {
 		return err
 	}
+	if heldFor(st, u.ID) { // published, and the change waits for review
+		return c.Redirect("/stories/"+st.Slug+"/edit?saved=pending", fiber.StatusSeeOther)
+	}
 	if c.FormValue("action") == "publish" {
-		if st, err = w.store.SubmitStory(ctx, st.ID, u.ID); err != nil {
+		saved := st
+		st, err = w.store.SubmitStory(ctx, st.ID, u.ID)
+		if ve := (*models.ValidationError)(nil); errors.As(err, &ve) {
+			// Saved as a draft, not public: the editor of that draft, with why.
+			ep.Story, ep.Action, ep.Errors = saved, "/stories/"+saved.Slug+"/edit", ve.Fields
+			ep.Errors["form"] = "Saved as a draft, not published: please check the fields marked below."
+			return w.renderEditor(c, fiber.StatusUnprocessableEntity, ep)
+		}
+		if err != nil {
 			return err
 		}
 	}

@@ -94,9 +94,30 @@ func ghostUser(tx *gorm.DB) (User, error) {
 	return ghost, err
 }
 
+// refuseGhost is a ValidationError on "role" when userID is the deleted-user
+// account: it signs what deleted accounts left, and no one signs in as it.
+func refuseGhost(tx *gorm.DB, userID uint) error {
+	var n int64
+	if err := tx.Model(&User{}).Where("id = ? AND handle = ?", userID, DeletedUserHandle).Count(&n).Error; err != nil {
+		return err
+	}
+	if n > 0 {
+		return &ValidationError{Fields: map[string]string{"role": "The deleted-user account keeps what deleted accounts left; it cannot be given a role."}}
+	}
+	return nil
+}
+
 // creditHistoryToGhost keeps the revisions, updates and company replies a
-// departing user wrote on stories that stay, under "deleted user".
+// departing user wrote on stories that stay, under "deleted user". Their changes still
+// waiting for review go: nobody is left to vouch for them, and approving
+// them later would publish them under "deleted user".
 func creditHistoryToGhost(tx *gorm.DB, userID uint) error {
+	if err := tx.Where("editor_id = ?", userID).Delete(&PendingEdit{}).Error; err != nil {
+		return err
+	}
+	if err := tx.Where("author_id = ? AND pending = ?", userID, true).Delete(&StoryUpdate{}).Error; err != nil {
+		return err
+	}
 	ghost, err := ghostUser(tx)
 	if err != nil {
 		return err

@@ -5,10 +5,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"net/netip"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"gorm.io/gorm"
 )
@@ -79,21 +78,20 @@ func guestKey(token string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// badText returns a message when s is not valid UTF-8 or holds control
-// characters (other than tab and newlines) or bidirectional overrides,
-// which can disguise what a text says.
-func badText(s string) string {
-	if !utf8.ValidString(s) {
-		return "This is not valid text (invalid UTF-8)."
+// AddressKey is what per-address rules count as one client: an IPv4
+// address, or the /64 network of an IPv6 one (the least an ISP gives one
+// home or phone, so that one machine has 2^64 addresses to rotate through).
+// Anything else (a test's "pipe", an unparsable value) is its own key.
+func AddressKey(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return ip
 	}
-	for _, r := range s {
-		switch {
-		case r == '\n' || r == '\r' || r == '\t':
-		case unicode.IsControl(r), r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069:
-			return "This contains invisible control characters; please remove them."
-		}
+	if a = a.Unmap(); a.Is4() {
+		return a.String()
 	}
-	return ""
+	p, _ := a.WithZone("").Prefix(64) // never fails for an IPv6 address
+	return p.String()
 }
 
 // floodWait returns how long the poster must still wait before commenting,
@@ -102,6 +100,8 @@ func floodWait(tx *gorm.DB, p Poster, now time.Time) (time.Duration, error) {
 	q := tx.Model(&Comment{})
 	if p.UserID != nil {
 		q = q.Where("user_id = ?", *p.UserID)
+	} else if key := AddressKey(p.IP); key != p.IP {
+		return guestNetworkFloodWait(tx, key, now)
 	} else {
 		q = q.Where("user_id IS NULL AND ip = ?", p.IP)
 	}
@@ -112,8 +112,32 @@ func floodWait(tx *gorm.DB, p Poster, now time.Time) (time.Duration, error) {
 	if len(last) == 0 {
 		return 0, nil
 	}
-	if wait := last[0].Add(FloodInterval).Sub(now); wait > 0 {
-		return (wait + time.Second - 1).Truncate(time.Second), nil // whole seconds, rounded up
+	return floodLeft(last[0], now), nil
+}
+
+// floodLeft is how long someone whose latest comment was at last must still
+// wait, in whole seconds rounded up.
+func floodLeft(last, now time.Time) time.Duration {
+	if wait := last.Add(FloodInterval).Sub(now); wait > 0 {
+		return (wait + time.Second - 1).Truncate(time.Second)
+	}
+	return 0
+}
+
+// guestNetworkFloodWait is floodWait for a guest known by an IPv6 network:
+// their addresses in it do not share a text prefix, so the guest comments
+// of the last FloodInterval (a handful) are compared here.
+func guestNetworkFloodWait(tx *gorm.DB, key string, now time.Time) (time.Duration, error) {
+	var recent []Comment
+	err := tx.Select("ip", "created_at").Where("user_id IS NULL AND created_at > ?", now.Add(-FloodInterval)).
+		Order("created_at DESC").Find(&recent).Error
+	if err != nil {
+		return 0, fmt.Errorf("recent guest comments: %w", err)
+	}
+	for _, c := range recent {
+		if AddressKey(c.IP) == key {
+			return floodLeft(c.CreatedAt, now), nil
+		}
 	}
 	return 0, nil
 }

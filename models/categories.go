@@ -31,12 +31,16 @@ func (in CategoryInput) validate() error {
 		fields["name"] = "A category needs a name."
 	case n > MaxCategoryNameLen:
 		fields["name"] = fmt.Sprintf("The name is %d characters long; the limit is %d.", n, MaxCategoryNameLen)
+	default:
+		setProblem(fields, "name", lineProblem(in.Name, false))
 	}
 	if in.Slug != "" && Slugify(in.Slug) != in.Slug {
 		fields["slug"] = "Use lowercase letters, digits and hyphens, like " + orElse(Slugify(in.Slug), "telecom-and-internet") + "."
 	}
 	if n := utf8.RuneCountInString(in.Description); n > MaxDescriptionLen {
 		fields["description"] = fmt.Sprintf("The description is %d characters long; the limit is %d.", n, MaxDescriptionLen)
+	} else {
+		setProblem(fields, "description", lineProblem(in.Description, true))
 	}
 	if len(fields) > 0 {
 		return &ValidationError{Fields: fields}
@@ -78,12 +82,32 @@ func (s *Store) UpdateCategory(ctx context.Context, id uint, in CategoryInput) (
 		if n > 0 {
 			return &ValidationError{Fields: map[string]string{"slug": "Another category has this slug."}}
 		}
+		if err := refuseTakenCategoryName(tx, c.Name, id); err != nil {
+			return err
+		}
 		return tx.Model(&c).Select("name", "slug", "description", "position").Updates(&c).Error
 	})
 	if err != nil {
 		return nil, fmt.Errorf("update category %d: %w", id, err)
 	}
 	return &c, nil
+}
+
+// refuseTakenCategoryName is a ValidationError on "name" when a category
+// other than exceptID has a name that reads the same (nameKey): two
+// "Télécom" in a menu cannot be told apart.
+func refuseTakenCategoryName(tx *gorm.DB, name string, exceptID uint) error {
+	var others []Category
+	if err := tx.Select("id", "name").Where("id <> ?", exceptID).Find(&others).Error; err != nil {
+		return err
+	}
+	key := nameKey(name)
+	for _, o := range others {
+		if nameKey(o.Name) == key {
+			return &ValidationError{Fields: map[string]string{"name": fmt.Sprintf("The category %q has this name already.", o.Name)}}
+		}
+	}
+	return nil
 }
 
 // DeleteCategory deletes a category; its stories keep their other ones.

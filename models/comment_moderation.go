@@ -41,7 +41,9 @@ type ModerationPage struct {
 // ModerationQueue returns page n (from 1) of the comments with this status
 // ("" means pending) that userID moderates: all of them for an admin, those
 // on their own stories for an author; ErrForbidden for a reader. Deleted
-// comments are left out. Four queries.
+// comments are left out. A guest's email and address are kept for admins
+// alone: the comment form promises they are never shown, and an author is
+// anyone whose story was approved. Four queries.
 func (s *Store) ModerationQueue(ctx context.Context, userID uint, status string, n int) (ModerationPage, error) {
 	if status == "" {
 		status = CommentPending
@@ -60,25 +62,10 @@ func (s *Store) ModerationQueue(ctx context.Context, userID uint, status string,
 		}
 		return q
 	}
-	var rows []struct {
-		Status string
-		N      int64
-	}
-	if err := scope().Select("status, COUNT(*) AS n").Group("status").Scan(&rows).Error; err != nil {
-		return ModerationPage{}, fmt.Errorf("count comments to moderate: %w", err)
-	}
 	p := ModerationPage{Status: status, Page: n}
-	for _, r := range rows {
-		switch r.Status {
-		case CommentPending:
-			p.Counts.Pending = r.N
-		case CommentApproved:
-			p.Counts.Approved = r.N
-		case CommentSpam:
-			p.Counts.Spam = r.N
-		case CommentTrash:
-			p.Counts.Trash = r.N
-		}
+	var err error
+	if p.Counts, err = countByStatus(scope()); err != nil {
+		return ModerationPage{}, err
 	}
 	total := map[string]int64{CommentPending: p.Counts.Pending, CommentApproved: p.Counts.Approved,
 		CommentSpam: p.Counts.Spam, CommentTrash: p.Counts.Trash}
@@ -87,7 +74,11 @@ func (s *Store) ModerationQueue(ctx context.Context, userID uint, status string,
 	if !ok || n < 1 || n > max(p.Pages, 1) {
 		return ModerationPage{}, ErrNotFound
 	}
-	err := scope().Where("status = ?", status).
+	q := scope()
+	if u.Role != RoleAdmin {
+		q = q.Omit("author_email", "ip", "guest_key")
+	}
+	err = q.Where("status = ?", status).
 		Preload("Story", func(db *gorm.DB) *gorm.DB { return db.Select("id", "title", "slug", "author_id") }).
 		Order("created_at DESC, id DESC").Limit(ModerationPageSize).Offset((n - 1) * ModerationPageSize).
 		Find(&p.Comments).Error
@@ -95,6 +86,31 @@ func (s *Store) ModerationQueue(ctx context.Context, userID uint, status string,
 		return ModerationPage{}, fmt.Errorf("comments to moderate: %w", err)
 	}
 	return p, nil
+}
+
+// countByStatus counts the comments of scope per status.
+func countByStatus(scope *gorm.DB) (ModerationCounts, error) {
+	var rows []struct {
+		Status string
+		N      int64
+	}
+	var c ModerationCounts
+	if err := scope.Select("status, COUNT(*) AS n").Group("status").Scan(&rows).Error; err != nil {
+		return c, fmt.Errorf("count comments to moderate: %w", err)
+	}
+	for _, r := range rows {
+		switch r.Status {
+		case CommentPending:
+			c.Pending = r.N
+		case CommentApproved:
+			c.Approved = r.N
+		case CommentSpam:
+			c.Spam = r.N
+		case CommentTrash:
+			c.Trash = r.N
+		}
+	}
+	return c, nil
 }
 
 // ModerateComments applies action (approve, hold, spam, trash) to the

@@ -114,8 +114,9 @@ func openStory(tx *gorm.DB, id uint) (*Story, error) {
 
 // decideStatus fills in a signed-in writer and applies the moderation rules:
 // the story's author and admins are approved; others are held by too many
-// links or a hold word; a guest is also held unless their email already has
-// an approved comment (WordPress's rule).
+// links or a hold word; a guest is also held unless a guest comment with the
+// same name and email was approved before (WordPress's rule: the email alone
+// would let anyone who knows a regular's address post under any name).
 func decideStatus(tx *gorm.DB, c *Comment, st *Story, userID *uint, rules ModerationRules) (string, error) {
 	if userID != nil {
 		var u User
@@ -133,16 +134,38 @@ func decideStatus(tx *gorm.DB, c *Comment, st *Story, userID *uint, rules Modera
 	if userID != nil {
 		return CommentApproved, nil
 	}
-	var known []uint
-	err := tx.Model(&Comment{}).Where("author_email = ? AND status = ?", c.AuthorEmail, CommentApproved).
-		Limit(1).Pluck("id", &known).Error
-	if err != nil {
-		return "", fmt.Errorf("approved comments of the email: %w", err)
-	}
-	if len(known) == 0 {
-		return CommentPending, nil
+	known, err := knownGuest(tx, c.AuthorName, c.AuthorEmail)
+	if err != nil || !known {
+		return CommentPending, err
 	}
 	return CommentApproved, nil
+}
+
+// knownGuest reports whether a guest comment by name and email was approved
+// before. Emails compare without case; names without case and with runs of
+// spaces counted as one, so that "Ann  Lee" is still "ann lee", but "Ann"
+// is not "Ann Lee".
+func knownGuest(tx *gorm.DB, name, email string) (bool, error) {
+	var names []string
+	err := tx.Model(&Comment{}).Distinct("author_name").
+		Where("lower(author_email) = ? AND user_id IS NULL AND status = ?", strings.ToLower(email), CommentApproved).
+		Limit(100).Pluck("author_name", &names).Error
+	if err != nil {
+		return false, fmt.Errorf("approved comments of the email: %w", err)
+	}
+	want := sameName(name)
+	for _, n := range names {
+		if sameName(n) == want {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// sameName is name as compared for a returning guest: case folded, spaces
+// trimmed and collapsed.
+func sameName(name string) string {
+	return strings.ToLower(strings.Join(strings.Fields(name), " "))
 }
 
 // normalize trims the fields and checks them, with a message per bad field.
@@ -184,12 +207,22 @@ func checkBody(body string) string {
 	case n > MaxCommentLen:
 		return fmt.Sprintf("The comment is %d characters long; the limit is %d.", n, MaxCommentLen)
 	}
-	return CheckMarkdown(body)
+	if msg := CheckMarkdown(body); msg != "" {
+		return msg
+	}
+	// Only once the shape is known to render fast: "---" or "* " alone show nothing.
+	if html, err := RenderComment(body); err == nil && Blank(html) {
+		return "The comment is empty: write something a reader can see."
+	}
+	return ""
 }
 
 func checkName(name string) string {
-	if msg := badText(name); msg != "" {
+	if msg := lineProblem(name, false); msg != "" {
 		return msg
+	}
+	if reservedName(name) {
+		return reservedNameMessage
 	}
 	switch n := utf8.RuneCountInString(name); {
 	case n == 0:
@@ -201,7 +234,7 @@ func checkName(name string) string {
 }
 
 func checkEmail(email string) string {
-	if msg := badText(email); msg != "" {
+	if msg := lineProblem(email, false); msg != "" {
 		return msg
 	}
 	switch {
@@ -224,7 +257,7 @@ func checkURL(raw string) (string, string) {
 	if raw == "" {
 		return "", ""
 	}
-	if msg := badText(raw); msg != "" {
+	if msg := lineProblem(raw, false); msg != "" {
 		return raw, msg
 	}
 	if n := utf8.RuneCountInString(raw); n > MaxURLLen {

@@ -22,7 +22,22 @@ type CompanyRedirect struct {
 	CompanyID uint   `gorm:"not null;index"`
 }
 
-// Companies returns every company by name, for the editor's picker.
+// CompaniesFor returns the companies the editor suggests to userID, by
+// name: those of published stories, and those of userID's own stories. The
+// companies typed only on other people's drafts stay private.
+func (s *Store) CompaniesFor(ctx context.Context, userID uint) ([]Company, error) {
+	var cs []Company
+	err := s.r.WithContext(ctx).
+		Where("EXISTS (SELECT 1 FROM story_counts sc WHERE sc.kind = ? AND sc.key = companies.id AND sc.n > 0)", countCompany).
+		Or("EXISTS (SELECT 1 FROM stories st WHERE st.company_id = companies.id AND st.author_id = ?)", userID).
+		Order("name COLLATE NOCASE, id").Find(&cs).Error
+	if err != nil {
+		return nil, fmt.Errorf("companies for user %d: %w", userID, err)
+	}
+	return cs, nil
+}
+
+// Companies returns every company by name, for admins.
 func (s *Store) Companies(ctx context.Context) ([]Company, error) {
 	var cs []Company
 	if err := s.r.WithContext(ctx).Order("name COLLATE NOCASE, id").Find(&cs).Error; err != nil {
@@ -64,6 +79,9 @@ func companyNameKey(name string) (string, error) {
 		return "", &ValidationError{Fields: map[string]string{"company": "Name the company."}}
 	case n > MaxCompanyNameLen:
 		return "", &ValidationError{Fields: map[string]string{"company": fmt.Sprintf("The company's name is %d characters long; the limit is %d.", n, MaxCompanyNameLen)}}
+	}
+	if msg := lineProblem(name, false); msg != "" {
+		return "", &ValidationError{Fields: map[string]string{"company": msg}}
 	}
 	key := CompanyKey(name)
 	if key == "" {

@@ -169,36 +169,6 @@ func refreshStats(tx *gorm.DB, ids ...uint) error {
 	return nil
 }
 
-// migrateStats creates company_stats and its triggers; a database from
-// before them gets every company's scorecard computed once.
-func migrateStats(db *gorm.DB) error {
-	return db.Transaction(func(tx *gorm.DB) error {
-		var exists int64
-		if err := tx.Raw("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'company_stats'").Scan(&exists).Error; err != nil {
-			return err
-		}
-		for _, q := range []string{companyStatsTable, "CREATE TABLE IF NOT EXISTS company_stats_stale (company_id INTEGER PRIMARY KEY)"} {
-			if err := tx.Exec(q).Error; err != nil {
-				return fmt.Errorf("company stats: %w", err)
-			}
-		}
-		if err := tx.Exec("CREATE INDEX IF NOT EXISTS idx_company_stats_category ON company_stats(category_id)").Error; err != nil {
-			return fmt.Errorf("company stats: %w", err)
-		}
-		if err := createStatsTriggers(tx); err != nil {
-			return err
-		}
-		if exists > 0 {
-			return refreshStale(tx)
-		}
-		var ids []uint
-		if err := tx.Model(&Company{}).Pluck("id", &ids).Error; err != nil {
-			return err
-		}
-		return refreshStats(tx, ids...)
-	})
-}
-
 // companyIDsOf returns the distinct companies of stories.
 func companyIDsOf(stories []Story) []uint {
 	seen := map[uint]bool{}

@@ -71,7 +71,7 @@ func (s *Store) Sitemap(ctx context.Context) ([]SitemapEntry, error) {
 	groups := []struct{ prefix, query string }{
 		{"/category/", "SELECT c.slug AS slug, max(st.published_at) AS last FROM categories c JOIN story_categories sc ON sc.category_id = c.id JOIN stories st ON st.id = sc.story_id AND st.status = ? GROUP BY c.id ORDER BY c.position, c.name"},
 		{"/tag/", "SELECT t.slug AS slug, max(st.published_at) AS last FROM tags t JOIN story_tags sg ON sg.tag_id = t.id JOIN stories st ON st.id = sg.story_id AND st.status = ? GROUP BY t.id ORDER BY t.slug"},
-		{"/author/", "SELECT u.handle AS slug, max(st.published_at) AS last FROM users u JOIN stories st ON st.author_id = u.id AND st.status = ? GROUP BY u.id ORDER BY u.handle"},
+		{"/author/", "SELECT u.handle AS slug, max(st.published_at) AS last FROM users u JOIN stories st ON st.author_id = u.id AND st.status = ? WHERE u.handle <> '" + DeletedUserHandle + "' GROUP BY u.id ORDER BY u.handle"},
 		{"/company/", "SELECT co.slug AS slug, max(st.published_at) AS last FROM companies co JOIN stories st ON st.company_id = co.id AND st.status = ? GROUP BY co.id ORDER BY co.slug"},
 	}
 	for _, g := range groups {

@@ -19,6 +19,21 @@ type ImportStory struct {
 	Comments []ImportComment
 	Likers   []uint // users who like the story, each once
 	MeToos   []uint // users who say "me too", each once
+	// Origin, when set, says where the story comes from: recorded with it,
+	// in the same transaction, so that a second import skips it.
+	Origin *ImportOrigin
+}
+
+// ImportOrigin is what an imported story was on another site.
+type ImportOrigin struct {
+	Source string // the other site (see ImportKey)
+	Key    string // the story's id there
+	Slug   string // the slug it had, kept here when free (published stories)
+	Note   string // for the author, shown as a review note
+	Closed bool   // comments were closed there: closed here too
+	// Modified is when it was last changed there; zero: when published.
+	Modified time.Time
+	Paths    []string // its former addresses, as LegacyKey makes them
 }
 
 // ImportComment is a comment of an ImportStory. Parent is the index, in the
@@ -45,7 +60,17 @@ type ImportBatch struct {
 	parents  [][]int
 	likers   [][]uint
 	metoos   [][]uint
+	origins  []*ImportOrigin
+	// deferStats leaves the scorecards of the batch's companies stale.
+	deferStats bool
 }
+
+// DeferScorecards leaves the scorecards of the batch's companies to
+// RefreshStaleStats, which the importer calls once at its end (and Open
+// calls, after an import that stopped half-way): a bulk import recomputing
+// every company of every batch slowed down as it grew (150 stories a
+// second falling to 20 at 50,000 stories).
+func (b *ImportBatch) DeferScorecards() { b.deferStats = true }
 
 // Len is the number of stories and of comments in the batch.
 func (b *ImportBatch) Len() (stories, comments int) {
@@ -90,6 +115,13 @@ func PrepareImport(in []ImportStory) (*ImportBatch, error) {
 		}
 		st.LikeCount, st.MeTooCount = len(is.Likers), len(is.MeToos)
 		b.likers, b.metoos = append(b.likers, is.Likers), append(b.metoos, is.MeToos)
+		if o := is.Origin; o != nil {
+			st.ReviewNote, st.CommentsClosed = truncate(o.Note, 1000), o.Closed
+			if o.Modified.After(st.CreatedAt) {
+				st.UpdatedAt = o.Modified.UTC()
+			}
+		}
+		b.origins = append(b.origins, is.Origin)
 		b.stories = append(b.stories, *st)
 		b.tags = append(b.tags, NormalizeTags(is.Story.Tags))
 		b.comments, b.parents = append(b.comments, cs), append(b.parents, parents)
@@ -135,11 +167,8 @@ var importTriggers = []string{"story_ins", "tag_link_ins", "comment_ins"}
 // with unique slugs, their categories, tags, comments (threaded as
 // AddComment threads them), likes and me-toos, then indexes the stories for
 // search. It is all or nothing.
-//
-// The companies of the batch get their scorecards recomputed by
-// RefreshStaleStats, which the importer calls once at the end (and Open
-// calls, after an import that stopped half-way): once per batch, the
-// recomputes made a large import slow down as it grew.
+// The scorecards of the batch's companies are recomputed with it, unless
+// the batch says DeferScorecards.
 func (s *Store) Import(ctx context.Context, b *ImportBatch) error {
 	if len(b.stories) == 0 {
 		return nil
@@ -156,7 +185,11 @@ func (s *Store) Import(ctx context.Context, b *ImportBatch) error {
 		if err := importRows(tx, b); err != nil {
 			return err
 		}
-		if err := markStale(tx, companyIDsOf(b.stories)); err != nil {
+		stats := func() error { return refreshStats(tx, companyIDsOf(b.stories)...) }
+		if b.deferStats {
+			stats = func() error { return markStale(tx, companyIDsOf(b.stories)) }
+		}
+		if err := stats(); err != nil {
 			return err
 		}
 		if err := createStatsTriggers(tx); err != nil {
@@ -192,7 +225,7 @@ func importRows(tx *gorm.DB, b *ImportBatch) error {
 		next.Story++
 		st.ID = next.Story
 		var err error
-		if st.Slug, err = importSlug(tx, st, b.stories[:i]); err != nil {
+		if st.Slug, err = importSlug(tx, st, b.origins[i], b.stories[:i]); err != nil {
 			return err
 		}
 		for _, c := range st.Categories {
@@ -236,21 +269,30 @@ func importRows(tx *gorm.DB, b *ImportBatch) error {
 			metoos = append(metoos, MeToo{StoryID: st.ID, UserID: u, CreatedAt: st.CreatedAt})
 		}
 	}
-	for _, rows := range []any{cats, links, comments, likes, metoos} {
+	keys, paths := originRows(b)
+	for _, rows := range []any{cats, links, comments, likes, metoos, keys} {
 		if err := tx.Omit(clause.Associations).CreateInBatches(rows, 200).Error; err != nil && !errors.Is(err, gorm.ErrEmptySlice) {
 			return fmt.Errorf("import: %w", err)
 		}
+	}
+	// A former address another story already has keeps its first story.
+	err := tx.Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(paths, 200).Error
+	if err != nil && !errors.Is(err, gorm.ErrEmptySlice) {
+		return fmt.Errorf("import former addresses: %w", err)
 	}
 	return nil
 }
 
 // importSlug is storySlug for a story saved with the earlier ones of its
 // batch, which are not in the table yet.
-func importSlug(tx *gorm.DB, st *Story, earlier []Story) (string, error) {
+func importSlug(tx *gorm.DB, st *Story, o *ImportOrigin, earlier []Story) (string, error) {
 	if st.Status != StatusPublished {
 		return provisionalSlug(tx)
 	}
 	base := Slugify(st.Title)
+	if o != nil && Slugify(o.Slug) != "" {
+		base = Slugify(o.Slug)
+	}
 	if base == "" {
 		base = storySlugs.fallback
 	}
@@ -264,6 +306,24 @@ func importSlug(tx *gorm.DB, st *Story, earlier []Story) (string, error) {
 		}
 	}
 	return firstFree(base, taken), nil
+}
+
+// originRows are the import keys and former addresses of the batch's
+// stories, which have their ids by now.
+func originRows(b *ImportBatch) ([]ImportKey, []LegacyPath) {
+	var keys []ImportKey
+	var paths []LegacyPath
+	for i, o := range b.origins {
+		if o == nil {
+			continue
+		}
+		id := b.stories[i].ID
+		keys = append(keys, ImportKey{Source: o.Source, Kind: ImportedStory, Key: o.Key, TargetID: id})
+		for _, p := range o.Paths {
+			paths = append(paths, LegacyPath{Path: p, Kind: ImportedStory, TargetID: id})
+		}
+	}
+	return keys, paths
 }
 
 // cachedTags returns the ids of the tags named, created as needed.

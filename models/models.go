@@ -116,6 +116,8 @@ type Story struct {
 	ReviewNote string `gorm:"size:1000;not null;default:''"`
 	// Updates are the author's dated follow-ups, oldest first when preloaded.
 	Updates []StoryUpdate
+	// Pending is a reader's change waiting for review, when preloaded (see PendingEdit).
+	Pending *PendingEdit
 	// CommentsClosed is set by the story's author (or an admin) to stop new comments.
 	CommentsClosed bool `gorm:"not null;default:false"`
 	// RepliedAt is when the company first answered officially (see CompanyReply).
@@ -153,7 +155,7 @@ type Comment struct {
 	UserID      *uint `gorm:"index"`
 	User        *User
 	AuthorName  string    `gorm:"size:100;not null"`
-	AuthorEmail string    `gorm:"size:254;index"`
+	AuthorEmail string    `gorm:"size:254;index" json:"-"`
 	AuthorURL   string    `gorm:"size:2000"`
 	Body        string    `gorm:"not null"`
 	HTML        string    `gorm:"column:html;not null"`

@@ -264,8 +264,9 @@ func TestScorecardFollowsEveryWrite(t *testing.T) {
 	}
 }
 
-// TestImportLeavesScorecardsToRefresh: an import marks its companies, and
-// RefreshStaleStats (which the importers call at their end) counts them.
+// TestImportLeavesScorecardsToRefresh: a deferring import marks its
+// companies, and RefreshStaleStats (which the seed calls at its end)
+// counts them; an import that does not defer counts them at once.
 func TestImportLeavesScorecardsToRefresh(t *testing.T) {
 	f := newCompanyFixture(t)
 	at := fixtureStart
@@ -277,10 +278,26 @@ func TestImportLeavesScorecardsToRefresh(t *testing.T) {
 	}
 	b, err := PrepareImport(in)
 	must(t, err)
+	b.DeferScorecards()
 	must(t, f.s.Import(f.ctx, b))
+	if st, _ := f.s.CompanyStats(f.ctx, f.orange.ID); st.Stories != 0 {
+		t.Errorf("a deferred import counted its stories at once: %+v", show(st))
+	}
 	must(t, f.s.RefreshStaleStats(f.ctx))
 	got := show(f.checkStats(f.orange.ID))
 	if got.Stories != 3 || got.MeToo != 3 || got.Category != f.cat2 || got.Months != "2026-01 3 0 0" {
 		t.Errorf("after the import: %+v", got)
+	}
+}
+
+func TestImportCountsScorecards(t *testing.T) {
+	f := newCompanyFixture(t)
+	at := fixtureStart
+	b, err := PrepareImport([]ImportStory{{Story: StoryInput{Title: "Imported", Body: "Text.", AuthorID: f.author.ID,
+		CompanyID: &f.free.ID, Status: StatusPublished, PublishedAt: &at}}})
+	must(t, err)
+	must(t, f.s.Import(f.ctx, b))
+	if got := f.checkStats(f.free.ID); got.Stories != 1 {
+		t.Errorf("after the import: %+v", show(got))
 	}
 }

@@ -18,8 +18,10 @@ func editableBy(db *gorm.DB, userID uint) *gorm.DB {
 }
 
 // withEditRefs loads what the editor shows beside a story's own columns.
+// The writer sees their own changes waiting for review, with the rest.
 func withEditRefs(db *gorm.DB) *gorm.DB {
-	return withStoryRefs(db).Preload("Updates", func(db *gorm.DB) *gorm.DB { return db.Order("created_at, id") })
+	return withStoryRefs(db).Preload("Updates", func(db *gorm.DB) *gorm.DB { return db.Order("created_at, id") }).
+		Preload("Pending").Preload("Pending.Company")
 }
 
 // StoryForEdit returns story id, whatever its status, with its author,
@@ -50,9 +52,11 @@ func (s *Store) StoryForEditBySlug(ctx context.Context, slug string, userID uint
 // Markdown, replaces categories and tags, keeps the former version as a
 // Revision and, for a story that has been published, moves the slug if the
 // title's words changed (the old slug redirects), in one transaction. An
-// edit that changes nothing writes nothing. The input's AuthorID, Status and
-// PublishedAt are ignored (see SubmitStory and UnpublishStory); an empty
-// Resolution keeps the current one.
+// edit that changes nothing writes nothing. A reader's edit of a published
+// story is kept as its PendingEdit instead, until an admin approves it
+// (ApproveStory). The input's AuthorID, Status and PublishedAt are ignored
+// (see SubmitStory and UnpublishStory); an empty Resolution keeps the
+// current one.
 func (s *Store) UpdateStory(ctx context.Context, id, editorID uint, in StoryInput) (*Story, error) {
 	if err := in.validate(); err != nil {
 		return nil, err
@@ -75,35 +79,51 @@ func (s *Store) UpdateStory(ctx context.Context, id, editorID uint, in StoryInpu
 		if err != nil {
 			return err
 		}
-		title, city := strings.TrimSpace(in.Title), strings.TrimSpace(in.City)
-		resolution := orElse(in.Resolution, st.Resolution)
-		if !storyChanged(&st, title, in.Body, city, resolution, in.CompanyID, cats, tags) {
-			return nil
+		if st.Status != StatusDraft && in.Body != st.Body && Blank(r.HTML) {
+			return errEmptyStory() // a draft may be a title alone; a public story may not become one
 		}
-		resCols := resolutionChange(&st, resolution, s.now())
-		if err := tx.Create(revisionOf(&st, editorID)).Error; err != nil {
-			return fmt.Errorf("revision: %w", err)
-		}
-		if err := retitle(tx, &st, title); err != nil {
-			return err
-		}
-		err = tx.Model(&st).Select("title", "slug", "body", "html", "excerpt", "plain_text", "company_id", "city", "resolution", "updated_at").
-			Updates(Story{Title: title, Slug: st.Slug, Body: in.Body, HTML: r.HTML, Excerpt: r.Excerpt,
-				PlainText: r.Text, CompanyID: in.CompanyID, City: city, Resolution: resolution}).Error
+		e := edit{title: strings.TrimSpace(in.Title), body: in.Body, city: strings.TrimSpace(in.City),
+			resolution: orElse(in.Resolution, st.Resolution), r: r, company: in.CompanyID, cats: cats, tags: tags}
+		held, err := heldForReview(tx, &st, editorID)
 		if err != nil {
 			return err
 		}
-		if resCols != nil {
-			if err := tx.Model(&Story{}).Where("id = ?", st.ID).UpdateColumn("resolved_at", resCols["resolved_at"]).Error; err != nil {
-				return err
-			}
+		if held {
+			return holdEdit(tx, &st, editorID, e)
 		}
-		return replaceJoins(tx, st.ID, cats, tags)
+		return applyEdit(tx, &st, editorID, e)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("update story %d: %w", id, err)
 	}
 	return s.StoryForEdit(ctx, id, editorID)
+}
+
+// applyEdit makes e the version of st (loaded with its categories and
+// tags), edited by editorID, keeping the former one as a Revision.
+func applyEdit(tx *gorm.DB, st *Story, editorID uint, e edit) error {
+	if !storyChanged(st, e.title, e.body, e.city, e.resolution, e.company, e.cats, e.tags) {
+		return nil
+	}
+	if err := tx.Create(revisionOf(st, editorID)).Error; err != nil {
+		return fmt.Errorf("revision: %w", err)
+	}
+	if err := retitle(tx, st, e.title); err != nil {
+		return err
+	}
+	resCols := resolutionChange(st, e.resolution, tx.NowFunc()) // before the update changes st
+	err := tx.Model(st).Select("title", "slug", "body", "html", "excerpt", "plain_text", "company_id", "city", "resolution", "updated_at").
+		Updates(Story{Title: e.title, Slug: st.Slug, Body: e.body, HTML: e.r.HTML, Excerpt: e.r.Excerpt,
+			PlainText: e.r.Text, CompanyID: e.company, City: e.city, Resolution: e.resolution}).Error
+	if err != nil {
+		return err
+	}
+	if resCols != nil {
+		if err := tx.Model(&Story{}).Where("id = ?", st.ID).UpdateColumn("resolved_at", resCols["resolved_at"]).Error; err != nil {
+			return err
+		}
+	}
+	return replaceJoins(tx, st.ID, e.cats, e.tags)
 }
 
 // orElse returns a, or b if a is empty.

@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -73,6 +74,9 @@ func (s *Store) SubmitStory(ctx context.Context, id, userID uint) (*Story, error
 		if st, err = editable(tx, id, userID); err != nil || st.Status == StatusPublished {
 			return err
 		}
+		if Blank(st.HTML) {
+			return errEmptyStory()
+		}
 		role, err := roleOf(tx, userID)
 		if err != nil {
 			return err
@@ -89,21 +93,33 @@ func (s *Store) SubmitStory(ctx context.Context, id, userID uint) (*Story, error
 	return st, nil
 }
 
-// ApproveStory publishes a story waiting in review. Only admins may
-// (ErrNotFound for others); a story not in review is ErrConflict.
+// ApproveStory publishes a story waiting in review, or the changes waiting
+// for review on a published one (its PendingEdit and pending updates). Only
+// admins may (ErrNotFound for others); a story with nothing to review is
+// ErrConflict.
 func (s *Store) ApproveStory(ctx context.Context, id, adminID uint) (*Story, error) {
 	var st Story
 	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := requireAdmin(tx, adminID); err != nil {
 			return err
 		}
-		if err := tx.Take(&st, id).Error; err != nil {
+		if err := tx.Preload("Categories").Preload("Tags").Take(&st, id).Error; err != nil {
 			return notFound(err)
 		}
-		if st.Status != StatusReview {
-			return fmt.Errorf("story is %s: %w", st.Status, ErrConflict)
+		switch st.Status {
+		case StatusReview:
+			return s.publish(tx, &st)
+		case StatusPublished:
+			found, err := applyPending(tx, &st)
+			if err == nil && !found {
+				err = fmt.Errorf("story has no change to review: %w", ErrConflict)
+			}
+			if err != nil {
+				return err
+			}
+			return tx.Model(&st).Update("review_note", "").Error
 		}
-		return s.publish(tx, &st)
+		return fmt.Errorf("story is %s: %w", st.Status, ErrConflict)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("approve story %d: %w", id, err)
@@ -112,8 +128,10 @@ func (s *Store) ApproveStory(ctx context.Context, id, adminID uint) (*Story, err
 }
 
 // SendBack returns a story in review (or a published one) to its author as
-// a draft, with a note saying why. Only admins may (ErrNotFound for others);
-// a draft is ErrConflict; the note must say something.
+// a draft, with a note saying why. A published story with changes waiting
+// for review stays published as it was: the changes are refused (dropped)
+// and the note tells the author why. Only admins may (ErrNotFound for
+// others); a draft is ErrConflict; the note must say something.
 func (s *Store) SendBack(ctx context.Context, id, adminID uint, note string) error {
 	note = strings.TrimSpace(note)
 	switch n := utf8.RuneCountInString(note); {
@@ -133,7 +151,17 @@ func (s *Store) SendBack(ctx context.Context, id, adminID uint, note string) err
 		if st.Status == StatusDraft {
 			return fmt.Errorf("story is a draft: %w", ErrConflict)
 		}
-		return tx.Model(&st).Updates(map[string]any{"status": StatusDraft, "review_note": note}).Error
+		fields := map[string]any{"status": StatusDraft, "review_note": note}
+		if st.Status == StatusPublished {
+			dropped, err := dropPending(tx, st.ID)
+			if err != nil {
+				return err
+			}
+			if dropped {
+				fields = map[string]any{"review_note": note}
+			}
+		}
+		return tx.Model(&st).Updates(fields).Error
 	})
 	if err != nil {
 		return fmt.Errorf("send back story %d: %w", id, err)
@@ -143,14 +171,20 @@ func (s *Store) SendBack(ctx context.Context, id, adminID uint, note string) err
 
 // UnpublishStory turns a published story, or one waiting in review, back
 // into a draft. PublishedAt and the slug stay, so that publishing it again
-// puts it back where it was. Only its author or an admin may (else ErrNotFound).
+// puts it back where it was. Changes waiting for review become part of the
+// draft: nothing of it is public any more, and it is reviewed as a whole if
+// a reader submits it again. Only its author or an admin may (else ErrNotFound).
 func (s *Store) UnpublishStory(ctx context.Context, id, userID uint) error {
 	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		st, err := editable(tx, id, userID)
+		st, err := editable(tx.Preload("Categories").Preload("Tags"), id, userID)
 		if err != nil || st.Status == StatusDraft {
 			return err
 		}
-		return tx.Model(st).Update("status", StatusDraft).Error
+		if err := tx.Model(st).Update("status", StatusDraft).Error; err != nil {
+			return err
+		}
+		_, err = applyPending(tx, st)
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("unpublish story %d: %w", id, err)
@@ -175,13 +209,32 @@ func (s *Store) DeleteStory(ctx context.Context, id, userID uint) error {
 }
 
 // ReviewQueue returns the stories waiting for an admin, longest waiting
-// first. It does not check who is asking: admins only.
+// first: those submitted for review, and the published ones with a change
+// waiting (loaded in Pending, and the pending updates in Updates). It does
+// not check who is asking: admins only.
 func (s *Store) ReviewQueue(ctx context.Context) ([]Story, error) {
 	var sts []Story
-	err := withStoryRefs(s.r.WithContext(ctx)).Where("stories.status = ?", StatusReview).
+	err := withStoryRefs(s.r.WithContext(ctx)).Preload("Pending").Preload("Pending.Company").
+		Preload("Updates", "pending = ?", true).
+		Where("stories.status = ? OR (stories.status = ? AND "+hasPending+")", StatusReview, StatusPublished).
 		Order("stories.updated_at, stories.id").Find(&sts).Error
 	if err != nil {
 		return nil, fmt.Errorf("review queue: %w", err)
+	}
+	var cats []Category
+	if err := s.r.WithContext(ctx).Order("position, name").Find(&cats).Error; err != nil {
+		return nil, fmt.Errorf("review queue categories: %w", err)
+	}
+	for _, st := range sts {
+		if st.Pending == nil {
+			continue
+		}
+		ids := st.Pending.CategoryIDList()
+		for _, c := range cats {
+			if slices.Contains(ids, c.ID) {
+				st.Pending.CategoryNames = append(st.Pending.CategoryNames, c.Name)
+			}
+		}
 	}
 	return sts, nil
 }
@@ -200,7 +253,7 @@ func (s *Store) StoriesOf(ctx context.Context, userID uint) ([]Story, error) {
 }
 
 // storyChildren are the rows that belong to a story and go with it.
-var storyChildren = []any{&StoryCategory{}, &StoryTag{}, &Comment{}, &StoryUpdate{}, &Revision{},
+var storyChildren = []any{&StoryCategory{}, &StoryTag{}, &Comment{}, &StoryUpdate{}, &Revision{}, &PendingEdit{},
 	&SlugRedirect{}, &Like{}, &MeToo{}, &Report{}, &CompanyReply{}}
 
 // deleteStories deletes the stories whose ids are given (a list or a

@@ -209,3 +209,48 @@ func TestRevisions(t *testing.T) {
 		t.Errorf("oldest revision: %+v", r)
 	}
 }
+
+// A reader's change to their published story waits; with nothing waiting,
+// approval is a conflict; unpublishing folds the waiting change into the
+// draft, so that the writer's text is not lost.
+func TestReaderChangeWaitsAndFoldsIntoDraft(t *testing.T) {
+	s, _, _ := newClockStore(t)
+	ctx := context.Background()
+	rea := newUserAs(t, s, "rea", RoleReader)
+	adm := newUserAs(t, s, "adm", RoleAdmin)
+	st := newDraft(t, s, rea, "Bank transfer")
+	if _, err := s.SubmitStory(ctx, st.ID, rea.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ApproveStory(ctx, st.ID, adm.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ApproveStory(ctx, st.ID, adm.ID); !errors.Is(err, ErrConflict) {
+		t.Errorf("approving a story with nothing waiting: %v, want ErrConflict", err)
+	}
+	ed, err := s.UpdateStory(ctx, st.ID, rea.ID, StoryInput{Title: "Bank transfer", Body: "Rewritten.", Tags: []string{"waiting"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ed.Pending == nil || ed.Pending.Body != "Rewritten." || ed.Body == "Rewritten." {
+		t.Fatalf("the reader's edit is not held: pending %+v, body %q", ed.Pending, ed.Body)
+	}
+	if _, err := s.TagBySlug(ctx, "waiting"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("the tag of a held change is public: %v", err)
+	}
+	u, err := s.AddStoryUpdate(ctx, st.ID, rea.ID, "Still waiting.", ResolutionAbandoned)
+	if err != nil || !u.Pending {
+		t.Fatalf("the reader's update is not held: %+v, %v", u, err)
+	}
+	if pub, err := s.PublishedStory(ctx, ed.Slug); err != nil || len(pub.Updates) != 0 || pub.Resolution != ResolutionOpen {
+		t.Fatalf("the held update shows: %+v, %v", pub, err)
+	}
+	if err := s.UnpublishStory(ctx, st.ID, rea.ID); err != nil {
+		t.Fatal(err)
+	}
+	dr, err := s.StoryForEdit(ctx, st.ID, rea.ID)
+	if err != nil || dr.Pending != nil || dr.Body != "Rewritten." || len(dr.Updates) != 1 || dr.Updates[0].Pending ||
+		dr.Resolution != ResolutionAbandoned {
+		t.Errorf("the waiting change is not in the draft: %+v, %v", dr, err)
+	}
+}

@@ -12,14 +12,30 @@ func (s *Store) CategoryBySlug(ctx context.Context, slug string) (*Category, err
 	return findBy[Category](ctx, s, "slug", slug, "category")
 }
 
-// TagBySlug returns the tag with this slug.
+// TagBySlug returns the tag with this slug, if a published story has it:
+// a tag typed only on drafts (or on an edit waiting for review) is nobody
+// else's business, so it is not found.
 func (s *Store) TagBySlug(ctx context.Context, slug string) (*Tag, error) {
-	return findBy[Tag](ctx, s, "slug", slug, "tag")
+	return findPublic[Tag](ctx, s, "tags", countTag, slug, "tag")
 }
 
-// CompanyBySlug returns the company with this slug.
+// CompanyBySlug returns the company with this slug, if a published story is
+// about it (ErrNotFound otherwise, as for TagBySlug).
 func (s *Store) CompanyBySlug(ctx context.Context, slug string) (*Company, error) {
-	return findBy[Company](ctx, s, "slug", slug, "company")
+	return findPublic[Company](ctx, s, "companies", countCompany, slug, "company")
+}
+
+// findPublic returns the row of T in table with this slug if story_counts
+// counts published stories for it (kind names the count).
+func findPublic[T any](ctx context.Context, s *Store, table, kind, slug, what string) (*T, error) {
+	var row T
+	err := s.r.WithContext(ctx).Table(table).Where(table+".slug = ?", slug).
+		Where("EXISTS (SELECT 1 FROM story_counts sc WHERE sc.kind = ? AND sc.key = "+table+".id AND sc.n > 0)", kind).
+		Take(&row).Error
+	if err != nil {
+		return nil, fmt.Errorf("%s %q: %w", what, slug, notFound(err))
+	}
+	return &row, nil
 }
 
 // UserByHandle returns the user with this handle.

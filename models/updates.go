@@ -23,11 +23,15 @@ type StoryUpdate struct {
 	HTML       string    `gorm:"column:html;not null"`
 	Resolution string    `gorm:"size:10;not null;default:''"`
 	CreatedAt  time.Time `gorm:"index:idx_story_updates_story,priority:2"`
+	// Pending marks a reader's update to a published story: it is not
+	// shown, nor is its resolution set, until an admin approves it.
+	Pending bool `gorm:"not null;default:false"`
 }
 
 // AddStoryUpdate appends an update to story storyID, rendered now, and sets
 // the story's resolution if resolution is not empty, in one transaction.
-// Only the story's author or an admin may (else ErrNotFound).
+// Only the story's author or an admin may (else ErrNotFound). A reader's
+// update to a published story waits for review (Pending).
 func (s *Store) AddStoryUpdate(ctx context.Context, storyID, userID uint, body, resolution string) (*StoryUpdate, error) {
 	body = strings.TrimSpace(body)
 	fields := map[string]string{}
@@ -53,6 +57,9 @@ func (s *Store) AddStoryUpdate(ctx context.Context, storyID, userID uint, body, 
 	if err != nil {
 		return nil, fmt.Errorf("render update: %w", err)
 	}
+	if Blank(r.HTML) {
+		return nil, &ValidationError{Fields: map[string]string{"body": "The update is empty: write something a reader can see."}}
+	}
 	u := &StoryUpdate{StoryID: storyID, AuthorID: userID, Body: body, HTML: r.HTML}
 	err = s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		st, err := editable(tx, storyID, userID)
@@ -62,7 +69,10 @@ func (s *Store) AddStoryUpdate(ctx context.Context, storyID, userID uint, body, 
 		if resolution != "" && resolution != st.Resolution {
 			u.Resolution = resolution
 		}
-		if err := tx.Create(u).Error; err != nil {
+		if u.Pending, err = heldForReview(tx, st, userID); err != nil {
+			return err
+		}
+		if err := tx.Create(u).Error; err != nil || u.Pending {
 			return err
 		}
 		// The story changed too: its updated_at moves, and maybe its resolution.

@@ -91,6 +91,9 @@ func createUserWithIdentity(tx *gorm.DB, in IdentityInput, u *User, now time.Tim
 	if utf8.RuneCountInString(name) > 100 {
 		name = string([]rune(name)[:100])
 	}
+	if !in.Admin && (lineProblem(name, false) != "" || reservedName(name)) {
+		name = "Reader" // the provider's name, not typed here: the person chooses theirs at /me
+	}
 	*u = User{Name: name, Role: RoleReader}
 	if SafeURLAbsolute(in.AvatarURL) && len(in.AvatarURL) <= 2000 {
 		u.AvatarURL = in.AvatarURL
@@ -104,6 +107,9 @@ func createUserWithIdentity(tx *gorm.DB, in IdentityInput, u *User, now time.Tim
 	base := Slugify(in.Nick)
 	if base == "" {
 		base = Slugify(name)
+	}
+	if !in.Admin && reservedName(base) {
+		base = "reader"
 	}
 	var err error
 	if u.Handle, err = uniqueHandle(tx, base); err != nil {
@@ -202,6 +208,8 @@ func ValidateProfile(name, handle string) map[string]string {
 		fields["name"] = "Please give a display name."
 	case n > 100:
 		fields["name"] = fmt.Sprintf("The name is %d characters long; the limit is 100.", n)
+	default:
+		setProblem(fields, "name", lineProblem(name, false))
 	}
 	if handle != "" && !handlePattern.MatchString(handle) {
 		fields["handle"] = "Use 3 to 30 characters: lowercase letters, digits and hyphens."
@@ -220,6 +228,9 @@ func (s *Store) UpdateProfile(ctx context.Context, userID uint, name, handle str
 		return &ValidationError{Fields: f}
 	}
 	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := refuseReservedProfile(tx, userID, name, handle); err != nil {
+			return err
+		}
 		var n int64
 		if err := tx.Model(&User{}).Where("handle = ? AND id <> ?", handle, userID).Count(&n).Error; err != nil {
 			return err
@@ -235,10 +246,31 @@ func (s *Store) UpdateProfile(ctx context.Context, userID uint, name, handle str
 	})
 }
 
-// Users returns every user, admins first, then by name, for the admin's list.
+// refuseReservedProfile is a ValidationError when a name or handle passes
+// for the site or its staff, unless userID is an admin (who is the staff).
+func refuseReservedProfile(tx *gorm.DB, userID uint, name, handle string) error {
+	fields := map[string]string{}
+	if reservedName(name) {
+		fields["name"] = reservedNameMessage
+	}
+	if reservedName(handle) {
+		fields["handle"] = reservedNameMessage
+	}
+	if len(fields) == 0 {
+		return nil
+	}
+	if role, err := roleOf(tx, userID); err != nil || role == RoleAdmin {
+		return err
+	}
+	return &ValidationError{Fields: fields}
+}
+
+// Users returns every user but the deleted-user account, admins first, then by name, for the admin's list.
 func (s *Store) Users(ctx context.Context) ([]User, error) {
 	var us []User
-	err := s.r.WithContext(ctx).Order("CASE role WHEN 'admin' THEN 0 WHEN 'author' THEN 1 ELSE 2 END, name COLLATE NOCASE, id").Find(&us).Error
+	// The deleted-user account is no one to manage (see ghostUser).
+	err := s.r.WithContext(ctx).Where("handle <> ?", DeletedUserHandle).
+		Order("CASE role WHEN 'admin' THEN 0 WHEN 'author' THEN 1 ELSE 2 END, name COLLATE NOCASE, id").Find(&us).Error
 	if err != nil {
 		return nil, fmt.Errorf("users: %w", err)
 	}
@@ -260,6 +292,9 @@ func (s *Store) PromoteUser(ctx context.Context, adminID, userID uint, role stri
 		}
 		current, err := roleOf(tx, userID)
 		if err != nil || current == role {
+			return err
+		}
+		if err := refuseGhost(tx, userID); err != nil {
 			return err
 		}
 		if current == RoleAdmin {

@@ -48,6 +48,9 @@ func validateTags(tags []string) string {
 		if utf8.RuneCountInString(t) > maxTagLen {
 			return fmt.Sprintf("The tag %q is longer than %d characters.", t, maxTagLen)
 		}
+		if msg := lineProblem(t, false); msg != "" {
+			return "In the tag " + strconv.QuoteToASCII(t) + ": " + msg
+		}
 	}
 	return ""
 }
@@ -64,14 +67,20 @@ func (in StoryInput) validate() error {
 		fields["title"] = "A story needs a title."
 	case n > MaxTitleLen:
 		fields["title"] = fmt.Sprintf("The title is %d characters long; the limit is %d.", n, MaxTitleLen)
+	default:
+		setProblem(fields, "title", lineProblem(title, false))
 	}
 	if n := utf8.RuneCountInString(in.Body); n > MaxBodyLen {
 		fields["body"] = fmt.Sprintf("The story is %d characters long; the limit is %d.", n, MaxBodyLen)
+	} else if msg := badText(in.Body); msg != "" {
+		fields["body"] = msg
 	} else if msg := CheckMarkdown(in.Body); msg != "" {
 		fields["body"] = msg
 	}
 	if n := utf8.RuneCountInString(strings.TrimSpace(in.City)); n > MaxCityLen {
 		fields["city"] = fmt.Sprintf("The city is %d characters long; the limit is %d.", n, MaxCityLen)
+	} else {
+		setProblem(fields, "city", lineProblem(in.City, false))
 	}
 	if err := validateTags(in.Tags); err != "" {
 		fields["tags"] = err
@@ -126,7 +135,12 @@ func (s *Store) CreateStory(ctx context.Context, in StoryInput) (*Story, error) 
 		if st.Slug, err = storySlug(tx, st); err != nil {
 			return err
 		}
-		for _, id := range in.CategoryIDs {
+		// An admin may have deleted a category since the editor was opened.
+		cats, err := checkRefs(tx, in)
+		if err != nil {
+			return err
+		}
+		for _, id := range cats {
 			st.Categories = append(st.Categories, Category{ID: id})
 		}
 		if st.Tags, err = ensureTags(tx, in.Tags); err != nil {
@@ -247,6 +261,9 @@ func (s *Store) CreateCategory(ctx context.Context, c *Category) error {
 		return err
 	}
 	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := refuseTakenCategoryName(tx, c.Name, 0); err != nil {
+			return err
+		}
 		var err error
 		if c.Slug, err = uniqueSlug(tx, &Category{}, Slugify(c.Name), "category"); err != nil {
 			return err

@@ -65,6 +65,7 @@ func Generate(ctx context.Context, store *models.Store, opt Options, out io.Writ
 		if p.err != nil {
 			return p.err
 		}
+		p.batch.DeferScorecards() // refreshed once, at the end
 		if err := store.Import(ctx, p.batch); err != nil {
 			return err
 		}
