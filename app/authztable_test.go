@@ -119,6 +119,32 @@ var authzTable = map[string]authzRule{
 	"POST /admin/reports/:id/resolve": {allowed: "admin", path: func(f *authzFixture) string {
 		return fmt.Sprintf("/admin/reports/%d/resolve", f.report)
 	}},
+	// Mail: anyone may ask for a link, use one, follow or unsubscribe.
+	"POST /login/email": {allowed: "guest " + signedIn, path: fixed("/login/email"), form: values("email", "someone@example.org")},
+	"POST /login/email/:token": {allowed: "guest " + signedIn, path: func(f *authzFixture) string {
+		return "/login/email/" + f.emailLink
+	}},
+	"POST /email/confirm/:token": {allowed: "guest " + signedIn, path: func(f *authzFixture) string {
+		return "/email/confirm/" + f.confirm
+	}},
+	"POST /unsubscribe/:token": {allowed: "guest " + signedIn, path: func(f *authzFixture) string {
+		return "/unsubscribe/" + f.unsub
+	}},
+	"POST /me/email": {allowed: signedIn, path: fixed("/me/email"), form: values("email", "second@example.org")},
+	"POST /me/mail":  {allowed: signedIn, path: fixed("/me/mail"), form: values("comments", "1")},
+	"POST /me/follows/:id/delete": {allowed: "owner", path: func(f *authzFixture) string {
+		return fmt.Sprintf("/me/follows/%d/delete", f.follow)
+	}},
+	"POST /follow":                {allowed: "guest " + signedIn, path: fixed("/follow"), form: values("email", "fan@example.org")},
+	"POST /category/:slug/follow": {allowed: "guest " + signedIn, path: follow("category"), form: values("email", "fan@example.org")},
+	"POST /tag/:slug/follow":      {allowed: "guest " + signedIn, path: follow("tag"), form: values("email", "fan@example.org")},
+	"POST /author/:handle/follow": {allowed: "guest " + signedIn, path: follow("author"), form: values("email", "fan@example.org")},
+	"POST /company/:slug/follow":  {allowed: "guest " + signedIn, path: follow("company"), form: values("email", "fan@example.org")},
+	"POST /stories/:slug/follow":  {allowed: "guest " + signedIn, path: story("follow"), form: values("email", "fan@example.org")},
+}
+
+func follow(kind string) func(*authzFixture) string {
+	return func(f *authzFixture) string { return "/" + kind + "/" + f.slugs[kind] + "/follow" }
 }
 
 func fixed(p string) func(*authzFixture) string { return func(*authzFixture) string { return p } }
@@ -181,4 +207,5 @@ var authzPages = map[string]pageRule{
 		allowed: "admin", guest: http.StatusNotFound, others: http.StatusNotFound},
 	"GET /admin":        {access: handlers.Admin, path: fixed("/admin"), allowed: "admin", guest: http.StatusNotFound, others: http.StatusNotFound},
 	"GET /admin/import": {access: handlers.Admin, path: fixed("/admin/import"), allowed: "admin", guest: http.StatusNotFound, others: http.StatusNotFound},
+	"GET /admin/outbox": {access: handlers.Admin, path: fixed("/admin/outbox"), allowed: "admin", guest: http.StatusNotFound, others: http.StatusNotFound},
 }

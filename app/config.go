@@ -5,7 +5,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
+	"net/mail"
 	"net/netip"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -34,10 +37,13 @@ type Config struct {
 	PostRate       int    // POSTs per minute per IP address (0: no limit)
 	SearchRate     int    // searches per minute per IP address (0: no limit)
 	TrustedProxies string // comma-separated addresses or CIDR ranges whose X-Forwarded-For is believed
+	SMTPURL        string // smtp://user:pass@host:587, smtps://...:465; empty: mail is logged and kept
+	MailFrom       string // the From of every mail; empty: the site's name at noreply@ the base URL's host
 
 	now      func() time.Time // the clock; nil: time.Now (tests set it)
 	timeouts timeouts         // zero values: the defaults (tests shorten them)
 	busyWait time.Duration    // how long a write waits for another process's lock; 0: 10 s (tests shorten it)
+	mailPoll time.Duration    // how often the sender looks at the outbox; 0: 15 s (tests shorten it)
 	// testRoutes adds routes before the site's own (a panicking handler...).
 	testRoutes func(fiber.Router)
 }
@@ -125,6 +131,8 @@ func parseConfig(name string, args []string, getenv func(string) string, out io.
 		fs.IntVar(f.p, f.name, f.def, f.usage+" (env "+envName(f.name)+")")
 	}
 	str(&c.TrustedProxies, "trusted-proxies", "", "comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For gives the client's address")
+	str(&c.SMTPURL, "smtp-url", "", "SMTP server: smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465; empty: mail is written to the log and kept in the outbox")
+	str(&c.MailFrom, "mail-from", "", "From address of the site's mail, e.g. 'Doléances <noreply@example.org>' (default: noreply@ the base URL's host)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -144,6 +152,9 @@ func (c *Config) complete() error {
 		return fmt.Errorf("base-url %q: must start with http:// or https://", c.BaseURL)
 	}
 	if _, err := parseProxies(c.TrustedProxies); err != nil {
+		return err
+	}
+	if _, _, err := c.mailFrom(); err != nil {
 		return err
 	}
 	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "sqlite:") && !strings.HasPrefix(c.DatabaseURL, "file:") {
@@ -188,4 +199,20 @@ func parseProxies(list string) ([]netip.Prefix, error) {
 		out = append(out, p.Masked())
 	}
 	return out, nil
+}
+
+// mailFrom is the display name and address of the site's mail.
+func (c *Config) mailFrom() (string, string, error) {
+	if c.MailFrom == "" {
+		host := "localhost"
+		if u, err := url.Parse(c.BaseURL); err == nil && strings.Contains(u.Hostname(), ".") && net.ParseIP(u.Hostname()) == nil {
+			host = u.Hostname()
+		}
+		return siteName, "noreply@" + host, nil
+	}
+	a, err := mail.ParseAddress(c.MailFrom)
+	if err != nil {
+		return "", "", fmt.Errorf("mail-from %q: want an address, e.g. 'Doléances <noreply@example.org>'", c.MailFrom)
+	}
+	return a.Name, a.Address, nil
 }

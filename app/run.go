@@ -143,6 +143,12 @@ const stopTimeout = 10 * time.Second
 // lets in-flight requests finish for up to stopTimeout and returns.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	sc := newSilentCloser(ln)
+	mailCtx, stopMail := context.WithCancel(context.WithoutCancel(ctx))
+	mailDone := make(chan struct{})
+	go func() { defer close(mailDone); s.web.sender.Run(mailCtx) }()
+	// The sender stops after the requests: what they queued stays in the
+	// outbox and is sent at the next start.
+	defer func() { stopMail(); <-mailDone }()
 	errc := make(chan error, 1)
 	go func() { errc <- s.web.app.Listener(sc) }()
 	select {

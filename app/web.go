@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"doleances/app/mail"
 	"doleances/app/oauth"
 	"doleances/handlers"
 	"doleances/models"
@@ -15,13 +16,14 @@ import (
 	"doleances/views"
 )
 
-// siteName is the site's name, in its pages and its exports.
+// siteName is the site's name, in its pages, its exports and its mail.
 const siteName = "Doléances"
 
 // web is the Fiber application with its routes.
 type web struct {
 	app    *fiber.App
 	routes []handlers.Route // with who may use each
+	sender *mail.Sender     // runs beside the app, see Server.Serve
 }
 
 // newWeb builds the application; tests pass options to change its dependencies (a clock, limits).
@@ -42,6 +44,10 @@ func newWeb(cfg Config, store *models.Store, log *slog.Logger, opts ...func(*han
 	if err != nil {
 		return nil, err
 	}
+	sender, mail, err := newMail(context.Background(), cfg, store, log)
+	if err != nil {
+		return nil, err
+	}
 	d := handlers.Deps{
 		Store: store, Views: r, Log: log, Now: cfg.clock(),
 		Site: handlers.Site{
@@ -56,6 +62,7 @@ func newWeb(cfg Config, store *models.Store, log *slog.Logger, opts ...func(*han
 		},
 		Comments: handlers.CommentSettings{HoldWords: splitList(cfg.HoldWords), PostRate: cfg.PostRate, FormKey: formKey},
 		Limits:   handlers.Limits{SearchRate: cfg.SearchRate, TrustedProxies: proxies},
+		Mail:     mail,
 	}
 	for _, o := range opts {
 		o(&d)
@@ -82,7 +89,7 @@ func newWeb(cfg Config, store *models.Store, log *slog.Logger, opts ...func(*han
 	// The middleware of every request, in order, is in handlers.Routes.
 	d.Headers = func(c *fiber.Ctx) error { setSecurityHeaders(c, https); return c.Next() }
 	d.Assets, d.Extra = a.serve, cfg.testRoutes
-	return &web{app: app, routes: handlers.Routes(app, d)}, nil
+	return &web{app: app, routes: handlers.Routes(app, d), sender: sender}, nil
 }
 
 // orDefaults fills in the timeouts left at zero.

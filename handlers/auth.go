@@ -54,6 +54,7 @@ type authStore interface {
 	CreateFirstAdmin(ctx context.Context, token, name string) (*models.User, error)
 	SignInWithLink(ctx context.Context, token string) (*models.User, error)
 	UserByID(ctx context.Context, id uint) (*models.User, error)
+	Follows(ctx context.Context, userID uint, verifiedEmail string) ([]models.Follow, error)
 }
 
 // auth serves signing in and out, the account page and the one-time links.

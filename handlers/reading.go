@@ -58,6 +58,12 @@ type ListPage struct {
 	// Scorecard and Representatives are a company's, on its page.
 	Scorecard       *Scorecard
 	Representatives []models.User
+	Follow          *FollowForm
+}
+
+// FollowForm is the "follow by email" form of a list or a story.
+type FollowForm struct {
+	Action, CSRF, What string
 }
 
 // list renders page :n of the stories matching f, at base.
@@ -100,6 +106,9 @@ func (r *reading) list(c *fiber.Ctx, base string, lp ListPage, f models.StoryFil
 	lp.Description = lp.Intro
 	if lp.Scorecard != nil {
 		companyMeta(&lp.Layout, lp.Company, lp.Scorecard)
+	}
+	if lp.Kind != "archive" {
+		lp.Follow = &FollowForm{Action: base + "/follow", CSRF: lp.CSRF, What: "these stories"}
 	}
 	lp.Stories, lp.Total, lp.Pager = sp.Stories, sp.Total, newPager(base, n, sp.Pages)
 	if lp.Sort != "" {

@@ -42,6 +42,7 @@ type Deps struct {
 	SitemapLimit int
 	Comments     CommentSettings
 	Limits       Limits
+	Mail         MailSettings
 	// PageCacheBytes is the memory budget of the rendered-page cache; 0
 	// means PageCacheBytes.
 	PageCacheBytes int
@@ -169,6 +170,28 @@ func Routes(app *fiber.App, d Deps) []Route {
 	account.post("/me/sessions/delete", a.signOutEverywhere)
 	account.post("/me/delete", a.deleteAccount)
 
+	em := &email{auth: a, store: d.Store, mailer: d.Mail.Mailer, unsubKey: d.Mail.UnsubscribeKey,
+		limit: newIPLimiter(cmp.Or(d.Mail.RatePerMinute, MailRate), d.Now)}
+	// Mailed links work for whoever holds them; following asks for an address.
+	pub.post("/login/email", em.requestLink)
+	pub.get("/login/email/:token", em.linkForm)
+	pub.post("/login/email/:token", em.signIn)
+	pub.get("/email/confirm/:token", em.confirmForm)
+	pub.post("/email/confirm/:token", em.confirm)
+	pub.get("/unsubscribe/:token", em.unsubscribeForm)
+	pub.post("/unsubscribe/:token", em.unsubscribe)
+	account.post("/me/email", em.addAddress)
+	account.post("/me/mail", em.mailPreferences)
+	account.post("/me/follows/:id/delete", em.endFollow)
+	admins := rt.admins()
+	admins.get("/admin/outbox", em.outbox)
+	pub.post("/follow", em.follow(models.FollowSite, ""))
+	pub.post("/category/:slug/follow", em.follow(models.FollowCategory, "slug"))
+	pub.post("/tag/:slug/follow", em.follow(models.FollowTag, "slug"))
+	pub.post("/author/:handle/follow", em.follow(models.FollowAuthor, "handle"))
+	pub.post("/company/:slug/follow", em.follow(models.FollowCompany, "slug"))
+	pub.post("/stories/:slug/follow", em.follow(models.FollowStory, "slug"))
+
 	w := &writing{pages: p, store: d.Store}
 	pagesOf := rt.signedIn(signIn(backHere))
 	pagesOf.get("/write", w.newStory)
@@ -196,7 +219,6 @@ func Routes(app *fiber.App, d Deps) []Route {
 	rt.admins().post("/admin/company-replies/:id/delete", cr.remove)
 
 	ad := &admin{pages: p, store: d.Store}
-	admins := rt.admins()
 	admins.get("/admin", ad.page)
 	admins.post("/admin/stories/:id/approve", ad.approve)
 	admins.post("/admin/stories/:id/send-back", ad.sendBack)
@@ -215,7 +237,7 @@ func Routes(app *fiber.App, d Deps) []Route {
 	admins.post("/admin/import", imp.upload)
 
 	rules := models.ModerationRules{HoldWords: d.Comments.HoldWords}
-	cm := &comments{reading: r, store: d.Store, rules: rules, secure: strings.HasPrefix(d.Site.BaseURL, "https://")}
+	cm := &comments{reading: r, store: d.Store, rules: rules, secure: strings.HasPrefix(d.Site.BaseURL, "https://"), mail: em}
 	rx := &reactions{store: d.Store}
 	oc := &ownComments{pages: r.pages, store: d.Store, rules: rules, now: d.Now}
 	mod := &moderation{pages: r.pages, store: d.Store}

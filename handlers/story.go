@@ -33,6 +33,7 @@ type StoryPage struct {
 	CanEdit bool
 	// Company is the company's side of a story about a company; nil otherwise.
 	Company *CompanySide
+	Follow  FollowForm
 }
 
 // KeptStory is the HTML of a story's page that is the same for every
@@ -158,8 +159,10 @@ func (r *reading) renderStory(c *fiber.Ctx, status int, st *models.Story, form C
 	}
 	cacheUntil(c, until)
 	form.fill(st, comments, stamp, sp.User != nil)
+	form.NoAddress = sp.User != nil && !sp.User.EmailVerified
 	form.CSRF = sp.CSRF
 	sp.Form = form
+	sp.Follow = FollowForm{Action: "/stories/" + st.Slug + "/follow", CSRF: sp.CSRF, What: "the new comments"}
 	sp.Feeds[0].Title = "Comments on “" + st.Title + "” (RSS)"
 	sp.Feeds[1].Title = "Comments on “" + st.Title + "” (Atom)"
 	sp.Description = st.Excerpt

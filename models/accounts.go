@@ -71,7 +71,7 @@ func (s *Store) DeleteUser(ctx context.Context, userID uint, keep bool) error {
 		if err := dropReactions(tx, userID); err != nil {
 			return err
 		}
-		for _, m := range []any{&Identity{}, &Session{}, &OneTimeToken{}} {
+		for _, m := range []any{&Identity{}, &Session{}, &OneTimeToken{}, &Follow{}} {
 			if err := tx.Where("user_id = ?", userID).Delete(m).Error; err != nil {
 				return err
 			}

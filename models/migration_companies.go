@@ -8,7 +8,7 @@ import (
 	"gorm.io/gorm"
 )
 
-// companySideTables are the tables and indexes of step 5: who represents
+// companySideTables are the tables and indexes of step 6: who represents
 // which company, the email domains companies own, official replies and
 // their follow-ups.
 var companySideTables = []string{
@@ -35,6 +35,11 @@ var companySideTables = []string{
 		"CONSTRAINT `fk_company_follow_ups_user` FOREIGN KEY (`user_id`) REFERENCES `users`(`id`))",
 	"CREATE INDEX IF NOT EXISTS `idx_company_follow_ups_reply_id` ON `company_follow_ups`(`reply_id`)",
 	"CREATE INDEX IF NOT EXISTS `idx_company_follow_ups_created_at` ON `company_follow_ups`(`created_at`)",
+	// The scorecard's recompute reads one company's published stories from
+	// this index alone: the columns it needs come after the story's text in
+	// its row, and reading each row cost 20 ms a write at 10,000 stories.
+	"CREATE INDEX IF NOT EXISTS `idx_stories_company_stats` ON `stories`(`company_id`,`status`,`published_at`," +
+		"`replied_at`,`resolved_at`,`resolution`,`me_too_count`)",
 	companyStatsTable,
 	"CREATE INDEX IF NOT EXISTS `idx_company_stats_category` ON `company_stats`(`category_id`)",
 	"CREATE TABLE IF NOT EXISTS `company_stats_stale` (`company_id` integer PRIMARY KEY)",
@@ -42,7 +47,7 @@ var companySideTables = []string{
 	"DROP INDEX IF EXISTS `idx_reports_target`",
 }
 
-// createCompanySide is step 5: the tables above, the columns stories,
+// createCompanySide is step 6: the tables above, the columns stories,
 // companies and reports gain, and the scorecards with their triggers,
 // computed once for every company.
 func createCompanySide(ctx context.Context, tx *gorm.DB, d dialect) error {

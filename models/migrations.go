@@ -28,6 +28,7 @@ var migrations = []migration{
 		return d.addColumn(tx, "story_updates", "pending", "numeric NOT NULL DEFAULT false")
 	}},
 	{Name: "imports: what each imported item became, and the old addresses", Up: createImportTables},
+	{Name: "email: outbox, follows, mail states and switches", Up: createMail},
 	{Name: "companies answer: representatives, official replies, scorecards", Up: createCompanySide},
 }
 

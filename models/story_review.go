@@ -57,7 +57,7 @@ func (s *Store) publish(tx *gorm.DB, st *Story) error {
 		}
 		now := s.now()
 		st.PublishedAt, st.Slug = &now, slug
-		fields["published_at"], fields["slug"] = now, slug
+		fields["published_at"], fields["slug"], fields["mail_state"] = now, slug, MailNew
 	}
 	st.Status, st.ReviewNote = StatusPublished, ""
 	return tx.Model(st).Updates(fields).Error

@@ -125,6 +125,7 @@ func (s *Store) CreateStory(ctx context.Context, in StoryInput) (*Story, error) 
 	if st.Status == StatusPublished && st.PublishedAt == nil {
 		now := s.now()
 		st.PublishedAt = &now
+		st.MailState = MailNew
 	}
 	if st.PublishedAt != nil {
 		t := st.PublishedAt.UTC()
