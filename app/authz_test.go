@@ -17,6 +17,7 @@ import (
 
 	"doleances/handlers"
 	"doleances/models"
+	"doleances/models/media/mediatest"
 )
 
 // authzFixture is a commentSite with another author and one of everything
@@ -202,6 +203,9 @@ func (f *authzFixture) try(rule authzRule, actor, variant string) (*http.Respons
 		headers = []string{"Origin", "https://evil.example"}
 	case "cross-site Sec-Fetch-Site":
 		headers = []string{"Sec-Fetch-Site", "cross-site"}
+	}
+	if rule.file != "" {
+		return f.cs.doFile(v, rule.path(f), form, rule.file, mediatest.PNG(mediatest.Halves(40, 30)), headers...)
 	}
 	return f.cs.do(v, http.MethodPost, rule.path(f), form, headers...)
 }

@@ -21,7 +21,8 @@ type authzRule struct {
 	allowed string // the actors that may, space-separated
 	path    func(f *authzFixture) string
 	form    func(f *authzFixture, actor string) url.Values
-	inert   bool // allowed, but changes no row (a preview)
+	inert   bool   // allowed, but changes no row (a preview)
+	file    string // the field of a picture sent with the form, as multipart
 }
 
 // authzTable is every state-changing route of the site. A route missing
@@ -45,6 +46,8 @@ var authzTable = map[string]authzRule{
 	"POST /write": {allowed: signedIn, path: fixed("/write"), form: func(f *authzFixture, _ string) url.Values {
 		return url.Values{"title": {"A new story"}, "body": {"It happened."}, "categories": {fmt.Sprint(f.category)}, "resolution": {"open"}}
 	}},
+	"POST /media":                   {allowed: signedIn, path: fixed("/media"), file: "file", form: values("alt", "A square")},
+	"POST /me/avatar":               {allowed: signedIn, path: fixed("/me/avatar"), file: "avatar"},
 	"POST /preview":                 {allowed: signedIn, path: fixed("/preview"), form: values("body", "*Hello*"), inert: true},
 	"POST /stories/:slug/edit":      {allowed: "owner admin", path: story("edit"), form: authzStoryForm},
 	"POST /stories/:slug/publish":   {allowed: "owner admin", path: func(f *authzFixture) string { return "/stories/" + f.draft.Slug + "/publish" }},

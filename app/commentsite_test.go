@@ -71,7 +71,7 @@ func newCommentSite(t *testing.T, edit ...func(*Config)) *commentSite {
 		return st
 	}
 	cs.story, cs.other = story("Résilier chez Orange", cs.author), story("Un vélo en panne", cs.admin)
-	cfg := Config{Addr: "127.0.0.1:0", BaseURL: testBase, PostRate: 10000, HoldWords: "casino, viagra"}
+	cfg := Config{Addr: "127.0.0.1:0", BaseURL: testBase, Data: t.TempDir(), PostRate: 10000, HoldWords: "casino, viagra"}
 	for _, e := range edit {
 		e(&cfg)
 	}
@@ -114,6 +114,33 @@ func (cs *commentSite) do(v *visitor, method, path string, form url.Values, head
 	if form != nil {
 		req.Header.Set("Content-Type", ctype)
 	}
+	return cs.send(v, req, headers...)
+}
+
+// doFile posts form as multipart with a file in field, as the picture forms are sent.
+func (cs *commentSite) doFile(v *visitor, path string, form url.Values, field string, data []byte, headers ...string) (*http.Response, string) {
+	cs.t.Helper()
+	if v != nil && v.csrf != "" && form.Get("csrf") == "" {
+		form.Set("csrf", v.csrf)
+	}
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	for k, vs := range form {
+		for _, val := range vs {
+			_ = mw.WriteField(k, val)
+		}
+	}
+	fw, _ := mw.CreateFormFile(field, "picture.png")
+	_, _ = fw.Write(data)
+	_ = mw.Close()
+	req := httptest.NewRequest(http.MethodPost, path, &b)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return cs.send(v, req, headers...)
+}
+
+// send sends req as visitor v (with its cookies, keeping those it is given).
+func (cs *commentSite) send(v *visitor, req *http.Request, headers ...string) (*http.Response, string) {
+	cs.t.Helper()
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
@@ -124,7 +151,7 @@ func (cs *commentSite) do(v *visitor, method, path string, form url.Values, head
 	}
 	res, err := cs.web.app.Test(req, -1)
 	if err != nil {
-		cs.t.Fatalf("%s %s: %v", method, path, err)
+		cs.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
 	}
 	b, _ := io.ReadAll(res.Body)
 	res.Body.Close()

@@ -145,6 +145,17 @@ func TestAdminEditsCompany(t *testing.T) {
 			t.Errorf("edit %q %q %q: %d %.1500s", c.name, c.website, c.domains, res.StatusCode, mainOf(body))
 		}
 	}
+	res, body := rs.do(admin, http.MethodPost, base, url.Values{"name": {"Orange"}, "logo": {"javascript:alert(1)"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "The logo must be the address of a picture") {
+		t.Errorf("bad logo: %d", res.StatusCode)
+	}
+	logo := "/media/0123456789abcdef0123456789abcdef/200x200.png"
+	if res, _ := rs.do(admin, http.MethodPost, base, url.Values{"name": {"Orange"}, "logo": {logo}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("logo: %d", res.StatusCode)
+	}
+	if _, page := rs.get(nil, "/company/orange"); !strings.Contains(page, `<img class="company-logo" src="`+logo+`"`) {
+		t.Error("the logo is not on the company page")
+	}
 	if res, _ := edit("Orange France", "orange.fr", "orange.fr, @Sosh.fr"); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("edit: %d", res.StatusCode)
 	}
@@ -158,7 +169,7 @@ func TestAdminEditsCompany(t *testing.T) {
 		t.Errorf("the company page after the edit: %.1500s", mainOf(page))
 	}
 	// Representatives: an unknown handle is refused, kept; Paul is added, then removed.
-	res, body := rs.do(admin, http.MethodPost, base+"/representatives", url.Values{"handle": {"@nobody"}})
+	res, body = rs.do(admin, http.MethodPost, base+"/representatives", url.Values{"handle": {"@nobody"}})
 	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "No one has the handle @nobody.") || !strings.Contains(body, `value="@nobody"`) {
 		t.Errorf("unknown handle: %d %.1500s", res.StatusCode, mainOf(body))
 	}

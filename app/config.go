@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -19,6 +20,7 @@ import (
 
 	"doleances/app/oauth"
 	"doleances/models"
+	"doleances/models/media"
 )
 
 // Config is every setting of the server. Each field is a flag whose default
@@ -30,6 +32,7 @@ type Config struct {
 	DatabaseURL string
 	Demo        bool
 	LogLevel    string
+	MediaURL    string // where pictures are kept: empty for the data folder, s3://bucket/prefix?endpoint=...
 
 	oauth.Settings        // the sign-in providers' keys and addresses
 	AdminEmails    string // comma-separated verified emails that make admins
@@ -85,6 +88,7 @@ func parseConfig(name string, args []string, getenv func(string) string, out io.
 	str(&c.BaseURL, "base-url", "", "public URL of the site (default http:// + addr)")
 	str(&c.Data, "data", "./data", "folder for the database and other data; created if missing")
 	str(&c.DatabaseURL, "database-url", "", "database to use (default: SQLite file doleances.db in the data folder)")
+	str(&c.MediaURL, "media-url", "", "where pictures are kept: empty for the media folder under -data, file:///path, or s3://bucket/prefix?endpoint=host:port&region=...")
 	str(&c.LogLevel, "log-level", "info", "log level: debug, info, warn or error")
 	demo := true
 	if v := getenv(envName("demo")); v != "" {
@@ -170,6 +174,16 @@ func (c *Config) openStore() (*models.Store, error) {
 		return nil, fmt.Errorf("data folder: %w", err)
 	}
 	return models.Open(c.databasePath(), models.Options{Now: c.now})
+}
+
+// openMedia opens the storage of the pictures: -media-url, or the media
+// folder under -data.
+func (c *Config) openMedia(ctx context.Context) (media.Storage, error) {
+	if c.MediaURL == "" && c.Data == "" {
+		// Not a folder relative to wherever the process runs.
+		return nil, errors.New("pictures: no -data folder and no -media-url to keep them in")
+	}
+	return media.Open(ctx, c.MediaURL, filepath.Join(c.Data, "media"))
 }
 
 // databasePath is the SQLite file to open.

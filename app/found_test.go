@@ -142,7 +142,7 @@ func TestSearchOlderStories(t *testing.T) {
 		check(t, err)
 		ids = append(ids, st.ID)
 	}
-	w, err := newWeb(Config{Addr: "127.0.0.1:0", BaseURL: testBase}, store, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	w, err := newWeb(Config{Addr: "127.0.0.1:0", BaseURL: testBase, Data: t.TempDir()}, store, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	check(t, err)
 	ts := &fixtureSite{t: t, store: store, web: w}
 	day := func(i int) string {

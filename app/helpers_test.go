@@ -36,6 +36,12 @@ type testSite struct {
 // with the demo site when demo is set.
 func newTestSite(t *testing.T, demo bool) *testSite {
 	t.Helper()
+	return newTestSiteWith(t, demo, nil)
+}
+
+// newTestSiteWith is newTestSite with the configuration changed by edit.
+func newTestSiteWith(t *testing.T, demo bool, edit func(*Config)) *testSite {
+	t.Helper()
 	dir := t.TempDir()
 	qc := &queryCounter{Interface: logger.Discard}
 	store, err := models.Open(filepath.Join(dir, "doleances.db"), models.Options{Logger: qc})
@@ -43,6 +49,9 @@ func newTestSite(t *testing.T, demo bool) *testSite {
 		t.Fatal(err)
 	}
 	cfg := Config{Addr: "127.0.0.1:0", BaseURL: "http://doleances.test", Data: dir, Demo: demo}
+	if edit != nil {
+		edit(&cfg)
+	}
 	srv, err := newServer(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), store)
 	if err != nil {
 		t.Fatal(err)

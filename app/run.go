@@ -16,9 +16,9 @@ import (
 	"strings"
 	"time"
 
-	"doleances/models"
-
 	"doleances/app/demo"
+	"doleances/handlers"
+	"doleances/models"
 )
 
 // Run is the whole program: it parses args (args[0] is the program name) and
@@ -120,8 +120,12 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 
 // newServer builds a server on an open store, which it then owns.
 func newServer(ctx context.Context, cfg Config, log *slog.Logger, store *models.Store) (*Server, error) {
+	files, err := cfg.openMedia(ctx)
+	if err != nil {
+		return nil, err
+	}
 	if cfg.Demo {
-		if err := demo.Seed(ctx, store, time.Now()); err != nil {
+		if err := demo.Seed(ctx, store, files, time.Now()); err != nil {
 			return nil, fmt.Errorf("demo site: %w", err)
 		}
 	}
@@ -129,7 +133,10 @@ func newServer(ctx context.Context, cfg Config, log *slog.Logger, store *models.
 		store.Close()
 		return nil, err
 	}
-	w, err := newWeb(cfg, store, log)
+	if err := handlers.SweepPictures(ctx, store, files); err != nil {
+		log.Warn("removing unused pictures", "err", err)
+	}
+	w, err := newWeb(cfg, store, log, func(d *handlers.Deps) { d.Media = files })
 	if err != nil {
 		return nil, err
 	}

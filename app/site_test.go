@@ -74,7 +74,7 @@ func newFixtureSite(t *testing.T, opts ...func(*handlers.Deps)) *fixtureSite {
 	comment("box", "Waiting", "Held for moderation", models.CommentPending, 28)
 	comment("velo", "Ahmed", "The bikes are better now.", models.CommentApproved, 20)
 	comment("draft", "Early", "A comment on a draft", models.CommentApproved, 1)
-	cfg := Config{Addr: "127.0.0.1:0", BaseURL: testBase}
+	cfg := Config{Addr: "127.0.0.1:0", BaseURL: testBase, Data: t.TempDir()}
 	opts = append([]func(*handlers.Deps){func(d *handlers.Deps) { d.Now = func() time.Time { return fixedNow } }}, opts...)
 	w, err := newWeb(cfg, store, slog.New(slog.NewTextHandler(io.Discard, nil)), opts...)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 
 	"doleances/app/mail"
 	"doleances/app/oauth"
@@ -67,6 +68,11 @@ func newWeb(cfg Config, store *models.Store, log *slog.Logger, opts ...func(*han
 	for _, o := range opts {
 		o(&d)
 	}
+	if d.Media == nil {
+		if d.Media, err = cfg.openMedia(context.Background()); err != nil {
+			return nil, err
+		}
+	}
 	t := cfg.timeouts.orDefaults()
 	https := strings.HasPrefix(cfg.BaseURL, "https://")
 	app := fiber.New(fiber.Config{
@@ -86,6 +92,12 @@ func newWeb(cfg Config, store *models.Store, log *slog.Logger, opts ...func(*han
 		// A search box may send 5,000 accented characters: 30 kB of request line.
 		ReadBufferSize: 32 << 10,
 	})
+	// Routes that take pictures may be sent more than the hard cap; this
+	// runs on the headers, before the body is read.
+	app.Server().HeaderReceived = func(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
+		path, _, _ := strings.Cut(string(h.RequestURI()), "?")
+		return fasthttp.RequestConfig{MaxRequestBodySize: handlers.UploadLimit(path, string(h.ContentType()))}
+	}
 	// The middleware of every request, in order, is in handlers.Routes.
 	d.Headers = func(c *fiber.Ctx) error { setSecurityHeaders(c, https); return c.Next() }
 	d.Assets, d.Extra = a.serve, cfg.testRoutes

@@ -58,7 +58,8 @@ func (h *companyAdmin) page(c *fiber.Ctx, _ *models.User) error {
 // savedForm is the edit form filled with the company as saved.
 func (h *companyAdmin) savedForm(c *fiber.Ctx, co *models.Company) (models.CompanyInput, error) {
 	domains, err := h.store.CompanyDomains(c.UserContext(), co.ID)
-	return models.CompanyInput{Name: co.Name, Website: co.Website, Description: co.Description, Domains: strings.Join(domains, "\n")}, err
+	return models.CompanyInput{Name: co.Name, Website: co.Website, Description: co.Description, Logo: co.LogoURL,
+		Domains: strings.Join(domains, "\n")}, err
 }
 
 func (h *companyAdmin) company(c *fiber.Ctx) (*models.Company, error) {
@@ -93,7 +94,7 @@ func (h *companyAdmin) save(c *fiber.Ctx, u *models.User) error {
 		return err
 	}
 	in := models.CompanyInput{Name: formLine(c, "name"), Website: formLine(c, "website"),
-		Description: formText(c, "description"), Domains: formText(c, "domains")}
+		Description: formText(c, "description"), Domains: formText(c, "domains"), Logo: formLine(c, "logo")}
 	err = h.store.UpdateCompany(c.UserContext(), u.ID, co.ID, in)
 	if ve := (*models.ValidationError)(nil); errors.As(err, &ve) {
 		return h.renderPage(c, fiber.StatusUnprocessableEntity, CompanyAdminPage{Company: co, Form: in, Errors: ve.Fields})

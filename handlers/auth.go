@@ -38,6 +38,7 @@ type AuthConfig struct {
 
 type authStore interface {
 	sidebarStore
+	SetAvatar(ctx context.Context, userID uint, url string) error
 	SessionByToken(ctx context.Context, token string, ttl time.Duration) (*models.Session, error)
 	CreateSession(ctx context.Context, userID uint, ttl time.Duration) (string, error)
 	DeleteSession(ctx context.Context, token string) error
@@ -69,6 +70,7 @@ type auth struct {
 	log       *slog.Logger
 	origin    string // scheme://host of base-url
 	now       func() time.Time
+	pics      *pictures
 }
 
 func newAuth(p *pages, d Deps) *auth {

@@ -34,6 +34,8 @@ type IdentityRow struct {
 func (a *auth) me(c *fiber.Ctx, u *models.User) error {
 	mp := MePage{Name: u.Name, Handle: u.Handle}
 	switch {
+	case c.Query("saved") == "avatar":
+		mp.Flash = "Your picture is saved."
 	case c.Query("saved") != "":
 		mp.Flash = "Your profile is saved."
 	case c.Query("linked") != "":
@@ -135,6 +137,7 @@ func (a *auth) deleteAccount(c *fiber.Ctx, u *models.User) error {
 	if err := a.store.DeleteUser(c.UserContext(), u.ID, choice == "keep"); err != nil {
 		return err
 	}
+	a.pics.sweep(c.UserContext())
 	a.clearSessionCookie(c)
 	return c.Redirect("/", fiber.StatusSeeOther)
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 
 	"doleances/models"
+	"doleances/models/media"
 )
 
 // Renderer executes a page template, or a partial alone, with its data.
@@ -33,6 +34,8 @@ type Site struct {
 // Deps are the dependencies of the handlers.
 type Deps struct {
 	Store *models.Store
+	// Media holds the picture files.
+	Media media.Storage
 	Views Renderer
 	Log   *slog.Logger
 	Now   func() time.Time
@@ -111,6 +114,10 @@ func Routes(app *fiber.App, d Deps) []Route {
 	app.Use(realIP(d.Limits.TrustedProxies), limitBodies)
 	app.Use(a.loadSession, a.guard, a.limitPosts(newIPLimiter(d.Comments.PostRate, d.Now), newIPLimiter(PreviewsPerPost*d.Comments.PostRate, d.Now)))
 	pub.get("/healthz", health(d.Store))
+	pics := newPictures(d.Store, d.Media, d.Log, d.Now)
+	a.pics = pics
+	pub.get("/media/:name/:file", pics.serve) // public pictures to all; the others to their uploader and admins
+	rt.signedIn(pics.signInFirst).post("/media", pics.upload)
 	app.Use(conditional(d.Store, cache, d.Now))
 	app.Use(legacyLinks(d.Store))
 
@@ -169,6 +176,7 @@ func Routes(app *fiber.App, d Deps) []Route {
 	account.post("/me/identities/:id/unlink", a.unlink)
 	account.post("/me/sessions/delete", a.signOutEverywhere)
 	account.post("/me/delete", a.deleteAccount)
+	account.post("/me/avatar", a.setAvatar)
 
 	em := &email{auth: a, store: d.Store, mailer: d.Mail.Mailer, unsubKey: d.Mail.UnsubscribeKey,
 		limit: newIPLimiter(cmp.Or(d.Mail.RatePerMinute, MailRate), d.Now)}
@@ -192,7 +200,7 @@ func Routes(app *fiber.App, d Deps) []Route {
 	pub.post("/company/:slug/follow", em.follow(models.FollowCompany, "slug"))
 	pub.post("/stories/:slug/follow", em.follow(models.FollowStory, "slug"))
 
-	w := &writing{pages: p, store: d.Store}
+	w := &writing{pages: p, store: d.Store, pics: pics}
 	pagesOf := rt.signedIn(signIn(backHere))
 	pagesOf.get("/write", w.newStory)
 	pagesOf.get("/me/stories", w.myStories)

@@ -8,7 +8,7 @@ import (
 	"gorm.io/gorm"
 )
 
-// companySideTables are the tables and indexes of step 6: who represents
+// companySideTables are the tables and indexes of step 7: who represents
 // which company, the email domains companies own, official replies and
 // their follow-ups.
 var companySideTables = []string{
@@ -47,7 +47,7 @@ var companySideTables = []string{
 	"DROP INDEX IF EXISTS `idx_reports_target`",
 }
 
-// createCompanySide is step 6: the tables above, the columns stories,
+// createCompanySide is step 7: the tables above, the columns stories,
 // companies and reports gain, and the scorecards with their triggers,
 // computed once for every company.
 func createCompanySide(ctx context.Context, tx *gorm.DB, d dialect) error {

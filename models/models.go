@@ -78,6 +78,8 @@ type Company struct {
 	Name        string `gorm:"size:100;not null"`
 	Slug        string `gorm:"size:100;not null;uniqueIndex"`
 	Description string `gorm:"size:1000"`
+	// LogoURL is the /media/ path of the company's logo, if it has one.
+	LogoURL string `gorm:"size:200;not null;default:''"`
 	// Key is the name reduced for matching (see CompanyKey): "Orange S.A." -> "orange".
 	// Nullable so that rows from before the column existed can be filled in.
 	Key *string `gorm:"size:100;uniqueIndex"`
@@ -120,6 +122,10 @@ type Story struct {
 	ReviewNote string `gorm:"size:1000;not null;default:''"`
 	// Updates are the author's dated follow-ups, oldest first when preloaded.
 	Updates []StoryUpdate
+	// Cover is the /media/ path of the story's cover picture, if any, and
+	// CoverAlt its description for those who cannot see it.
+	Cover    string `gorm:"size:200;not null;default:''"`
+	CoverAlt string `gorm:"size:1000;not null;default:''"`
 	// Pending is a reader's change waiting for review, when preloaded (see PendingEdit).
 	Pending *PendingEdit
 	// CommentsClosed is set by the story's author (or an admin) to stop new comments.

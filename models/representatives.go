@@ -105,6 +105,7 @@ func (s *Store) RemoveRepresentative(ctx context.Context, adminID, companyID, us
 // CompanyInput is what an admin edits of a company.
 type CompanyInput struct {
 	Name, Website, Description string
+	Logo                       string // the /media/ address of an uploaded picture, or empty
 	Domains                    string // email domains, separated by spaces, commas or lines
 }
 
@@ -155,6 +156,11 @@ func (in *CompanyInput) validate() ([]string, error) {
 	} else if msg := badText(in.Description); msg != "" {
 		fields["description"] = msg
 	}
+	if in.Logo = strings.TrimSpace(in.Logo); in.Logo != "" {
+		if _, ok := ParseMediaURL(in.Logo); !ok {
+			fields["logo"] = "The logo must be the address of a picture uploaded to this site (/media/…)."
+		}
+	}
 	domains, msg := ParseDomains(in.Domains)
 	if msg != "" {
 		fields["domains"] = msg
@@ -196,7 +202,7 @@ func (s *Store) UpdateCompany(ctx context.Context, adminID, id uint, in CompanyI
 			return &ValidationError{Fields: map[string]string{"name": "Another company has this name: merge the two instead."}}
 		}
 		res := tx.Model(&Company{}).Where("id = ?", id).
-			Updates(map[string]any{"name": in.Name, "key": key, "website": in.Website, "description": in.Description})
+			Updates(map[string]any{"name": in.Name, "key": key, "website": in.Website, "description": in.Description, "logo_url": in.Logo})
 		if res.Error != nil {
 			return res.Error
 		} else if res.RowsAffected == 0 {
