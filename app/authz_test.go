@@ -33,6 +33,8 @@ type authzFixture struct {
 	category      uint
 	from, into    uint
 	report        uint
+	reply         uint // the official reply to cs.other
+	sfr           uint // the company both stories are about; "author" represents it
 	signin, setup string
 	// The mail routes': links, a follow of the owner, what can be followed.
 	emailLink, confirm, unsub string
@@ -84,6 +86,22 @@ func newAuthzFixture(t *testing.T) *authzFixture {
 		check(t, cs.store.CreateCompany(ctx, co))
 		*[]*uint{&f.from, &f.into}[i] = co.ID
 	}
+	// "author" represents SFR, which both stories are about; it replied to the other one.
+	sfr := &models.Company{Name: "SFR"}
+	check(t, cs.store.CreateCompany(ctx, sfr))
+	f.sfr = sfr.ID
+	for _, st := range []struct {
+		story *models.Story
+		by    *models.User
+	}{{cs.story, cs.author}, {cs.other, cs.admin}} {
+		_, err = cs.store.UpdateStory(ctx, st.story.ID, st.by.ID, models.StoryInput{Title: st.story.Title, Body: st.story.Body,
+			CategoryIDs: []uint{f.category}, CompanyID: &sfr.ID})
+		check(t, err)
+	}
+	check(t, cs.store.AddRepresentative(ctx, cs.admin.ID, sfr.ID, claire.Handle))
+	reply, err := cs.store.PostCompanyReply(ctx, cs.other.ID, claire.ID, models.ReplyAct, "We will call.")
+	check(t, err)
+	f.reply = reply.ID
 	r, err := cs.store.Report(ctx, cs.readers[1].ID, models.ReportTarget{StoryID: cs.other.ID}, "spam")
 	check(t, err)
 	f.report = r.ID

@@ -89,6 +89,18 @@ func templateFuncs(a *assets) template.FuncMap {
 			}
 			return "Still open"
 		},
+		// after says how long after publication something happened.
+		"after": func(days int) string {
+			switch days {
+			case 0:
+				return "the same day"
+			case 1:
+				return "after 1 day"
+			}
+			return fmt.Sprintf("after %d days", days)
+		},
+		"replyKind":    replyKind,
+		"replyKinds":   func() []string { return models.ReplyKinds },
 		"noticeReason": models.NoticeReasonLabel,
 		"decision":     models.DecisionLabel,
 		// hours shows a handling time: "3.5 hours", "2 days".
@@ -123,4 +135,19 @@ func formatTime(v any, layout string) string {
 		}
 	}
 	return ""
+}
+
+// replyKind is how an official reply's kind reads.
+func replyKind(k string) string {
+	switch k {
+	case models.ReplyAct:
+		return "We will act"
+	case models.ReplyResolved:
+		return "Resolved on our side"
+	case models.ReplyContest:
+		return "We contest the facts"
+	case models.ReplyNotConcerned:
+		return "Not concerned"
+	}
+	return k
 }

@@ -30,6 +30,7 @@ var migrations = []migration{
 	{Name: "imports: what each imported item became, and the old addresses", Up: createImportTables},
 	{Name: "email: outbox, follows, mail states and switches", Up: createMail},
 	{Name: "pictures: uploads, the stories that show them, covers and logos", Up: createPictures},
+	{Name: "companies answer: representatives, official replies, scorecards", Up: createCompanySide},
 	{Name: "personal data a writer chose to show", Up: addShownPII},
 	{Name: "notices, audit log and legal pages", Up: createSafetyTables},
 	{Name: "personal data masked in stories saved before", Up: maskStoriesSaved},
