@@ -115,7 +115,13 @@ func activeHTML(page string) []string {
 				continue
 			}
 			found = append(found, "<script>")
-		case "iframe", "frame", "object", "embed", "style", "svg", "math", "base", "form":
+		case "svg":
+			// The company scorecard's charts are ours, drawn by the server
+			// (class "chart ..."); user text never reaches a page as markup.
+			if !strings.HasPrefix(attrs["class"], "chart ") {
+				found = append(found, "<svg>")
+			}
+		case "iframe", "frame", "object", "embed", "style", "math", "base", "form":
 			if tok.Data == "form" && !strings.HasPrefix(attrs["action"], "/") {
 				found = append(found, "<form action="+attrs["action"]+">")
 			}
