@@ -22,7 +22,7 @@ import (
 // authzFixture is a commentSite with another author and one of everything
 // the routes act on.
 type authzFixture struct {
-	cs            *commentSite
+	cs            *testSite
 	db            *gorm.DB // a read-only view, for snapshots
 	users         map[string]*models.User
 	visitors      map[string]*visitor
@@ -37,7 +37,7 @@ type authzFixture struct {
 
 func newAuthzFixture(t *testing.T) *authzFixture {
 	t.Helper()
-	cs := newCommentSite(t, func(c *Config) { c.GitHubKey, c.GitHubSecret = "github-key", "github-secret" })
+	cs := newSite(t, withComments(), withConfig(func(c *Config) { c.GitHubKey, c.GitHubSecret = "github-key", "github-secret" }))
 	ctx := context.Background()
 	f := &authzFixture{cs: cs, visitors: map[string]*visitor{},
 		users: map[string]*models.User{"reader": cs.readers[0], "owner": cs.author, "admin": cs.admin}}
@@ -63,7 +63,7 @@ func newAuthzFixture(t *testing.T) *authzFixture {
 	}
 	f.draft, f.review = mk("Brouillon", cs.author, models.StatusDraft), mk("Ma banque", cs.readers[0], models.StatusReview)
 	f.comment, err = cs.store.AddComment(ctx, models.CommentInput{StoryID: cs.story.ID, UserID: &cs.author.ID,
-		AuthorName: cs.author.Name, Body: "Mine.", Status: models.CommentApproved, CreatedAt: commentStart.Add(-time.Minute)})
+		AuthorName: cs.author.Name, Body: "Mine.", Status: models.CommentApproved, CreatedAt: siteStart.Add(-time.Minute)})
 	check(t, err)
 	for _, p := range []string{"github", "oidc"} {
 		check(t, cs.store.LinkIdentity(ctx, cs.author.ID, models.IdentityInput{Provider: p, ProviderUserID: "margot-" + p, Name: "Margot"}))

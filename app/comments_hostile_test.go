@@ -22,7 +22,7 @@ import (
 // moderation rule hides them) and checks that each answers without a 500
 // and that nothing comes back active on the story page or in its feeds.
 func TestHostileCommentBodies(t *testing.T) {
-	cs := newCommentSite(t)
+	cs := newSite(t, withComments())
 	admin := cs.signIn(cs.admin)
 	page := "/stories/" + cs.story.Slug
 	tests := []struct {
@@ -157,7 +157,7 @@ func safeScheme(v string) bool {
 // Two hundred readers comment on one story at the same moment: every
 // comment lands, and the count on the story equals the rows.
 func TestConcurrentCommentsAllLand(t *testing.T) {
-	cs := newCommentSite(t, func(c *Config) { c.PostRate = 0 })
+	cs := newSite(t, withComments(), withConfig(func(c *Config) { c.PostRate = 0 }))
 	ctx := context.Background()
 	const n = 200
 	visitors := make([]*visitor, n)

@@ -15,7 +15,7 @@ import (
 // into DOLEANCES_SCREENSHOTS (or a temporary folder) for a person to look at.
 func TestCommentScreenshots(t *testing.T) {
 	bin := chromium(t)
-	cs := newCommentSite(t)
+	cs := newSite(t, withComments())
 	paul, ines := cs.signIn(cs.readers[0]), cs.signIn(cs.readers[1])
 	cs.comment(paul, cs.story, "Same here: **three months** without internet, and the hotline kept saying the technician was on his way.")
 	first := cs.lastComment()

@@ -22,7 +22,7 @@ import (
 // cachedSite is a commentSite with a company, a tag and an approved
 // comment, its clock a second into a stamp step (so that story pages are kept).
 type cachedSite struct {
-	*commentSite
+	*testSite
 	cat      *models.Category
 	orange   *models.Company
 	box      *models.Story // by author, at Orange, tagged "box"
@@ -31,7 +31,7 @@ type cachedSite struct {
 
 func newCachedSite(t *testing.T) *cachedSite {
 	t.Helper()
-	cs := &cachedSite{commentSite: newCommentSite(t)}
+	cs := &cachedSite{testSite: newSite(t, withComments())}
 	ctx := context.Background()
 	var err error
 	cs.cat, err = cs.store.CategoryBySlug(ctx, "telecom")
@@ -219,7 +219,7 @@ func (ts *testSite) fetch(t *testing.T, method, path string, headers ...string) 
 // TestAnonymousPagesComeFromTheCache: the second view of each page runs no
 // query, and answers the same bytes, validators, 304s and HEADs.
 func TestAnonymousPagesComeFromTheCache(t *testing.T) {
-	ts := newTestSite(t, true)
+	ts := newSite(t, withDemo())
 	story := "/stories/" + models.Slugify(demo.Stories[0].Title)
 	// Pages are kept once their Last-Modified can be sent: a second after the demo was written.
 	time.Sleep(1100 * time.Millisecond)
@@ -389,7 +389,7 @@ func TestCommentFormWorksOnCachedPages(t *testing.T) {
 // the session's query, one for the viewer's held comments and one for their
 // own reactions (the counts and likers are kept).
 func TestSignedInPagesRunFewQueries(t *testing.T) {
-	ts := newTestSite(t, true)
+	ts := newSite(t, withDemo())
 	ctx := context.Background()
 	u, err := ts.store.UserByHandle(ctx, "jenna-w")
 	check(t, err)
