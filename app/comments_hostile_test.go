@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -174,10 +173,7 @@ func TestConcurrentCommentsAllLand(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			form := url.Values{"stamp": {stamp}, "csrf": {v.csrf}, "body": {fmt.Sprintf("Same here, number %d.", i)}}
-			req := httptest.NewRequest(http.MethodPost, "/stories/"+cs.story.Slug+"/comments", strings.NewReader(form.Encode()))
-			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-			req.AddCookie(&http.Cookie{Name: "doleances_session", Value: v.cookies["doleances_session"]})
-			res, err := cs.web.app.Test(req, -1)
+			res, err := cs.roundTrip(v, cs.newRequest(http.MethodPost, "/stories/"+cs.story.Slug+"/comments", form))
 			if err != nil {
 				statuses <- err.Error()
 				return

@@ -52,9 +52,7 @@ func TestCSRFTokenNotFromQueryString(t *testing.T) {
 	check(t, mw.Close())
 	req := httptest.NewRequest(http.MethodPost, "/me", &b)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.AddCookie(&http.Cookie{Name: "doleances_session", Value: reader.cookies["doleances_session"]})
-	res, err := cs.web.app.Test(req, -1)
-	check(t, err)
+	res = cs.send(reader, req)
 	res.Body.Close()
 	if res.StatusCode != http.StatusSeeOther {
 		t.Errorf("a multipart form with its token: %d", res.StatusCode)

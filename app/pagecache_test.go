@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
@@ -202,18 +201,9 @@ func TestCachedPagesChangeAfterEachKindOfWrite(t *testing.T) {
 // body and the number of queries it ran.
 func (ts *testSite) fetch(t *testing.T, method, path string, headers ...string) (*http.Response, string, int64) {
 	t.Helper()
-	req := httptest.NewRequest(method, path, nil)
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
-	}
 	ts.queries.n.Store(0)
-	res, err := ts.srv.web.app.Test(req, -1)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
-	}
-	b, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	return res, string(b), ts.queries.n.Load()
+	res, body := ts.do(nil, method, path, nil, headers...)
+	return res, body, ts.queries.n.Load()
 }
 
 // TestAnonymousPagesComeFromTheCache: the second view of each page runs no
@@ -401,16 +391,11 @@ func TestSignedInPagesRunFewQueries(t *testing.T) {
 		var body string
 		for range 2 { // the second view is measured
 			ts.queries.n.Store(0)
-			req := httptest.NewRequest(http.MethodGet, p, nil)
-			req.AddCookie(&http.Cookie{Name: "doleances_session", Value: token})
-			res, err := ts.srv.web.app.Test(req, -1)
-			check(t, err)
-			b, _ := io.ReadAll(res.Body)
-			res.Body.Close()
+			var res *http.Response
+			res, body = ts.get(&visitor{cookies: map[string]string{"doleances_session": token}}, p)
 			if res.StatusCode != 200 {
 				t.Fatalf("GET %s: %d", p, res.StatusCode)
 			}
-			body = string(b)
 		}
 		if n := ts.queries.n.Load(); n > want {
 			t.Errorf("GET %s signed in: %d queries, want at most %d", p, n, want)
@@ -443,7 +428,7 @@ func TestCacheIsNeverStaleUnderConcurrentReads(t *testing.T) {
 					return
 				default:
 				}
-				res, err := cs.web.app.Test(httptest.NewRequest(http.MethodGet, path, nil), -1)
+				res, err := cs.roundTrip(nil, cs.newRequest(http.MethodGet, path, nil))
 				if err != nil || res.StatusCode != http.StatusOK {
 					failed.Add(1)
 					return

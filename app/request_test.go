@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -43,10 +44,10 @@ func (s *testSite) signIn(u *models.User) *visitor {
 	return &visitor{cookies: map[string]string{"doleances_session": token}, csrf: sess.CSRF, user: u}
 }
 
-// send sends req as v (nil: a visitor without cookies) and keeps the
-// cookies the site sets; the body is left to the caller.
-func (s *testSite) send(v *visitor, req *http.Request) *http.Response {
-	s.t.Helper()
+// roundTrip sends req as v (nil: a visitor without cookies) and keeps the
+// cookies the site sets; the body is left to the caller. It fails no test,
+// so that goroutines may use it.
+func (s *testSite) roundTrip(v *visitor, req *http.Request) (*http.Response, error) {
 	if v != nil {
 		for k, val := range v.cookies {
 			req.AddCookie(&http.Cookie{Name: k, Value: val})
@@ -60,7 +61,7 @@ func (s *testSite) send(v *visitor, req *http.Request) *http.Response {
 		res, err = s.web.app.Test(req, -1)
 	}
 	if err != nil {
-		s.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
+		return nil, fmt.Errorf("%s %s: %w", req.Method, req.URL, err)
 	}
 	res.Request = req
 	if v != nil {
@@ -72,18 +73,24 @@ func (s *testSite) send(v *visitor, req *http.Request) *http.Response {
 			}
 		}
 	}
+	return res, nil
+}
+
+// send is roundTrip in the test's goroutine: an error fails the test.
+func (s *testSite) send(v *visitor, req *http.Request) *http.Response {
+	s.t.Helper()
+	res, err := s.roundTrip(v, req)
+	if err != nil {
+		s.t.Fatal(err)
+	}
 	return res
 }
 
-// do sends a request as v (nil: a visitor without cookies) with headers as
-// pairs; form is sent as the body of a POST, with v's CSRF token.
-func (s *testSite) do(v *visitor, method, path string, form url.Values, headers ...string) (*http.Response, string) {
-	s.t.Helper()
+// newRequest is a request to path on the site with headers as pairs; a
+// form is its body, as a browser sends it.
+func (s *testSite) newRequest(method, path string, form url.Values, headers ...string) *http.Request {
 	var body io.Reader
 	if form != nil {
-		if v != nil && v.csrf != "" && form.Get("csrf") == "" {
-			form.Set("csrf", v.csrf)
-		}
 		body = strings.NewReader(form.Encode())
 	}
 	req := httptest.NewRequest(method, path, body)
@@ -96,7 +103,17 @@ func (s *testSite) do(v *visitor, method, path string, form url.Values, headers 
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
-	res := s.send(v, req)
+	return req
+}
+
+// do sends a request as v (nil: a visitor without cookies) with headers as
+// pairs; form is sent as the body of a POST, with v's CSRF token.
+func (s *testSite) do(v *visitor, method, path string, form url.Values, headers ...string) (*http.Response, string) {
+	s.t.Helper()
+	if form != nil && v != nil && v.csrf != "" && form.Get("csrf") == "" {
+		form.Set("csrf", v.csrf)
+	}
+	res := s.send(v, s.newRequest(method, path, form, headers...))
 	b, err := io.ReadAll(res.Body)
 	res.Body.Close()
 	if err != nil {
@@ -202,7 +219,7 @@ func (b *browser) RoundTrip(req *http.Request) (*http.Response, error) {
 	if u, _ := url.Parse(b.s.URL); req.URL.Host != u.Host {
 		return http.DefaultTransport.RoundTrip(req)
 	}
-	return b.s.send(b.v, req), nil
+	return b.s.roundTrip(b.v, req)
 }
 
 // page is a response with its body read.
