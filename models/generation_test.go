@@ -13,9 +13,9 @@ import (
 // reaches the writer: a transaction, GORM's own per-statement transaction,
 // and a statement outside any transaction; reads leave it alone.
 func TestGenerationMovesAfterEachCommittedWrite(t *testing.T) {
-	s := newTestStore(t)
+	s, _ := newTestStore(t)
 	ctx := context.Background()
-	author := newUser(t, s, "ada")
+	author := newUser(t, s, "ada", RoleAuthor)
 	st := newStory(t, s, author, "A story", time.Time{})
 	writes := []struct {
 		name  string
@@ -57,9 +57,9 @@ func TestGenerationMovesAfterEachCommittedWrite(t *testing.T) {
 // TestSessionsLeaveTheGenerationAlone: signing in, a session sliding and
 // signing out change no page, so they must not empty the page cache.
 func TestSessionsLeaveTheGenerationAlone(t *testing.T) {
-	s := newTestStore(t)
+	s, _ := newTestStore(t)
 	ctx := context.Background()
-	u := newUser(t, s, "ada")
+	u := newUser(t, s, "ada", RoleAuthor)
 	before := s.Generation()
 	token, err := s.CreateSession(ctx, u.ID, time.Hour)
 	if err != nil {
@@ -80,7 +80,7 @@ func TestSessionsLeaveTheGenerationAlone(t *testing.T) {
 // TestGenerationMovesOnlyOnceCommitted: a reader that sees the new
 // generation must see the new data, so the move comes after the commit.
 func TestGenerationMovesOnlyOnceCommitted(t *testing.T) {
-	s := newTestStore(t)
+	s, _ := newTestStore(t)
 	ctx := context.Background()
 	before := s.Generation()
 	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -114,7 +114,7 @@ func TestGenerationSeesWritesOfAnotherProcess(t *testing.T) {
 	}
 	server, other := open(), open()
 	before := server.Generation()
-	newUser(t, other, "grace")
+	newUser(t, other, "grace", RoleAuthor)
 	deadline := time.Now().Add(3 * externalPoll)
 	for server.Generation() == before {
 		if time.Now().After(deadline) {
