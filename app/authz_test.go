@@ -41,16 +41,10 @@ func newAuthzFixture(t *testing.T) *authzFixture {
 	ctx := context.Background()
 	f := &authzFixture{cs: cs, visitors: map[string]*visitor{},
 		users: map[string]*models.User{"reader": cs.readers[0], "owner": cs.author, "admin": cs.admin}}
-	claire := &models.User{Handle: "claire", Name: "Claire Dubois", Role: models.RoleAuthor}
-	check(t, cs.store.CreateUser(ctx, claire))
-	f.users["author"] = claire
+	f.users["author"] = cs.newUser("claire", "Claire Dubois", models.RoleAuthor)
 	for name, u := range f.users {
 		// A session as long as the server's, so that reading it writes nothing.
-		token, err := cs.store.CreateSession(ctx, u.ID, 30*24*time.Hour)
-		check(t, err)
-		sess, err := cs.store.SessionByToken(ctx, token, 30*24*time.Hour)
-		check(t, err)
-		f.visitors[name] = &visitor{cookies: map[string]string{"doleances_session": token}, csrf: sess.CSRF}
+		f.visitors[name] = cs.signInFor(u, 30*24*time.Hour)
 	}
 	cats, err := cs.store.Categories(ctx)
 	check(t, err)
@@ -101,7 +95,7 @@ func (f *authzFixture) visitor(actor string) *visitor {
 	if !ok {
 		return guest()
 	}
-	cp := &visitor{cookies: map[string]string{}, csrf: v.csrf}
+	cp := &visitor{cookies: map[string]string{}, csrf: v.csrf, user: v.user}
 	for k, c := range v.cookies {
 		cp.cookies[k] = c
 	}

@@ -33,13 +33,19 @@ func guest() *visitor { return &visitor{cookies: map[string]string{}} }
 // noToken is v's browser on a page without a CSRF token: its cookies, no token.
 func noToken(v *visitor) *visitor { return &visitor{cookies: v.cookies, user: v.user} }
 
-// signIn opens a session for u.
+// signIn opens a session of an hour for u.
 func (s *testSite) signIn(u *models.User) *visitor {
 	s.t.Helper()
+	return s.signInFor(u, time.Hour)
+}
+
+// signInFor opens a session of length ttl for u.
+func (s *testSite) signInFor(u *models.User, ttl time.Duration) *visitor {
+	s.t.Helper()
 	ctx := context.Background()
-	token, err := s.store.CreateSession(ctx, u.ID, time.Hour)
+	token, err := s.store.CreateSession(ctx, u.ID, ttl)
 	check(s.t, err)
-	sess, err := s.store.SessionByToken(ctx, token, time.Hour)
+	sess, err := s.store.SessionByToken(ctx, token, ttl)
 	check(s.t, err)
 	return &visitor{cookies: map[string]string{"doleances_session": token}, csrf: sess.CSRF, user: u}
 }
