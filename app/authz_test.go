@@ -201,6 +201,9 @@ func TestAuthorizationTable(t *testing.T) {
 			t.Errorf("%s is registered for %s, but the table allows %q: %s", route, access[route], rule.allowed, msg)
 		}
 	}
+	// Every route against every visitor builds a site per allowed case:
+	// a minute and more; the route list above is checked even under -short.
+	slow(t)
 	names := make([]string, 0, len(authzTable))
 	for r := range authzTable {
 		names = append(names, r)

@@ -32,6 +32,9 @@ func backupCmd(ctx context.Context, name string, args []string, getenv func(stri
 	if st, err := os.Stat(filepath.Dir(file)); err != nil || !st.IsDir() {
 		return fmt.Errorf("no folder %s to write the backup in", filepath.Dir(file))
 	}
+	if err := checkNotSiteFile(file, src, "the backup"); err != nil {
+		return err
+	}
 	if _, err := os.Stat(file); err == nil && !force {
 		return fmt.Errorf("%s already exists: choose another name, or add -force to replace it", file)
 	}
@@ -74,8 +77,8 @@ func restoreCmd(ctx context.Context, name string, args []string, getenv func(str
 		return errors.New("restore has no -force: it always keeps the database it replaces")
 	}
 	dst := cfg.databasePath()
-	if same(file, dst) {
-		return fmt.Errorf("%s is the site's database itself: give a backup made with %q", file, "doleances backup")
+	if err := checkNotSiteFile(file, dst, "the backup to restore"); err != nil {
+		return err
 	}
 	if err := checkBackup(ctx, file, stdout); err != nil {
 		return err

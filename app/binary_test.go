@@ -36,9 +36,22 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// slow skips the test under go test -short: the tests that build and run
+// the real binary or drive Chromium, and the two exhaustive ones (the
+// authorization table, the page cache under concurrent reads), take most of
+// the suite's time. Call it first in such a test; doleancesBinary and
+// chromium call it too, so that a new one that forgets still skips.
+func slow(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("slow test (real binary or Chromium): skipped under -short")
+	}
+}
+
 // doleancesBinary builds the real program (the build cache makes it quick).
 func doleancesBinary(t *testing.T) string {
 	t.Helper()
+	slow(t)
 	binOnce.Do(func() {
 		if binDir, binErr = os.MkdirTemp("", "doleances-bin-"); binErr != nil {
 			return

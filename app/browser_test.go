@@ -21,6 +21,7 @@ import (
 // except under CI, where .ci/run installs it and its absence is a failure.
 func chromium(t *testing.T) string {
 	t.Helper()
+	slow(t)
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
 		if p, err := exec.LookPath(name); err == nil {
 			return p
@@ -61,6 +62,7 @@ func headless(t *testing.T, bin, url string, flags ...string) []byte {
 // they are real pages, not blank ones, and that the DOM Chromium built
 // holds the content.
 func TestScreenshots(t *testing.T) {
+	slow(t)
 	bin := chromium(t)
 	base, stop := startRun(t, "-data", t.TempDir())
 	defer stop()

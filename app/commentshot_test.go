@@ -14,6 +14,7 @@ import (
 // form and reactions in headless Chromium, at desktop and phone widths,
 // into DOLEANCES_SCREENSHOTS (or a temporary folder) for a person to look at.
 func TestCommentScreenshots(t *testing.T) {
+	slow(t)
 	bin := chromium(t)
 	cs := newSite(t, withComments())
 	paul, ines := cs.signIn(cs.readers[0]), cs.signIn(cs.readers[1])

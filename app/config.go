@@ -35,6 +35,7 @@ type Config struct {
 
 	now      func() time.Time // the clock; nil: time.Now (tests set it)
 	timeouts timeouts         // zero values: the defaults (tests shorten them)
+	busyWait time.Duration    // how long a write waits for another process's lock; 0: 10 s (tests shorten it)
 	// testRoutes adds routes before the site's own (a panicking handler...).
 	testRoutes func(fiber.Router)
 }

@@ -17,6 +17,7 @@ import (
 // made with the setup link, creates the categories beforehand.) Screenshots of the editor and
 // of /admin land in DOLEANCES_SCREENSHOTS (or a temporary folder).
 func TestWriteInChromium(t *testing.T) {
+	slow(t)
 	bin := chromium(t)
 	gh := newFakeProvider(t, "github", ada)
 	s := newSite(t, listening(), withConfig(all(withGitHub(gh), func(c *Config) { c.AdminEmails = ada.Email })))

@@ -21,6 +21,7 @@ import (
 // Three hundred signed-in readers comment at the same moment: every comment
 // lands and the story's count equals its rows.
 func TestBinaryConcurrentCommentsFromDistinctUsers(t *testing.T) {
+	slow(t)
 	t.Parallel()
 	const n = 300
 	bs := newBurstSite(t, n)
@@ -123,6 +124,7 @@ func (b *burst) end() []string {
 // The server is killed outright in the middle of a burst: after a restart,
 // every acknowledged comment is there and the database is sound.
 func TestBinaryKillDuringBurstLosesNothingAcknowledged(t *testing.T) {
+	slow(t)
 	t.Parallel()
 	bs := newBurstSite(t, 400)
 	p := startBinary(t, bs.data)
@@ -153,6 +155,7 @@ func TestBinaryKillDuringBurstLosesNothingAcknowledged(t *testing.T) {
 // A backup taken during a burst holds every comment acknowledged before it
 // started; restored on the stopped site, it is what the site serves.
 func TestBinaryBackupDuringBurstThenRestore(t *testing.T) {
+	slow(t)
 	t.Parallel()
 	bs := newBurstSite(t, 400)
 	db := filepath.Join(bs.data, "doleances.db")
@@ -216,6 +219,7 @@ func TestBinaryBackupDuringBurstThenRestore(t *testing.T) {
 
 // Restore refuses what is not a sound Doléances database, and changes nothing.
 func TestBinaryRestoreRefusesBadFiles(t *testing.T) {
+	slow(t)
 	t.Parallel()
 	bs := newBurstSite(t, 1)
 	dir := t.TempDir()
@@ -227,7 +231,7 @@ func TestBinaryRestoreRefusesBadFiles(t *testing.T) {
 		{filepath.Join(dir, "missing.db"), "no file"},
 		{text, "not a Doléances database"},
 		{other, "not a Doléances database"},
-		{filepath.Join(bs.data, "doleances.db"), "the site's database itself"},
+		{filepath.Join(bs.data, "doleances.db"), "is the site's database"},
 	} {
 		out, code := runCommand(t, "restore", "-data", bs.data, tc.file)
 		if code == 0 || !strings.Contains(out, tc.want) {
@@ -242,6 +246,7 @@ func TestBinaryRestoreRefusesBadFiles(t *testing.T) {
 // SIGTERM while requests are still arriving: the server stops accepting,
 // lets them finish, closes the database with its log folded in, exits 0.
 func TestBinarySIGTERMLetsSlowRequestsFinish(t *testing.T) {
+	slow(t)
 	t.Parallel()
 	const n = 5
 	bs := newBurstSite(t, n)

@@ -409,6 +409,7 @@ func TestSignedInPagesRunFewQueries(t *testing.T) {
 // and keeping the story page and the front page, each write is on the very
 // next view after it returns.
 func TestCacheIsNeverStaleUnderConcurrentReads(t *testing.T) {
+	slow(t) // a stress test of many rounds
 	cs := newCachedSite(t)
 	ctx := context.Background()
 	story := "/stories/" + cs.story.Slug

@@ -99,7 +99,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	store, err := models.Open(cfg.databasePath(), models.Options{Now: cfg.now})
+	store, err := models.Open(cfg.databasePath(), models.Options{Now: cfg.now, BusyTimeout: cfg.busyWait})
 	if err != nil {
 		lock.release()
 		return nil, err

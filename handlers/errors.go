@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -48,6 +49,9 @@ func (e *PageError) Unwrap() error { return e.Err }
 func ErrorHandler(d Deps) fiber.ErrorHandler {
 	p := &pages{store: d.Store, views: d.Views, site: d.Site}
 	return func(c *fiber.Ctx, err error) error {
+		if errors.Is(err, models.ErrBusy) {
+			return busy(c, p, d.Log, err)
+		}
 		status := fiber.StatusInternalServerError
 		var fe *fiber.Error
 		var pe *PageError
@@ -116,6 +120,41 @@ func ErrorHandler(d Deps) fiber.ErrorHandler {
 		}
 		return nil
 	}
+}
+
+// busyRetry is the Retry-After, in seconds, of a 503 for a busy database:
+// what a backup of a large site or an admin's shell session usually takes.
+const busyRetry = 10
+
+// busy answers a write that found the database locked by another process
+// for longer than the busy timeout: 503 with Retry-After, and a form sent
+// is given back with what was typed, to send again (nothing was saved).
+func busy(c *fiber.Ctx, p *pages, log *slog.Logger, err error) error {
+	log.Warn("database busy", "method", c.Method(), "path", c.Path(),
+		"request_id", c.GetRespHeader(fiber.HeaderXRequestID), "err", err)
+	c.Set(fiber.HeaderRetryAfter, strconv.Itoa(busyRetry))
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	const why = "The site could not save this just now: its database is busy (a backup or maintenance is running)."
+	if c.Method() == fiber.MethodPost {
+		if wantsJSON(c) {
+			return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"error": "busy", "retry_after": busyRetry})
+		}
+		if rerr := p.resubmit(c, fiber.StatusServiceUnavailable, why+" Please wait "+strconv.Itoa(busyRetry)+" seconds.", true); rerr == nil {
+			return nil
+		}
+	}
+	ep := ErrorPage{Status: fiber.StatusServiceUnavailable, Heading: "The site is busy",
+		Message: why + " Please try again in a few seconds."}
+	l, lerr := p.layout(c, ep.Heading, "", "")
+	if lerr != nil {
+		l = Layout{Site: p.site, Title: ep.Heading}
+	}
+	l.Canonical = ""
+	ep.Layout = l
+	if rerr := p.render(c, ep.Status, "error", ep); rerr != nil {
+		return c.Status(ep.Status).SendString(ep.Heading)
+	}
+	return nil
 }
 
 // errPanicked is the error of a handler that panicked.

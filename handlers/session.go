@@ -147,18 +147,19 @@ type ResubmitPage struct {
 }
 
 func (a *auth) refuse(c *fiber.Ctx, reason string) error {
-	return a.resubmit(c, fiber.StatusForbidden, reason)
+	return a.resubmit(c, fiber.StatusForbidden, reason, !a.crossSite(c))
 }
 
 // resubmit answers status with the form as it was sent, to send it again
-// unless it came from another site.
-func (a *auth) resubmit(c *fiber.Ctx, status int, reason string) error {
-	l, err := a.layout(c, "Please confirm", "", "")
+// when replay is true: never for a post that came from another site, whose
+// fields that site chose.
+func (p *pages) resubmit(c *fiber.Ctx, status int, reason string, replay bool) error {
+	l, err := p.layout(c, "Please confirm", "", "")
 	if err != nil {
 		return err
 	}
 	l.Canonical = ""
-	rp := ResubmitPage{Layout: l, Reason: reason, Action: safeNext(c.OriginalURL()), Replay: !a.crossSite(c)}
+	rp := ResubmitPage{Layout: l, Reason: reason, Action: safeNext(c.OriginalURL()), Replay: replay}
 	args := c.Request().PostArgs()
 	if f, err := c.MultipartForm(); err == nil && f != nil {
 		for k, vs := range f.Value {
@@ -175,5 +176,5 @@ func (a *auth) resubmit(c *fiber.Ctx, status int, reason string) error {
 	})
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	rp.Status = status
-	return a.render(c, status, "resubmit", rp)
+	return p.render(c, status, "resubmit", rp)
 }

@@ -106,9 +106,10 @@ func readForm(c *fiber.Ctx) StoryForm {
 		Tags: formLine(c, "tags"), Company: formLine(c, "company"), City: formLine(c, "city"),
 		Resolution: formLine(c, "resolution"), Categories: map[uint]bool{}}
 	for _, v := range c.Request().PostArgs().PeekMulti("categories") {
-		if id, err := strconv.ParseUint(string(v), 10, 32); err == nil {
-			f.Categories[uint(id)] = true
-		}
+		// An id that is not one (negative, too large, not a number) stands
+		// for an unknown category, 0, which the store refuses with a message.
+		id, _ := strconv.ParseUint(string(v), 10, 32)
+		f.Categories[uint(id)] = true
 	}
 	return f
 }
@@ -240,7 +241,15 @@ func (w *writing) save(c *fiber.Ctx, u *models.User, st *models.Story) error {
 		return c.Redirect("/stories/"+st.Slug+"/edit?saved=pending", fiber.StatusSeeOther)
 	}
 	if c.FormValue("action") == "publish" {
-		if st, err = w.store.SubmitStory(ctx, st.ID, u.ID); err != nil {
+		saved := st
+		st, err = w.store.SubmitStory(ctx, st.ID, u.ID)
+		if ve := (*models.ValidationError)(nil); errors.As(err, &ve) {
+			// Saved as a draft, not public: the editor of that draft, with why.
+			ep.Story, ep.Action, ep.Errors = saved, "/stories/"+saved.Slug+"/edit", ve.Fields
+			ep.Errors["form"] = "Saved as a draft, not published: please check the fields marked below."
+			return w.renderEditor(c, fiber.StatusUnprocessableEntity, ep)
+		}
+		if err != nil {
 			return err
 		}
 	}

@@ -207,7 +207,14 @@ func checkBody(body string) string {
 	case n > MaxCommentLen:
 		return fmt.Sprintf("The comment is %d characters long; the limit is %d.", n, MaxCommentLen)
 	}
-	return CheckMarkdown(body)
+	if msg := CheckMarkdown(body); msg != "" {
+		return msg
+	}
+	// Only once the shape is known to render fast: "---" or "* " alone show nothing.
+	if html, err := RenderComment(body); err == nil && Blank(html) {
+		return "The comment is empty: write something a reader can see."
+	}
+	return ""
 }
 
 func checkName(name string) string {

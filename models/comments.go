@@ -106,6 +106,9 @@ func (s *Store) AddComment(ctx context.Context, in CommentInput) (*Comment, erro
 	if err != nil {
 		return nil, fmt.Errorf("render comment: %w", err)
 	}
+	if Blank(html) {
+		return nil, &ValidationError{Fields: map[string]string{"body": "The comment is empty."}}
+	}
 	c := &Comment{
 		StoryID: in.StoryID, UserID: in.UserID, AuthorName: strings.TrimSpace(in.AuthorName),
 		AuthorEmail: in.AuthorEmail, AuthorURL: in.AuthorURL, Body: body, HTML: html,

@@ -38,8 +38,8 @@ func monthKey(column string) string {
 	return "COALESCE(CAST(strftime('%Y%m', " + column + ") AS INTEGER), 0)"
 }
 
-// countsTriggerVersion names the current counting triggers; migrateCounts
-// drops those of earlier versions (none yet).
+// countsTriggerVersion is in the names of the counting triggers. A step
+// that changes them drops these and makes new ones, under a new name.
 const countsTriggerVersion = "counts_v1_"
 
 // storyDeltas selects the story_counts rows a story row (NEW or OLD) is
@@ -106,37 +106,26 @@ var countsBackfill = []string{
 		JOIN stories st ON st.id = sg.story_id WHERE st.status = ? GROUP BY sg.tag_id`,
 }
 
-// migrateCounts creates story_counts and its triggers. A database from
-// before them gets its counts computed once, in the same transaction; after
-// that, start-up only finds the table in the schema.
-func migrateCounts(db *gorm.DB) error {
-	return db.Transaction(func(tx *gorm.DB) error {
-		var exists int64
-		if err := tx.Raw("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'story_counts'").Scan(&exists).Error; err != nil {
-			return err
+// countsSchema creates story_counts, its view and its triggers.
+func countsSchema() []string {
+	stmts := []string{countsTable,
+		`CREATE INDEX IF NOT EXISTS idx_story_counts_n ON story_counts(kind, n)`,
+		`CREATE VIEW IF NOT EXISTS story_count_deltas (kind, key, d) AS SELECT kind, key, n FROM story_counts WHERE 0`,
+	}
+	for _, t := range countsTriggers() {
+		stmts = append(stmts, fmt.Sprintf("CREATE TRIGGER IF NOT EXISTS %s%s %s BEGIN\n%s\nEND", countsTriggerVersion, t.name, t.event, t.body))
+	}
+	return stmts
+}
+
+// backfillCounts computes story_counts once, for a database from before it.
+func backfillCounts(tx *gorm.DB) error {
+	for _, q := range countsBackfill {
+		if err := tx.Exec("INSERT INTO story_counts (kind, key, n) "+q, StatusPublished).Error; err != nil {
+			return fmt.Errorf("story counts: %w", err)
 		}
-		stmts := []string{countsTable,
-			`CREATE INDEX IF NOT EXISTS idx_story_counts_n ON story_counts(kind, n)`,
-			`CREATE VIEW IF NOT EXISTS story_count_deltas (kind, key, d) AS SELECT kind, key, n FROM story_counts WHERE 0`,
-		}
-		for _, t := range countsTriggers() {
-			stmts = append(stmts, fmt.Sprintf("CREATE TRIGGER IF NOT EXISTS %s%s %s BEGIN\n%s\nEND", countsTriggerVersion, t.name, t.event, t.body))
-		}
-		for _, q := range stmts {
-			if err := tx.Exec(q).Error; err != nil {
-				return fmt.Errorf("story counts: %w", err)
-			}
-		}
-		if exists > 0 {
-			return nil
-		}
-		for _, q := range countsBackfill {
-			if err := tx.Exec("INSERT INTO story_counts (kind, key, n) "+q, StatusPublished).Error; err != nil {
-				return fmt.Errorf("story counts: %w", err)
-			}
-		}
-		return nil
-	})
+	}
+	return nil
 }
 
 // counter returns the story_counts row that counts the stories f selects,

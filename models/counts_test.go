@@ -210,8 +210,9 @@ func TestCountsFollowEveryWrite(t *testing.T) {
 	}
 }
 
-// A database from before story_counts gets it filled when the store opens,
-// and the pages read the same numbers as a count over the stories.
+// A database from before story_counts (and so before schema versions) gets
+// it filled when the store opens, and the pages read the same numbers as a
+// count over the stories.
 func TestCountsBackfilledOnOpen(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "old.db")
@@ -231,7 +232,7 @@ func TestCountsBackfilledOnOpen(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for _, q := range []string{"DROP VIEW story_count_deltas", "DROP TABLE story_counts"} {
+	for _, q := range []string{"DROP VIEW story_count_deltas", "DROP TABLE story_counts", "DROP TABLE schema_version"} {
 		if err := s.w.Exec(q).Error; err != nil {
 			t.Fatal(err)
 		}

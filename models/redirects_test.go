@@ -14,7 +14,7 @@ func TestOldSlugsStayReserved(t *testing.T) {
 	ctx := context.Background()
 	ana := newUser(t, s, "ana", RoleAuthor)
 	st := newStory(t, s, ana, "Bank fees", time.Time{})
-	if _, err := s.UpdateStory(ctx, st.ID, ana.ID, StoryInput{Title: "Hidden bank fees"}); err != nil {
+	if _, err := s.UpdateStory(ctx, st.ID, ana.ID, StoryInput{Title: "Hidden bank fees", Body: "Text."}); err != nil {
 		t.Fatal(err)
 	}
 	other := newStory(t, s, ana, "Bank fees", time.Time{})
@@ -27,7 +27,7 @@ func TestOldSlugsStayReserved(t *testing.T) {
 		t.Errorf("published draft: %q, %v", d.Slug, err)
 	}
 	// Back to the first title: the first slug is current again, the second redirects.
-	back, err := s.UpdateStory(ctx, st.ID, ana.ID, StoryInput{Title: "Bank fees!"})
+	back, err := s.UpdateStory(ctx, st.ID, ana.ID, StoryInput{Title: "Bank fees!", Body: "Text."})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +41,7 @@ func TestOldSlugsStayReserved(t *testing.T) {
 		t.Errorf("current slug is also a redirect: %v", err)
 	}
 	// Same words, other spelling: the slug does not move.
-	same, err := s.UpdateStory(ctx, st.ID, ana.ID, StoryInput{Title: "BANK fees"})
+	same, err := s.UpdateStory(ctx, st.ID, ana.ID, StoryInput{Title: "BANK fees", Body: "Text."})
 	if err != nil || same.Slug != "bank-fees" {
 		t.Errorf("recased title: %q, %v", same.Slug, err)
 	}

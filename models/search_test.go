@@ -362,13 +362,15 @@ func TestReindexReadsCommentsByStory(t *testing.T) {
 	}
 }
 
-// TestOldSearchTriggersAreReplaced opens a database whose search triggers
-// are of an earlier version: they are dropped and the current ones made.
+// TestOldSearchTriggersAreReplaced opens a database from before schema
+// versions whose search triggers are of an earlier version: they are
+// dropped and the current ones made.
 func TestOldSearchTriggersAreReplaced(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "t.db")
 	s, err := Open(path, Options{})
 	must(t, err)
 	must(t, s.w.Exec("CREATE TRIGGER search_v1_comment_ins AFTER INSERT ON comments BEGIN SELECT 1; END").Error)
+	must(t, s.w.Exec("DROP TABLE schema_version").Error)
 	must(t, s.Close())
 	s, err = Open(path, Options{})
 	must(t, err)

@@ -127,8 +127,9 @@ var (
 	indexCommentSQL   = fmt.Sprintf(indexCommentsSQL, "c.id = NEW.id", "docid = "+commentDocid("NEW.story_id", "NEW.id"))
 )
 
-// searchTriggerVersion names the current search triggers; migrateSearch
-// drops those of earlier versions.
+// searchTriggerVersion is in the names of the search triggers; the legacy
+// upgrade drops those of earlier versions, and a step that changes them
+// drops these and makes new ones under a new name.
 const searchTriggerVersion = "search_v4_"
 
 // searchTriggers are the triggers that keep the index in step: name, event, body.
@@ -192,10 +193,13 @@ func searchIndexIsCurrent(db *gorm.DB) (bool, error) {
 	return current, nil
 }
 
-func migrateSearch(db *gorm.DB) error {
-	current, err := searchIndexIsCurrent(db)
+// dropOldSearch drops the search index of a legacy database if it is not in
+// its current form, and the search triggers of earlier versions; it says
+// whether the index was current (if not, it must be filled again).
+func dropOldSearch(tx *gorm.DB) (current bool, err error) {
+	current, err = searchIndexIsCurrent(tx)
 	if err != nil {
-		return err
+		return false, err
 	}
 	var stmts []string
 	if !current {
@@ -203,17 +207,26 @@ func migrateSearch(db *gorm.DB) error {
 			"DROP TABLE IF EXISTS story_search_text", "DROP TABLE IF EXISTS comment_search_text")
 	}
 	var oldTriggers []string
-	if err := db.Raw("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'search\\_v%' ESCAPE '\\' AND name NOT LIKE ?",
+	if err := tx.Raw("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'search\\_v%' ESCAPE '\\' AND name NOT LIKE ?",
 		searchTriggerVersion+"%").Scan(&oldTriggers).Error; err != nil {
-		return err
+		return false, err
 	}
 	for _, name := range oldTriggers {
 		stmts = append(stmts, "DROP TRIGGER IF EXISTS "+name)
 	}
-	stmts = append(stmts, searchTextTable, commentSearchTextTable, searchTable, commentSearchTable,
+	if err := execAll(tx, stmts); err != nil {
+		return false, fmt.Errorf("search index: %w", err)
+	}
+	return current, nil
+}
+
+// searchSchema creates the search index, its triggers, site_state and the
+// triggers that move it.
+func searchSchema() []string {
+	stmts := []string{searchTextTable, commentSearchTextTable, searchTable, commentSearchTable,
 		`CREATE TABLE IF NOT EXISTS site_state (id INTEGER PRIMARY KEY CHECK (id = 1), changed_at TEXT NOT NULL)`,
 		`INSERT OR IGNORE INTO site_state (id, changed_at) VALUES (1, strftime('%Y-%m-%d %H:%M:%f', 'now'))`,
-	)
+	}
 	for _, t := range searchTriggers {
 		stmts = append(stmts, searchTriggerSQL(t.name, t.event, t.body))
 	}
@@ -225,31 +238,12 @@ func migrateSearch(db *gorm.DB) error {
 		}
 	}
 	// A partial index of the stories still without plain text: it stays
-	// empty, and makes the start-up check below a look-up instead of a
-	// scan of every story's text.
+	// empty, and makes the legacy upgrade's backfillPlainText a look-up
+	// instead of a scan of every story's text.
 	stmts = append(stmts, `CREATE INDEX IF NOT EXISTS idx_stories_no_plain_text ON stories(id) WHERE plain_text = ''`)
 	// What a search reads of each story in its window, without the row
 	// itself, whose text makes it span several pages.
-	stmts = append(stmts, `CREATE INDEX IF NOT EXISTS idx_stories_search ON stories(id, published_at, company_id)`)
-	for _, q := range stmts {
-		if err := db.Exec(q).Error; err != nil {
-			return fmt.Errorf("search index: %w", err)
-		}
-	}
-	if err := backfillPlainText(db); err != nil {
-		return err
-	}
-	if current {
-		return nil
-	}
-	var hi uint
-	if err := db.Raw("SELECT COALESCE(max(id), 0) FROM stories").Scan(&hi).Error; err != nil {
-		return err
-	}
-	if err := reindex(db, 0, hi); err != nil {
-		return err
-	}
-	return optimizeSearch(db)
+	return append(stmts, `CREATE INDEX IF NOT EXISTS idx_stories_search ON stories(id, published_at, company_id)`)
 }
 
 // optimizeSearch merges each index table into one segment: a query then

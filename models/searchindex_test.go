@@ -103,8 +103,9 @@ func TestSearchLongerWordsOnlyWhenNothingMatches(t *testing.T) {
 	}
 }
 
-// TestOldSearchIndexIsRebuilt opens a database whose index is the one-table
-// FTS4 of earlier versions: it is replaced once, comments included.
+// TestOldSearchIndexIsRebuilt opens a database from before schema versions
+// whose index is the one-table FTS4 of earlier releases: it is replaced
+// once, comments included.
 func TestOldSearchIndexIsRebuilt(t *testing.T) {
 	w := newWorld(t)
 	var path string
@@ -116,6 +117,7 @@ func TestOldSearchIndexIsRebuilt(t *testing.T) {
 	must(t, w.s.w.Exec("DROP TABLE story_search").Error)
 	must(t, w.s.w.Exec("DROP TABLE comment_search").Error)
 	must(t, w.s.w.Exec(`CREATE VIRTUAL TABLE story_search USING fts4(title, body, tags, company, comments)`).Error)
+	must(t, w.s.w.Exec("DROP TABLE schema_version").Error)
 	must(t, w.s.Close())
 	s, err := Open(path, Options{})
 	must(t, err)

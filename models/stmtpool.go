@@ -85,17 +85,21 @@ func (p *stmtPool) PrepareContext(ctx context.Context, query string) (*sql.Stmt,
 func (p *stmtPool) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	st, err := p.stmt(ctx, query)
 	if err != nil || st == nil {
-		return p.db.ExecContext(ctx, query, args...)
+		res, err := p.db.ExecContext(ctx, query, args...)
+		return res, dbError(err)
 	}
-	return st.ExecContext(ctx, args...)
+	res, err := st.ExecContext(ctx, args...)
+	return res, dbError(err)
 }
 
 func (p *stmtPool) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	st, err := p.stmt(ctx, query)
 	if err != nil || st == nil {
-		return p.db.QueryContext(ctx, query, args...)
+		rows, err := p.db.QueryContext(ctx, query, args...)
+		return rows, dbError(err)
 	}
-	return st.QueryContext(ctx, args...)
+	rows, err := st.QueryContext(ctx, args...)
+	return rows, dbError(err)
 }
 
 func (p *stmtPool) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
@@ -110,7 +114,7 @@ func (p *stmtPool) QueryRowContext(ctx context.Context, query string, args ...an
 func (p *stmtPool) BeginTx(ctx context.Context, opts *sql.TxOptions) (gorm.ConnPool, error) {
 	tx, err := p.db.BeginTx(ctx, opts)
 	if err != nil {
-		return nil, err
+		return nil, dbError(err)
 	}
 	return &stmtTx{tx: tx, p: p}, nil
 }
@@ -145,17 +149,25 @@ func (t *stmtTx) PrepareContext(ctx context.Context, query string) (*sql.Stmt, e
 }
 
 func (t *stmtTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	var res sql.Result
+	var err error
 	if st := t.stmt(ctx, query); st != nil {
-		return st.ExecContext(ctx, args...)
+		res, err = st.ExecContext(ctx, args...)
+	} else {
+		res, err = t.tx.ExecContext(ctx, query, args...)
 	}
-	return t.tx.ExecContext(ctx, query, args...)
+	return res, dbError(err)
 }
 
 func (t *stmtTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	var rows *sql.Rows
+	var err error
 	if st := t.stmt(ctx, query); st != nil {
-		return st.QueryContext(ctx, args...)
+		rows, err = st.QueryContext(ctx, args...)
+	} else {
+		rows, err = t.tx.QueryContext(ctx, query, args...)
 	}
-	return t.tx.QueryContext(ctx, query, args...)
+	return rows, dbError(err)
 }
 
 func (t *stmtTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
@@ -175,7 +187,7 @@ func (t *stmtTx) Commit() error {
 		t.p.gen.bump()
 	}
 	if err != nil {
-		return err
+		return dbError(err)
 	}
 	for _, q := range t.pending {
 		_, _ = t.p.stmt(context.Background(), q) // an error shows when the query runs again

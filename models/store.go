@@ -35,6 +35,9 @@ type Options struct {
 	Logger logger.Interface
 	// SearchSpan is how many stories one search reads; 0 means SearchSpan.
 	SearchSpan uint
+	// BusyTimeout is how long a write waits for a lock another process
+	// holds before it fails with ErrBusy; 0 means 10 seconds.
+	BusyTimeout time.Duration
 }
 
 // Open opens (creating if needed) the SQLite database at path and migrates it.
@@ -51,7 +54,11 @@ func Open(path string, opt Options) (*Store, error) {
 	conf := func() *gorm.Config {
 		return &gorm.Config{NowFunc: utc, Logger: lg, PrepareStmt: true, TranslateError: true}
 	}
-	base := "file:" + path + "?_busy_timeout=10000&_foreign_keys=on&_synchronous=NORMAL"
+	busy := opt.BusyTimeout
+	if busy <= 0 {
+		busy = 10 * time.Second
+	}
+	base := fmt.Sprintf("file:%s?_busy_timeout=%d&_foreign_keys=on&_synchronous=NORMAL", path, busy.Milliseconds())
 	wdb, err := sql.Open(sqlite.DriverName, base+"&_journal_mode=WAL&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -70,7 +77,7 @@ func Open(path string, opt Options) (*Store, error) {
 		wdb.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	if err := migrate(w); err != nil {
+	if err := migrate(context.Background(), w, sqliteDialect, migrations); err != nil {
 		wdb.Close()
 		return nil, fmt.Errorf("migrate %s: %w", path, err)
 	}
@@ -107,32 +114,6 @@ func Open(path string, opt Options) (*Store, error) {
 		span = SearchSpan
 	}
 	return &Store{r: r, w: w, now: utc, gen: gen, stop: stop, span: span}, nil
-}
-
-func migrate(db *gorm.DB) error {
-	if err := db.SetupJoinTable(&Story{}, "Categories", &StoryCategory{}); err != nil {
-		return err
-	}
-	if err := db.SetupJoinTable(&Story{}, "Tags", &StoryTag{}); err != nil {
-		return err
-	}
-	err := db.AutoMigrate(&User{}, &Category{}, &Tag{}, &Company{}, &Story{}, &StoryCategory{}, &StoryTag{}, &Comment{},
-		&Identity{}, &Session{}, &LoginState{}, &OneTimeToken{}, &Like{}, &MeToo{}, &Report{})
-	if err != nil {
-		return err
-	}
-	// Writing side: history, former slugs, updates.
-	err = db.AutoMigrate(&Revision{}, &SlugRedirect{}, &StoryUpdate{}, &CompanyRedirect{}, &SiteKey{}, &PendingEdit{})
-	if err != nil {
-		return err
-	}
-	if err := backfillCompanyKeys(db); err != nil {
-		return err
-	}
-	if err := migrateCounts(db); err != nil {
-		return err
-	}
-	return migrateSearch(db)
 }
 
 // Close closes both database handles, readers first, then folds the

@@ -79,6 +79,9 @@ func (s *Store) UpdateStory(ctx context.Context, id, editorID uint, in StoryInpu
 		if err != nil {
 			return err
 		}
+		if st.Status != StatusDraft && in.Body != st.Body && Blank(r.HTML) {
+			return errEmptyStory() // a draft may be a title alone; a public story may not become one
+		}
 		e := edit{title: strings.TrimSpace(in.Title), body: in.Body, city: strings.TrimSpace(in.City),
 			resolution: orElse(in.Resolution, st.Resolution), r: r, company: in.CompanyID, cats: cats, tags: tags}
 		held, err := heldForReview(tx, &st, editorID)

@@ -74,6 +74,9 @@ func (s *Store) SubmitStory(ctx context.Context, id, userID uint) (*Story, error
 		if st, err = editable(tx, id, userID); err != nil || st.Status == StatusPublished {
 			return err
 		}
+		if Blank(st.HTML) {
+			return errEmptyStory()
+		}
 		role, err := roleOf(tx, userID)
 		if err != nil {
 			return err

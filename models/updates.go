@@ -57,6 +57,9 @@ func (s *Store) AddStoryUpdate(ctx context.Context, storyID, userID uint, body, 
 	if err != nil {
 		return nil, fmt.Errorf("render update: %w", err)
 	}
+	if Blank(r.HTML) {
+		return nil, &ValidationError{Fields: map[string]string{"body": "The update is empty: write something a reader can see."}}
+	}
 	u := &StoryUpdate{StoryID: storyID, AuthorID: userID, Body: body, HTML: r.HTML}
 	err = s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		st, err := editable(tx, storyID, userID)

@@ -135,7 +135,12 @@ func (s *Store) CreateStory(ctx context.Context, in StoryInput) (*Story, error) 
 		if st.Slug, err = storySlug(tx, st); err != nil {
 			return err
 		}
-		for _, id := range in.CategoryIDs {
+		// An admin may have deleted a category since the editor was opened.
+		cats, err := checkRefs(tx, in)
+		if err != nil {
+			return err
+		}
+		for _, id := range cats {
 			st.Categories = append(st.Categories, Category{ID: id})
 		}
 		if st.Tags, err = ensureTags(tx, in.Tags); err != nil {

@@ -1,0 +1,178 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"gorm.io/gorm"
+)
+
+// A migration is one step of the schema: Up changes a database at the
+// version before it into the version after it. Steps are never edited once
+// released: a change to the schema is a new step appended to migrations.
+type migration struct {
+	// Name says what the step does, for errors and the log.
+	Name string
+	// Up runs inside the transaction that also records the new version, so
+	// a step that fails leaves the database at the version before it.
+	Up func(ctx context.Context, tx *gorm.DB, d dialect) error
+}
+
+// migrations is the schema, in order; a database at version n has had the
+// first n applied. Append new steps at the end, never in between.
+var migrations = []migration{
+	{Name: "schema of the first versioned release", Up: createSchemaV1},
+	{Name: "reader edits held for review", Up: createPendingEdits},
+	{Name: "reader updates held for review", Up: func(ctx context.Context, tx *gorm.DB, d dialect) error {
+		return d.addColumn(tx, "story_updates", "pending", "numeric NOT NULL DEFAULT false")
+	}},
+}
+
+// createPendingEdits is step 2: the changes a reader made to a published
+// story, held until an admin reviews them (one per story).
+func createPendingEdits(ctx context.Context, tx *gorm.DB, d dialect) error {
+	if d != sqliteDialect {
+		return d.unsupported("pending edits")
+	}
+	return execAll(tx, []string{
+		"CREATE TABLE IF NOT EXISTS `pending_edits` (`id` integer PRIMARY KEY AUTOINCREMENT,`story_id` integer NOT NULL," +
+			"`editor_id` integer NOT NULL,`title` text NOT NULL,`body` text NOT NULL,`html` text NOT NULL,`company_id` integer," +
+			"`city` text,`resolution` text NOT NULL,`category_ids` text,`tags` text,`created_at` datetime,`updated_at` datetime," +
+			"CONSTRAINT `fk_stories_pending` FOREIGN KEY (`story_id`) REFERENCES `stories`(`id`)," +
+			"CONSTRAINT `fk_pending_edits_company` FOREIGN KEY (`company_id`) REFERENCES `companies`(`id`))",
+		"CREATE UNIQUE INDEX IF NOT EXISTS `idx_pending_edits_story_id` ON `pending_edits`(`story_id`)",
+	})
+}
+
+// addColumn adds column (with its SQL definition) to table unless it is
+// there already (a step may have been half-applied by hand).
+func (d dialect) addColumn(tx *gorm.DB, table, column, definition string) error {
+	if d != sqliteDialect {
+		return d.unsupported("add column")
+	}
+	var n int64
+	if err := tx.Raw("SELECT count(*) FROM pragma_table_info(?) WHERE name = ?", table, column).Scan(&n).Error; err != nil {
+		return err
+	}
+	if n > 0 {
+		return nil
+	}
+	return tx.Exec("ALTER TABLE `" + table + "` ADD COLUMN `" + column + "` " + definition).Error
+}
+
+// legacyVersion is the version of a database written before versions were
+// recorded: the releases up to then had the schema of step 1 (after their
+// own fix-ups, which upgradeLegacy runs once).
+const legacyVersion = 1
+
+// ErrSchemaTooNew is returned by Open for a database written by a newer
+// release, whose schema this binary does not know.
+var ErrSchemaTooNew = errors.New("the database was written by a newer release of Doléances")
+
+// errDialect is returned by a step that has no variant for the database engine.
+var errDialect = errors.New("database engine not supported by this migration")
+
+// dialect is what differs between database engines in the migrations.
+// Only SQLite exists for now; a PostgreSQL variant gets its own value, and
+// the steps with engine-specific SQL switch on it.
+type dialect struct {
+	name string
+}
+
+// sqliteDialect is the dialect of the SQLite store.
+var sqliteDialect = dialect{name: "sqlite"}
+
+// unsupported is the error of a step that has no variant for d.
+func (d dialect) unsupported(step string) error {
+	return fmt.Errorf("%s: %w: %s", step, errDialect, d.name)
+}
+
+// tableExists says whether the database has a table called name.
+func (d dialect) tableExists(tx *gorm.DB, name string) (bool, error) {
+	if d != sqliteDialect {
+		return false, d.unsupported("table exists")
+	}
+	var n int64
+	err := tx.Raw("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", name).Scan(&n).Error
+	return n > 0, err
+}
+
+// versionTable holds the schema version, in one row. It is a table rather
+// than SQLite's user_version so that PostgreSQL can keep it the same way.
+const versionTable = "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"
+
+// readVersion returns the version recorded in the database; a database
+// without one is at 0 if it is empty and at legacyVersion if it has the
+// tables of a release from before versions (legacy is then true).
+func readVersion(tx *gorm.DB, d dialect) (v int, legacy bool, err error) {
+	has, err := d.tableExists(tx, "schema_version")
+	if err != nil {
+		return 0, false, err
+	}
+	if has {
+		if err := tx.Raw("SELECT COALESCE(max(version), 0) FROM schema_version").Scan(&v).Error; err != nil || v > 0 {
+			return v, false, err
+		}
+	}
+	if legacy, err = d.tableExists(tx, "stories"); legacy {
+		v = legacyVersion
+	}
+	return v, legacy, err
+}
+
+// writeVersion records v as the database's version.
+func writeVersion(tx *gorm.DB, v int) error {
+	for _, q := range []string{versionTable, "DELETE FROM schema_version"} {
+		if err := tx.Exec(q).Error; err != nil {
+			return err
+		}
+	}
+	return tx.Exec("INSERT INTO schema_version (version) VALUES (?)", v).Error
+}
+
+// migrate brings the database up to the last of steps, one transaction per
+// step. Each reads the version inside its own transaction, so two processes
+// opening the same file cannot run a step twice.
+func migrate(ctx context.Context, db *gorm.DB, d dialect, steps []migration) error {
+	for {
+		done := false
+		err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			v, legacy, err := readVersion(tx, d)
+			if err != nil {
+				return fmt.Errorf("schema version: %w", err)
+			}
+			switch {
+			case v > len(steps):
+				return fmt.Errorf("%w: its schema is version %d, this binary knows up to %d; run the newer release or restore a backup",
+					ErrSchemaTooNew, v, len(steps))
+			case legacy:
+				if err := upgradeLegacy(ctx, tx, d); err != nil {
+					return fmt.Errorf("upgrade of a database from before schema versions: %w", err)
+				}
+			case v == len(steps):
+				done = true
+				return nil
+			default:
+				if err := steps[v].Up(ctx, tx, d); err != nil {
+					return fmt.Errorf("migration %d (%s): %w", v+1, steps[v].Name, err)
+				}
+				v++
+			}
+			return writeVersion(tx, v)
+		})
+		if err != nil || done {
+			return err
+		}
+	}
+}
+
+// execAll runs the statements in order; a step's list of DDL.
+func execAll(tx *gorm.DB, stmts []string) error {
+	for _, q := range stmts {
+		if err := tx.Exec(q).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
