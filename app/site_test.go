@@ -38,14 +38,30 @@ const testPeer = "0.0.0.0"
 // rendered then is exactly then.
 var siteStart = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 
-// testClock is the one clock of the tests: it stands still until moved.
+// testClock is the one clock of the tests. A stopped clock stands at t
+// until moved; a running one is the real time moved by offset, for the
+// demo site, which is dated from the real time.
 type testClock struct {
-	mu sync.Mutex
-	t  time.Time
+	mu      sync.Mutex
+	t       time.Time
+	running bool
+	offset  time.Duration
 }
 
-func (c *testClock) now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *testClock) add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+func (c *testClock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.running {
+		return time.Now().Add(c.offset)
+	}
+	return c.t
+}
+
+func (c *testClock) add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t, c.offset = c.t.Add(d), c.offset+d
+}
 
 // syncBuffer is a log sink safe for the server's goroutines.
 type syncBuffer struct {
@@ -98,7 +114,7 @@ type siteOption func(*siteSetup)
 
 type siteSetup struct {
 	cfg      Config
-	store    models.Options
+	store    []func(*models.Options)
 	start    time.Time
 	listen   bool
 	deps     []func(*handlers.Deps)
@@ -120,12 +136,14 @@ func withBase(u string) siteOption { return func(s *siteSetup) { s.cfg.BaseURL =
 // withDemo fills the site with the demo content, dated from the real time.
 func withDemo() siteOption { return func(s *siteSetup) { s.cfg.Demo = true } }
 
-// withClock starts the site's clock at t0 (the default: the real time at
-// the start of the test).
+// withClock stops the site's clock at t0 (the default: a clock running
+// with the real time).
 func withClock(t0 time.Time) siteOption { return func(s *siteSetup) { s.start = t0 } }
 
 // withStore changes the store's options (a search span...).
-func withStore(edit func(*models.Options)) siteOption { return func(s *siteSetup) { edit(&s.store) } }
+func withStore(edit func(*models.Options)) siteOption {
+	return func(s *siteSetup) { s.store = append(s.store, edit) }
+}
 
 // withDeps changes the handlers' dependencies (a sitemap size, a clock).
 func withDeps(opts ...func(*handlers.Deps)) siteOption {
@@ -136,60 +154,58 @@ func withDeps(opts ...func(*handlers.Deps)) siteOption {
 // connection: timeouts, raw bytes, Chromium, a held database lock.
 func listening() siteOption { return func(s *siteSetup) { s.listen = true } }
 
-// withFixture adds rows once the database is open.
-func withFixture(f func(*testSite)) siteOption {
-	return func(s *siteSetup) { s.fixtures = append(s.fixtures, f) }
-}
-
 // newSite builds a fresh site in a temporary folder.
 func newSite(t *testing.T, opts ...siteOption) *testSite {
 	t.Helper()
-	set := siteSetup{cfg: Config{Addr: "127.0.0.1:0", BaseURL: testBase, LogLevel: "debug"}, start: time.Now()}
+	set := siteSetup{cfg: Config{Addr: "127.0.0.1:0", BaseURL: testBase, LogLevel: "debug"}}
 	for _, o := range opts {
 		o(&set)
 	}
-	s := &testSite{t: t, clock: &testClock{t: set.start}, Log: &syncBuffer{}, Data: t.TempDir()}
+	s := &testSite{t: t, clock: &testClock{t: set.start, running: set.start.IsZero()}, Log: &syncBuffer{}, Data: t.TempDir()}
 	set.cfg.Data, set.cfg.now = s.Data, s.clock.now
 	s.dbPath = set.cfg.databasePath()
 	log := slog.New(slog.NewTextHandler(s.Log, nil))
 	if set.listen {
+		if len(set.deps)+len(set.store) > 0 {
+			t.Fatal("withDeps and withStore change an in-process site only")
+		}
 		s.serve(set.cfg, log)
-	} else {
-		s.build(set.cfg, set.store, log, set.fixtures)
-	}
-	s.web, s.URL = s.srv.web, s.srv.cfg.BaseURL
-	if set.listen {
 		for _, f := range set.fixtures {
 			f(s)
 		}
+	} else {
+		s.build(set, log)
 	}
-	if len(set.deps) > 0 {
-		w, err := newWeb(s.srv.cfg, s.store, log, set.deps...)
-		check(t, err)
-		s.web, s.srv.web = w, w
-	}
+	s.web, s.URL = s.srv.web, s.srv.cfg.BaseURL
 	return s
 }
 
 // build makes an in-process site on a store that counts its queries; the
 // fixtures run before the server is built, as they would on a live database.
-func (s *testSite) build(cfg Config, opts models.Options, log *slog.Logger, fixtures []func(*testSite)) {
+func (s *testSite) build(set siteSetup, log *slog.Logger) {
 	s.t.Helper()
 	s.queries = &queryCounter{Interface: logger.Discard}
-	opts.Now, opts.Logger = s.clock.now, s.queries
+	opts := models.Options{Now: s.clock.now, Logger: s.queries}
+	for _, e := range set.store {
+		e(&opts)
+	}
 	store, err := models.Open(s.dbPath, opts)
 	check(s.t, err)
 	s.store = store
-	for _, f := range fixtures {
+	for _, f := range set.fixtures {
 		f(s)
 	}
-	srv, err := newServer(context.Background(), cfg, log, store)
+	srv, err := newServer(context.Background(), set.cfg, log, store)
 	if err != nil {
 		store.Close()
 		s.t.Fatal(err)
 	}
-	s.srv = srv
 	s.t.Cleanup(func() { srv.Close() })
+	if len(set.deps) > 0 { // the handlers' dependencies are set where the routes are built
+		srv.web, err = newWeb(set.cfg, store, log, set.deps...)
+		check(s.t, err)
+	}
+	s.srv = srv
 }
 
 // serve runs the real server (its lock held) on 127.0.0.1:0.
