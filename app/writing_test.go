@@ -197,7 +197,7 @@ func TestEditorKeepsTheText(t *testing.T) {
 
 	// The session ended: the form comes back filled, with a way to sign in.
 	gone := guest()
-	r, body := ts.do(noToken(gone), http.MethodPost, "/write", storyForm("Written before lunch", "Two hours of typing.", "publish"))
+	r, body := ts.do(gone, http.MethodPost, "/write", storyForm("Written before lunch", "Two hours of typing.", "publish"))
 	wantCode(t, r, body, http.StatusUnauthorized)
 	wantIn(t, "signed out", body, `value="Written before lunch"`, "Two hours of typing.", "/login?next=")
 
