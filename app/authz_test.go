@@ -17,6 +17,7 @@ import (
 
 	"doleances/handlers"
 	"doleances/models"
+	"doleances/models/media/mediatest"
 )
 
 // authzFixture is a commentSite with another author and one of everything
@@ -33,6 +34,10 @@ type authzFixture struct {
 	from, into    uint
 	report        uint
 	signin, setup string
+	// The mail routes': links, a follow of the owner, what can be followed.
+	emailLink, confirm, unsub string
+	follow                    uint
+	slugs                     map[string]string
 }
 
 func newAuthzFixture(t *testing.T) *authzFixture {
@@ -77,6 +82,7 @@ func newAuthzFixture(t *testing.T) *authzFixture {
 	check(t, err)
 	f.setup, err = cs.store.CreateOneTimeToken(ctx, models.PurposeSetup, nil, time.Hour)
 	check(t, err)
+	f.mailFixtures(t, cats[0].Slug)
 	f.db, err = gorm.Open(sqlite.Open("file:"+cs.dbPath+"?mode=ro"), &gorm.Config{Logger: logger.Discard})
 	check(t, err)
 	t.Cleanup(func() { closeRaw(f.db) })
@@ -174,6 +180,9 @@ func (f *authzFixture) try(rule authzRule, actor, variant string) (*http.Respons
 	case "cross-site Sec-Fetch-Site":
 		headers = []string{"Sec-Fetch-Site", "cross-site"}
 	}
+	if rule.file != "" {
+		return f.cs.doFile(v, rule.path(f), form, rule.file, mediatest.PNG(mediatest.Halves(40, 30)), headers...)
+	}
 	return f.cs.do(v, http.MethodPost, rule.path(f), form, headers...)
 }
 
@@ -258,6 +267,26 @@ func mainOf(body string) string {
 		return body[i:]
 	}
 	return body
+}
+
+// mailFixtures makes the links and the follow the mail routes act on.
+func (f *authzFixture) mailFixtures(t *testing.T, category string) {
+	t.Helper()
+	ctx, cs := context.Background(), f.cs
+	_, err := cs.store.CreateStory(ctx, models.StoryInput{Title: "Tagged", Body: "Text.", AuthorID: cs.author.ID, Tags: []string{"box"}})
+	check(t, err)
+	f.slugs = map[string]string{"category": category, "tag": "box", "author": cs.author.Handle, "company": "orange"}
+	f.emailLink, err = cs.store.CreateMailToken(ctx, models.OneTimeToken{Purpose: models.PurposeEmail, Email: "new@example.org"}, time.Hour)
+	check(t, err)
+	fl, _, err := cs.store.RequestFollow(ctx, models.FollowRequest{Email: "margot@example.org", UserID: &cs.author.ID,
+		Kind: models.FollowSite, Label: "the site", Path: "/"})
+	check(t, err)
+	f.follow = fl.ID
+	f.confirm, err = cs.store.CreateMailToken(ctx, models.OneTimeToken{Purpose: models.PurposeConfirm, Email: fl.Email, FollowID: &fl.ID}, time.Hour)
+	check(t, err)
+	key, err := cs.store.Key(ctx, "unsubscribe")
+	check(t, err)
+	f.unsub = models.UnsubscribeToken(key, models.UnsubFollow, fl.ID)
 }
 
 // routeAccess is who may use each route of the site, as registered; a route

@@ -21,7 +21,8 @@ type authzRule struct {
 	allowed string // the actors that may, space-separated
 	path    func(f *authzFixture) string
 	form    func(f *authzFixture, actor string) url.Values
-	inert   bool // allowed, but changes no row (a preview)
+	inert   bool   // allowed, but changes no row (a preview)
+	file    string // the field of a picture sent with the form, as multipart
 }
 
 // authzTable is every state-changing route of the site. A route missing
@@ -45,6 +46,8 @@ var authzTable = map[string]authzRule{
 	"POST /write": {allowed: signedIn, path: fixed("/write"), form: func(f *authzFixture, _ string) url.Values {
 		return url.Values{"title": {"A new story"}, "body": {"It happened."}, "categories": {fmt.Sprint(f.category)}, "resolution": {"open"}}
 	}},
+	"POST /media":                   {allowed: signedIn, path: fixed("/media"), file: "file", form: values("alt", "A square")},
+	"POST /me/avatar":               {allowed: signedIn, path: fixed("/me/avatar"), file: "avatar"},
 	"POST /preview":                 {allowed: signedIn, path: fixed("/preview"), form: values("body", "*Hello*"), inert: true},
 	"POST /stories/:slug/edit":      {allowed: "owner admin", path: story("edit"), form: authzStoryForm},
 	"POST /stories/:slug/publish":   {allowed: "owner admin", path: func(f *authzFixture) string { return "/stories/" + f.draft.Slug + "/publish" }},
@@ -71,6 +74,7 @@ var authzTable = map[string]authzRule{
 	"POST /admin/companies/merge": {allowed: "admin", path: fixed("/admin/companies/merge"), form: func(f *authzFixture, _ string) url.Values {
 		return url.Values{"from": {fmt.Sprint(f.from)}, "into": {fmt.Sprint(f.into)}, "confirm": {"yes"}}
 	}},
+	"POST /admin/import": {allowed: "admin", path: fixed("/admin/import"), form: values(uploadField, blogExport)},
 	// Guests comment too (held for moderation, but saved).
 	"POST /stories/:slug/comments": {allowed: "guest " + signedIn, path: story("comments"), form: func(f *authzFixture, actor string) url.Values {
 		v := f.cs.form(f.visitor(actor), f.cs.story)
@@ -95,6 +99,32 @@ var authzTable = map[string]authzRule{
 	"POST /admin/reports/:id/resolve": {allowed: "admin", path: func(f *authzFixture) string {
 		return fmt.Sprintf("/admin/reports/%d/resolve", f.report)
 	}},
+	// Mail: anyone may ask for a link, use one, follow or unsubscribe.
+	"POST /login/email": {allowed: "guest " + signedIn, path: fixed("/login/email"), form: values("email", "someone@example.org")},
+	"POST /login/email/:token": {allowed: "guest " + signedIn, path: func(f *authzFixture) string {
+		return "/login/email/" + f.emailLink
+	}},
+	"POST /email/confirm/:token": {allowed: "guest " + signedIn, path: func(f *authzFixture) string {
+		return "/email/confirm/" + f.confirm
+	}},
+	"POST /unsubscribe/:token": {allowed: "guest " + signedIn, path: func(f *authzFixture) string {
+		return "/unsubscribe/" + f.unsub
+	}},
+	"POST /me/email": {allowed: signedIn, path: fixed("/me/email"), form: values("email", "second@example.org")},
+	"POST /me/mail":  {allowed: signedIn, path: fixed("/me/mail"), form: values("comments", "1")},
+	"POST /me/follows/:id/delete": {allowed: "owner", path: func(f *authzFixture) string {
+		return fmt.Sprintf("/me/follows/%d/delete", f.follow)
+	}},
+	"POST /follow":                {allowed: "guest " + signedIn, path: fixed("/follow"), form: values("email", "fan@example.org")},
+	"POST /category/:slug/follow": {allowed: "guest " + signedIn, path: follow("category"), form: values("email", "fan@example.org")},
+	"POST /tag/:slug/follow":      {allowed: "guest " + signedIn, path: follow("tag"), form: values("email", "fan@example.org")},
+	"POST /author/:handle/follow": {allowed: "guest " + signedIn, path: follow("author"), form: values("email", "fan@example.org")},
+	"POST /company/:slug/follow":  {allowed: "guest " + signedIn, path: follow("company"), form: values("email", "fan@example.org")},
+	"POST /stories/:slug/follow":  {allowed: "guest " + signedIn, path: story("follow"), form: values("email", "fan@example.org")},
+}
+
+func follow(kind string) func(*authzFixture) string {
+	return func(f *authzFixture) string { return "/" + kind + "/" + f.slugs[kind] + "/follow" }
 }
 
 func fixed(p string) func(*authzFixture) string { return func(*authzFixture) string { return p } }
@@ -153,5 +183,7 @@ var authzPages = map[string]pageRule{
 		guest: http.StatusSeeOther, others: http.StatusForbidden},
 	"GET /admin/reports": {access: handlers.SignedIn, path: fixed("/admin/reports"), allowed: "admin",
 		guest: http.StatusSeeOther, others: http.StatusForbidden},
-	"GET /admin": {access: handlers.Admin, path: fixed("/admin"), allowed: "admin", guest: http.StatusNotFound, others: http.StatusNotFound},
+	"GET /admin":        {access: handlers.Admin, path: fixed("/admin"), allowed: "admin", guest: http.StatusNotFound, others: http.StatusNotFound},
+	"GET /admin/import": {access: handlers.Admin, path: fixed("/admin/import"), allowed: "admin", guest: http.StatusNotFound, others: http.StatusNotFound},
+	"GET /admin/outbox": {access: handlers.Admin, path: fixed("/admin/outbox"), allowed: "admin", guest: http.StatusNotFound, others: http.StatusNotFound},
 }

@@ -61,7 +61,7 @@ func backupCmd(ctx context.Context, name string, args []string, getenv func(stri
 		return fmt.Errorf("write %s: %w", file, err)
 	}
 	fmt.Fprintf(stdout, "backup written to %s: %d users, %d stories, %d comments\n", file, sum.Users, sum.Stories, sum.Comments)
-	return nil
+	return backupPictures(ctx, cfg, file, stdout)
 }
 
 // restoreCmd is the restore subcommand: it puts a backup in place of the
@@ -117,7 +117,7 @@ func restoreCmd(ctx context.Context, name string, args []string, getenv func(str
 	if aside != "" {
 		fmt.Fprintf(stdout, "the database it replaced is kept as %s\n", aside)
 	}
-	return nil
+	return restorePictures(ctx, cfg, file, stdout)
 }
 
 // checkBackup refuses a file that is not a sound Doléances database, or

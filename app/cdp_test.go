@@ -184,10 +184,15 @@ func (c *cdp) open(url string) {
 }
 
 // screenshot saves the page as a PNG file.
-func (c *cdp) screenshot(file string) {
+func (c *cdp) screenshot(file string) { c.t.Helper(); c.capture(file, true) }
+
+// screenshotViewport saves what the window shows as a PNG file.
+func (c *cdp) screenshotViewport(file string) { c.t.Helper(); c.capture(file, false) }
+
+func (c *cdp) capture(file string, whole bool) {
 	c.t.Helper()
 	var r struct{ Data string }
-	c.call("Page.captureScreenshot", map[string]any{"format": "png", "captureBeyondViewport": true}, &r)
+	c.call("Page.captureScreenshot", map[string]any{"format": "png", "captureBeyondViewport": whole}, &r)
 	b, err := base64.StdEncoding.DecodeString(r.Data)
 	if err != nil {
 		c.t.Fatal(err)

@@ -1,11 +1,16 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"net"
+	"net/mail"
 	"net/netip"
+	"net/url"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -14,6 +19,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"doleances/app/oauth"
+	"doleances/models"
+	"doleances/models/media"
 )
 
 // Config is every setting of the server. Each field is a flag whose default
@@ -25,6 +32,7 @@ type Config struct {
 	DatabaseURL string
 	Demo        bool
 	LogLevel    string
+	MediaURL    string // where pictures are kept: empty for the data folder, s3://bucket/prefix?endpoint=...
 
 	oauth.Settings        // the sign-in providers' keys and addresses
 	AdminEmails    string // comma-separated verified emails that make admins
@@ -32,10 +40,13 @@ type Config struct {
 	PostRate       int    // POSTs per minute per IP address (0: no limit)
 	SearchRate     int    // searches per minute per IP address (0: no limit)
 	TrustedProxies string // comma-separated addresses or CIDR ranges whose X-Forwarded-For is believed
+	SMTPURL        string // smtp://user:pass@host:587, smtps://...:465; empty: mail is logged and kept
+	MailFrom       string // the From of every mail; empty: the site's name at noreply@ the base URL's host
 
 	now      func() time.Time // the clock; nil: time.Now (tests set it)
 	timeouts timeouts         // zero values: the defaults (tests shorten them)
 	busyWait time.Duration    // how long a write waits for another process's lock; 0: 10 s (tests shorten it)
+	mailPoll time.Duration    // how often the sender looks at the outbox; 0: 15 s (tests shorten it)
 	// testRoutes adds routes before the site's own (a panicking handler...).
 	testRoutes func(fiber.Router)
 }
@@ -77,6 +88,7 @@ func parseConfig(name string, args []string, getenv func(string) string, out io.
 	str(&c.BaseURL, "base-url", "", "public URL of the site (default http:// + addr)")
 	str(&c.Data, "data", "./data", "folder for the database and other data; created if missing")
 	str(&c.DatabaseURL, "database-url", "", "database to use (default: SQLite file doleances.db in the data folder)")
+	str(&c.MediaURL, "media-url", "", "where pictures are kept: empty for the media folder under -data, file:///path, or s3://bucket/prefix?endpoint=host:port&region=...")
 	str(&c.LogLevel, "log-level", "info", "log level: debug, info, warn or error")
 	demo := true
 	if v := getenv(envName("demo")); v != "" {
@@ -123,6 +135,8 @@ func parseConfig(name string, args []string, getenv func(string) string, out io.
 		fs.IntVar(f.p, f.name, f.def, f.usage+" (env "+envName(f.name)+")")
 	}
 	str(&c.TrustedProxies, "trusted-proxies", "", "comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For gives the client's address")
+	str(&c.SMTPURL, "smtp-url", "", "SMTP server: smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465; empty: mail is written to the log and kept in the outbox")
+	str(&c.MailFrom, "mail-from", "", "From address of the site's mail, e.g. 'Doléances <noreply@example.org>' (default: noreply@ the base URL's host)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -144,10 +158,32 @@ func (c *Config) complete() error {
 	if _, err := parseProxies(c.TrustedProxies); err != nil {
 		return err
 	}
+	if _, _, err := c.mailFrom(); err != nil {
+		return err
+	}
 	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "sqlite:") && !strings.HasPrefix(c.DatabaseURL, "file:") {
 		return errors.New("database-url: only SQLite is supported for now (leave it empty, or give sqlite:PATH)")
 	}
 	return nil
+}
+
+// openStore opens the configured database for a subcommand, making the data
+// folder when it is missing.
+func (c *Config) openStore() (*models.Store, error) {
+	if err := os.MkdirAll(c.Data, 0o750); err != nil {
+		return nil, fmt.Errorf("data folder: %w", err)
+	}
+	return models.Open(c.databasePath(), models.Options{Now: c.now})
+}
+
+// openMedia opens the storage of the pictures: -media-url, or the media
+// folder under -data.
+func (c *Config) openMedia(ctx context.Context) (media.Storage, error) {
+	if c.MediaURL == "" && c.Data == "" {
+		// Not a folder relative to wherever the process runs.
+		return nil, errors.New("pictures: no -data folder and no -media-url to keep them in")
+	}
+	return media.Open(ctx, c.MediaURL, filepath.Join(c.Data, "media"))
 }
 
 // databasePath is the SQLite file to open.
@@ -177,4 +213,20 @@ func parseProxies(list string) ([]netip.Prefix, error) {
 		out = append(out, p.Masked())
 	}
 	return out, nil
+}
+
+// mailFrom is the display name and address of the site's mail.
+func (c *Config) mailFrom() (string, string, error) {
+	if c.MailFrom == "" {
+		host := "localhost"
+		if u, err := url.Parse(c.BaseURL); err == nil && strings.Contains(u.Hostname(), ".") && net.ParseIP(u.Hostname()) == nil {
+			host = u.Hostname()
+		}
+		return siteName, "noreply@" + host, nil
+	}
+	a, err := mail.ParseAddress(c.MailFrom)
+	if err != nil {
+		return "", "", fmt.Errorf("mail-from %q: want an address, e.g. 'Doléances <noreply@example.org>'", c.MailFrom)
+	}
+	return a.Name, a.Address, nil
 }

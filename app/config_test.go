@@ -24,13 +24,15 @@ func TestConfigFromEnvironmentAndFlags(t *testing.T) {
 		"DOLEANCES_ADDR": "0.0.0.0:8080", "DOLEANCES_BASE_URL": "https://plaintes.example/",
 		"DOLEANCES_DATA": "/srv/d", "DOLEANCES_DEMO": "false", "DOLEANCES_GITHUB_KEY": "gk",
 		"DOLEANCES_OIDC_ISSUER": "https://id.example", "DOLEANCES_OIDC_NAME": "Keycloak",
+		"DOLEANCES_SMTP_URL": "smtps://u:p@mail.example:465", "DOLEANCES_MAIL_FROM": "Plaintes <bot@plaintes.example>",
 	})
 	c, err := parseConfig("doleances", []string{"-data", "/tmp/x", "-google-secret", "gs"}, e, &bytes.Buffer{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if c.Addr != "0.0.0.0:8080" || c.BaseURL != "https://plaintes.example" || c.Data != "/tmp/x" || c.Demo ||
-		c.GitHubKey != "gk" || c.GoogleSecret != "gs" || c.OIDCIssuer != "https://id.example" || c.OIDCName != "Keycloak" {
+		c.GitHubKey != "gk" || c.GoogleSecret != "gs" || c.OIDCIssuer != "https://id.example" || c.OIDCName != "Keycloak" ||
+		c.SMTPURL != "smtps://u:p@mail.example:465" || c.MailFrom != "Plaintes <bot@plaintes.example>" {
 		t.Errorf("config: %+v", c)
 	}
 }
@@ -45,6 +47,7 @@ func TestConfigRejectsBadValues(t *testing.T) {
 		"postgres":        {args: []string{"-database-url", "postgres://db/x"}},
 		"stray argument":  {args: []string{"serve-please"}},
 		"unknown flag":    {args: []string{"-nope"}},
+		"mail-from":       {env: map[string]string{"DOLEANCES_MAIL_FROM": "not an address"}},
 	} {
 		if _, err := parseConfig("doleances", tt.args, env(tt.env), &bytes.Buffer{}); err == nil {
 			t.Errorf("%s: accepted", name)
@@ -59,9 +62,25 @@ func TestHelpListsEverySetting(t *testing.T) {
 	}
 	for _, name := range []string{"addr", "base-url", "data", "database-url", "demo", "github-key", "github-secret",
 		"google-key", "facebook-secret", "twitter-key", "oidc-issuer", "oidc-key", "oidc-secret", "oidc-name",
-		"github-url", "admin-emails", "post-rate", "hold-words"} {
+		"github-url", "admin-emails", "post-rate", "hold-words", "smtp-url", "mail-from"} {
 		if !strings.Contains(out.String(), "-"+name) || !strings.Contains(out.String(), envName(name)) {
 			t.Errorf("-h does not list %s / %s", name, envName(name))
+		}
+	}
+}
+
+// TestMailFrom: the default From is the site at noreply@ the base URL's
+// host (localhost for an address); a set one is used as given.
+func TestMailFrom(t *testing.T) {
+	for _, tc := range []struct{ base, from, name, addr string }{
+		{"https://plaintes.example", "", "Doléances", "noreply@plaintes.example"},
+		{"http://127.0.0.1:3000", "", "Doléances", "noreply@localhost"},
+		{"https://x.example", "Plaintes <bot@x.example>", "Plaintes", "bot@x.example"},
+	} {
+		c := Config{BaseURL: tc.base, MailFrom: tc.from}
+		name, addr, err := c.mailFrom()
+		if err != nil || name != tc.name || addr != tc.addr {
+			t.Errorf("%s %q: %q <%s>, %v", tc.base, tc.from, name, addr, err)
 		}
 	}
 }

@@ -64,6 +64,14 @@ func templateFuncs(a *assets) template.FuncMap {
 		// html marks HTML that the models rendered and sanitised at save time.
 		"html":    func(s string) template.HTML { return template.HTML(s) }, //nolint:gosec // rendered by models without raw HTML
 		"safeURL": models.SafeURLAbsolute,
+		// media reads the URL of one of the site's pictures, for its srcset,
+		// width and height; nil for any other URL.
+		"media": func(u string) *models.MediaRef {
+			if r, ok := models.ParseMediaURL(u); ok {
+				return &r
+			}
+			return nil
+		},
 		"plural": func(n any, one, many string) string {
 			s := fmt.Sprint(n)
 			if s == "1" {

@@ -1,9 +1,11 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -93,10 +95,14 @@ func (s *testSite) send(v *visitor, req *http.Request) *http.Response {
 }
 
 // newRequest is a request to path on the site with headers as pairs; a
-// form is its body, as a browser sends it.
+// form is its body, as a browser sends it: multipart when it has an
+// uploadField.
 func (s *testSite) newRequest(method, path string, form url.Values, headers ...string) *http.Request {
 	var body io.Reader
-	if form != nil {
+	ctype := "application/x-www-form-urlencoded"
+	if form.Has(uploadField) {
+		body, ctype = multipartForm(s.t, form, uploadField, "upload.xml", nil)
+	} else if form != nil {
 		body = strings.NewReader(form.Encode())
 	}
 	req := httptest.NewRequest(method, path, body)
@@ -104,7 +110,7 @@ func (s *testSite) newRequest(method, path string, form url.Values, headers ...s
 		req, _ = http.NewRequest(method, s.URL+path, body)
 	}
 	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Content-Type", ctype)
 	}
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
@@ -126,6 +132,52 @@ func (s *testSite) do(v *visitor, method, path string, form url.Values, headers 
 		s.t.Fatalf("%s %s: %v", method, path, err)
 	}
 	return res, string(b)
+}
+
+// doFile posts form as multipart with data as a file in field, as the
+// picture forms are sent, with v's CSRF token.
+func (s *testSite) doFile(v *visitor, path string, form url.Values, field string, data []byte, headers ...string) (*http.Response, string) {
+	s.t.Helper()
+	if v != nil && v.csrf != "" && form.Get("csrf") == "" {
+		form.Set("csrf", v.csrf)
+	}
+	body, ctype := multipartForm(s.t, form, field, "picture.png", data)
+	req := s.newRequest(http.MethodPost, path, nil, append([]string{"Content-Type", ctype}, headers...)...)
+	req.Body, req.ContentLength = io.NopCloser(body), int64(body.Len())
+	res := s.send(v, req)
+	b, err := io.ReadAll(res.Body)
+	res.Body.Close()
+	check(s.t, err)
+	return res, string(b)
+}
+
+// uploadField is the form key whose value do sends as an uploaded file
+// (named upload.xml), in a multipart form.
+const uploadField = "file"
+
+// multipartForm encodes form as multipart/form-data, with field as a file
+// named name holding data (or, when data is nil, form's value of field).
+func multipartForm(t testing.TB, form url.Values, field, name string, data []byte) (*bytes.Buffer, string) {
+	t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for k, vs := range form {
+		if k == field && data == nil {
+			data = []byte(strings.Join(vs, ""))
+			continue
+		}
+		for _, v := range vs {
+			check(t, mw.WriteField(k, v))
+		}
+	}
+	if data != nil {
+		w, err := mw.CreateFormFile(field, name)
+		check(t, err)
+		_, err = w.Write(data)
+		check(t, err)
+	}
+	check(t, mw.Close())
+	return &buf, mw.FormDataContentType()
 }
 
 // get fetches path as v, with headers as pairs.

@@ -16,9 +16,9 @@ import (
 	"strings"
 	"time"
 
-	"doleances/models"
-
 	"doleances/app/demo"
+	"doleances/handlers"
+	"doleances/models"
 )
 
 // Run is the whole program: it parses args (args[0] is the program name) and
@@ -36,6 +36,10 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			return backupCmd(ctx, name, args[1:], getenv, stdout)
 		case "restore":
 			return restoreCmd(ctx, name, args[1:], getenv, stdout)
+		case "import":
+			return importCmd(ctx, name, args[1:], getenv, stdout)
+		case "export":
+			return exportCmd(ctx, name, args[1:], getenv, stdout)
 		}
 	}
 	if len(args) > 0 && args[0] == "seed" {
@@ -116,8 +120,12 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 
 // newServer builds a server on an open store, which it then owns.
 func newServer(ctx context.Context, cfg Config, log *slog.Logger, store *models.Store) (*Server, error) {
+	files, err := cfg.openMedia(ctx)
+	if err != nil {
+		return nil, err
+	}
 	if cfg.Demo {
-		if err := demo.Seed(ctx, store, time.Now()); err != nil {
+		if err := demo.Seed(ctx, store, files, time.Now()); err != nil {
 			return nil, fmt.Errorf("demo site: %w", err)
 		}
 	}
@@ -125,7 +133,10 @@ func newServer(ctx context.Context, cfg Config, log *slog.Logger, store *models.
 		store.Close()
 		return nil, err
 	}
-	w, err := newWeb(cfg, store, log)
+	if err := handlers.SweepPictures(ctx, store, files); err != nil {
+		log.Warn("removing unused pictures", "err", err)
+	}
+	w, err := newWeb(cfg, store, log, func(d *handlers.Deps) { d.Media = files })
 	if err != nil {
 		return nil, err
 	}
@@ -139,6 +150,12 @@ const stopTimeout = 10 * time.Second
 // lets in-flight requests finish for up to stopTimeout and returns.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	sc := newSilentCloser(ln)
+	mailCtx, stopMail := context.WithCancel(context.WithoutCancel(ctx))
+	mailDone := make(chan struct{})
+	go func() { defer close(mailDone); s.web.sender.Run(mailCtx) }()
+	// The sender stops after the requests: what they queued stays in the
+	// outbox and is sent at the next start.
+	defer func() { stopMail(); <-mailDone }()
 	errc := make(chan error, 1)
 	go func() { errc <- s.web.app.Listener(sc) }()
 	select {
@@ -153,6 +170,10 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	if err := s.web.app.ShutdownWithTimeout(stopTimeout); err != nil {
 		return fmt.Errorf("requests still running %v after the stop was asked: %w", stopTimeout, err)
 	}
+	// A stop asked right after the start can come before fasthttp has
+	// taken the listener, when its Shutdown has none to close and its Serve
+	// would then accept forever: close it here too (twice is harmless).
+	sc.Listener.Close()
 	if err := <-errc; err != nil && !strings.Contains(err.Error(), "closed") {
 		return err
 	}

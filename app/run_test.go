@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"context"
 	"io"
+	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -103,5 +105,36 @@ func TestRunWithoutDemoStartsEmpty(t *testing.T) {
 	resp.Body.Close()
 	if !strings.Contains(string(body), "No stories here yet") {
 		t.Error("-demo=false still seeded stories")
+	}
+}
+
+// A stop asked before the server has begun to accept (SIGTERM right after
+// the start) must still end Serve: fasthttp's Shutdown closes only a
+// listener it has already taken.
+func TestServeStopsWhenStoppedBeforeItAccepts(t *testing.T) {
+	for i := range 20 {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir := t.TempDir()
+		cfg := Config{Addr: ln.Addr().String(), BaseURL: "http://" + ln.Addr().String(), Data: dir, LogLevel: "error"}
+		srv, err := New(context.Background(), cfg, slog.New(slog.DiscardHandler))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		done := make(chan error, 1)
+		go func() { done <- srv.Serve(ctx, ln) }()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("run %d: serve: %v", i, err)
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatalf("run %d: Serve still accepting 30 s after a stop asked at its start", i)
+		}
+		srv.Close()
 	}
 }

@@ -6,11 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"doleances/app/demo"
-	"doleances/models"
 )
 
 // seedCommand is the seed subcommand: it fills the configured database with
@@ -35,10 +33,7 @@ func seedCommand(ctx context.Context, name string, args []string, getenv func(st
 	if opt.Stories < 1 || opt.Comments < 0 || opt.Users < 1 {
 		return errors.New("seed: -stories and -users must be at least 1, and -comments 0 or more")
 	}
-	if err := os.MkdirAll(cfg.Data, 0o750); err != nil {
-		return fmt.Errorf("data folder: %w", err)
-	}
-	store, err := models.Open(cfg.databasePath(), models.Options{Now: cfg.now})
+	store, err := cfg.openStore()
 	if err != nil {
 		return err
 	}

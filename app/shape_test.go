@@ -320,18 +320,28 @@ func TestDeeplyNestedMarkdownIsStoredWhole(t *testing.T) {
 func TestMarkdownTooDeepIsRefusedWithItsText(t *testing.T) {
 	cs := newSite(t, withComments())
 	author := cs.signIn(cs.author)
-	md := strings.Repeat(">", models.MaxBodyLen)
-	before := cs.rowCounts()
-	for _, action := range []string{"publish", "preview"} {
-		res, body := cs.do(author, http.MethodPost, "/write", url.Values{"title": {"Deep"}, "body": {md}, "company": {"Orange"}, "action": {action}})
-		wantCode(t, res, body, http.StatusUnprocessableEntity)
-		if !strings.Contains(body, "nests quotes or lists") || !strings.Contains(html.UnescapeString(body), md) {
-			t.Errorf("%s: no message, or the text is not kept", action)
-		}
+	var notes strings.Builder
+	for i := range 2_000 {
+		fmt.Fprintf(&notes, "[^%d]: n\n", i)
 	}
-	res, body := cs.do(author, http.MethodPost, "/preview", url.Values{"body": {md}})
-	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "nests quotes or lists") {
-		t.Errorf("live preview: status %d, %q", res.StatusCode, body)
+	shapes := map[string]string{ // a text of each shape, and its message
+		strings.Repeat(">", models.MaxBodyLen):                                              "nests quotes or lists",
+		strings.Repeat("[", 500) + strings.Repeat("a\n", 40_000) + strings.Repeat("]", 500): "square brackets",
+		notes.String() + "\n" + strings.Repeat("[^1]", 1_000):                               "footnote references",
+	}
+	before := cs.rowCounts()
+	for md, msg := range shapes {
+		for _, action := range []string{"publish", "preview"} {
+			res, body := cs.do(author, http.MethodPost, "/write", url.Values{"title": {"Deep"}, "body": {md}, "company": {"Orange"}, "action": {action}})
+			wantCode(t, res, body, http.StatusUnprocessableEntity)
+			if !strings.Contains(body, msg) || !strings.Contains(html.UnescapeString(body), md) {
+				t.Errorf("%s, %s: no message, or the text is not kept", msg, action)
+			}
+		}
+		res, body := cs.do(author, http.MethodPost, "/preview", url.Values{"body": {md}})
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, msg) {
+			t.Errorf("%s, live preview: status %d, %q", msg, res.StatusCode, body)
+		}
 	}
 	cs.sameRows(before, "too deep")
 }

@@ -7,7 +7,9 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 
+	"doleances/app/mail"
 	"doleances/app/oauth"
 	"doleances/handlers"
 	"doleances/models"
@@ -15,10 +17,14 @@ import (
 	"doleances/views"
 )
 
+// siteName is the site's name, in its pages, its exports and its mail.
+const siteName = "Doléances"
+
 // web is the Fiber application with its routes.
 type web struct {
 	app    *fiber.App
 	routes []handlers.Route // with who may use each
+	sender *mail.Sender     // runs beside the app, see Server.Serve
 }
 
 // newWeb builds the application; tests pass options to change its dependencies (a clock, limits).
@@ -39,10 +45,14 @@ func newWeb(cfg Config, store *models.Store, log *slog.Logger, opts ...func(*han
 	if err != nil {
 		return nil, err
 	}
+	sender, mail, err := newMail(context.Background(), cfg, store, log)
+	if err != nil {
+		return nil, err
+	}
 	d := handlers.Deps{
 		Store: store, Views: r, Log: log, Now: cfg.clock(),
 		Site: handlers.Site{
-			Name:    "Doléances",
+			Name:    siteName,
 			Tagline: "Customer-service stories, told by the people who lived them",
 			BaseURL: cfg.BaseURL,
 		},
@@ -53,14 +63,20 @@ func newWeb(cfg Config, store *models.Store, log *slog.Logger, opts ...func(*han
 		},
 		Comments: handlers.CommentSettings{HoldWords: splitList(cfg.HoldWords), PostRate: cfg.PostRate, FormKey: formKey},
 		Limits:   handlers.Limits{SearchRate: cfg.SearchRate, TrustedProxies: proxies},
+		Mail:     mail,
 	}
 	for _, o := range opts {
 		o(&d)
 	}
+	if d.Media == nil {
+		if d.Media, err = cfg.openMedia(context.Background()); err != nil {
+			return nil, err
+		}
+	}
 	t := cfg.timeouts.orDefaults()
 	https := strings.HasPrefix(cfg.BaseURL, "https://")
 	app := fiber.New(fiber.Config{
-		AppName:               "Doléances",
+		AppName:               siteName,
 		ErrorHandler:          errorHandler(handlers.ErrorHandler(d), https),
 		DisableStartupMessage: true,
 		// Params and bodies are copied, so that nothing a handler keeps is reused by fasthttp.
@@ -76,10 +92,16 @@ func newWeb(cfg Config, store *models.Store, log *slog.Logger, opts ...func(*han
 		// A search box may send 5,000 accented characters: 30 kB of request line.
 		ReadBufferSize: 32 << 10,
 	})
+	// Routes that take pictures may be sent more than the hard cap; this
+	// runs on the headers, before the body is read.
+	app.Server().HeaderReceived = func(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
+		path, _, _ := strings.Cut(string(h.RequestURI()), "?")
+		return fasthttp.RequestConfig{MaxRequestBodySize: handlers.UploadLimit(path, string(h.ContentType()))}
+	}
 	// The middleware of every request, in order, is in handlers.Routes.
 	d.Headers = func(c *fiber.Ctx) error { setSecurityHeaders(c, https); return c.Next() }
 	d.Assets, d.Extra = a.serve, cfg.testRoutes
-	return &web{app: app, routes: handlers.Routes(app, d)}, nil
+	return &web{app: app, routes: handlers.Routes(app, d), sender: sender}, nil
 }
 
 // orDefaults fills in the timeouts left at zero.

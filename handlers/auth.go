@@ -38,6 +38,7 @@ type AuthConfig struct {
 
 type authStore interface {
 	sidebarStore
+	SetAvatar(ctx context.Context, userID uint, url string) error
 	SessionByToken(ctx context.Context, token string, ttl time.Duration) (*models.Session, error)
 	CreateSession(ctx context.Context, userID uint, ttl time.Duration) (string, error)
 	DeleteSession(ctx context.Context, token string) error
@@ -54,6 +55,7 @@ type authStore interface {
 	CreateFirstAdmin(ctx context.Context, token, name string) (*models.User, error)
 	SignInWithLink(ctx context.Context, token string) (*models.User, error)
 	UserByID(ctx context.Context, id uint) (*models.User, error)
+	Follows(ctx context.Context, userID uint, verifiedEmail string) ([]models.Follow, error)
 }
 
 // auth serves signing in and out, the account page and the one-time links.
@@ -68,6 +70,7 @@ type auth struct {
 	log       *slog.Logger
 	origin    string // scheme://host of base-url
 	now       func() time.Time
+	pics      *pictures
 }
 
 func newAuth(p *pages, d Deps) *auth {

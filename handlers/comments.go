@@ -28,6 +28,7 @@ type comments struct {
 	store  commentStore
 	rules  models.ModerationRules
 	secure bool // cookies only over https
+	mail   *email
 }
 
 // CommentForm is the comment form under a story, empty or as it was sent.
@@ -46,6 +47,10 @@ type CommentForm struct {
 	Problem  string // a refusal that concerns the whole form
 	Closed   bool
 	SignedIn bool
+	Notify   bool // "Email me replies"
+	// NoAddress: a signed-in writer without a verified address, whom
+	// replies cannot reach; the form says how to add one instead.
+	NoAddress bool
 }
 
 // fill completes a form for story st, whose shown comments are cs.
@@ -81,7 +86,8 @@ func viewerOf(c *fiber.Ctx) (v models.Viewer, personal bool) {
 // with what was typed and a message, and a 4xx status.
 func (h *comments) post(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	form := CommentForm{Name: formLine(c, "name"), Email: formLine(c, "email"), URL: formLine(c, "url"), Body: formText(c, "body")}
+	form := CommentForm{Name: formLine(c, "name"), Email: formLine(c, "email"), URL: formLine(c, "url"), Body: formText(c, "body"),
+		Notify: c.FormValue("notify") != ""}
 	slug := c.Params("slug")
 	// An accepted comment needs only the story's id; a refused one shows
 	// the story again, loaded then.
@@ -119,7 +125,7 @@ func (h *comments) post(c *fiber.Ctx) error {
 		return refuse(fiber.StatusUnprocessableEntity, "This form was incomplete or out of date. Your text is kept below: please send it again.", nil)
 	}
 	in := models.CommentPost{StoryID: id, Name: form.Name, Email: form.Email, URL: form.URL, Body: form.Body, Rules: h.rules,
-		Poster: models.Poster{IP: clientIP(c)}}
+		Poster: models.Poster{IP: clientIP(c)}, Notify: form.Notify}
 	if form.ParentID != 0 {
 		in.ParentID = &form.ParentID
 	}
@@ -148,6 +154,11 @@ func (h *comments) post(c *fiber.Ctx) error {
 	if in.Poster.UserID == nil && viewer.GuestToken == "" {
 		c.Cookie(&fiber.Cookie{Name: guestCookie, Value: in.Poster.GuestToken, Path: "/", MaxAge: 365 * 24 * 3600,
 			HTTPOnly: true, Secure: h.secure, SameSite: fiber.CookieSameSiteLaxMode})
+	}
+	if in.Poster.UserID == nil && form.Notify {
+		if err := h.mail.confirmGuest(ctx, cm.AuthorEmail); err != nil {
+			return err
+		}
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Redirect("/stories/"+slug+"#comment-"+strconv.FormatUint(uint64(cm.ID), 10), fiber.StatusSeeOther)

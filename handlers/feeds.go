@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"fmt"
+	"html"
 	"net/url"
 	"strconv"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"doleances/models"
+	"doleances/models/media"
 )
 
 type feedStore interface {
@@ -105,6 +107,12 @@ func (fd *feeds) storyItem(st *models.Story) feedItem {
 	}
 	if st.UpdatedAt.After(pub) {
 		it.Updated = st.UpdatedAt
+	}
+	if ref, ok := models.ParseMediaURL(st.Cover); ok {
+		src := fd.site.BaseURL + ref.URL()
+		it.Image = &feedImage{URL: src, Type: media.TypeOf(ref.URL()), W: ref.W, H: ref.H}
+		it.HTML = `<p><img src="` + html.EscapeString(src) + `" alt="` + html.EscapeString(st.CoverAlt) +
+			`" width="` + strconv.Itoa(ref.W) + `" height="` + strconv.Itoa(ref.H) + `"></p>` + it.HTML
 	}
 	for _, cat := range st.Categories {
 		it.Categories = append(it.Categories, feedCategory{Name: cat.Name, Term: cat.Slug, Scheme: fd.site.BaseURL + "/category/"})

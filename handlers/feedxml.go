@@ -6,6 +6,7 @@ import (
 	"html"
 	"net/url"
 	"regexp"
+	"strings"
 	"time"
 )
 
@@ -27,7 +28,8 @@ type feedItem struct {
 	ID         string // stable, never changes with the title or slug
 	Author     string
 	Categories []feedCategory
-	HTML       string // links and images absolute
+	HTML       string     // links and images absolute
+	Image      *feedImage // the story's cover, if any
 	Summary    string
 	Published  time.Time
 	Updated    time.Time
@@ -42,6 +44,12 @@ func (f *feed) self(base, suffix string) string {
 	return u
 }
 
+// feedImage is a picture attached to a feed item.
+type feedImage struct {
+	URL, Type string // URL absolute
+	W, H      int
+}
+
 type feedCategory struct {
 	Name, Term, Scheme string
 }
@@ -52,6 +60,7 @@ type rssDoc struct {
 	Content string     `xml:"xmlns:content,attr"`
 	DC      string     `xml:"xmlns:dc,attr"`
 	Atom    string     `xml:"xmlns:atom,attr"`
+	Media   string     `xml:"xmlns:media,attr"`
 	Channel rssChannel `xml:"channel"`
 }
 
@@ -81,6 +90,25 @@ type rssItem struct {
 	Categories  []rssCategory `xml:"category"`
 	Description string        `xml:"description"`
 	Content     rssCDATA      `xml:"content:encoded"`
+	Enclosure   *rssEnclosure `xml:"enclosure"`
+	Media       *mediaContent `xml:"media:content"`
+}
+
+// rssEnclosure is RSS 2.0's attached file; the length of a picture is not
+// known without reading it, and 0 is what readers take for "unknown".
+type rssEnclosure struct {
+	URL    string `xml:"url,attr"`
+	Length int    `xml:"length,attr"`
+	Type   string `xml:"type,attr"`
+}
+
+// mediaContent is Media RSS's picture, with its size.
+type mediaContent struct {
+	URL    string `xml:"url,attr"`
+	Medium string `xml:"medium,attr"`
+	Type   string `xml:"type,attr"`
+	Width  int    `xml:"width,attr"`
+	Height int    `xml:"height,attr"`
 }
 
 type rssGUID struct {
@@ -113,10 +141,14 @@ func writeRSS(f *feed, base string) ([]byte, error) {
 		for _, c := range it.Categories {
 			ri.Categories = append(ri.Categories, rssCategory{Domain: c.Scheme, Value: c.Name})
 		}
+		if im := it.Image; im != nil {
+			ri.Enclosure = &rssEnclosure{URL: im.URL, Type: im.Type}
+			ri.Media = &mediaContent{URL: im.URL, Medium: "image", Type: im.Type, Width: im.W, Height: im.H}
+		}
 		ch.Items = append(ch.Items, ri)
 	}
 	return marshalFeed(rssDoc{Version: "2.0", Content: "http://purl.org/rss/1.0/modules/content/",
-		DC: "http://purl.org/dc/elements/1.1/", Atom: "http://www.w3.org/2005/Atom", Channel: ch})
+		DC: "http://purl.org/dc/elements/1.1/", Atom: "http://www.w3.org/2005/Atom", Media: "http://search.yahoo.com/mrss/", Channel: ch})
 }
 
 type atomFeed struct {
@@ -140,7 +172,7 @@ type atomLink struct {
 type atomEntry struct {
 	ID         string         `xml:"id"`
 	Title      string         `xml:"title"`
-	Link       atomLink       `xml:"link"`
+	Link       []atomLink     `xml:"link"`
 	Published  string         `xml:"published"`
 	Updated    string         `xml:"updated"`
 	Author     atomAuthor     `xml:"author"`
@@ -176,13 +208,16 @@ func writeAtom(f *feed, base string) ([]byte, error) {
 	}
 	for _, it := range f.Items {
 		e := atomEntry{
-			ID: it.ID, Title: it.Title, Link: atomLink{Href: it.Link, Rel: "alternate", Type: "text/html"},
+			ID: it.ID, Title: it.Title, Link: []atomLink{{Href: it.Link, Rel: "alternate", Type: "text/html"}},
 			Published: it.Published.UTC().Format(time.RFC3339), Updated: it.Updated.UTC().Format(time.RFC3339),
 			Author:  atomAuthor{Name: it.Author},
 			Summary: atomText{Type: "text", Value: it.Summary}, Content: atomText{Type: "html", Value: it.HTML},
 		}
 		for _, c := range it.Categories {
 			e.Categories = append(e.Categories, atomCategory{Term: c.Term, Scheme: c.Scheme, Label: c.Name})
+		}
+		if im := it.Image; im != nil {
+			e.Link = append(e.Link, atomLink{Href: im.URL, Rel: "enclosure", Type: im.Type})
 		}
 		af.Entries = append(af.Entries, e)
 	}
@@ -205,6 +240,9 @@ func marshalFeed(v any) ([]byte, error) {
 // (goldmark always quotes attributes with " and escapes " inside them).
 var urlAttr = regexp.MustCompile(`(\s(?:href|src)=")([^"]*)(")`)
 
+// srcsetAttr matches a srcset attribute: URLs each followed by a width.
+var srcsetAttr = regexp.MustCompile(`(\ssrcset=")([^"]*)(")`)
+
 // absolutize makes every href and src in h absolute, resolved against page,
 // so that feed readers (which have no base URL) follow links and show images.
 func absolutize(h, page string) string {
@@ -212,12 +250,28 @@ func absolutize(h, page string) string {
 	if err != nil {
 		return h
 	}
-	return urlAttr.ReplaceAllStringFunc(h, func(m string) string {
-		parts := urlAttr.FindStringSubmatch(m)
-		u, err := url.Parse(html.UnescapeString(parts[2]))
+	resolve := func(s string) (string, bool) {
+		u, err := url.Parse(html.UnescapeString(s))
 		if err != nil {
-			return m
+			return s, false
 		}
-		return parts[1] + html.EscapeString(base.ResolveReference(u).String()) + parts[3]
+		return html.EscapeString(base.ResolveReference(u).String()), true
+	}
+	h = urlAttr.ReplaceAllStringFunc(h, func(m string) string {
+		parts := urlAttr.FindStringSubmatch(m)
+		if abs, ok := resolve(parts[2]); ok {
+			return parts[1] + abs + parts[3]
+		}
+		return m
+	})
+	return srcsetAttr.ReplaceAllStringFunc(h, func(m string) string {
+		parts := srcsetAttr.FindStringSubmatch(m)
+		cands := strings.Split(parts[2], ", ")
+		for i, c := range cands {
+			u, w, _ := strings.Cut(strings.TrimSpace(c), " ")
+			abs, _ := resolve(u)
+			cands[i] = abs + " " + w
+		}
+		return parts[1] + strings.Join(cands, ", ") + parts[3]
 	})
 }

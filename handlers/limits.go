@@ -35,6 +35,35 @@ var bodyLimits = []struct {
 	{"/stories/:slug/updates", StoryBodyLimit},
 	{"/stories/:slug/comments", CommentLimit},
 	{"/comments/:id/edit", CommentLimit},
+	{"/admin/import", ImportLimit},
+}
+
+// uploadLimits are the routes that take pictures, with the limit of a
+// multipart body sent to them.
+var uploadLimits = []struct {
+	pattern string
+	limit   int
+}{
+	{"/media", MediaBodyLimit},
+	{"/me/avatar", MediaBodyLimit},
+	{"/write", EditorUploadLimit},
+	{"/stories/:slug/edit", EditorUploadLimit},
+}
+
+// UploadLimit is the most bytes a body of contentType sent to path may
+// have when it carries pictures, or 0 when path takes none (the server reads
+// at most MaxBody of it then). The server calls it on each request's headers,
+// before it reads the body.
+func UploadLimit(path, contentType string) int {
+	if !strings.HasPrefix(strings.ToLower(strings.TrimSpace(contentType)), fiber.MIMEMultipartForm) {
+		return 0
+	}
+	for _, u := range uploadLimits {
+		if matchRoute(u.pattern, path) {
+			return u.limit
+		}
+	}
+	return 0
 }
 
 // BodyLimit is the most bytes a request body to path may have.
@@ -70,7 +99,17 @@ func limitBodies(c *fiber.Ctx) error {
 		return &PageError{Status: fiber.StatusUnsupportedMediaType, Heading: "Compressed forms are not accepted",
 			Message: "This request was sent compressed (Content-Encoding: " + clip(ce, 40) + "). Please send it again without compression."}
 	}
-	if len(c.Request().Body()) > BodyLimit(c.Path()) {
+	limit := BodyLimit(c.Path())
+	if u := UploadLimit(c.Path(), c.Get(fiber.HeaderContentType)); u > 0 {
+		limit = u
+	}
+	// The length announced is the length read; asking for Body() would
+	// rebuild a multipart body, pictures and all, in memory.
+	n := c.Request().Header.ContentLength()
+	if n < 0 {
+		n = len(c.Request().Body())
+	}
+	if n > limit {
 		return tooLarge()
 	}
 	return c.Next()

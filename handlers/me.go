@@ -19,6 +19,10 @@ type MePage struct {
 	CanUnlink    bool
 	Linkable     []ProviderLink // configured providers not linked yet
 	DeleteChoice string
+	Follows      []models.Follow
+	// MailComments and MailModeration: the account gets new comments on
+	// its stories, and held comments and reports (admins, authors).
+	MailComments, MailModeration bool
 }
 
 // IdentityRow is a linked identity as /me lists it.
@@ -30,12 +34,16 @@ type IdentityRow struct {
 func (a *auth) me(c *fiber.Ctx, u *models.User) error {
 	mp := MePage{Name: u.Name, Handle: u.Handle}
 	switch {
+	case c.Query("saved") == "avatar":
+		mp.Flash = "Your picture is saved."
 	case c.Query("saved") != "":
 		mp.Flash = "Your profile is saved."
 	case c.Query("linked") != "":
 		mp.Flash = "The account is linked: you can now sign in with it too."
 	case c.Query("unlinked") != "":
 		mp.Flash = "The account is unlinked."
+	case c.Query("unfollowed") != "":
+		mp.Flash = "The follow is ended."
 	}
 	return a.renderMe(c, fiber.StatusOK, mp)
 }
@@ -62,6 +70,9 @@ func (a *auth) renderMe(c *fiber.Ctx, status int, mp MePage) error {
 		linked[id.Provider] = true
 	}
 	mp.CanUnlink = len(ids) > 1
+	if err := a.mailSettings(c, sess, &mp); err != nil {
+		return err
+	}
 	for _, p := range a.order {
 		if !linked[p.Name()] {
 			mp.Linkable = append(mp.Linkable, ProviderLink{Name: p.Name(), Label: p.Label()})
@@ -126,6 +137,21 @@ func (a *auth) deleteAccount(c *fiber.Ctx, u *models.User) error {
 	if err := a.store.DeleteUser(c.UserContext(), u.ID, choice == "keep"); err != nil {
 		return err
 	}
+	a.pics.sweep(c.UserContext())
 	a.clearSessionCookie(c)
 	return c.Redirect("/", fiber.StatusSeeOther)
+}
+
+// mailSettings fills in the follows and mail switches of /me.
+func (a *auth) mailSettings(c *fiber.Ctx, sess *models.Session, mp *MePage) error {
+	fs, err := a.store.Follows(c.UserContext(), sess.UserID, verifiedEmail(&sess.User))
+	if err != nil {
+		return err
+	}
+	u, err := a.store.UserByID(c.UserContext(), sess.UserID)
+	if err != nil {
+		return err
+	}
+	mp.Follows, mp.MailComments, mp.MailModeration = fs, !u.MuteCommentMail, !u.MuteModerationMail
+	return nil
 }

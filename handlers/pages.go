@@ -32,6 +32,7 @@ type Layout struct {
 	Query       string        // the text of the search box
 	OpenGraph   *OpenGraph    // link-preview metadata of a story
 	JSONLD      any           // structured data of the page, for search engines
+	Refresh     int           // seconds after which the page reloads itself; 0: never
 }
 
 type sidebarStore interface {

@@ -52,6 +52,12 @@ type ListPage struct {
 	Total   int64
 	Pager   Pager
 	Sort    string // a company's stories: "" (latest first) or "metoo" (most "me too" first)
+	Follow  *FollowForm
+}
+
+// FollowForm is the "follow by email" form of a list or a story.
+type FollowForm struct {
+	Action, CSRF, What string
 }
 
 // list renders page :n of the stories matching f, at base.
@@ -92,6 +98,9 @@ func (r *reading) list(c *fiber.Ctx, base string, lp ListPage, f models.StoryFil
 		return err
 	}
 	lp.Description = lp.Intro
+	if lp.Kind != "archive" {
+		lp.Follow = &FollowForm{Action: base + "/follow", CSRF: lp.CSRF, What: "these stories"}
+	}
 	lp.Stories, lp.Total, lp.Pager = sp.Stories, sp.Total, newPager(base, n, sp.Pages)
 	if lp.Sort != "" {
 		lp.Canonical += "?sort=" + lp.Sort

@@ -15,6 +15,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 
 	"doleances/models"
+	"doleances/models/media"
 )
 
 // Renderer executes a page template, or a partial alone, with its data.
@@ -33,6 +34,8 @@ type Site struct {
 // Deps are the dependencies of the handlers.
 type Deps struct {
 	Store *models.Store
+	// Media holds the picture files.
+	Media media.Storage
 	Views Renderer
 	Log   *slog.Logger
 	Now   func() time.Time
@@ -42,6 +45,7 @@ type Deps struct {
 	SitemapLimit int
 	Comments     CommentSettings
 	Limits       Limits
+	Mail         MailSettings
 	// PageCacheBytes is the memory budget of the rendered-page cache; 0
 	// means PageCacheBytes.
 	PageCacheBytes int
@@ -110,7 +114,12 @@ func Routes(app *fiber.App, d Deps) []Route {
 	app.Use(realIP(d.Limits.TrustedProxies), limitBodies)
 	app.Use(a.loadSession, a.guard, a.limitPosts(newIPLimiter(d.Comments.PostRate, d.Now), newIPLimiter(PreviewsPerPost*d.Comments.PostRate, d.Now)))
 	pub.get("/healthz", health(d.Store))
+	pics := newPictures(d.Store, d.Media, d.Log, d.Now)
+	a.pics = pics
+	pub.get("/media/:name/:file", pics.serve) // public pictures to all; the others to their uploader and admins
+	rt.signedIn(pics.signInFirst).post("/media", pics.upload)
 	app.Use(conditional(d.Store, cache, d.Now))
+	app.Use(legacyLinks(d.Store))
 
 	pub.get("/", cached(r.front))
 	pub.get("/page/:n", cached(r.front))
@@ -165,8 +174,31 @@ func Routes(app *fiber.App, d Deps) []Route {
 	account.post("/me/identities/:id/unlink", a.unlink)
 	account.post("/me/sessions/delete", a.signOutEverywhere)
 	account.post("/me/delete", a.deleteAccount)
+	account.post("/me/avatar", a.setAvatar)
 
-	w := &writing{pages: p, store: d.Store}
+	em := &email{auth: a, store: d.Store, mailer: d.Mail.Mailer, unsubKey: d.Mail.UnsubscribeKey,
+		limit: newIPLimiter(cmp.Or(d.Mail.RatePerMinute, MailRate), d.Now)}
+	// Mailed links work for whoever holds them; following asks for an address.
+	pub.post("/login/email", em.requestLink)
+	pub.get("/login/email/:token", em.linkForm)
+	pub.post("/login/email/:token", em.signIn)
+	pub.get("/email/confirm/:token", em.confirmForm)
+	pub.post("/email/confirm/:token", em.confirm)
+	pub.get("/unsubscribe/:token", em.unsubscribeForm)
+	pub.post("/unsubscribe/:token", em.unsubscribe)
+	account.post("/me/email", em.addAddress)
+	account.post("/me/mail", em.mailPreferences)
+	account.post("/me/follows/:id/delete", em.endFollow)
+	admins := rt.admins()
+	admins.get("/admin/outbox", em.outbox)
+	pub.post("/follow", em.follow(models.FollowSite, ""))
+	pub.post("/category/:slug/follow", em.follow(models.FollowCategory, "slug"))
+	pub.post("/tag/:slug/follow", em.follow(models.FollowTag, "slug"))
+	pub.post("/author/:handle/follow", em.follow(models.FollowAuthor, "handle"))
+	pub.post("/company/:slug/follow", em.follow(models.FollowCompany, "slug"))
+	pub.post("/stories/:slug/follow", em.follow(models.FollowStory, "slug"))
+
+	w := &writing{pages: p, store: d.Store, pics: pics}
 	pagesOf := rt.signedIn(signIn(backHere))
 	pagesOf.get("/write", w.newStory)
 	pagesOf.get("/me/stories", w.myStories)
@@ -184,7 +216,6 @@ func Routes(app *fiber.App, d Deps) []Route {
 	own.get("/stories/:slug/history", w.history)
 
 	ad := &admin{pages: p, store: d.Store}
-	admins := rt.admins()
 	admins.get("/admin", ad.page)
 	admins.post("/admin/stories/:id/approve", ad.approve)
 	admins.post("/admin/stories/:id/send-back", ad.sendBack)
@@ -193,9 +224,12 @@ func Routes(app *fiber.App, d Deps) []Route {
 	admins.post("/admin/categories/:id", ad.updateCategory)
 	admins.post("/admin/categories/:id/delete", ad.deleteCategory)
 	admins.post("/admin/companies/merge", ad.mergeCompanies)
+	imp := &imports{pages: p, store: d.Store, log: d.Log, now: d.Now}
+	admins.get("/admin/import", imp.page)
+	admins.post("/admin/import", imp.upload)
 
 	rules := models.ModerationRules{HoldWords: d.Comments.HoldWords}
-	cm := &comments{reading: r, store: d.Store, rules: rules, secure: strings.HasPrefix(d.Site.BaseURL, "https://")}
+	cm := &comments{reading: r, store: d.Store, rules: rules, secure: strings.HasPrefix(d.Site.BaseURL, "https://"), mail: em}
 	rx := &reactions{store: d.Store}
 	oc := &ownComments{pages: r.pages, store: d.Store, rules: rules, now: d.Now}
 	mod := &moderation{pages: r.pages, store: d.Store}

@@ -31,6 +31,7 @@ type StoryPage struct {
 	// CanEdit shows the Edit link to the author and admins; visitors
 	// without a session never see it, so their page stays the same for all.
 	CanEdit bool
+	Follow  FollowForm
 }
 
 // KeptStory is the HTML of a story's page that is the same for every
@@ -153,8 +154,10 @@ func (r *reading) renderStory(c *fiber.Ctx, status int, st *models.Story, form C
 	}
 	cacheUntil(c, until)
 	form.fill(st, comments, stamp, sp.User != nil)
+	form.NoAddress = sp.User != nil && !sp.User.EmailVerified
 	form.CSRF = sp.CSRF
 	sp.Form = form
+	sp.Follow = FollowForm{Action: "/stories/" + st.Slug + "/follow", CSRF: sp.CSRF, What: "the new comments"}
 	sp.Feeds[0].Title = "Comments on “" + st.Title + "” (RSS)"
 	sp.Feeds[1].Title = "Comments on “" + st.Title + "” (Atom)"
 	sp.Description = st.Excerpt

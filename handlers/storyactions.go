@@ -56,6 +56,7 @@ func (w *writing) deleteStory(c *fiber.Ctx, u *models.User, st *models.Story) er
 	if err := w.store.DeleteStory(c.UserContext(), st.ID, u.ID); err != nil {
 		return err
 	}
+	w.pics.sweep(c.UserContext())
 	return c.Redirect("/me/stories?deleted=1", fiber.StatusSeeOther)
 }
 

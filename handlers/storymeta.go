@@ -16,6 +16,11 @@ type OpenGraph struct {
 	Author      string
 	Section     string
 	Tags        []string
+	// Image is the absolute URL of the story's cover, or of its first
+	// picture; empty when it has none.
+	Image                   string
+	ImageAlt                string
+	ImageWidth, ImageHeight int
 }
 
 // blogPosting is the schema.org BlogPosting of a story, written as JSON-LD.
@@ -34,6 +39,14 @@ type blogPosting struct {
 	Keywords      []string     `json:"keywords,omitempty"`
 	About         *jsonLDThing `json:"about,omitempty"`
 	CommentCount  int          `json:"commentCount"`
+	Image         *jsonLDImage `json:"image,omitempty"`
+}
+
+type jsonLDImage struct {
+	Type   string `json:"@type"`
+	URL    string `json:"url"`
+	Width  int    `json:"width"`
+	Height int    `json:"height"`
 }
 
 type jsonLDThing struct {
@@ -59,6 +72,9 @@ func storyMeta(l *Layout, st *models.Story) {
 	for _, t := range st.Tags {
 		og.Tags = append(og.Tags, t.Name)
 	}
+	if ref, alt, ok := storyImage(st); ok {
+		og.Image, og.ImageAlt, og.ImageWidth, og.ImageHeight = l.Site.BaseURL+ref.URL(), alt, ref.W, ref.H
+	}
 	l.OpenGraph = og
 	bp := blogPosting{
 		Context: "https://schema.org", Type: "BlogPosting", Headline: st.Title, Description: st.Excerpt,
@@ -71,5 +87,17 @@ func storyMeta(l *Layout, st *models.Story) {
 	if st.Company != nil {
 		bp.About = &jsonLDThing{Type: "Organization", Name: st.Company.Name, URL: l.Site.BaseURL + "/company/" + st.Company.Slug}
 	}
+	if og.Image != "" {
+		bp.Image = &jsonLDImage{Type: "ImageObject", URL: og.Image, Width: og.ImageWidth, Height: og.ImageHeight}
+	}
 	l.JSONLD = bp
+}
+
+// storyImage is the picture that stands for a story in link previews: its
+// cover, or else the first of the site's pictures in its text.
+func storyImage(st *models.Story) (models.MediaRef, string, bool) {
+	if ref, ok := models.ParseMediaURL(st.Cover); ok {
+		return ref, st.CoverAlt, true
+	}
+	return models.FirstPicture(st.HTML)
 }

@@ -33,12 +33,15 @@ type writingStore interface {
 type writing struct {
 	*pages
 	store writingStore
+	pics  *pictures
 }
 
 // StoryForm is the editor's fields as typed.
 type StoryForm struct {
 	Title, Body, Tags, Company, City, Resolution string
 	Categories                                   map[uint]bool
+	Cover, CoverAlt                              string
+	Uploads                                      []Upload // pictures sent from this page without JavaScript
 }
 
 // UpdateForm is the "append an update" form as typed.
@@ -66,7 +69,8 @@ type EditorPage struct {
 
 // formOf fills the editor's fields from a saved story.
 func formOf(st *models.Story) StoryForm {
-	f := StoryForm{Title: st.Title, Body: st.Body, City: st.City, Resolution: st.Resolution, Categories: map[uint]bool{}}
+	f := StoryForm{Title: st.Title, Body: st.Body, City: st.City, Resolution: st.Resolution, Categories: map[uint]bool{},
+		Cover: st.Cover, CoverAlt: st.CoverAlt}
 	for _, c := range st.Categories {
 		f.Categories[c.ID] = true
 	}
@@ -104,11 +108,15 @@ func heldFor(st *models.Story, userID uint) bool {
 func readForm(c *fiber.Ctx) StoryForm {
 	f := StoryForm{Title: formLine(c, "title"), Body: formText(c, "body"),
 		Tags: formLine(c, "tags"), Company: formLine(c, "company"), City: formLine(c, "city"),
-		Resolution: formLine(c, "resolution"), Categories: map[uint]bool{}}
-	for _, v := range c.Request().PostArgs().PeekMulti("categories") {
+		Resolution: formLine(c, "resolution"), Categories: map[uint]bool{},
+		CoverAlt: cleanAlt(c.FormValue("cover_alt")), Uploads: readUploads(c)}
+	if _, ok := models.ParseMediaURL(c.FormValue("cover")); ok {
+		f.Cover = strings.Clone(c.FormValue("cover"))
+	}
+	for _, v := range formValues(c, "categories") {
 		// An id that is not one (negative, too large, not a number) stands
 		// for an unknown category, 0, which the store refuses with a message.
-		id, _ := strconv.ParseUint(string(v), 10, 32)
+		id, _ := strconv.ParseUint(v, 10, 32)
 		f.Categories[uint(id)] = true
 	}
 	return f
@@ -119,7 +127,7 @@ func readForm(c *fiber.Ctx) StoryForm {
 // that a refused story leaves no company page behind.
 func (w *writing) input(ctx context.Context, f StoryForm) (models.StoryInput, error) {
 	in := models.StoryInput{Title: f.Title, Body: f.Body, City: f.City, Resolution: f.Resolution,
-		Tags: strings.Split(f.Tags, ",")}
+		Tags: strings.Split(f.Tags, ","), Cover: f.Cover, CoverAlt: f.CoverAlt}
 	for id := range f.Categories {
 		in.CategoryIDs = append(in.CategoryIDs, id)
 	}
@@ -209,6 +217,9 @@ func (w *writing) updateStory(c *fiber.Ctx, u *models.User, st *models.Story) er
 func (w *writing) save(c *fiber.Ctx, u *models.User, st *models.Story) error {
 	ctx := c.UserContext()
 	ep := EditorPage{Action: c.Path(), Story: st, Form: readForm(c)}
+	if done, err := w.pictureStep(c, u, st, &ep); done {
+		return err
+	}
 	if c.FormValue("action") == "preview" {
 		if msg := models.CheckMarkdown(ep.Form.Body); msg != "" {
 			ep.Errors = map[string]string{"body": msg}

@@ -71,7 +71,7 @@ func (s *Store) DeleteUser(ctx context.Context, userID uint, keep bool) error {
 		if err := dropReactions(tx, userID); err != nil {
 			return err
 		}
-		for _, m := range []any{&Identity{}, &Session{}, &OneTimeToken{}} {
+		for _, m := range []any{&Identity{}, &Session{}, &OneTimeToken{}, &Follow{}} {
 			if err := tx.Where("user_id = ?", userID).Delete(m).Error; err != nil {
 				return err
 			}
@@ -79,7 +79,10 @@ func (s *Store) DeleteUser(ctx context.Context, userID uint, keep bool) error {
 		if err := tx.Where("link_user_id = ?", userID).Delete(&LoginState{}).Error; err != nil {
 			return err
 		}
-		return tx.Delete(&User{}, userID).Error
+		if err := tx.Delete(&User{}, userID).Error; err != nil {
+			return err
+		}
+		return releasePictures(tx, userID)
 	})
 	if err != nil {
 		return fmt.Errorf("delete user %d: %w", userID, err)

@@ -39,6 +39,8 @@ type CommentPost struct {
 	Name, Email, URL string
 	Body             string
 	Rules            ModerationRules
+	// Notify asks for replies by email.
+	Notify bool
 }
 
 // PostComment validates a comment and saves it, approved or held for
@@ -57,7 +59,7 @@ func (s *Store) PostComment(ctx context.Context, in CommentPost) (*Comment, bool
 	if err != nil {
 		return nil, false, fmt.Errorf("render comment: %w", err)
 	}
-	c := &Comment{StoryID: in.StoryID, Body: in.Body, HTML: html, IP: in.Poster.IP}
+	c := &Comment{StoryID: in.StoryID, Body: in.Body, HTML: html, IP: in.Poster.IP, Notify: in.Notify, MailState: MailNew}
 	if in.Poster.UserID == nil {
 		c.AuthorName, c.AuthorEmail, c.AuthorURL = in.Name, in.Email, in.URL
 		c.GuestKey = guestKey(in.Poster.GuestToken)

@@ -19,6 +19,21 @@ type ImportStory struct {
 	Comments []ImportComment
 	Likers   []uint // users who like the story, each once
 	MeToos   []uint // users who say "me too", each once
+	// Origin, when set, says where the story comes from: recorded with it,
+	// in the same transaction, so that a second import skips it.
+	Origin *ImportOrigin
+}
+
+// ImportOrigin is what an imported story was on another site.
+type ImportOrigin struct {
+	Source string // the other site (see ImportKey)
+	Key    string // the story's id there
+	Slug   string // the slug it had, kept here when free (published stories)
+	Note   string // for the author, shown as a review note
+	Closed bool   // comments were closed there: closed here too
+	// Modified is when it was last changed there; zero: when published.
+	Modified time.Time
+	Paths    []string // its former addresses, as LegacyKey makes them
 }
 
 // ImportComment is a comment of an ImportStory. Parent is the index, in the
@@ -45,6 +60,7 @@ type ImportBatch struct {
 	parents  [][]int
 	likers   [][]uint
 	metoos   [][]uint
+	origins  []*ImportOrigin
 }
 
 // Len is the number of stories and of comments in the batch.
@@ -90,6 +106,13 @@ func PrepareImport(in []ImportStory) (*ImportBatch, error) {
 		}
 		st.LikeCount, st.MeTooCount = len(is.Likers), len(is.MeToos)
 		b.likers, b.metoos = append(b.likers, is.Likers), append(b.metoos, is.MeToos)
+		if o := is.Origin; o != nil {
+			st.ReviewNote, st.CommentsClosed = truncate(o.Note, 1000), o.Closed
+			if o.Modified.After(st.CreatedAt) {
+				st.UpdatedAt = o.Modified.UTC()
+			}
+		}
+		b.origins = append(b.origins, is.Origin)
 		b.stories = append(b.stories, *st)
 		b.tags = append(b.tags, NormalizeTags(is.Story.Tags))
 		b.comments, b.parents = append(b.comments, cs), append(b.parents, parents)
@@ -178,7 +201,7 @@ func importRows(tx *gorm.DB, b *ImportBatch) error {
 		next.Story++
 		st.ID = next.Story
 		var err error
-		if st.Slug, err = importSlug(tx, st, b.stories[:i]); err != nil {
+		if st.Slug, err = importSlug(tx, st, b.origins[i], b.stories[:i]); err != nil {
 			return err
 		}
 		for _, c := range st.Categories {
@@ -222,21 +245,30 @@ func importRows(tx *gorm.DB, b *ImportBatch) error {
 			metoos = append(metoos, MeToo{StoryID: st.ID, UserID: u, CreatedAt: st.CreatedAt})
 		}
 	}
-	for _, rows := range []any{cats, links, comments, likes, metoos} {
+	keys, paths := originRows(b)
+	for _, rows := range []any{cats, links, comments, likes, metoos, keys} {
 		if err := tx.Omit(clause.Associations).CreateInBatches(rows, 200).Error; err != nil && !errors.Is(err, gorm.ErrEmptySlice) {
 			return fmt.Errorf("import: %w", err)
 		}
+	}
+	// A former address another story already has keeps its first story.
+	err := tx.Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(paths, 200).Error
+	if err != nil && !errors.Is(err, gorm.ErrEmptySlice) {
+		return fmt.Errorf("import former addresses: %w", err)
 	}
 	return nil
 }
 
 // importSlug is storySlug for a story saved with the earlier ones of its
 // batch, which are not in the table yet.
-func importSlug(tx *gorm.DB, st *Story, earlier []Story) (string, error) {
+func importSlug(tx *gorm.DB, st *Story, o *ImportOrigin, earlier []Story) (string, error) {
 	if st.Status != StatusPublished {
 		return provisionalSlug(tx)
 	}
 	base := Slugify(st.Title)
+	if o != nil && Slugify(o.Slug) != "" {
+		base = Slugify(o.Slug)
+	}
 	if base == "" {
 		base = storySlugs.fallback
 	}
@@ -250,6 +282,24 @@ func importSlug(tx *gorm.DB, st *Story, earlier []Story) (string, error) {
 		}
 	}
 	return firstFree(base, taken), nil
+}
+
+// originRows are the import keys and former addresses of the batch's
+// stories, which have their ids by now.
+func originRows(b *ImportBatch) ([]ImportKey, []LegacyPath) {
+	var keys []ImportKey
+	var paths []LegacyPath
+	for i, o := range b.origins {
+		if o == nil {
+			continue
+		}
+		id := b.stories[i].ID
+		keys = append(keys, ImportKey{Source: o.Source, Kind: ImportedStory, Key: o.Key, TargetID: id})
+		for _, p := range o.Paths {
+			paths = append(paths, LegacyPath{Path: p, Kind: ImportedStory, TargetID: id})
+		}
+	}
+	return keys, paths
 }
 
 // cachedTags returns the ids of the tags named, created as needed.

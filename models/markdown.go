@@ -11,6 +11,7 @@ import (
 	"github.com/yuin/goldmark/extension"
 	extast "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 )
@@ -26,6 +27,7 @@ var storyMarkdown = goldmark.New(
 		parser.WithAutoHeadingID(),
 		parser.WithASTTransformers(util.Prioritized(urlGuard{}, 100)),
 	),
+	goldmark.WithRendererOptions(renderer.WithNodeRenderers(util.Prioritized(pictureRenderer{}, 100))),
 )
 
 // Rendered is Markdown turned into stored HTML plus a plain-text excerpt.

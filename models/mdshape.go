@@ -33,6 +33,7 @@ func CheckMarkdown(src string) string {
 	}
 	lines, cols := strings.Count(src, "\n")+1, 0
 	var marks emphasisMarks
+	var brackets bracketWork
 	for line := range strings.Lines(src) {
 		if d := nesting(line); d > MaxNesting {
 			return fmt.Sprintf("A line nests quotes or lists %d deep; the limit is %d.", d, MaxNesting)
@@ -40,10 +41,14 @@ func CheckMarkdown(src string) string {
 		if n := delimiterCells(line); n > cols {
 			cols = n
 		}
+		brackets.add(line, marks.fence != "")
 		marks.add(line)
 	}
 	if cols*lines > MaxTableCells {
 		return fmt.Sprintf("A table has %d columns in a text of %d lines: that is more than %d cells. Please make it smaller.", cols, lines, MaxTableCells)
+	}
+	if msg := brackets.check(); msg != "" {
+		return msg
 	}
 	return marks.check()
 }

@@ -27,6 +27,59 @@ var migrations = []migration{
 	{Name: "reader updates held for review", Up: func(ctx context.Context, tx *gorm.DB, d dialect) error {
 		return d.addColumn(tx, "story_updates", "pending", "numeric NOT NULL DEFAULT false")
 	}},
+	{Name: "imports: what each imported item became, and the old addresses", Up: createImportTables},
+	{Name: "email: outbox, follows, mail states and switches", Up: createMail},
+	{Name: "pictures: uploads, the stories that show them, covers and logos", Up: createPictures},
+}
+
+// createImportTables is step 4: ImportKey and LegacyPath (imported.go),
+// for the WordPress import.
+func createImportTables(ctx context.Context, tx *gorm.DB, d dialect) error {
+	if d != sqliteDialect {
+		return d.unsupported("import tables")
+	}
+	return execAll(tx, []string{
+		"CREATE TABLE IF NOT EXISTS `import_keys` (`id` integer PRIMARY KEY AUTOINCREMENT,`source` text NOT NULL," +
+			"`kind` text NOT NULL,`key` text NOT NULL,`target_id` integer NOT NULL)",
+		"CREATE UNIQUE INDEX IF NOT EXISTS `idx_import_keys` ON `import_keys`(`source`,`kind`,`key`)",
+		"CREATE TABLE IF NOT EXISTS `legacy_paths` (`id` integer PRIMARY KEY AUTOINCREMENT,`path` text NOT NULL," +
+			"`kind` text NOT NULL,`target_id` integer NOT NULL)",
+		"CREATE UNIQUE INDEX IF NOT EXISTS `idx_legacy_paths_path` ON `legacy_paths`(`path`)",
+	})
+}
+
+// createPictures is step 6: a row per uploaded picture, the pictures each
+// story shows, a story's cover (also in a held edit) and a company's logo.
+func createPictures(ctx context.Context, tx *gorm.DB, d dialect) error {
+	if d != sqliteDialect {
+		return d.unsupported("pictures")
+	}
+	err := execAll(tx, []string{
+		"CREATE TABLE IF NOT EXISTS `pictures` (`id` integer PRIMARY KEY AUTOINCREMENT,`name` text NOT NULL," +
+			"`owner_id` integer NOT NULL,`kind` text NOT NULL DEFAULT 'story',`ext` text NOT NULL,`files` text NOT NULL," +
+			"`width` integer NOT NULL,`height` integer NOT NULL,`alt` text NOT NULL DEFAULT '',`bytes` integer NOT NULL DEFAULT 0," +
+			"`orphaned` numeric NOT NULL DEFAULT false,`created_at` datetime)",
+		"CREATE UNIQUE INDEX IF NOT EXISTS `idx_pictures_name` ON `pictures`(`name`)",
+		"CREATE INDEX IF NOT EXISTS `idx_pictures_owner_id` ON `pictures`(`owner_id`)",
+		"CREATE INDEX IF NOT EXISTS `idx_pictures_orphaned` ON `pictures`(`orphaned`)",
+		"CREATE TABLE IF NOT EXISTS `story_pictures` (`story_id` integer,`picture_id` integer,PRIMARY KEY (`story_id`,`picture_id`))",
+		"CREATE INDEX IF NOT EXISTS `idx_story_pictures_picture_id` ON `story_pictures`(`picture_id`)",
+	})
+	if err != nil {
+		return err
+	}
+	for _, c := range []struct{ table, column, def string }{
+		{"stories", "cover", "text NOT NULL DEFAULT ''"},
+		{"stories", "cover_alt", "text NOT NULL DEFAULT ''"},
+		{"pending_edits", "cover", "text NOT NULL DEFAULT ''"},
+		{"pending_edits", "cover_alt", "text NOT NULL DEFAULT ''"},
+		{"companies", "logo_url", "text NOT NULL DEFAULT ''"},
+	} {
+		if err := d.addColumn(tx, c.table, c.column, c.def); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // createPendingEdits is step 2: the changes a reader made to a published

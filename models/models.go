@@ -46,8 +46,12 @@ type User struct {
 	AvatarURL     string `gorm:"size:2000"`
 	Bio           string `gorm:"size:1000"`
 	Role          string `gorm:"size:10;not null;default:reader"`
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
+	// MuteCommentMail and MuteModerationMail turn off the mails of new
+	// comments on one's stories and of held comments and reports (on by default).
+	MuteCommentMail    bool `gorm:"not null;default:false"`
+	MuteModerationMail bool `gorm:"not null;default:false"`
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
 }
 
 // Category is one of the site's sections, managed by admins.
@@ -74,6 +78,8 @@ type Company struct {
 	Name        string `gorm:"size:100;not null"`
 	Slug        string `gorm:"size:100;not null;uniqueIndex"`
 	Description string `gorm:"size:1000"`
+	// LogoURL is the /media/ path of the company's logo, if it has one.
+	LogoURL string `gorm:"size:200;not null;default:''"`
 	// Key is the name reduced for matching (see CompanyKey): "Orange S.A." -> "orange".
 	// Nullable so that rows from before the column existed can be filled in.
 	Key *string `gorm:"size:100;uniqueIndex"`
@@ -114,10 +120,16 @@ type Story struct {
 	ReviewNote string `gorm:"size:1000;not null;default:''"`
 	// Updates are the author's dated follow-ups, oldest first when preloaded.
 	Updates []StoryUpdate
+	// Cover is the /media/ path of the story's cover picture, if any, and
+	// CoverAlt its description for those who cannot see it.
+	Cover    string `gorm:"size:200;not null;default:''"`
+	CoverAlt string `gorm:"size:1000;not null;default:''"`
 	// Pending is a reader's change waiting for review, when preloaded (see PendingEdit).
 	Pending *PendingEdit
 	// CommentsClosed is set by the story's author (or an admin) to stop new comments.
 	CommentsClosed bool `gorm:"not null;default:false"`
+	// MailState is MailNew from the first publication until its followers heard of it.
+	MailState int `gorm:"not null;default:0;index"`
 }
 
 // StoryCategory joins stories and categories; its index on category_id serves
@@ -148,7 +160,7 @@ type Comment struct {
 	AuthorURL   string    `gorm:"size:2000"`
 	Body        string    `gorm:"not null"`
 	HTML        string    `gorm:"column:html;not null"`
-	Status      string    `gorm:"size:10;not null;default:pending;index:idx_comments_status_created,priority:1;index:idx_comments_story,priority:2"`
+	Status      string    `gorm:"size:10;not null;default:pending;index:idx_comments_status_created,priority:1;index:idx_comments_story,priority:2;index:idx_comments_mail,priority:2"`
 	CreatedAt   time.Time `gorm:"index:idx_comments_status_created,priority:2;index:idx_comments_story,priority:3"`
 	UpdatedAt   time.Time
 	// IP is the poster's address, kept for flood control and moderators; never shown.
@@ -157,4 +169,10 @@ type Comment struct {
 	GuestKey string `gorm:"size:64" json:"-"`
 	// Deleted marks a comment removed by its writer but kept, emptied, for its replies.
 	Deleted bool `gorm:"not null;default:false"`
+	// Notify: the writer asked to get replies by email.
+	Notify bool `gorm:"not null;default:false"`
+	// MailState is how far the mails about this comment went (see MailNew).
+	// Indexed with the status: held comments that are never approved stay
+	// MailHeld, and the notifier looks only for approved ones among them.
+	MailState int `gorm:"not null;default:0;index:idx_comments_mail,priority:1"`
 }

@@ -29,6 +29,8 @@ type PendingEdit struct {
 	Resolution  string `gorm:"size:10;not null"`
 	CategoryIDs string `gorm:"size:2000"` // ids, ","-separated
 	Tags        string `gorm:"size:2000"` // names, ", "-separated
+	Cover       string `gorm:"size:200;not null;default:''"`
+	CoverAlt    string `gorm:"size:1000;not null;default:''"`
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 	// CategoryNames are the names of CategoryIDs, as ReviewQueue loads them.
@@ -54,6 +56,13 @@ type edit struct {
 	company                       *uint
 	cats                          []uint
 	tags                          []Tag
+	cover, coverAlt               string
+}
+
+// changes reports whether e changes anything of st.
+func (e edit) changes(st *Story) bool {
+	return storyChanged(st, e.title, e.body, e.city, e.resolution, e.company, e.cats, e.tags) ||
+		st.Cover != e.cover || st.CoverAlt != e.coverAlt
 }
 
 // heldForReview reports whether editorID's change to st must wait for an
@@ -72,7 +81,7 @@ func holdEdit(tx *gorm.DB, st *Story, editorID uint, e edit) error {
 	if err := tx.Where("story_id = ?", st.ID).Delete(&PendingEdit{}).Error; err != nil {
 		return fmt.Errorf("former pending edit: %w", err)
 	}
-	if !storyChanged(st, e.title, e.body, e.city, e.resolution, e.company, e.cats, e.tags) {
+	if !e.changes(st) {
 		return nil
 	}
 	ids := make([]string, len(e.cats))
@@ -85,7 +94,7 @@ func holdEdit(tx *gorm.DB, st *Story, editorID uint, e edit) error {
 	}
 	p := &PendingEdit{StoryID: st.ID, EditorID: editorID, Title: e.title, Body: e.body, HTML: e.r.HTML,
 		CompanyID: e.company, City: e.city, Resolution: e.resolution,
-		CategoryIDs: strings.Join(ids, ","), Tags: strings.Join(names, ", ")}
+		CategoryIDs: strings.Join(ids, ","), Tags: strings.Join(names, ", "), Cover: e.cover, CoverAlt: e.coverAlt}
 	if err := tx.Create(p).Error; err != nil {
 		return fmt.Errorf("pending edit: %w", err)
 	}
@@ -152,7 +161,8 @@ func applyPendingEdit(tx *gorm.DB, st *Story, p *PendingEdit) error {
 	if err != nil {
 		return err
 	}
-	e := edit{title: p.Title, body: p.Body, city: p.City, resolution: p.Resolution, r: r, company: company, cats: cats, tags: tags}
+	e := edit{title: p.Title, body: p.Body, city: p.City, resolution: p.Resolution, r: r, company: company, cats: cats, tags: tags,
+		cover: p.Cover, coverAlt: p.CoverAlt}
 	if err := applyEdit(tx, st, p.EditorID, e); err != nil {
 		return err
 	}

@@ -42,6 +42,8 @@ type Report struct {
 	CreatedAt  time.Time  `gorm:"index:idx_reports_status_created,priority:2"`
 	ResolvedAt *time.Time `gorm:"index"`
 	ResolvedBy *uint
+	// MailState is MailNew until the moderators heard of the report.
+	MailState int `gorm:"not null;default:0;index"`
 }
 
 // ReportTarget is what is reported: a comment when CommentID is set, else a story.
@@ -59,7 +61,7 @@ func (s *Store) Report(ctx context.Context, userID uint, t ReportTarget, reason 
 	default:
 		return nil, &ValidationError{Fields: map[string]string{"reason": "Choose spam, abuse or private information."}}
 	}
-	r := &Report{UserID: userID, StoryID: t.StoryID, CommentID: t.CommentID, Reason: reason, Status: ReportOpen}
+	r := &Report{UserID: userID, StoryID: t.StoryID, CommentID: t.CommentID, Reason: reason, Status: ReportOpen, MailState: MailNew}
 	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if t.CommentID != 0 {
 			var c Comment

@@ -47,15 +47,26 @@ type LoginState struct {
 const (
 	PurposeSetup  = "setup"
 	PurposeSignIn = "signin"
+	// PurposeEmail is a link mailed to sign in by email (or to link an
+	// email address to the account of UserID).
+	PurposeEmail = "email"
+	// PurposeConfirm is a link mailed to confirm an address (and the follow
+	// of FollowID, if any).
+	PurposeConfirm = "confirm"
 )
 
 // OneTimeToken is a link that works once: the first-admin setup link or a
 // sign-in link. Only its hash is stored.
 type OneTimeToken struct {
-	ID        uint   `gorm:"primaryKey"`
-	Hash      string `gorm:"size:64;not null;uniqueIndex"`
-	Purpose   string `gorm:"size:10;not null"`
-	UserID    *uint
+	ID      uint   `gorm:"primaryKey"`
+	Hash    string `gorm:"size:64;not null;uniqueIndex"`
+	Purpose string `gorm:"size:10;not null"`
+	UserID  *uint
+	// Email, Next and FollowID belong to mailed links: the address the link
+	// was sent to, where to go after signing in, the follow it confirms.
+	Email     string `gorm:"size:254;not null;default:''"`
+	Next      string `gorm:"size:2000;not null;default:''"`
+	FollowID  *uint
 	ExpiresAt time.Time `gorm:"index"`
 	CreatedAt time.Time
 }

@@ -83,7 +83,8 @@ func (s *Store) UpdateStory(ctx context.Context, id, editorID uint, in StoryInpu
 			return errEmptyStory() // a draft may be a title alone; a public story may not become one
 		}
 		e := edit{title: strings.TrimSpace(in.Title), body: in.Body, city: strings.TrimSpace(in.City),
-			resolution: orElse(in.Resolution, st.Resolution), r: r, company: in.CompanyID, cats: cats, tags: tags}
+			resolution: orElse(in.Resolution, st.Resolution), r: r, company: in.CompanyID, cats: cats, tags: tags,
+			cover: in.Cover, coverAlt: strings.TrimSpace(in.CoverAlt)}
 		held, err := heldForReview(tx, &st, editorID)
 		if err != nil {
 			return err
@@ -102,7 +103,7 @@ func (s *Store) UpdateStory(ctx context.Context, id, editorID uint, in StoryInpu
 // applyEdit makes e the version of st (loaded with its categories and
 // tags), edited by editorID, keeping the former one as a Revision.
 func applyEdit(tx *gorm.DB, st *Story, editorID uint, e edit) error {
-	if !storyChanged(st, e.title, e.body, e.city, e.resolution, e.company, e.cats, e.tags) {
+	if !e.changes(st) {
 		return nil
 	}
 	if err := tx.Create(revisionOf(st, editorID)).Error; err != nil {
@@ -111,10 +112,13 @@ func applyEdit(tx *gorm.DB, st *Story, editorID uint, e edit) error {
 	if err := retitle(tx, st, e.title); err != nil {
 		return err
 	}
-	err := tx.Model(st).Select("title", "slug", "body", "html", "excerpt", "plain_text", "company_id", "city", "resolution", "updated_at").
+	err := tx.Model(st).Select("title", "slug", "body", "html", "excerpt", "plain_text", "company_id", "city", "resolution", "cover", "cover_alt", "updated_at").
 		Updates(Story{Title: e.title, Slug: st.Slug, Body: e.body, HTML: e.r.HTML, Excerpt: e.r.Excerpt,
-			PlainText: e.r.Text, CompanyID: e.company, City: e.city, Resolution: e.resolution}).Error
+			PlainText: e.r.Text, CompanyID: e.company, City: e.city, Resolution: e.resolution, Cover: e.cover, CoverAlt: e.coverAlt}).Error
 	if err != nil {
+		return err
+	}
+	if err := linkPictures(tx, st.ID, e.body, e.cover); err != nil {
 		return err
 	}
 	return replaceJoins(tx, st.ID, e.cats, e.tags)

@@ -57,7 +57,7 @@ func (s *Store) publish(tx *gorm.DB, st *Story) error {
 		}
 		now := s.now()
 		st.PublishedAt, st.Slug = &now, slug
-		fields["published_at"], fields["slug"] = now, slug
+		fields["published_at"], fields["slug"], fields["mail_state"] = now, slug, MailNew
 	}
 	st.Status, st.ReviewNote = StatusPublished, ""
 	return tx.Model(st).Updates(fields).Error
@@ -76,6 +76,9 @@ func (s *Store) SubmitStory(ctx context.Context, id, userID uint) (*Story, error
 		}
 		if Blank(st.HTML) {
 			return errEmptyStory()
+		}
+		if errs := AltProblems(st.Body, st.Cover, st.CoverAlt); errs != nil {
+			return &ValidationError{Fields: errs}
 		}
 		role, err := roleOf(tx, userID)
 		if err != nil {
@@ -254,15 +257,22 @@ func (s *Store) StoriesOf(ctx context.Context, userID uint) ([]Story, error) {
 
 // storyChildren are the rows that belong to a story and go with it.
 var storyChildren = []any{&StoryCategory{}, &StoryTag{}, &Comment{}, &StoryUpdate{}, &Revision{}, &PendingEdit{},
-	&SlugRedirect{}, &Like{}, &MeToo{}, &Report{}}
+	&SlugRedirect{}, &Like{}, &MeToo{}, &Report{}, &StoryPicture{}}
 
 // deleteStories deletes the stories whose ids are given (a list or a
 // subquery) with everything that belongs to them.
 func deleteStories(tx *gorm.DB, ids any) error {
+	var pics []uint
+	if err := tx.Model(&StoryPicture{}).Where("story_id IN (?)", ids).Distinct().Pluck("picture_id", &pics).Error; err != nil {
+		return fmt.Errorf("story pictures: %w", err)
+	}
 	for _, m := range storyChildren {
 		if err := tx.Where("story_id IN (?)", ids).Delete(m).Error; err != nil {
 			return fmt.Errorf("delete %T: %w", m, err)
 		}
 	}
-	return tx.Where("id IN (?)", ids).Delete(&Story{}).Error
+	if err := tx.Where("id IN (?)", ids).Delete(&Story{}).Error; err != nil {
+		return err
+	}
+	return orphanPictures(tx, pics)
 }

@@ -50,34 +50,37 @@ func (s *Store) SignInWithIdentity(ctx context.Context, in IdentityInput) (*User
 		return nil, errors.New("sign in: provider and provider user id are required")
 	}
 	var u User
-	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var id Identity
-		err := tx.Where("provider = ? AND provider_user_id = ?", in.Provider, in.ProviderUserID).Take(&id).Error
-		switch {
-		case errors.Is(err, gorm.ErrRecordNotFound):
-			return createUserWithIdentity(tx, in, &u, s.now())
-		case err != nil:
-			return err
-		}
-		if err := tx.Take(&u, id.UserID).Error; err != nil {
-			return err
-		}
-		upd := map[string]any{"email": in.Email, "email_verified": in.EmailVerified, "name": in.Name, "last_used_at": s.now()}
-		if err := tx.Model(&id).Updates(upd).Error; err != nil {
-			return err
-		}
-		if in.EmailVerified && in.Email != "" && (!u.EmailVerified || u.Email == "") {
-			u.Email, u.EmailVerified = in.Email, true
-		}
-		if in.Admin {
-			u.Role = RoleAdmin
-		}
-		return tx.Model(&u).Select("email", "email_verified", "role").Updates(&u).Error
-	})
+	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return s.signInWithIdentity(tx, in, &u) })
 	if err != nil {
 		return nil, fmt.Errorf("sign in with %s: %w", in.Provider, err)
 	}
 	return &u, nil
+}
+
+// signInWithIdentity is SignInWithIdentity inside tx, filling u.
+func (s *Store) signInWithIdentity(tx *gorm.DB, in IdentityInput, u *User) error {
+	var id Identity
+	err := tx.Where("provider = ? AND provider_user_id = ?", in.Provider, in.ProviderUserID).Take(&id).Error
+	switch {
+	case errors.Is(err, gorm.ErrRecordNotFound):
+		return createUserWithIdentity(tx, in, u, s.now())
+	case err != nil:
+		return err
+	}
+	if err := tx.Take(u, id.UserID).Error; err != nil {
+		return err
+	}
+	upd := map[string]any{"email": in.Email, "email_verified": in.EmailVerified, "name": in.Name, "last_used_at": s.now()}
+	if err := tx.Model(&id).Updates(upd).Error; err != nil {
+		return err
+	}
+	if in.EmailVerified && in.Email != "" && (!u.EmailVerified || u.Email == "") {
+		u.Email, u.EmailVerified = in.Email, true
+	}
+	if in.Admin {
+		u.Role = RoleAdmin
+	}
+	return tx.Model(u).Select("email", "email_verified", "role").Updates(u).Error
 }
 
 func createUserWithIdentity(tx *gorm.DB, in IdentityInput, u *User, now time.Time) error {

@@ -18,6 +18,7 @@ const (
 	MaxTags     = 10
 	maxTagLen   = 50
 	MaxCityLen  = 100
+	MaxAltLen   = 1000 // a picture's description
 )
 
 // StoryInput is everything an author decides about a story. Nothing else
@@ -33,6 +34,8 @@ type StoryInput struct {
 	Resolution  string
 	Status      string
 	PublishedAt *time.Time // when empty and published: now
+	// Cover is the /media/ path of a story picture of this site, or empty.
+	Cover, CoverAlt string
 }
 
 // validateTags returns a message if tags are too many once normalised, or too long.
@@ -90,6 +93,11 @@ func (in StoryInput) validate() error {
 	default:
 		fields["resolution"] = "Choose open, resolved or abandoned."
 	}
+	if _, ok := ParseMediaURL(in.Cover); in.Cover != "" && !ok {
+		fields["cover"] = "The cover must be a picture uploaded here."
+	} else if n := utf8.RuneCountInString(in.CoverAlt); n > MaxAltLen {
+		fields["cover"] = fmt.Sprintf("The cover's description is %d characters long; the limit is %d.", n, MaxAltLen)
+	}
 	switch in.Status {
 	case "", StatusDraft, StatusPublished, StatusReview:
 	default:
@@ -115,6 +123,7 @@ func (s *Store) CreateStory(ctx context.Context, in StoryInput) (*Story, error) 
 		Title: strings.TrimSpace(in.Title), Body: in.Body, HTML: r.HTML, Excerpt: r.Excerpt, PlainText: r.Text,
 		AuthorID: in.AuthorID, CompanyID: in.CompanyID, City: strings.TrimSpace(in.City),
 		Status: in.Status, Resolution: in.Resolution, PublishedAt: in.PublishedAt,
+		Cover: in.Cover, CoverAlt: strings.TrimSpace(in.CoverAlt),
 	}
 	if st.Status == "" {
 		st.Status = StatusDraft
@@ -125,6 +134,7 @@ func (s *Store) CreateStory(ctx context.Context, in StoryInput) (*Story, error) 
 	if st.Status == StatusPublished && st.PublishedAt == nil {
 		now := s.now()
 		st.PublishedAt = &now
+		st.MailState = MailNew
 	}
 	if st.PublishedAt != nil {
 		t := st.PublishedAt.UTC()
@@ -146,7 +156,10 @@ func (s *Store) CreateStory(ctx context.Context, in StoryInput) (*Story, error) 
 		if st.Tags, err = ensureTags(tx, in.Tags); err != nil {
 			return err
 		}
-		return tx.Omit("Categories.*", "Tags.*").Create(st).Error
+		if err := tx.Omit("Categories.*", "Tags.*").Create(st).Error; err != nil {
+			return err
+		}
+		return linkPictures(tx, st.ID, st.Body, st.Cover)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("create story %q: %w", in.Title, err)

@@ -42,3 +42,108 @@
   form.classList.add("has-live-preview");
   refresh();
 })();
+
+// Pictures: choosing a file, dropping one on the text or pasting one sends it
+// to /media and inserts its ![description](url) at the cursor. Without
+// JavaScript the "Upload the picture" button sends the whole form instead.
+(function () {
+  "use strict";
+  var form = document.getElementById("editor");
+  var body = document.getElementById("body");
+  var box = document.getElementById("pictures");
+  var input = document.getElementById("picture");
+  var altInput = document.getElementById("picture_alt");
+  if (!form || !body || !box || !input || !window.fetch || !window.FormData) {
+    return;
+  }
+  var csrf = form.elements.csrf ? form.elements.csrf.value : "";
+  var maxBytes = 10 * 1024 * 1024;
+  var status = document.createElement("p");
+  status.className = "help upload-status";
+  status.setAttribute("role", "status");
+  box.appendChild(status);
+  var button = form.querySelector('button[name="action"][value="upload"]');
+  if (button) {
+    button.hidden = true; // a chosen file is sent at once
+  }
+
+  function insert(text) {
+    var start = body.selectionStart, end = body.selectionEnd, v = body.value;
+    var before = v.slice(0, start), after = v.slice(end).replace(/^\n+/, "");
+    var pad = before === "" || /\n\n$/.test(before) ? "" : /\n$/.test(before) ? "\n" : "\n\n";
+    body.value = before + pad + text + "\n\n" + after;
+    var pos = (before + pad + text).length;
+    body.focus();
+    body.setSelectionRange(pos, pos);
+    body.dispatchEvent(new Event("input")); // the live preview follows
+  }
+
+  function send(file) {
+    if (file.size > maxBytes) {
+      status.textContent = "“" + file.name + "” is larger than 10 MB: please send a smaller picture.";
+      return;
+    }
+    var alt = altInput && altInput.value.trim();
+    if (!alt) {
+      alt = (window.prompt("Describe the picture for readers who cannot see it:", "") || "").trim();
+    }
+    var data = new FormData();
+    data.append("file", file);
+    data.append("alt", alt);
+    status.textContent = "Sending “" + file.name + "”…";
+    fetch(box.getAttribute("data-upload-url"), {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Accept": "application/json", "X-CSRF-Token": csrf },
+      body: data
+    }).then(function (res) {
+      return res.json().then(function (answer) {
+        if (!res.ok) {
+          status.textContent = answer.error || "The picture was not accepted.";
+          return;
+        }
+        insert(answer.markdown);
+        status.textContent = alt ? "Picture added to your story." : "Picture added: write what it shows between the brackets before publishing.";
+        if (altInput) {
+          altInput.value = "";
+        }
+      });
+    }).catch(function () {
+      status.textContent = "The picture could not be sent: check your connection and try again.";
+    });
+  }
+
+  function pictures(list) {
+    var out = [];
+    for (var i = 0; list && i < list.length; i++) {
+      if (/^image\//.test(list[i].type)) {
+        out.push(list[i]);
+      }
+    }
+    return out;
+  }
+
+  input.addEventListener("change", function () {
+    pictures(input.files).forEach(send);
+    input.value = ""; // sent: the form must not send it again
+  });
+  body.addEventListener("dragover", function (e) {
+    if (e.dataTransfer && Array.prototype.indexOf.call(e.dataTransfer.types, "Files") >= 0) {
+      e.preventDefault();
+    }
+  });
+  body.addEventListener("drop", function (e) {
+    var files = pictures(e.dataTransfer && e.dataTransfer.files);
+    if (files.length) {
+      e.preventDefault();
+      files.forEach(send);
+    }
+  });
+  body.addEventListener("paste", function (e) {
+    var files = pictures(e.clipboardData && e.clipboardData.files);
+    if (files.length) {
+      e.preventDefault();
+      files.forEach(send);
+    }
+  });
+})();

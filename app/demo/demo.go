@@ -6,12 +6,13 @@ import (
 	"time"
 
 	"doleances/models"
+	"doleances/models/media"
 )
 
 // Seed fills an empty site with the demo authors, categories, companies,
 // stories and comments of demodata.go, dated relative to now. A site that
 // already has users or stories is left alone.
-func Seed(ctx context.Context, s *models.Store, now time.Time) error {
+func Seed(ctx context.Context, s *models.Store, files media.Storage, now time.Time) error {
 	empty, err := s.IsEmpty(ctx)
 	if err != nil || !empty {
 		return err
@@ -41,14 +42,14 @@ func Seed(ctx context.Context, s *models.Store, now time.Time) error {
 		companies[c.Name] = co.ID
 	}
 	for i, d := range Stories {
-		if err := seedStory(ctx, s, now, i, d, users, cats, companies); err != nil {
+		if err := seedStory(ctx, s, files, now, i, d, users, cats, companies); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func seedStory(ctx context.Context, s *models.Store, now time.Time, i int, d demoStory,
+func seedStory(ctx context.Context, s *models.Store, files media.Storage, now time.Time, i int, d demoStory,
 	users map[string]*models.User, cats, companies map[string]uint) error {
 	author, ok := users[d.Author]
 	if !ok {
@@ -64,6 +65,9 @@ func seedStory(ctx context.Context, s *models.Store, now time.Time, i int, d dem
 	}
 	if id, ok := companies[d.Company]; ok {
 		in.CompanyID = &id
+	}
+	if err := addDemoPictures(ctx, s, files, &in); err != nil {
+		return err
 	}
 	st, err := s.CreateStory(ctx, in)
 	if err != nil {

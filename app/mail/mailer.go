@@ -1,0 +1,92 @@
+package mail
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"doleances/models"
+)
+
+// Limits on the mails a visitor can make the site send to one address.
+const (
+	SignInTTL       = 15 * time.Minute
+	ConfirmTTL      = 7 * 24 * time.Hour
+	signInsPerHour  = 5
+	confirmsPerDay  = 3
+	confirmationFor = "Someone (we hope you) asked to "
+)
+
+// Mailer queues the mails a request asks for: sign-in links and
+// confirmation links. It implements handlers.Mailer.
+type Mailer struct {
+	Store    *models.Store
+	Sender   *Sender
+	BaseURL  string
+	SiteName string
+	Now      func() time.Time
+}
+
+// SignInLink mails a one-time sign-in link to email, valid 15 minutes. With
+// linkUser, the link adds the address to that account instead. Past the
+// per-address limit it returns models.ErrTooManyMails.
+func (m *Mailer) SignInLink(ctx context.Context, email, next string, linkUser *uint) error {
+	n, err := m.Store.RecentMails(ctx, email, models.MailKindSignIn, m.Now().Add(-time.Hour))
+	if err != nil {
+		return err
+	}
+	if n >= signInsPerHour {
+		return models.ErrTooManyMails
+	}
+	token, err := m.Store.CreateMailToken(ctx, models.OneTimeToken{Purpose: models.PurposeEmail, Email: email, Next: next, UserID: linkUser}, SignInTTL)
+	if err != nil {
+		return err
+	}
+	c := Content{To: email, Kind: models.MailKindSignIn, Subject: "Your sign-in link for " + m.SiteName,
+		Paragraphs: []string{"Open this link within 15 minutes to sign in to " + m.SiteName + ". It works once."},
+		Action:     "Sign in", ActionURL: m.BaseURL + "/login/email/" + token,
+		Why: confirmationFor + "sign in to " + m.SiteName + " with this address. If it was not you, ignore this mail: nothing happens without the link."}
+	if linkUser != nil {
+		c.Subject = "Add this address to your " + m.SiteName + " account"
+		c.Paragraphs = []string{"Open this link within 15 minutes to sign in to your account with this address too. It works once."}
+		c.Action = "Add the address"
+	}
+	return m.queue(ctx, c)
+}
+
+// Confirm mails a link that confirms email (and the follow followID, if
+// any), described by what ("get replies to your comment", "follow ...").
+// Past the per-address limit it returns models.ErrTooManyMails, so that a
+// stranger's address gets a few confirmations a day at most.
+func (m *Mailer) Confirm(ctx context.Context, email string, followID *uint, what string) error {
+	n, err := m.Store.RecentMails(ctx, email, models.MailKindConfirm, m.Now().Add(-24*time.Hour))
+	if err != nil {
+		return err
+	}
+	if n >= confirmsPerDay {
+		return models.ErrTooManyMails
+	}
+	token, err := m.Store.CreateMailToken(ctx, models.OneTimeToken{Purpose: models.PurposeConfirm, Email: email, FollowID: followID}, ConfirmTTL)
+	if err != nil {
+		return err
+	}
+	c := Content{To: email, Kind: models.MailKindConfirm, Subject: "Confirm your address for " + m.SiteName,
+		Paragraphs: []string{confirmationFor + what + " on " + m.SiteName + " by email. Nothing will be sent to this address until you confirm."},
+		Action:     "Confirm", ActionURL: m.BaseURL + "/email/confirm/" + token,
+		Why: "If it was not you, ignore this mail: you will get nothing more from us."}
+	return m.queue(ctx, c)
+}
+
+func (m *Mailer) queue(ctx context.Context, c Content) error {
+	om, err := c.Outbox()
+	if err != nil {
+		return fmt.Errorf("%s mail: %w", c.Kind, err)
+	}
+	if err := m.Store.QueueMail(ctx, &om); err != nil {
+		return err
+	}
+	if m.Sender != nil {
+		m.Sender.Wake()
+	}
+	return nil
+}

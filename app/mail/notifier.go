@@ -1,0 +1,157 @@
+package mail
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"doleances/models"
+)
+
+// Notifier writes the mails of new comments, stories and reports, and the
+// daily digests, into the outbox: the fan-out happens here, in the
+// background, never in the request that caused it.
+type Notifier struct {
+	Store    *models.Store
+	BaseURL  string
+	SiteName string
+	// UnsubscribeKey signs the unsubscribe links (models.UnsubscribeToken).
+	UnsubscribeKey []byte
+}
+
+// Run handles what is pending now. An item that fails is reported and
+// tried again at the next run; it does not stop the others.
+func (n *Notifier) Run(ctx context.Context) error {
+	var errs []error
+	// A burst (300 comments at once) is worked through in batches, until
+	// a batch is not full or fails.
+	for ctx.Err() == nil {
+		news, err := n.Store.PendingNews(ctx, batch)
+		errs = append(errs, err)
+		failed := err != nil
+		for _, nw := range news {
+			if err := n.deliver(ctx, nw); err != nil {
+				errs, failed = append(errs, err), true
+			}
+		}
+		if failed || len(news) < batch {
+			break
+		}
+	}
+	errs = append(errs, n.digests(ctx))
+	return errors.Join(errs...)
+}
+
+// batch is how many items the notifier reads at a time.
+const batch = 50
+
+// deliver queues the mails of one item, and the digest items of its followers.
+func (n *Notifier) deliver(ctx context.Context, nw models.News) error {
+	var mails []models.OutboxMail
+	var items []models.DigestItem
+	for _, r := range nw.Recipients {
+		c := n.content(nw, r)
+		if r.Digest {
+			items = append(items, models.DigestItem{FollowID: r.FollowID, Title: c.Subject, URL: c.ActionURL})
+			continue
+		}
+		m, err := c.Outbox()
+		if err != nil {
+			return err
+		}
+		mails = append(mails, m)
+	}
+	return n.Store.DeliverNews(ctx, nw, mails, items)
+}
+
+func (n *Notifier) digests(ctx context.Context) error {
+	ds, err := n.Store.DueDigests(ctx, 50)
+	if err != nil {
+		return err
+	}
+	for _, d := range ds {
+		c := Content{To: d.Follow.Email, Kind: models.MailKindDigest,
+			Subject:    fmt.Sprintf("%s: %d new on %s", n.SiteName, len(d.Items), d.Follow.Label),
+			Paragraphs: []string{fmt.Sprintf("What is new since yesterday on %s:", d.Follow.Label)},
+			Why:        "You follow " + d.Follow.Label + " on " + n.SiteName + ", in a daily digest.",
+		}
+		c.UnsubscribeURL = n.unsubscribe(models.UnsubFollow, d.Follow.ID)
+		for _, it := range d.Items {
+			c.Items = append(c.Items, Item{Title: it.Title, URL: it.URL})
+		}
+		m, err := c.Outbox()
+		if err != nil {
+			return err
+		}
+		if err := n.Store.DeliverDigest(ctx, d, &m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (n *Notifier) unsubscribe(kind string, id uint) string {
+	return n.BaseURL + "/unsubscribe/" + models.UnsubscribeToken(n.UnsubscribeKey, kind, id)
+}
+
+// content is the mail of nw to r.
+func (n *Notifier) content(nw models.News, r models.Recipient) Content {
+	st := nw.Story
+	storyURL := n.BaseURL + "/stories/" + st.Slug
+	c := Content{To: r.Email, Kind: r.Kind, UnsubscribeURL: n.unsubscribe(r.UnsubKind, r.UnsubID)}
+	switch r.Kind {
+	case models.MailKindFollow:
+		c.Why = "You follow " + r.Label + " on " + n.SiteName + "."
+	case models.MailKindReply:
+		c.Why = "You asked to get the replies to your comment by email."
+	case models.MailKindComment:
+		c.Why = "You get the new comments on your stories. Switch this off on " + n.BaseURL + "/me or below."
+	case models.MailKindModeration:
+		c.Why = "You moderate comments on " + n.SiteName + ". Switch these mails off on " + n.BaseURL + "/me or below."
+	}
+	switch {
+	case nw.Report != nil:
+		c.Subject = "New report on “" + st.Title + "”"
+		c.Paragraphs = []string{"A reader reported " + reportTarget(nw.Report) + " on “" + st.Title + "” as " + nw.Report.Reason + "."}
+		c.Action, c.ActionURL = "See the reports", n.BaseURL+"/admin/reports"
+	case nw.Comment != nil:
+		cm := nw.Comment
+		c.Quote = quote(cm.Body)
+		c.Action, c.ActionURL = "Read it", storyURL+"#comment-"+strconv.FormatUint(uint64(cm.ID), 10)
+		switch r.Kind {
+		case models.MailKindModeration:
+			c.Subject = "Comment held for moderation on “" + st.Title + "”"
+			c.Paragraphs = []string{cm.AuthorName + " wrote a comment on “" + st.Title + "”; it waits for moderation:"}
+			c.Action, c.ActionURL = "Moderate the comments", n.BaseURL+"/admin/comments"
+		case models.MailKindReply:
+			c.Subject = cm.AuthorName + " replied to your comment on “" + st.Title + "”"
+			c.Paragraphs = []string{cm.AuthorName + " replied to your comment on “" + st.Title + "”:"}
+		default:
+			c.Subject = cm.AuthorName + " commented on “" + st.Title + "”"
+			c.Paragraphs = []string{cm.AuthorName + " commented on “" + st.Title + "”:"}
+		}
+	default:
+		c.Subject = "New story: " + st.Title
+		c.Paragraphs = []string{st.Author.Name + " published a new story, “" + st.Title + "”:"}
+		c.Quote = st.Excerpt
+		c.Action, c.ActionURL = "Read the story", storyURL
+	}
+	return c
+}
+
+func reportTarget(r *models.Report) string {
+	if r.CommentID != 0 {
+		return "a comment"
+	}
+	return "the story"
+}
+
+// quote is a comment's text as a mail quotes it: its Markdown, cut.
+func quote(body string) string {
+	r := []rune(body)
+	if len(r) > 1200 {
+		return string(r[:1200]) + "…"
+	}
+	return body
+}

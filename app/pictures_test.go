@@ -1,0 +1,150 @@
+package app
+
+import (
+	"bytes"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"doleances/models"
+	"doleances/models/media"
+	"doleances/models/media/mediatest"
+)
+
+// TestUploadServeAndPublishAPicture follows a phone photo from POST /media
+// to a published story: its position data is gone from every served size, it
+// is private until a published story shows it, then public and cached for a
+// year, and the story shows it with srcset, sizes, width and height.
+func TestUploadServeAndPublishAPicture(t *testing.T) {
+	ts := newSite(t, withBase(plainBase))
+	w := ts.writerAs("alice", models.RoleAuthor)
+	src := photo()
+	if !bytes.Contains(src, []byte(mediatest.GPSMarker)) {
+		t.Fatal("the test photo has no GPS block")
+	}
+	r, up := w.upload(t, "IMG_0042.jpg", src, "The [registered] letter")
+	wantStatus(t, "POST /media", r, http.StatusCreated)
+	ref, ok := models.ParseMediaURL(up.URL)
+	if !ok || ref.W != 1600 || ref.H != 1067 || up.Width != 1600 {
+		t.Fatalf("answer %+v", up)
+	}
+	if up.Markdown != `![The \[registered\] letter](`+up.URL+`)` {
+		t.Errorf("markdown %q", up.Markdown)
+	}
+	sizes := strings.Split(ref.SrcSet(), ", ")
+	if len(sizes) != 3 {
+		t.Fatalf("srcset %q", ref.SrcSet())
+	}
+	for _, s := range sizes {
+		u, _, _ := strings.Cut(s, " ")
+		got := w.get(t, u)
+		wantStatus(t, "the uploader fetches "+u, got, http.StatusOK)
+		if ct := got.Header.Get("Content-Type"); ct != "image/jpeg" {
+			t.Errorf("%s: Content-Type %q", u, ct)
+		}
+		if cc := got.Header.Get("Cache-Control"); !strings.Contains(cc, "private") {
+			t.Errorf("%s of a draft: Cache-Control %q", u, cc)
+		}
+		for _, leak := range []string{"Exif", "GPS", mediatest.GPSMarker} {
+			if strings.Contains(got.Body, leak) {
+				t.Errorf("%s still holds %q", u, leak)
+			}
+		}
+		if got := ts.anonymous().get(t, u); got.Status != http.StatusNotFound {
+			t.Errorf("a visitor fetched an unpublished picture %s: %d", u, got.Status)
+		}
+	}
+
+	f := storyForm("The letter", "Here it is:\n\n"+up.Markdown, "publish")
+	f.Set("cover_alt", "")
+	r = w.post(t, "/write", f)
+	wantStatus(t, "publish", r, http.StatusSeeOther)
+	page := ts.anonymous().get(t, r.Location)
+	wantStatus(t, "story page", page, http.StatusOK)
+	wantIn(t, "story page", page.Body, `src="`+up.URL+`"`, `srcset="`+ref.SrcSet()+`"`, `sizes="`+models.PictureSizesAttr+`"`,
+		`width="1600" height="1067"`, `loading="lazy"`, `alt="The [registered] letter"`,
+		`<meta property="og:image" content="http://doleances.test`+up.URL+`">`, `content="summary_large_image"`, `"image":{"@type":"ImageObject"`)
+	got := ts.anonymous().get(t, up.URL)
+	wantStatus(t, "a visitor fetches the published picture", got, http.StatusOK)
+	if cc := got.Header.Get("Cache-Control"); cc != "public, max-age=31536000, immutable" {
+		t.Errorf("Cache-Control %q", cc)
+	}
+	if got.Header.Get("X-Content-Type-Options") != "nosniff" {
+		t.Error("no nosniff")
+	}
+	for _, bad := range []string{"/media/" + ref.Name + "/../doleances.db", "/media/" + ref.Name + "/1600x1067.svg", "/media/" + strings.Repeat("0", 32) + "/1600x1067.jpg"} {
+		if got := ts.anonymous().get(t, bad); got.Status != http.StatusNotFound {
+			t.Errorf("%s: %d, want 404", bad, got.Status)
+		}
+	}
+}
+
+// TestUploadRefusals sends what must not become a picture: each is a 4xx
+// with a message, and the over-large body is refused before it is read.
+func TestUploadRefusals(t *testing.T) {
+	ts := newSite(t, withBase(plainBase))
+	w := ts.writerAs("alice", models.RoleAuthor)
+	jpg := mediatest.JPEG(mediatest.Halves(64, 48))
+	for _, c := range []struct {
+		name   string
+		data   []byte
+		status int
+		msg    string
+	}{
+		{"huge.png", mediatest.HugePNG(30000, 30000), http.StatusUnprocessableEntity, "40 megapixels"},
+		{"cut.jpg", jpg[:len(jpg)/2], http.StatusUnprocessableEntity, "damaged or incomplete"},
+		{"notes.jpg", []byte("Dear Sir, I write to cancel my contract.\n"), http.StatusUnsupportedMediaType, "JPEG, PNG, WebP or GIF"},
+		{"logo.svg", []byte(`<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(2)</script></svg>`), http.StatusUnsupportedMediaType, "SVG is not accepted"},
+		{"big.jpg", append(bytes.Clone(jpg), make([]byte, media.DefaultLimits.MaxBytes)...), http.StatusUnprocessableEntity, "10 MB"},
+	} {
+		r, up := w.upload(t, c.name, c.data, "x")
+		if r.Status != c.status || !strings.Contains(up.Error, c.msg) {
+			t.Errorf("%s: %d %q, want %d with %q", c.name, r.Status, up.Error, c.status, c.msg)
+		}
+	}
+	r := w.postFiles(t, "/media", url.Values{"alt": {"x"}})
+	wantStatus(t, "no file", r, http.StatusUnprocessableEntity)
+	r = ts.anonymous().postFiles(t, "/media", nil, file{"file", "a.jpg", jpg})
+	wantStatus(t, "a visitor", r, http.StatusUnauthorized)
+	if n := countFiles(t, ts); n != 0 {
+		t.Errorf("%d files stored after refusals", n)
+	}
+}
+
+// TestUploadRate: a hundred uploads in a minute; past the limit, a 429 with
+// a message and Retry-After, and nothing more is decoded.
+func TestUploadRate(t *testing.T) {
+	ts := newSite(t, withBase(plainBase))
+	w := ts.writerAs("alice", models.RoleAuthor)
+	png := mediatest.PNG(mediatest.Halves(40, 30))
+	created, refused := 0, 0
+	for range 100 {
+		r, up := w.upload(t, "a.png", png, "a red and blue square")
+		switch {
+		case r.Status == http.StatusCreated:
+			created++
+		case r.Status == http.StatusTooManyRequests && strings.Contains(up.Error, "Please wait") && r.Header.Get("Retry-After") != "":
+			refused++
+		default:
+			t.Fatalf("upload: %d %q", r.Status, up.Error)
+		}
+	}
+	if created > 30 || refused < 70 {
+		t.Errorf("%d uploads taken, %d refused", created, refused)
+	}
+}
+
+// countFiles is the number of picture files in the site's media folder.
+func countFiles(t *testing.T, ts *testSite) int {
+	t.Helper()
+	dir, err := media.NewDir(mediaDir(ts))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := dir.Copy(t.Context(), discard{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
