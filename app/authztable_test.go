@@ -87,8 +87,31 @@ var authzTable = map[string]authzRule{
 	"POST /stories/:slug/like":           {allowed: signedIn, path: story("like"), form: values("on", "1")},
 	"POST /stories/:slug/metoo":          {allowed: signedIn, path: story("metoo"), form: values("on", "1")},
 	"POST /stories/:slug/report":         {allowed: signedIn, path: story("report"), form: values("reason", "spam")},
-	"POST /comments/:id/edit":            {allowed: "owner", path: comment("edit"), form: values("body", "Edited.")},
-	"POST /comments/:id/delete":          {allowed: "owner", path: comment("delete"), form: values("confirm", "yes")},
+	// Only representatives of the story's company reply ("author" represents it).
+	"POST /stories/:slug/company-reply": {allowed: "author", path: story("company-reply"), form: values("kind", "act", "body", "We will call you.")},
+	"POST /stories/:slug/company-reply/follow-ups": {allowed: "author", path: func(f *authzFixture) string {
+		return "/stories/" + f.cs.other.Slug + "/company-reply/follow-ups"
+	}, form: values("body", "We called.")},
+	"POST /company-replies/:id/report": {allowed: signedIn, path: func(f *authzFixture) string {
+		return fmt.Sprintf("/company-replies/%d/report", f.reply)
+	}, form: func(f *authzFixture, _ string) url.Values {
+		return url.Values{"reason": {"abuse"}, "slug": {f.cs.other.Slug}}
+	}},
+	"POST /admin/company-replies/:id/delete": {allowed: "admin", path: func(f *authzFixture) string {
+		return fmt.Sprintf("/admin/company-replies/%d/delete", f.reply)
+	}},
+	"POST /admin/companies/:id": {allowed: "admin", path: func(f *authzFixture) string {
+		return fmt.Sprintf("/admin/companies/%d", f.sfr)
+	}, form: values("name", "SFR Mobile", "website", "sfr.fr", "domains", "sfr.fr")},
+	"POST /admin/companies/:id/representatives": {allowed: "admin", path: func(f *authzFixture) string {
+		return fmt.Sprintf("/admin/companies/%d/representatives", f.sfr)
+	}, form: func(f *authzFixture, _ string) url.Values { return url.Values{"handle": {f.users["reader"].Handle}} }},
+	"POST /admin/companies/:id/representatives/:user/delete": {allowed: "admin", path: func(f *authzFixture) string {
+		return fmt.Sprintf("/admin/companies/%d/representatives/%d/delete", f.sfr, f.users["author"].ID)
+	}},
+	"POST /stories/:slug/resolution": {allowed: "owner admin", path: story("resolution"), form: values("resolution", "resolved")},
+	"POST /comments/:id/edit":        {allowed: "owner", path: comment("edit"), form: values("body", "Edited.")},
+	"POST /comments/:id/delete":      {allowed: "owner", path: comment("delete"), form: values("confirm", "yes")},
 	"POST /comments/:id/report": {allowed: signedIn, path: comment("report"), form: func(f *authzFixture, _ string) url.Values {
 		return url.Values{"reason": {"spam"}, "slug": {f.cs.story.Slug}}
 	}},
@@ -183,6 +206,8 @@ var authzPages = map[string]pageRule{
 		guest: http.StatusSeeOther, others: http.StatusForbidden},
 	"GET /admin/reports": {access: handlers.SignedIn, path: fixed("/admin/reports"), allowed: "admin",
 		guest: http.StatusSeeOther, others: http.StatusForbidden},
+	"GET /admin/companies/:id": {access: handlers.Admin, path: func(f *authzFixture) string { return fmt.Sprintf("/admin/companies/%d", f.sfr) },
+		allowed: "admin", guest: http.StatusNotFound, others: http.StatusNotFound},
 	"GET /admin":        {access: handlers.Admin, path: fixed("/admin"), allowed: "admin", guest: http.StatusNotFound, others: http.StatusNotFound},
 	"GET /admin/import": {access: handlers.Admin, path: fixed("/admin/import"), allowed: "admin", guest: http.StatusNotFound, others: http.StatusNotFound},
 	"GET /admin/outbox": {access: handlers.Admin, path: fixed("/admin/outbox"), allowed: "admin", guest: http.StatusNotFound, others: http.StatusNotFound},

@@ -262,6 +262,7 @@ func BenchmarkServe(b *testing.B) {
 	})
 	for _, p := range []struct{ name, path string }{
 		{"front", "/"}, {"story", "/stories/" + story.Slug}, {"category", "/category/telecom"}, {"feed", "/feed"},
+		{"company", "/company/orange"}, {"companies", "/companies"},
 	} {
 		b.Run(p.name, func(b *testing.B) {
 			drive(b, s.client, static, func(int64) (string, []string) { return s.base + p.path, nil })

@@ -88,6 +88,18 @@ func templateFuncs(a *assets) template.FuncMap {
 			}
 			return "Still open"
 		},
+		// after says how long after publication something happened.
+		"after": func(days int) string {
+			switch days {
+			case 0:
+				return "the same day"
+			case 1:
+				return "after 1 day"
+			}
+			return fmt.Sprintf("after %d days", days)
+		},
+		"replyKind":  replyKind,
+		"replyKinds": func() []string { return models.ReplyKinds },
 		// reaction is the data of one like or "me too" button.
 		"reaction": func(slug, kind string, on bool, count int, csrf string) map[string]any {
 			return map[string]any{"Slug": slug, "Kind": kind, "On": on, "Count": count, "CSRF": csrf}
@@ -113,4 +125,19 @@ func formatTime(v any, layout string) string {
 		}
 	}
 	return ""
+}
+
+// replyKind is how an official reply's kind reads.
+func replyKind(k string) string {
+	switch k {
+	case models.ReplyAct:
+		return "We will act"
+	case models.ReplyResolved:
+		return "Resolved on our side"
+	case models.ReplyContest:
+		return "We contest the facts"
+	case models.ReplyNotConcerned:
+		return "Not concerned"
+	}
+	return k
 }

@@ -167,17 +167,24 @@ func (h *comments) post(c *fiber.Ctx) error {
 // LostPage gives back a text that could not be posted where it was sent.
 type LostPage struct {
 	Layout
-	Body string
+	Body  string
+	Reply bool // an official reply, not a comment
 }
 
 // lost answers a comment on a story that does not exist (or no longer),
 // giving the text back so that it is not lost.
 func (h *comments) lost(c *fiber.Ctx, body string) error {
-	l, err := h.layout(c, "This story is not here", "", "")
+	return h.giveBack(c, LostPage{Body: body})
+}
+
+// giveBack is the 404 page of a text sent to a story that is not here.
+func (p *pages) giveBack(c *fiber.Ctx, lp LostPage) error {
+	l, err := p.layout(c, "This story is not here", "", "")
 	if err != nil {
 		return err
 	}
 	l.Canonical = ""
+	lp.Layout, lp.Body = l, strings.TrimSpace(lp.Body)
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return h.render(c, fiber.StatusNotFound, "commentlost", LostPage{Layout: l, Body: strings.TrimSpace(body)})
+	return p.render(c, fiber.StatusNotFound, "commentlost", lp)
 }

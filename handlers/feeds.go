@@ -6,6 +6,7 @@ import (
 	"html"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -22,6 +23,7 @@ type feedStore interface {
 	TagBySlug(ctx context.Context, slug string) (*models.Tag, error)
 	CompanyBySlug(ctx context.Context, slug string) (*models.Company, error)
 	UserByHandle(ctx context.Context, handle string) (*models.User, error)
+	CompanyStats(ctx context.Context, id uint) (models.CompanyStats, error)
 }
 
 // feeds serves the RSS and Atom feeds. Items carry the HTML stored at save
@@ -192,7 +194,13 @@ func (fd *feeds) company(c *fiber.Ctx) (*feed, error) {
 	if err != nil {
 		return nil, err
 	}
-	return fd.stories(c, co.Name, co.Description, "/company/"+co.Slug, models.StoryFilter{CompanyID: co.ID})
+	stats, err := fd.store.CompanyStats(c.UserContext(), co.ID)
+	if err != nil {
+		return nil, err
+	}
+	// The scorecard in words: what the page's charts say, for feed readers.
+	desc := strings.TrimSpace(co.Description + " " + newScorecard(stats, fd.now()).Summary())
+	return fd.stories(c, co.Name, desc, "/company/"+co.Slug, models.StoryFilter{CompanyID: co.ID})
 }
 
 func (fd *feeds) allComments(c *fiber.Ctx) (*feed, error) {

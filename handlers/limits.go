@@ -35,6 +35,8 @@ var bodyLimits = []struct {
 	{"/stories/:slug/updates", StoryBodyLimit},
 	{"/stories/:slug/comments", CommentLimit},
 	{"/comments/:id/edit", CommentLimit},
+	{"/stories/:slug/company-reply", CommentLimit},
+	{"/stories/:slug/company-reply/follow-ups", CommentLimit},
 	{"/admin/import", ImportLimit},
 }
 

@@ -168,17 +168,42 @@ type readingMemo struct {
 	neighbors *memo[storyKey, [2]*models.StoryLink]
 	related   *memo[storyKey, []models.StoryLink]
 	reactions *memo[storyKey, models.Reactions]
+	// A company's scorecard and representatives, and who represents which.
+	stats      *memo[uint, models.CompanyStats]
+	reps       *memo[uint, []models.User]
+	represents *memo[[2]uint, bool]
 }
 
 func newReadingMemo(s readingStore, gen func() uint64) *readingMemo {
 	return &readingMemo{readingStore: s,
-		lists:     newMemo[listKey, models.StoryPage](gen, memoTexts),
-		stories:   newMemo[string, *models.Story](gen, memoTexts),
-		comments:  newMemo[uint, []models.Comment](gen, memoTexts),
-		neighbors: newMemo[storyKey, [2]*models.StoryLink](gen, memoEntries),
-		related:   newMemo[storyKey, []models.StoryLink](gen, memoEntries),
-		reactions: newMemo[storyKey, models.Reactions](gen, memoEntries),
+		lists:      newMemo[listKey, models.StoryPage](gen, memoTexts),
+		stories:    newMemo[string, *models.Story](gen, memoTexts),
+		comments:   newMemo[uint, []models.Comment](gen, memoTexts),
+		neighbors:  newMemo[storyKey, [2]*models.StoryLink](gen, memoEntries),
+		related:    newMemo[storyKey, []models.StoryLink](gen, memoEntries),
+		reactions:  newMemo[storyKey, models.Reactions](gen, memoEntries),
+		stats:      newMemo[uint, models.CompanyStats](gen, memoEntries),
+		reps:       newMemo[uint, []models.User](gen, memoEntries),
+		represents: newMemo[[2]uint, bool](gen, memoEntries),
 	}
+}
+
+func (r *readingMemo) CompanyStats(ctx context.Context, id uint) (models.CompanyStats, error) {
+	return r.stats.read(ctx, id, func(ctx context.Context) (models.CompanyStats, error) { return r.readingStore.CompanyStats(ctx, id) })
+}
+
+func (r *readingMemo) Representatives(ctx context.Context, companyID uint) ([]models.User, error) {
+	return r.reps.read(ctx, companyID, func(ctx context.Context) ([]models.User, error) {
+		return r.readingStore.Representatives(ctx, companyID)
+	})
+}
+
+// Represents is kept per viewer and company: a signed-in viewer of a story
+// about a company asks it on every view.
+func (r *readingMemo) Represents(ctx context.Context, userID, companyID uint) (bool, error) {
+	return r.represents.read(ctx, [2]uint{userID, companyID}, func(ctx context.Context) (bool, error) {
+		return r.readingStore.Represents(ctx, userID, companyID)
+	})
 }
 
 func (r *readingMemo) PublishedStory(ctx context.Context, slug string) (*models.Story, error) {

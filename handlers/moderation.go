@@ -133,8 +133,11 @@ func (m *moderation) reports(c *fiber.Ctx, u *models.User) error {
 	}
 	l.Canonical = ""
 	rp := ReportsPage{Layout: l, Reports: rs}
-	if c.Query("resolved") != "" {
+	switch {
+	case c.Query("resolved") != "":
 		rp.Flash = "The report is resolved."
+	case c.Query("removed") != "":
+		rp.Flash = "The official reply is removed: the story waits for a reply again. Resolve its reports when you are done."
 	}
 	return m.render(c, fiber.StatusOK, "reports", rp)
 }

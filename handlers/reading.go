@@ -28,6 +28,9 @@ type readingStore interface {
 	CompanyBySlug(ctx context.Context, slug string) (*models.Company, error)
 	CompanyRedirect(ctx context.Context, oldSlug string) (string, error)
 	UserByHandle(ctx context.Context, handle string) (*models.User, error)
+	Represents(ctx context.Context, userID, companyID uint) (bool, error)
+	CompanyStats(ctx context.Context, id uint) (models.CompanyStats, error)
+	Representatives(ctx context.Context, companyID uint) ([]models.User, error)
 }
 
 // reading serves the pages readers browse: lists of stories and stories.
@@ -52,7 +55,10 @@ type ListPage struct {
 	Total   int64
 	Pager   Pager
 	Sort    string // a company's stories: "" (latest first) or "metoo" (most "me too" first)
-	Follow  *FollowForm
+	// Scorecard and Representatives are a company's, on its page.
+	Scorecard       *Scorecard
+	Representatives []models.User
+	Follow          *FollowForm
 }
 
 // FollowForm is the "follow by email" form of a list or a story.
@@ -98,6 +104,9 @@ func (r *reading) list(c *fiber.Ctx, base string, lp ListPage, f models.StoryFil
 		return err
 	}
 	lp.Description = lp.Intro
+	if lp.Scorecard != nil {
+		companyMeta(&lp.Layout, lp.Company, lp.Scorecard)
+	}
 	if lp.Kind != "archive" {
 		lp.Follow = &FollowForm{Action: base + "/follow", CSRF: lp.CSRF, What: "these stories"}
 	}
@@ -162,6 +171,17 @@ func (r *reading) company(c *fiber.Ctx) error {
 	lp := ListPage{Kind: "company", Heading: co.Name, Intro: co.Description, Company: co}
 	if c.Query("sort") == "metoo" { // an allowlist of one: anything else is the default order
 		lp.Sort = "metoo"
+	}
+	stats, err := r.store.CompanyStats(c.UserContext(), co.ID)
+	if err != nil {
+		return err
+	}
+	now := r.stamps.now()
+	lp.Scorecard = newScorecard(stats, now)
+	// The trend ends with the current month: a cached copy must not outlive it.
+	cacheUntil(c, time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, 1, 0))
+	if lp.Representatives, err = r.store.Representatives(c.UserContext(), co.ID); err != nil {
+		return err
 	}
 	return r.list(c, "/company/"+co.Slug, lp, models.StoryFilter{CompanyID: co.ID})
 }

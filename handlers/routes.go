@@ -136,6 +136,8 @@ func Routes(app *fiber.App, d Deps) []Route {
 	pub.get("/archive/:year/:month/page/:n", cached(r.archive))
 	pub.get("/search", sr.page)
 	pub.get("/feeds", cached(p.feedList))
+	co := &companies{pages: p, store: d.Store, now: d.Now}
+	pub.get("/companies", cached(co.list, companySorts()...))
 
 	// Feeds: RSS 2.0 at .../feed, Atom at .../feed/atom.
 	pub.get("/feed", cached(fd.rss(fd.front)))
@@ -215,6 +217,15 @@ func Routes(app *fiber.App, d Deps) []Route {
 	own.post("/stories/:slug/updates", w.addUpdate)
 	own.get("/stories/:slug/history", w.history)
 
+	cr := &companyReplies{reading: r, store: d.Store}
+	// Representatives of the story's company reply; the store checks who they are.
+	reps := rt.signedIn(cr.signedOut)
+	reps.post("/stories/:slug/company-reply", cr.post)
+	reps.post("/stories/:slug/company-reply/follow-ups", cr.followUp)
+	own.post("/stories/:slug/resolution", cr.setResolution)
+	rt.signedIn(signIn(backToReported)).post("/company-replies/:id/report", cr.report)
+	rt.admins().post("/admin/company-replies/:id/delete", cr.remove)
+
 	ad := &admin{pages: p, store: d.Store}
 	admins.get("/admin", ad.page)
 	admins.post("/admin/stories/:id/approve", ad.approve)
@@ -224,6 +235,11 @@ func Routes(app *fiber.App, d Deps) []Route {
 	admins.post("/admin/categories/:id", ad.updateCategory)
 	admins.post("/admin/categories/:id/delete", ad.deleteCategory)
 	admins.post("/admin/companies/merge", ad.mergeCompanies)
+	ca := &companyAdmin{pages: p, store: d.Store}
+	admins.get("/admin/companies/:id", ca.page)
+	admins.post("/admin/companies/:id", ca.save)
+	admins.post("/admin/companies/:id/representatives", ca.addRepresentative)
+	admins.post("/admin/companies/:id/representatives/:user/delete", ca.removeRepresentative)
 	imp := &imports{pages: p, store: d.Store, log: d.Log, now: d.Now}
 	admins.get("/admin/import", imp.page)
 	admins.post("/admin/import", imp.upload)

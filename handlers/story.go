@@ -31,6 +31,8 @@ type StoryPage struct {
 	// CanEdit shows the Edit link to the author and admins; visitors
 	// without a session never see it, so their page stays the same for all.
 	CanEdit bool
+	// Company is the company's side of a story about a company; nil otherwise.
+	Company *CompanySide
 	Follow  FollowForm
 }
 
@@ -147,6 +149,9 @@ func (r *reading) renderStory(c *fiber.Ctx, status int, st *models.Story, form C
 	sp.CommentsHTML = template.HTML(list.String()) //nolint:gosec // html/template partials' output and an escaped token
 	sp.CanModerate = moderates(sp.User, st)
 	sp.CanEdit = sp.CanModerate
+	if err := r.companySide(c, &sp); err != nil {
+		return err
+	}
 	perView := sp.User != nil || personal || status != fiber.StatusOK
 	stamp, until := r.stamps.make(st.ID, perView)
 	if status != fiber.StatusOK {

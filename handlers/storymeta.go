@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"math"
+	"strings"
 	"time"
 
 	"doleances/models"
@@ -92,6 +94,50 @@ func storyMeta(l *Layout, st *models.Story) {
 	}
 	l.JSONLD = bp
 }
+
+// organization is the schema.org Organization of a company page, with its
+// scorecard's figures as properties.
+type organization struct {
+	Context     string          `json:"@context"`
+	Type        string          `json:"@type"`
+	Name        string          `json:"name"`
+	URL         string          `json:"url"`
+	SameAs      string          `json:"sameAs,omitempty"`
+	Description string          `json:"description"`
+	Properties  []propertyValue `json:"additionalProperty"`
+}
+
+type propertyValue struct {
+	Type  string `json:"@type"`
+	Name  string `json:"name"`
+	Value any    `json:"value"`
+	Unit  string `json:"unitText,omitempty"`
+}
+
+// companyMeta fills the description and JSON-LD of a company page with its figures.
+func companyMeta(l *Layout, co *models.Company, sc *Scorecard) {
+	l.Description = strings.TrimSpace(co.Description + " " + sc.Summary())
+	cs := sc.Stats
+	props := []propertyValue{
+		{Type: "PropertyValue", Name: "published stories", Value: cs.Stories},
+		{Type: "PropertyValue", Name: "me too", Value: cs.MeToo},
+	}
+	if sc.Rated {
+		props = append(props,
+			propertyValue{Type: "PropertyValue", Name: "share of stories with an official reply", Value: round1(cs.ReplyRate()), Unit: "percent"},
+			propertyValue{Type: "PropertyValue", Name: "share of stories resolved as confirmed by their authors", Value: round1(cs.ResolveRate()), Unit: "percent"})
+		if cs.ReplyDays != nil {
+			props = append(props, propertyValue{Type: "PropertyValue", Name: "median days to the first reply", Value: round1(*cs.ReplyDays), Unit: "days"})
+		}
+		if cs.ResolveDays != nil {
+			props = append(props, propertyValue{Type: "PropertyValue", Name: "median days to resolution", Value: round1(*cs.ResolveDays), Unit: "days"})
+		}
+	}
+	l.JSONLD = organization{Context: "https://schema.org", Type: "Organization", Name: co.Name,
+		URL: l.Site.BaseURL + "/company/" + co.Slug, SameAs: co.Website, Description: l.Description, Properties: props}
+}
+
+func round1(f float64) float64 { return math.Round(f*10) / 10 }
 
 // storyImage is the picture that stands for a story in link previews: its
 // cover, or else the first of the site's pictures in its text.

@@ -110,8 +110,8 @@ func refuseGhost(tx *gorm.DB, userID uint) error {
 	return nil
 }
 
-// creditHistoryToGhost keeps the revisions and updates a departing user
-// wrote on stories that stay, under "deleted user". Their changes still
+// creditHistoryToGhost keeps the revisions, updates and company replies a
+// departing user wrote on stories that stay, under "deleted user". Their changes still
 // waiting for review go: nobody is left to vouch for them, and approving
 // them later would publish them under "deleted user".
 func creditHistoryToGhost(tx *gorm.DB, userID uint) error {
@@ -128,7 +128,14 @@ func creditHistoryToGhost(tx *gorm.DB, userID uint) error {
 	if err := tx.Model(&Revision{}).Where("editor_id = ?", userID).Update("editor_id", ghost.ID).Error; err != nil {
 		return err
 	}
-	return tx.Model(&StoryUpdate{}).Where("author_id = ?", userID).Update("author_id", ghost.ID).Error
+	if err := tx.Model(&StoryUpdate{}).Where("author_id = ?", userID).Update("author_id", ghost.ID).Error; err != nil {
+		return err
+	}
+	// A company's replies are the company's word: they stay, whoever wrote them.
+	if err := tx.Model(&CompanyReply{}).Where("user_id = ?", userID).Update("user_id", ghost.ID).Error; err != nil {
+		return err
+	}
+	return tx.Model(&CompanyFollowUp{}).Where("user_id = ?", userID).Update("user_id", ghost.ID).Error
 }
 
 // dropReactions removes a departing user's likes and "me too"s and counts

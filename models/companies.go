@@ -164,8 +164,15 @@ func (s *Store) MergeCompanies(ctx context.Context, fromID, intoID uint) error {
 		if err := tx.Take(&into, intoID).Error; err != nil {
 			return fmt.Errorf("company %d: %w", intoID, notFound(err))
 		}
+		// One recompute of the scorecard at the end, not one per story moved.
+		if err := dropStatsTriggers(tx); err != nil {
+			return err
+		}
 		if err := tx.Model(&Story{}).Where("company_id = ?", fromID).Update("company_id", intoID).Error; err != nil {
 			return fmt.Errorf("move stories: %w", err)
+		}
+		if err := moveCompanySide(tx, fromID, intoID); err != nil {
+			return err
 		}
 		if err := tx.Model(&CompanyRedirect{}).Where("company_id = ?", fromID).Update("company_id", intoID).Error; err != nil {
 			return fmt.Errorf("move redirects: %w", err)
@@ -182,7 +189,13 @@ func (s *Store) MergeCompanies(ctx context.Context, fromID, intoID uint) error {
 				return err
 			}
 		}
-		return tx.Delete(&from).Error
+		if err := tx.Delete(&from).Error; err != nil {
+			return err
+		}
+		if err := refreshStats(tx, intoID); err != nil {
+			return err
+		}
+		return createStatsTriggers(tx)
 	})
 	if err != nil {
 		return fmt.Errorf("merge company %d into %d: %w", fromID, intoID, err)
@@ -225,4 +238,19 @@ func backfillCompanyKeys(db *gorm.DB) error {
 		}
 	}
 	return nil
+}
+
+// moveCompanySide gives company into the replies, representatives and
+// email domains of company from, which a merge deletes.
+func moveCompanySide(tx *gorm.DB, fromID, intoID uint) error {
+	for _, q := range []string{
+		"UPDATE company_replies SET company_id = ? WHERE company_id = ?",
+		"INSERT OR IGNORE INTO company_representatives (company_id, user_id, created_at) SELECT ?, user_id, created_at FROM company_representatives WHERE company_id = ?",
+		"UPDATE company_domains SET company_id = ? WHERE company_id = ?",
+	} {
+		if err := tx.Exec(q, intoID, fromID).Error; err != nil {
+			return fmt.Errorf("merge the company's side: %w", err)
+		}
+	}
+	return tx.Where("company_id = ?", fromID).Delete(&CompanyRepresentative{}).Error
 }

@@ -2,6 +2,7 @@ package models
 
 import (
 	"slices"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -22,11 +23,53 @@ const externalPoll = time.Second
 type generation struct {
 	n        atomic.Uint64
 	polled   atomic.Int64 // Unix nanoseconds of the last look at site_state
-	changed  atomic.Value // the site_state.changed_at seen then (string)
+	mu       sync.Mutex
+	changed  string // the latest site_state.changed_at seen or written
+	commits  uint64 // committed calls, for a look that a commit overtook
 	readOnly *gorm.DB
 }
 
 func (g *generation) bump() { g.n.Add(1) }
+
+// committed moves the generation after a transaction of this process that
+// wrote, and notes the changed_at it left (read inside it, when ok): the
+// next look at site_state then takes it for this write, already counted,
+// not for another process's. Without it every write emptied the page cache
+// and the memos twice, the second time up to externalPoll later, and a
+// request slower than that (a loaded machine) loaded the sidebar twice.
+// A write of another process before the transaction is counted by this
+// move too: it was committed before it, so what is read after it sees it.
+func (g *generation) committed(changed string, ok bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if ok {
+		g.changed = changed
+	}
+	g.commits++
+	g.bump()
+}
+
+// look reads site_state.changed_at and moves the generation if it is not
+// the value last seen or written by this process. The query runs outside
+// the lock, which commits take.
+func (g *generation) look() {
+	g.mu.Lock()
+	commits := g.commits
+	g.mu.Unlock()
+	var v string
+	err := g.readOnly.Raw(changedAtQuery).Scan(&v).Error
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if err != nil || v != g.changed {
+		g.bump()
+	}
+	if err == nil && commits == g.commits { // else v may be older than what a commit noted
+		g.changed = v
+	}
+}
+
+// changedAtQuery reads when the data pages show last changed.
+const changedAtQuery = "SELECT changed_at FROM site_state WHERE id = 1"
 
 // Generation returns the site generation: two equal values mean that no
 // write was committed between the two calls. Read it before reading what
@@ -35,11 +78,7 @@ func (s *Store) Generation() uint64 {
 	g := s.gen
 	if last := g.polled.Load(); time.Since(time.Unix(0, last)) >= externalPoll &&
 		g.polled.CompareAndSwap(last, time.Now().UnixNano()) {
-		var v string
-		err := g.readOnly.Raw("SELECT changed_at FROM site_state WHERE id = 1").Scan(&v).Error
-		if old, _ := g.changed.Swap(v).(string); err != nil || old != v {
-			g.bump()
-		}
+		g.look()
 	}
 	return g.n.Load()
 }

@@ -30,6 +30,7 @@ var migrations = []migration{
 	{Name: "imports: what each imported item became, and the old addresses", Up: createImportTables},
 	{Name: "email: outbox, follows, mail states and switches", Up: createMail},
 	{Name: "pictures: uploads, the stories that show them, covers and logos", Up: createPictures},
+	{Name: "companies answer: representatives, official replies, scorecards", Up: createCompanySide},
 }
 
 // createImportTables is step 4: ImportKey and LegacyPath (imported.go),

@@ -83,6 +83,8 @@ type Company struct {
 	// Key is the name reduced for matching (see CompanyKey): "Orange S.A." -> "orange".
 	// Nullable so that rows from before the column existed can be filled in.
 	Key *string `gorm:"size:100;uniqueIndex"`
+	// Website is the company's own address, shown on its page.
+	Website string `gorm:"size:2000;not null;default:''"`
 	// StoryCount is filled by queries that count published stories; it is not a column.
 	StoryCount int `gorm:"->;-:migration"`
 }
@@ -130,6 +132,15 @@ type Story struct {
 	CommentsClosed bool `gorm:"not null;default:false"`
 	// MailState is MailNew from the first publication until its followers heard of it.
 	MailState int `gorm:"not null;default:0;index"`
+	// RepliedAt is when the company first answered officially (see CompanyReply).
+	RepliedAt *time.Time
+	// ResolvedAt is when the author (or an admin) marked the story resolved
+	// after writing it; nil while it is not resolved, or when it was
+	// written resolved. The company scorecards count from it.
+	ResolvedAt *time.Time
+	// Reply is the company's official reply, loaded by PublishedStory when
+	// RepliedAt is set; not a column.
+	Reply *CompanyReply `gorm:"-"`
 }
 
 // StoryCategory joins stories and categories; its index on category_id serves

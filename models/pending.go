@@ -127,7 +127,11 @@ func applyPending(tx *gorm.DB, st *Story) (bool, error) {
 		if err := tx.Model(&StoryUpdate{}).Where("story_id = ? AND pending = ?", st.ID, true).Update("pending", false).Error; err != nil {
 			return false, fmt.Errorf("pending updates: %w", err)
 		}
-		if err := tx.Model(st).Update("resolution", orElse(resolution, st.Resolution)).Error; err != nil {
+		if cols := resolutionChange(st, resolution, tx.NowFunc()); cols != nil {
+			if err := tx.Model(st).Updates(cols).Error; err != nil {
+				return false, err
+			}
+		} else if err := tx.Model(st).Update("resolution", st.Resolution).Error; err != nil {
 			return false, err
 		}
 	}

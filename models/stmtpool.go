@@ -182,9 +182,16 @@ func (t *stmtTx) QueryRowContext(ctx context.Context, query string, args ...any)
 // sees the new also sees the new), then prepares the statements this
 // transaction met first.
 func (t *stmtTx) Commit() error {
+	// What a writing transaction leaves in site_state, read before the
+	// commit so that no other process's write comes between (a schema
+	// step before site_state exists has none: ok stays false).
+	wrote, changed, ok := t.wrote.Load(), "", false
+	if wrote {
+		ok = t.QueryRowContext(context.Background(), changedAtQuery).Scan(&changed) == nil
+	}
 	err := t.tx.Commit()
-	if t.wrote.Load() {
-		t.p.gen.bump()
+	if wrote {
+		t.p.gen.committed(changed, ok && err == nil)
 	}
 	if err != nil {
 		return dbError(err)

@@ -81,6 +81,11 @@ func Open(path string, opt Options) (*Store, error) {
 		wdb.Close()
 		return nil, fmt.Errorf("migrate %s: %w", path, err)
 	}
+	// Scorecards an import cut short left to recompute (see Import).
+	if err := refreshStale(w); err != nil {
+		wdb.Close()
+		return nil, fmt.Errorf("scorecards of %s: %w", path, err)
+	}
 	// Each reader keeps 8 MiB of pages instead of SQLite's 2: on a large
 	// site a search, which reads a span of stories and the newest part of
 	// each word's doclist, otherwise read a sixth of its pages again from

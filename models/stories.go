@@ -117,6 +117,11 @@ func (s *Store) PublishedStory(ctx context.Context, slug string) (*Story, error)
 	if err != nil {
 		return nil, fmt.Errorf("story %q: %w", slug, notFound(err))
 	}
+	if st.RepliedAt != nil { // only stories with a reply pay its queries
+		if st.Reply, err = s.CompanyReplyOf(ctx, st.ID); err != nil {
+			return nil, fmt.Errorf("story %q: %w", slug, err)
+		}
+	}
 	return &st, nil
 }
 

@@ -112,11 +112,17 @@ func applyEdit(tx *gorm.DB, st *Story, editorID uint, e edit) error {
 	if err := retitle(tx, st, e.title); err != nil {
 		return err
 	}
+	resCols := resolutionChange(st, e.resolution, tx.NowFunc()) // before the update changes st
 	err := tx.Model(st).Select("title", "slug", "body", "html", "excerpt", "plain_text", "company_id", "city", "resolution", "cover", "cover_alt", "updated_at").
 		Updates(Story{Title: e.title, Slug: st.Slug, Body: e.body, HTML: e.r.HTML, Excerpt: e.r.Excerpt,
 			PlainText: e.r.Text, CompanyID: e.company, City: e.city, Resolution: e.resolution, Cover: e.cover, CoverAlt: e.coverAlt}).Error
 	if err != nil {
 		return err
+	}
+	if resCols != nil {
+		if err := tx.Model(&Story{}).Where("id = ?", st.ID).UpdateColumn("resolved_at", resCols["resolved_at"]).Error; err != nil {
+			return err
+		}
 	}
 	if err := linkPictures(tx, st.ID, e.body, e.cover); err != nil {
 		return err

@@ -257,11 +257,15 @@ func (s *Store) StoriesOf(ctx context.Context, userID uint) ([]Story, error) {
 
 // storyChildren are the rows that belong to a story and go with it.
 var storyChildren = []any{&StoryCategory{}, &StoryTag{}, &Comment{}, &StoryUpdate{}, &Revision{}, &PendingEdit{},
-	&SlugRedirect{}, &Like{}, &MeToo{}, &Report{}, &StoryPicture{}}
+	&SlugRedirect{}, &Like{}, &MeToo{}, &Report{}, &StoryPicture{}, &CompanyReply{}}
 
 // deleteStories deletes the stories whose ids are given (a list or a
 // subquery) with everything that belongs to them.
 func deleteStories(tx *gorm.DB, ids any) error {
+	err := tx.Where("reply_id IN (SELECT id FROM company_replies WHERE story_id IN (?))", ids).Delete(&CompanyFollowUp{}).Error
+	if err != nil {
+		return fmt.Errorf("delete follow-ups: %w", err)
+	}
 	var pics []uint
 	if err := tx.Model(&StoryPicture{}).Where("story_id IN (?)", ids).Distinct().Pluck("picture_id", &pics).Error; err != nil {
 		return fmt.Errorf("story pictures: %w", err)

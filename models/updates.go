@@ -76,7 +76,10 @@ func (s *Store) AddStoryUpdate(ctx context.Context, storyID, userID uint, body, 
 			return err
 		}
 		// The story changed too: its updated_at moves, and maybe its resolution.
-		return tx.Model(st).Update("resolution", orElse(u.Resolution, st.Resolution)).Error
+		if cols := resolutionChange(st, u.Resolution, u.CreatedAt); cols != nil {
+			return tx.Model(st).Updates(cols).Error
+		}
+		return tx.Model(st).Update("resolution", st.Resolution).Error
 	})
 	if err != nil {
 		return nil, fmt.Errorf("update to story %d: %w", storyID, err)

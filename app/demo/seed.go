@@ -65,6 +65,7 @@ func Generate(ctx context.Context, store *models.Store, opt Options, out io.Writ
 		if p.err != nil {
 			return p.err
 		}
+		p.batch.DeferScorecards() // refreshed once, at the end
 		if err := store.Import(ctx, p.batch); err != nil {
 			return err
 		}
@@ -72,6 +73,9 @@ func Generate(ctx context.Context, store *models.Store, opt Options, out io.Writ
 		_ = bar.Add(n)
 	}
 	if err := bar.Finish(); err != nil {
+		return err
+	}
+	if err := store.RefreshStaleStats(ctx); err != nil {
 		return err
 	}
 	return store.OptimizeSearch(ctx)
