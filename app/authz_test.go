@@ -20,7 +20,7 @@ import (
 	"doleances/models/media/mediatest"
 )
 
-// authzFixture is a commentSite with another author and one of everything
+// authzFixture is a the comment site (withComments) with another author and one of everything
 // the routes act on.
 type authzFixture struct {
 	cs            *testSite
@@ -48,7 +48,8 @@ func newAuthzFixture(t *testing.T) *authzFixture {
 	ctx := context.Background()
 	f := &authzFixture{cs: cs, visitors: map[string]*visitor{},
 		users: map[string]*models.User{"reader": cs.readers[0], "owner": cs.author, "admin": cs.admin}}
-	f.users["author"] = cs.newUser("claire", "Claire Dubois", models.RoleAuthor)
+	claire := cs.newUser("claire", "Claire Dubois", models.RoleAuthor)
+	f.users["author"] = claire
 	for name, u := range f.users {
 		// A session as long as the server's, so that reading it writes nothing.
 		f.visitors[name] = cs.signInFor(u, 30*24*time.Hour)

@@ -18,7 +18,7 @@ import (
 	"doleances/app/demo"
 )
 
-// cachedSite is a commentSite with a company, a tag and an approved
+// cachedSite is a the comment site (withComments) with a company, a tag and an approved
 // comment, its clock a second into a stamp step (so that story pages are kept).
 type cachedSite struct {
 	*testSite

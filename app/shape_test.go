@@ -472,7 +472,7 @@ func TestExtraFieldsSetNothing(t *testing.T) {
 	}
 }
 
-// pairs flattens a form into name, value pairs for commentSite.comment.
+// pairs flattens a form into name, value pairs for testSite.comment.
 func pairs(f url.Values) []string {
 	var out []string
 	for k, vs := range f {

@@ -124,7 +124,7 @@ func TestOwnWritesMoveTheGenerationOnce(t *testing.T) {
 	s, other := twoProcesses(t)
 	ctx := context.Background()
 	s.Generation() // the first look
-	author := newUser(t, s, "ada")
+	author := newUser(t, s, "ada", RoleAuthor)
 	newStory(t, s, author, "A story", time.Time{})
 	if err := s.w.WithContext(ctx).Create(&Category{Name: "Banks", Slug: "banks"}).Error; err != nil {
 		t.Fatal(err)
@@ -135,7 +135,7 @@ func TestOwnWritesMoveTheGenerationOnce(t *testing.T) {
 		t.Error("the look at site_state counted this process's own writes a second time")
 	}
 	time.Sleep(2 * time.Millisecond) // changed_at counts milliseconds
-	newUser(t, other, "grace")
+	newUser(t, other, "grace", RoleAuthor)
 	s.gen.polled.Store(0)
 	if s.Generation() == after {
 		t.Error("a write by another process after this one's went unnoticed")
