@@ -13,7 +13,7 @@ import (
 // writer is the call style of the pictures tests, which landed with the
 // old helpers: one reply per request. It is a visitor of a testSite and
 // sends through testSite.send like every other request.
-// TODO(h14-harness): move the pictures tests to testSite.do and drop it.
+// The pictures tests still call it; moving them to testSite.do would let it go.
 type writer struct {
 	ts   *testSite
 	v    *visitor
