@@ -12,13 +12,13 @@ import (
 )
 
 func TestSetupLinkWorksOnce(t *testing.T) {
-	s := startSite(t, nil)
+	s := newSite(t, withBase(plainBase))
 	m := regexp.MustCompile(`url=(http://\S+/setup/\S+)`).FindStringSubmatch(s.Log.String())
 	if m == nil {
 		t.Fatalf("no setup link in the log:\n%s", s.Log.String())
 	}
 	link := m[1]
-	b := newBrowser(t)
+	b := s.browser()
 	if p := b.get(link); p.Status != 200 || !strings.Contains(p.Body, "Create the first admin account") {
 		t.Fatalf("setup form: %d", p.Status)
 	}
@@ -29,7 +29,7 @@ func TestSetupLinkWorksOnce(t *testing.T) {
 	if !strings.HasSuffix(p.URL, "/me") || !strings.Contains(p.Body, "Role: admin") {
 		t.Fatalf("after setup: %s %d", p.URL, p.Status)
 	}
-	for _, p := range []page{newBrowser(t).get(link), newBrowser(t).post(link, url.Values{"name": {"Eve"}})} {
+	for _, p := range []page{s.browser().get(link), s.browser().post(link, url.Values{"name": {"Eve"}})} {
 		if p.Status != http.StatusNotFound {
 			t.Errorf("used setup link answered %d, want 404", p.Status)
 		}
@@ -41,8 +41,8 @@ func TestSetupLinkWorksOnce(t *testing.T) {
 
 func TestSigninLinkExpires(t *testing.T) {
 	gh := newFakeProvider(t, "github", ada)
-	s := startSite(t, withGitHub(gh))
-	newBrowser(t).get(s.URL + "/auth/github") // creates @ada
+	s := newSite(t, withBase(plainBase), withConfig(withGitHub(gh)))
+	s.browser().get(s.URL + "/auth/github") // creates @ada
 	link := func(who string) string {
 		var out bytes.Buffer
 		env := func(k string) string {
@@ -63,73 +63,73 @@ func TestSigninLinkExpires(t *testing.T) {
 		t.Error("signin-link for an unknown user succeeded")
 	}
 
-	b := newBrowser(t)
+	b := s.browser()
 	l := link("ada@example.org")
 	if p := b.get(l); p.Status != 200 || !strings.Contains(p.Body, "Sign in as Ada Lovelace") {
 		t.Fatalf("link page: %d", p.Status)
 	}
-	if p := b.post(l, nil); !strings.HasSuffix(p.URL, "/me") || b.signedInAs(s) != "ada" {
+	if p := b.post(l, nil); !strings.HasSuffix(p.URL, "/me") || b.signedInAs() != "ada" {
 		t.Fatalf("link did not sign in: %s", p.URL)
 	}
-	if p := newBrowser(t).post(l, nil); p.Status != http.StatusNotFound {
+	if p := s.browser().post(l, nil); p.Status != http.StatusNotFound {
 		t.Errorf("reused link: %d, want 404", p.Status)
 	}
 
 	late := link("ada")
-	s.Clock.add(16 * time.Minute)
-	b2 := newBrowser(t)
-	if p := b2.post(late, nil); p.Status != http.StatusNotFound || b2.signedInAs(s) != "" {
+	s.clock.add(16 * time.Minute)
+	b2 := s.browser()
+	if p := b2.post(late, nil); p.Status != http.StatusNotFound || b2.signedInAs() != "" {
 		t.Errorf("expired link: %d, want 404 and nobody signed in", p.Status)
 	}
 }
 
 func TestSessionExpiryAndSliding(t *testing.T) {
 	gh := newFakeProvider(t, "github", ada)
-	s := startSite(t, withGitHub(gh))
-	b := newBrowser(t)
+	s := newSite(t, withBase(plainBase), withConfig(withGitHub(gh)))
+	b := s.browser()
 	b.get(s.URL + "/auth/github")
 	for i := 0; i < 3; i++ { // 87 days of use, never 30 without a visit
-		s.Clock.add(29 * 24 * time.Hour)
-		if b.signedInAs(s) != "ada" {
+		s.clock.add(29 * 24 * time.Hour)
+		if b.signedInAs() != "ada" {
 			t.Fatalf("signed out after %d visits 29 days apart: the expiry does not slide", i+1)
 		}
 	}
-	s.Clock.add(31 * 24 * time.Hour)
-	if who := b.signedInAs(s); who != "" {
+	s.clock.add(31 * 24 * time.Hour)
+	if who := b.signedInAs(); who != "" {
 		t.Errorf("still signed in after 31 idle days")
 	}
 }
 
 func TestSignOutAndEverywhere(t *testing.T) {
 	gh := newFakeProvider(t, "github", ada)
-	s := startSite(t, withGitHub(gh))
-	a, b, c := newBrowser(t), newBrowser(t), newBrowser(t)
+	s := newSite(t, withBase(plainBase), withConfig(withGitHub(gh)))
+	a, b, c := s.browser(), s.browser(), s.browser()
 	for _, x := range []*browser{a, b, c} {
 		x.get(s.URL + "/auth/github")
 	}
-	old := a.cookie(s, "doleances_session").Value
-	a.post(s.URL+"/logout", url.Values{"csrf": {a.csrf(s)}})
-	if a.signedInAs(s) != "" || b.signedInAs(s) != "ada" {
+	old := a.cookie("doleances_session").Value
+	a.post(s.URL+"/logout", url.Values{"csrf": {a.csrf()}})
+	if a.signedInAs() != "" || b.signedInAs() != "ada" {
 		t.Fatal("sign out ended the wrong sessions")
 	}
 	// The old cookie is dead in the database, not only forgotten by the browser.
 	req, _ := http.NewRequest(http.MethodGet, s.URL+"/me", nil)
 	req.AddCookie(&http.Cookie{Name: "doleances_session", Value: old})
-	if p := newBrowser(t).do(req); strings.Contains(p.Body, "Ada Lovelace") {
+	if p := s.browser().do(req); strings.Contains(p.Body, "Ada Lovelace") {
 		t.Error("a signed-out session token still works")
 	}
-	b.post(s.URL+"/me/sessions/delete", url.Values{"csrf": {b.csrf(s)}})
-	if b.signedInAs(s) != "" || c.signedInAs(s) != "" {
+	b.post(s.URL+"/me/sessions/delete", url.Values{"csrf": {b.csrf()}})
+	if b.signedInAs() != "" || c.signedInAs() != "" {
 		t.Error("sign out everywhere left a session")
 	}
 }
 
 func TestCSRF(t *testing.T) {
 	gh := newFakeProvider(t, "github", ada)
-	s := startSite(t, withGitHub(gh))
-	b := newBrowser(t)
+	s := newSite(t, withBase(plainBase), withConfig(withGitHub(gh)))
+	b := s.browser()
 	b.get(s.URL + "/auth/github")
-	token := b.csrf(s)
+	token := b.csrf()
 
 	p := b.post(s.URL+"/me", url.Values{"name": {"Ada & Co"}, "handle": {"ada-co"}})
 	if p.Status != http.StatusForbidden || !strings.Contains(p.Body, `value="Ada &amp; Co"`) ||
@@ -144,7 +144,7 @@ func TestCSRF(t *testing.T) {
 	}
 
 	long := strings.Repeat("The bank lost my file twice.\n", 10)
-	anon := newBrowser(t)
+	anon := s.browser()
 	for _, h := range []string{"Origin: https://evil.example", "Sec-Fetch-Site: cross-site", "Sec-Fetch-Site: same-site"} {
 		p := anon.post(s.URL+"/logout", url.Values{"comment": {long}}, h)
 		if p.Status != http.StatusForbidden || !strings.Contains(p.Body, "<textarea") || !strings.Contains(p.Body, "The bank lost my file twice.") {
@@ -161,11 +161,11 @@ func TestCSRF(t *testing.T) {
 func TestProfileUnlinkAndDelete(t *testing.T) {
 	gh := newFakeProvider(t, "github", ada)
 	oidc := newFakeProvider(t, "oidc", fakeUser{ID: "sub-1", Login: "ada2", Name: "Ada L.", Email: "ada@example.org", Verified: true})
-	s := startSite(t, all(withGitHub(gh), withOIDC(oidc)))
-	b := newBrowser(t)
+	s := newSite(t, withBase(plainBase), withConfig(all(withGitHub(gh), withOIDC(oidc))))
+	b := s.browser()
 	b.get(s.URL + "/auth/github")
-	newBrowser(t).get(s.URL + "/auth/oidc") // another person, @ada2, by verified email too: not merged
-	csrf := b.csrf(s)
+	s.browser().get(s.URL + "/auth/oidc") // another person, @ada2, by verified email too: not merged
+	csrf := b.csrf()
 
 	p := b.post(s.URL+"/me", url.Values{"csrf": {csrf}, "name": {"  "}, "handle": {"ada2"}})
 	if p.Status != http.StatusUnprocessableEntity || !strings.Contains(p.Body, "That handle is taken") && !strings.Contains(p.Body, "display name") {
@@ -195,12 +195,12 @@ func TestProfileUnlinkAndDelete(t *testing.T) {
 	if p := b.post(s.URL+"/me/delete", url.Values{"csrf": {csrf}, "content": {"keep"}, "confirm": {"yes"}}); p.Status != 200 || !strings.HasSuffix(p.URL, "/") {
 		t.Errorf("delete: %s %d", p.URL, p.Status)
 	}
-	if b.signedInAs(s) != "" {
+	if b.signedInAs() != "" {
 		t.Error("still signed in after deleting the account")
 	}
 	// Signing in again with the same GitHub account makes a new, empty account.
 	b.get(s.URL + "/auth/github")
-	if b.signedInAs(s) != "ada" {
+	if b.signedInAs() != "ada" {
 		t.Error("the deleted account's identity was not freed")
 	}
 }

@@ -15,99 +15,111 @@ import (
 // admin approves it; a story sent back carries the admin's note to its
 // author's list.
 func TestReviewQueue(t *testing.T) {
-	ts := newTestSite(t, false)
-	root := ts.signIn(t, "root", models.RoleAdmin)
-	newbie := ts.signIn(t, "newbie", models.RoleReader)
+	ts := newSite(t)
+	root := ts.signIn(ts.newUser("root", "Root", models.RoleAdmin))
+	newbie := ts.signIn(ts.newUser("newbie", "Newbie", models.RoleReader))
 
-	r := newbie.get(t, "/write")
-	wantIn(t, "a reader's editor", r.Body, ">Submit for review</button>")
-	r = newbie.post(t, "/write", storyForm("My first story", "It went badly.", "publish"))
-	wantStatus(t, "submit", r, http.StatusSeeOther)
-	m := editLinkRe.FindStringSubmatch(r.Location)
+	r, body := ts.get(newbie, "/write")
+	wantIn(t, "a reader's editor", body, ">Submit for review</button>")
+	r, body = ts.do(newbie, http.MethodPost, "/write", storyForm("My first story", "It went badly.", "publish"))
+	wantCode(t, r, body, http.StatusSeeOther)
+	m := editLinkRe.FindStringSubmatch(r.Header.Get("Location"))
 	if m == nil || m[2] != "review" {
-		t.Fatalf("submit went to %q", r.Location)
+		t.Fatalf("submit went to %q", r.Header.Get("Location"))
 	}
-	if _, front, _ := ts.get(t, "/"); strings.Contains(front, "My first story") {
+	if _, front := ts.get(nil, "/"); strings.Contains(front, "My first story") {
 		t.Error("a story in review is on the front page")
 	}
-	wantIn(t, "my stories in review", newbie.get(t, "/me/stories").Body, "In review", "My first story")
+	_, body = ts.get(newbie, "/me/stories")
+	wantIn(t, "my stories in review", body, "In review", "My first story")
 
-	if r := newbie.get(t, "/admin"); r.Status != http.StatusNotFound {
-		t.Errorf("/admin for a reader: %d", r.Status)
+	if r, _ := ts.get(newbie, "/admin"); r.StatusCode != http.StatusNotFound {
+		t.Errorf("/admin for a reader: %d", r.StatusCode)
 	}
 	sts, _ := ts.store.StoriesOf(context.Background(), newbie.user.ID)
 	id := strconv.Itoa(int(sts[0].ID))
-	if r := newbie.post(t, "/admin/stories/"+id+"/approve", nil); r.Status != http.StatusNotFound {
-		t.Errorf("a reader approving: %d", r.Status)
+	if r, _ := ts.do(newbie, http.MethodPost, "/admin/stories/"+id+"/approve", url.Values{}); r.StatusCode != http.StatusNotFound {
+		t.Errorf("a reader approving: %d", r.StatusCode)
 	}
 
-	r = root.get(t, "/admin")
-	wantStatus(t, "/admin", r, http.StatusOK)
-	wantIn(t, "/admin", r.Body, "My first story", "/admin/stories/"+id+"/approve")
+	r, body = ts.get(root, "/admin")
+	wantCode(t, r, body, http.StatusOK)
+	wantIn(t, "/admin", body, "My first story", "/admin/stories/"+id+"/approve")
 
 	// Send back: a note is needed, then the author sees it.
-	r = root.post(t, "/admin/stories/"+id+"/send-back", url.Values{"note": {"  "}})
-	wantStatus(t, "empty note", r, http.StatusUnprocessableEntity)
-	r = root.post(t, "/admin/stories/"+id+"/send-back", url.Values{"note": {"Please name the shop."}})
-	wantStatus(t, "send back", r, http.StatusSeeOther)
-	wantIn(t, "my stories after send-back", newbie.get(t, "/me/stories").Body, "Please name the shop.", "status-draft")
+	r, body = ts.do(root, http.MethodPost, "/admin/stories/"+id+"/send-back", url.Values{"note": {"  "}})
+	wantCode(t, r, body, http.StatusUnprocessableEntity)
+	r, body = ts.do(root, http.MethodPost, "/admin/stories/"+id+"/send-back", url.Values{"note": {"Please name the shop."}})
+	wantCode(t, r, body, http.StatusSeeOther)
+	_, body = ts.get(newbie, "/me/stories")
+	wantIn(t, "my stories after send-back", body, "Please name the shop.", "status-draft")
 
 	// Submitted again, then approved.
 	slug := m[1]
-	wantStatus(t, "resubmit", newbie.post(t, "/stories/"+slug+"/publish", nil), http.StatusSeeOther)
-	wantStatus(t, "approve", root.post(t, "/admin/stories/"+id+"/approve", nil), http.StatusSeeOther)
-	if s, body, _ := ts.get(t, "/stories/my-first-story"); s != http.StatusOK || !strings.Contains(body, "It went badly.") {
-		t.Errorf("approved story: %d", s)
+	r, body = ts.do(newbie, http.MethodPost, "/stories/"+slug+"/publish", url.Values{})
+	wantCode(t, r, body, http.StatusSeeOther)
+	r, body = ts.do(root, http.MethodPost, "/admin/stories/"+id+"/approve", url.Values{})
+	wantCode(t, r, body, http.StatusSeeOther)
+	if res, body := ts.get(nil, "/stories/my-first-story"); res.StatusCode != http.StatusOK || !strings.Contains(body, "It went badly.") {
+		t.Errorf("approved story: %d", res.StatusCode)
 	}
-	if r := root.post(t, "/admin/stories/"+id+"/approve", nil); r.Status != http.StatusConflict {
-		t.Errorf("approving twice: %d", r.Status)
+	if r, _ := ts.do(root, http.MethodPost, "/admin/stories/"+id+"/approve", url.Values{}); r.StatusCode != http.StatusConflict {
+		t.Errorf("approving twice: %d", r.StatusCode)
 	}
 }
 
 // TestAdminManagesUsersCategoriesCompanies: promote a user, create, edit
 // and delete a category, merge two companies (the old address 301s).
 func TestAdminManagesUsersCategoriesCompanies(t *testing.T) {
-	ts := newTestSite(t, false)
+	ts := newSite(t)
 	ctx := context.Background()
-	root := ts.signIn(t, "root", models.RoleAdmin)
-	newbie := ts.signIn(t, "newbie", models.RoleReader)
+	root := ts.signIn(ts.newUser("root", "Root", models.RoleAdmin))
+	newbie := ts.signIn(ts.newUser("newbie", "Newbie", models.RoleReader))
 	uid := strconv.Itoa(int(newbie.user.ID))
 
-	wantStatus(t, "promote", root.post(t, "/admin/users/"+uid+"/role", url.Values{"role": {"author"}}), http.StatusSeeOther)
+	r, body := ts.do(root, http.MethodPost, "/admin/users/"+uid+"/role", url.Values{"role": {"author"}})
+	wantCode(t, r, body, http.StatusSeeOther)
 	if u, _ := ts.store.UserByID(ctx, newbie.user.ID); u.Role != models.RoleAuthor {
 		t.Errorf("role after promotion: %s", u.Role)
 	}
-	wantIn(t, "an author's editor", newbie.get(t, "/write").Body, ">Publish</button>")
-	wantStatus(t, "bad role", root.post(t, "/admin/users/"+uid+"/role", url.Values{"role": {"king"}}), http.StatusUnprocessableEntity)
+	_, body = ts.get(newbie, "/write")
+	wantIn(t, "an author's editor", body, ">Publish</button>")
+	r, body = ts.do(root, http.MethodPost, "/admin/users/"+uid+"/role", url.Values{"role": {"king"}})
+	wantCode(t, r, body, http.StatusUnprocessableEntity)
 	rootID := strconv.Itoa(int(root.user.ID))
-	wantStatus(t, "last admin", root.post(t, "/admin/users/"+rootID+"/role", url.Values{"role": {"reader"}}), http.StatusConflict)
-	if r := newbie.post(t, "/admin/users/"+uid+"/role", url.Values{"role": {"admin"}}); r.Status != http.StatusNotFound {
-		t.Errorf("an author promoting themself: %d", r.Status)
+	r, body = ts.do(root, http.MethodPost, "/admin/users/"+rootID+"/role", url.Values{"role": {"reader"}})
+	wantCode(t, r, body, http.StatusConflict)
+	if r, _ := ts.do(newbie, http.MethodPost, "/admin/users/"+uid+"/role", url.Values{"role": {"admin"}}); r.StatusCode != http.StatusNotFound {
+		t.Errorf("an author promoting themself: %d", r.StatusCode)
 	}
 
 	// Categories.
-	r := root.post(t, "/admin/categories", url.Values{"name": {""}, "description": {"Kept text"}})
-	wantStatus(t, "empty category", r, http.StatusUnprocessableEntity)
-	wantIn(t, "empty category", r.Body, "A category needs a name.", `value="Kept text"`)
-	wantStatus(t, "create category", root.post(t, "/admin/categories", url.Values{"name": {"Banks"}, "position": {"3"}}), http.StatusSeeOther)
+	r, body = ts.do(root, http.MethodPost, "/admin/categories", url.Values{"name": {""}, "description": {"Kept text"}})
+	wantCode(t, r, body, http.StatusUnprocessableEntity)
+	wantIn(t, "empty category", body, "A category needs a name.", `value="Kept text"`)
+	r, body = ts.do(root, http.MethodPost, "/admin/categories", url.Values{"name": {"Banks"}, "position": {"3"}})
+	wantCode(t, r, body, http.StatusSeeOther)
 	cats, _ := ts.store.Categories(ctx)
 	if len(cats) != 1 || cats[0].Slug != "banks" || cats[0].Position != 3 {
 		t.Fatalf("categories: %+v", cats)
 	}
 	cid := strconv.Itoa(int(cats[0].ID))
-	r = root.post(t, "/admin/categories/"+cid, url.Values{"name": {"Banks & insurers"}, "slug": {"banks-insurers"}, "description": {"Money."}, "position": {"1"}})
-	wantStatus(t, "edit category", r, http.StatusSeeOther)
-	if s, body, _ := ts.get(t, "/category/banks-insurers"); s != http.StatusOK || !strings.Contains(body, "Money.") {
-		t.Errorf("edited category page: %d", s)
+	r, body = ts.do(root, http.MethodPost, "/admin/categories/"+cid, url.Values{"name": {"Banks & insurers"}, "slug": {"banks-insurers"}, "description": {"Money."}, "position": {"1"}})
+	wantCode(t, r, body, http.StatusSeeOther)
+	if res, body := ts.get(nil, "/category/banks-insurers"); res.StatusCode != http.StatusOK || !strings.Contains(body, "Money.") {
+		t.Errorf("edited category page: %d", res.StatusCode)
 	}
-	wantStatus(t, "bad slug", root.post(t, "/admin/categories/"+cid, url.Values{"name": {"X"}, "slug": {"Not A Slug"}}), http.StatusUnprocessableEntity)
-	wantStatus(t, "delete unconfirmed", root.post(t, "/admin/categories/"+cid+"/delete", nil), http.StatusUnprocessableEntity)
-	wantStatus(t, "delete category", root.post(t, "/admin/categories/"+cid+"/delete", url.Values{"confirm": {"yes"}}), http.StatusSeeOther)
-	if s, _, _ := ts.get(t, "/category/banks-insurers"); s != http.StatusNotFound {
-		t.Errorf("deleted category: %d", s)
+	r, body = ts.do(root, http.MethodPost, "/admin/categories/"+cid, url.Values{"name": {"X"}, "slug": {"Not A Slug"}})
+	wantCode(t, r, body, http.StatusUnprocessableEntity)
+	r, body = ts.do(root, http.MethodPost, "/admin/categories/"+cid+"/delete", url.Values{})
+	wantCode(t, r, body, http.StatusUnprocessableEntity)
+	r, body = ts.do(root, http.MethodPost, "/admin/categories/"+cid+"/delete", url.Values{"confirm": {"yes"}})
+	wantCode(t, r, body, http.StatusSeeOther)
+	if res, _ := ts.get(nil, "/category/banks-insurers"); res.StatusCode != http.StatusNotFound {
+		t.Errorf("deleted category: %d", res.StatusCode)
 	}
-	if r := newbie.post(t, "/admin/categories", url.Values{"name": {"Spam"}}); r.Status != http.StatusNotFound {
-		t.Errorf("a non-admin creating a category: %d", r.Status)
+	if r, _ := ts.do(newbie, http.MethodPost, "/admin/categories", url.Values{"name": {"Spam"}}); r.StatusCode != http.StatusNotFound {
+		t.Errorf("a non-admin creating a category: %d", r.StatusCode)
 	}
 
 	// Companies: a story about "Orange France" moves to Orange.
@@ -115,19 +127,24 @@ func TestAdminManagesUsersCategoriesCompanies(t *testing.T) {
 	other, _ := ts.store.FindOrCreateCompany(ctx, "Free Mobile")
 	f := storyForm("Two bills", "Twice.", "publish")
 	f.Set("company", "Free Mobile")
-	wantStatus(t, "publish", newbie.post(t, "/write", f), http.StatusSeeOther)
+	r, body = ts.do(newbie, http.MethodPost, "/write", f)
+	wantCode(t, r, body, http.StatusSeeOther)
 	merge := url.Values{"from": {strconv.Itoa(int(other.ID))}, "into": {strconv.Itoa(int(orange.ID))}}
-	wantStatus(t, "merge unconfirmed", root.post(t, "/admin/companies/merge", merge), http.StatusUnprocessableEntity)
+	r, body = ts.do(root, http.MethodPost, "/admin/companies/merge", merge)
+	wantCode(t, r, body, http.StatusUnprocessableEntity)
 	merge.Set("confirm", "yes")
-	wantStatus(t, "merge", root.post(t, "/admin/companies/merge", merge), http.StatusSeeOther)
-	resp, err := ts.srv.web.app.Test(newGet("/company/"+other.Slug), -1)
-	if err != nil || resp.StatusCode != http.StatusMovedPermanently || resp.Header.Get("Location") != "/company/"+orange.Slug {
+	r, body = ts.do(root, http.MethodPost, "/admin/companies/merge", merge)
+	wantCode(t, r, body, http.StatusSeeOther)
+	resp, _ := ts.get(nil, "/company/"+other.Slug)
+	if resp.StatusCode != http.StatusMovedPermanently || resp.Header.Get("Location") != "/company/"+orange.Slug {
 		t.Fatalf("merged company: %d %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
-	if _, body, _ := ts.get(t, "/company/"+orange.Slug); !strings.Contains(body, "Two bills") {
+	if _, body := ts.get(nil, "/company/"+orange.Slug); !strings.Contains(body, "Two bills") {
 		t.Error("the story did not move to the company it was merged into")
 	}
-	wantStatus(t, "merge a gone company", root.post(t, "/admin/companies/merge", merge), http.StatusUnprocessableEntity)
+	r, body = ts.do(root, http.MethodPost, "/admin/companies/merge", merge)
+	wantCode(t, r, body, http.StatusUnprocessableEntity)
 	merge.Set("from", merge.Get("into"))
-	wantStatus(t, "merge into itself", root.post(t, "/admin/companies/merge", merge), http.StatusConflict)
+	r, body = ts.do(root, http.MethodPost, "/admin/companies/merge", merge)
+	wantCode(t, r, body, http.StatusConflict)
 }

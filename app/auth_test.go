@@ -42,9 +42,9 @@ func TestSignInEndToEnd(t *testing.T) {
 	gh := newFakeProvider(t, "github", ada)
 	oidc := newFakeProvider(t, "oidc", fakeUser{ID: "sub-7", Login: "grace", Name: "Grace Hopper", Email: "grace@example.org", Verified: true})
 	x := newFakeProvider(t, "x", fakeUser{ID: "x-42", Login: "linus", Name: "Linus T"})
-	s := startSite(t, all(withGitHub(gh), withOIDC(oidc), withX(x)))
+	s := newSite(t, withBase(plainBase), withConfig(all(withGitHub(gh), withOIDC(oidc), withX(x))))
 
-	login := newBrowser(t).get(s.URL + "/login?next=/me")
+	login := s.browser().get(s.URL + "/login?next=/me")
 	for _, want := range []string{`href="/auth/github?next=%2fme"`, `href="/auth/oidc?next=%2fme"`, `href="/auth/twitter?next=%2fme"`, "Continue with Keycloak", "Continue with X"} {
 		if !strings.Contains(login.Body, want) {
 			t.Errorf("/login lacks %s", want)
@@ -54,21 +54,21 @@ func TestSignInEndToEnd(t *testing.T) {
 		{"github", "ada", "Ada Lovelace"}, {"oidc", "grace", "Grace Hopper"}, {"twitter", "linus", "Linus T"},
 	} {
 		t.Run(tc.provider, func(t *testing.T) {
-			b := newBrowser(t)
+			b := s.browser()
 			p := b.get(s.URL + "/auth/" + tc.provider + "?next=/me")
 			if p.Status != http.StatusOK || !strings.HasSuffix(p.URL, "/me") || !strings.Contains(p.Body, tc.name) {
 				t.Fatalf("ended on %s (%d), want a signed-in /me", p.URL, p.Status)
 			}
-			if got := b.signedInAs(s); got != tc.handle {
+			if got := b.signedInAs(); got != tc.handle {
 				t.Errorf("signed in as %q, want %q", got, tc.handle)
 			}
 			if !strings.Contains(p.Body, `action="/logout"`) || strings.Contains(p.Body, `href="/login">Sign in`) {
 				t.Error("the header does not show the signed-in person with a sign-out form")
 			}
 			// A second sign-in finds the same user instead of creating another.
-			b2 := newBrowser(t)
+			b2 := s.browser()
 			b2.get(s.URL + "/auth/" + tc.provider)
-			if got := b2.signedInAs(s); got != tc.handle {
+			if got := b2.signedInAs(); got != tc.handle {
 				t.Errorf("second sign-in as %q, want %q", got, tc.handle)
 			}
 		})
@@ -80,8 +80,8 @@ func TestSignInEndToEnd(t *testing.T) {
 
 func TestSessionCookieFlags(t *testing.T) {
 	gh := newFakeProvider(t, "github", ada)
-	s := startSite(t, withGitHub(gh))
-	b := newBrowser(t)
+	s := newSite(t, withBase(plainBase), withConfig(withGitHub(gh)))
+	b := s.browser()
 	var setCookies []string
 	b.c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
 		setCookies = append(setCookies, req.Response.Header.Values("Set-Cookie")...)
@@ -106,7 +106,7 @@ func TestSessionCookieFlags(t *testing.T) {
 		t.Error("Secure cookie on an http:// site: browsers would drop it")
 	}
 	// An anonymous page carries nothing personal and sets no cookie.
-	anon := newBrowser(t).get(s.URL + "/")
+	anon := s.browser().get(s.URL + "/")
 	if anon.Header.Get("Set-Cookie") != "" || strings.Contains(anon.Body, "csrf") {
 		t.Error("an anonymous page sets a cookie or carries a token")
 	}
@@ -114,7 +114,7 @@ func TestSessionCookieFlags(t *testing.T) {
 
 func TestSignInFailures(t *testing.T) {
 	gh := newFakeProvider(t, "github", ada)
-	s := startSite(t, withGitHub(gh))
+	s := newSite(t, withBase(plainBase), withConfig(withGitHub(gh)))
 	noRedirect := func(b *browser) {
 		b.c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
 			if strings.Contains(req.URL.Path, "/callback") {
@@ -145,14 +145,14 @@ func TestSignInFailures(t *testing.T) {
 		}, 400, "expired or was already used"},
 		{"missing state", func(b *browser) page { return b.get(s.URL + "/auth/github/callback?code=x") }, 400, "did not say which sign-in"},
 		{"other browser", func(b *browser) page {
-			return newBrowser(t).get(callbackURL(b)) // the attacker's callback in the victim's browser
+			return s.browser().get(callbackURL(b)) // the attacker's callback in the victim's browser
 		}, 400, "another browser"},
 		{"reused state and code", func(b *browser) page {
 			u := callbackURL(b)
 			if first := b.get(u); first.Status != 200 {
 				t.Fatalf("first callback: %d", first.Status)
 			}
-			b.post(s.URL+"/logout", url.Values{"csrf": {b.csrf(s)}})
+			b.post(s.URL+"/logout", url.Values{"csrf": {b.csrf()}})
 			return b.get(u)
 		}, 400, "expired or was already used"},
 		{"denied consent", func(b *browser) page {
@@ -178,12 +178,12 @@ func TestSignInFailures(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			b := newBrowser(t)
+			b := s.browser()
 			p := tc.run(b)
 			if p.Status != tc.status || !strings.Contains(p.Body, tc.says) || !strings.Contains(p.Body, `href="/login"`) {
 				t.Errorf("status %d, want %d with %q and a link to /login; body:\n%.2000s", p.Status, tc.status, tc.says, p.Body)
 			}
-			if who := b.signedInAs(s); who != "" {
+			if who := b.signedInAs(); who != "" {
 				t.Errorf("signed in as %s after a failed sign-in", who)
 			}
 		})
@@ -198,10 +198,10 @@ func TestProviderDown(t *testing.T) {
 	dead := "http://" + ln.Addr().String()
 	ln.Close() // nothing listens there any more: connection refused
 	gh := newFakeProvider(t, "github", ada)
-	s := startSite(t, all(withGitHub(gh), func(c *Config) {
+	s := newSite(t, withBase(plainBase), withConfig(all(withGitHub(gh), func(c *Config) {
 		c.OIDCIssuer, c.OIDCKey = dead, "k"
-	}))
-	b := newBrowser(t)
+	})))
+	b := s.browser()
 	if p := b.get(s.URL + "/auth/oidc"); p.Status != http.StatusBadGateway || !strings.Contains(p.Body, "cannot be reached") {
 		t.Errorf("OIDC discovery down: %d\n%.1500s", p.Status, p.Body)
 	}
@@ -217,14 +217,14 @@ func TestProviderDown(t *testing.T) {
 		t.Errorf("GitHub down at the token step: %d\n%.1500s", p.Status, p.Body)
 	}
 	b.c.CheckRedirect = nil
-	if who := b.signedInAs(s); who != "" {
+	if who := b.signedInAs(); who != "" {
 		t.Errorf("signed in as %s", who)
 	}
 }
 
 func TestAdminEmails(t *testing.T) {
 	gh := newFakeProvider(t, "github", ada)
-	s := startSite(t, all(withGitHub(gh), func(c *Config) { c.AdminEmails = " Boss@example.org , ada@example.org" }))
+	s := newSite(t, withBase(plainBase), withConfig(all(withGitHub(gh), func(c *Config) { c.AdminEmails = " Boss@example.org , ada@example.org" })))
 	cases := []struct {
 		user fakeUser
 		role string
@@ -235,7 +235,7 @@ func TestAdminEmails(t *testing.T) {
 	}
 	for _, tc := range cases {
 		gh.setUser(tc.user)
-		b := newBrowser(t)
+		b := s.browser()
 		p := b.get(s.URL + "/auth/github?next=/me")
 		if !strings.Contains(p.Body, "Role: "+tc.role) {
 			t.Errorf("%s (verified %v): want role %s on /me", tc.user.Email, tc.user.Verified, tc.role)
@@ -248,9 +248,9 @@ func TestAdminEmails(t *testing.T) {
 
 func TestOpenRedirect(t *testing.T) {
 	gh := newFakeProvider(t, "github", ada)
-	s := startSite(t, withGitHub(gh))
+	s := newSite(t, withBase(plainBase), withConfig(withGitHub(gh)))
 	for _, next := range []string{"https://evil.example", "//evil.example", `/\evil.example`, "evil.example", "/\r\nSet-Cookie:x", "javascript:alert(1)", "/\t/evil.example"} {
-		b := newBrowser(t)
+		b := s.browser()
 		login := b.get(s.URL + "/login?next=" + url.QueryEscape(next))
 		if strings.Contains(login.Body, "evil") || strings.Contains(login.Body, "javascript") {
 			t.Errorf("next=%q kept on /login", next)
@@ -260,7 +260,7 @@ func TestOpenRedirect(t *testing.T) {
 			t.Errorf("next=%q ended on %s, want the front page", next, p.URL)
 		}
 	}
-	b := newBrowser(t)
+	b := s.browser()
 	if p := b.get(s.URL + "/auth/github?next=" + url.QueryEscape("/me?x=1")); !strings.HasSuffix(p.URL, "/me?x=1") {
 		t.Errorf("a same-site next was not followed: %s", p.URL)
 	}

@@ -20,10 +20,10 @@ import (
 	"doleances/models/media/mediatest"
 )
 
-// authzFixture is a commentSite with another author and one of everything
+// authzFixture is a the comment site (withComments) with another author and one of everything
 // the routes act on.
 type authzFixture struct {
-	cs            *commentSite
+	cs            *testSite
 	db            *gorm.DB // a read-only view, for snapshots
 	users         map[string]*models.User
 	visitors      map[string]*visitor
@@ -47,20 +47,15 @@ type authzFixture struct {
 
 func newAuthzFixture(t *testing.T) *authzFixture {
 	t.Helper()
-	cs := newCommentSite(t, func(c *Config) { c.GitHubKey, c.GitHubSecret = "github-key", "github-secret" })
+	cs := newSite(t, withComments(), withConfig(func(c *Config) { c.GitHubKey, c.GitHubSecret = "github-key", "github-secret" }))
 	ctx := context.Background()
 	f := &authzFixture{cs: cs, visitors: map[string]*visitor{},
 		users: map[string]*models.User{"reader": cs.readers[0], "owner": cs.author, "admin": cs.admin}}
-	claire := &models.User{Handle: "claire", Name: "Claire Dubois", Role: models.RoleAuthor}
-	check(t, cs.store.CreateUser(ctx, claire))
+	claire := cs.newUser("claire", "Claire Dubois", models.RoleAuthor)
 	f.users["author"] = claire
 	for name, u := range f.users {
 		// A session as long as the server's, so that reading it writes nothing.
-		token, err := cs.store.CreateSession(ctx, u.ID, 30*24*time.Hour)
-		check(t, err)
-		sess, err := cs.store.SessionByToken(ctx, token, 30*24*time.Hour)
-		check(t, err)
-		f.visitors[name] = &visitor{cookies: map[string]string{"doleances_session": token}, csrf: sess.CSRF}
+		f.visitors[name] = cs.signInFor(u, 30*24*time.Hour)
 	}
 	cats, err := cs.store.Categories(ctx)
 	check(t, err)
@@ -73,7 +68,7 @@ func newAuthzFixture(t *testing.T) *authzFixture {
 	}
 	f.draft, f.review = mk("Brouillon", cs.author, models.StatusDraft), mk("Ma banque", cs.readers[0], models.StatusReview)
 	f.comment, err = cs.store.AddComment(ctx, models.CommentInput{StoryID: cs.story.ID, UserID: &cs.author.ID,
-		AuthorName: cs.author.Name, Body: "Mine.", Status: models.CommentApproved, CreatedAt: commentStart.Add(-time.Minute)})
+		AuthorName: cs.author.Name, Body: "Mine.", Status: models.CommentApproved, CreatedAt: siteStart.Add(-time.Minute)})
 	check(t, err)
 	for _, p := range []string{"github", "oidc"} {
 		check(t, cs.store.LinkIdentity(ctx, cs.author.ID, models.IdentityInput{Provider: p, ProviderUserID: "margot-" + p, Name: "Margot"}))
@@ -129,7 +124,7 @@ func (f *authzFixture) visitor(actor string) *visitor {
 	if !ok {
 		return guest()
 	}
-	cp := &visitor{cookies: map[string]string{}, csrf: v.csrf}
+	cp := &visitor{cookies: map[string]string{}, csrf: v.csrf, user: v.user}
 	for k, c := range v.cookies {
 		cp.cookies[k] = c
 	}

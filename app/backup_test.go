@@ -153,7 +153,7 @@ func TestRestoreRefusesADamagedBackup(t *testing.T) {
 // A second server on the same data folder refuses to start, naming the
 // process that holds it, and so does a restore; a backup works.
 func TestSecondServerOnTheSameDataRefuses(t *testing.T) {
-	s := startSite(t, nil)
+	s := newSite(t, listening())
 	cfg := Config{Addr: "127.0.0.1:0", BaseURL: s.URL, Data: s.Data}
 	_, err := New(context.Background(), cfg, newLogger(&bytes.Buffer{}, "error"))
 	if !errors.Is(err, errInUse) || !strings.Contains(err.Error(), fmt.Sprint(os.Getpid())) {

@@ -27,7 +27,7 @@ func commentActions(t *testing.T, page string, id uint) string {
 // CSRF token in every report form, Edit and Delete on their own comments
 // only, and visitors no report form.
 func TestCommentActionsAreEachViewers(t *testing.T) {
-	cs := newCommentSite(t)
+	cs := newSite(t, withComments())
 	paul, ines := cs.signIn(cs.readers[0]), cs.signIn(cs.readers[1])
 	cs.comment(paul, cs.story, "Le mien")
 	pauls := cs.lastComment().ID
@@ -67,7 +67,7 @@ func TestCommentActionsAreEachViewers(t *testing.T) {
 // between writes for signed-in views, yet the author's new name is on the
 // next view.
 func TestKeptStoryPartsMoveWithWrites(t *testing.T) {
-	cs := newCommentSite(t)
+	cs := newSite(t, withComments())
 	paul := cs.signIn(cs.readers[0])
 	page := "/stories/" + cs.story.Slug
 	if _, body := cs.get(paul, page); !strings.Contains(body, ">"+cs.author.Name+"</a>") {

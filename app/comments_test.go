@@ -14,7 +14,7 @@ import (
 )
 
 func TestGuestCommentIsHeldThenTheSameEmailPasses(t *testing.T) {
-	cs := newCommentSite(t)
+	cs := newSite(t, withComments())
 	page := "/stories/" + cs.story.Slug
 	g := guest()
 	res, body := cs.comment(g, cs.story, "Même chose chez moi, trois mois sans box.",
@@ -74,7 +74,7 @@ func TestGuestCommentIsHeldThenTheSameEmailPasses(t *testing.T) {
 const guestCookieName = "doleances_guest"
 
 func TestSignedInCommentsRepliesAndTheDepthCap(t *testing.T) {
-	cs := newCommentSite(t)
+	cs := newSite(t, withComments())
 	paul := cs.signIn(cs.readers[0])
 	res, body := cs.comment(paul, cs.story, "Signed in, approved at once.")
 	wantCode(t, res, body, http.StatusSeeOther)
@@ -117,7 +117,7 @@ func TestSignedInCommentsRepliesAndTheDepthCap(t *testing.T) {
 }
 
 func TestBadCommentInputKeepsTheText(t *testing.T) {
-	cs := newCommentSite(t)
+	cs := newSite(t, withComments())
 	paul := cs.signIn(cs.readers[0])
 	res, body := cs.comment(paul, cs.other, "On the other story")
 	wantCode(t, res, body, http.StatusSeeOther)
@@ -199,7 +199,7 @@ func TestBadCommentInputKeepsTheText(t *testing.T) {
 }
 
 func TestFloodIsRefusedWithRetryAfter(t *testing.T) {
-	cs := newCommentSite(t)
+	cs := newSite(t, withComments())
 	paul := cs.signIn(cs.readers[0])
 	f := cs.form(paul, cs.story)
 	f.Set("body", "First")
@@ -221,7 +221,7 @@ func TestFloodIsRefusedWithRetryAfter(t *testing.T) {
 }
 
 func TestPerIPPostLimit(t *testing.T) {
-	cs := newCommentSite(t, func(c *Config) { c.PostRate = 3 })
+	cs := newSite(t, withComments(), withConfig(func(c *Config) { c.PostRate = 3 }))
 	paul := cs.signIn(cs.readers[0])
 	for i := range 3 {
 		res, body := cs.do(paul, http.MethodPost, "/stories/"+cs.story.Slug+"/like", url.Values{"on": {"1"}})
@@ -239,7 +239,7 @@ func TestPerIPPostLimit(t *testing.T) {
 }
 
 func TestAnonymousStoryPagesAreTheSameForEveryone(t *testing.T) {
-	cs := newCommentSite(t)
+	cs := newSite(t, withComments())
 	paul := cs.signIn(cs.readers[0])
 	cs.comment(paul, cs.story, "A comment, so that the page has one")
 	cs.comment(guest(), cs.story, "A held guest comment", "name", "G", "email", "g@example.org")

@@ -16,7 +16,7 @@ import (
 func TestCommentScreenshots(t *testing.T) {
 	slow(t)
 	bin := chromium(t)
-	cs := newCommentSite(t)
+	cs := newSite(t, withComments())
 	paul, ines := cs.signIn(cs.readers[0]), cs.signIn(cs.readers[1])
 	cs.comment(paul, cs.story, "Same here: **three months** without internet, and the hotline kept saying the technician was on his way.")
 	first := cs.lastComment()

@@ -21,14 +21,14 @@ func (rs *replySite) withScorecards() {
 	ctx := context.Background()
 	cats, err := rs.store.Categories(ctx)
 	check(rs.t, err)
-	at := commentStart.Add(-10 * 24 * time.Hour)
+	at := siteStart.Add(-10 * 24 * time.Hour)
 	var orange []*models.Story
 	for i, title := range []string{"Facture Orange", "Fibre Orange", "Mobile Orange", "Boutique Orange", "Box Free"} {
 		co := &rs.orange.ID
 		if i == 4 {
 			co = &rs.free.ID
 		}
-		st, err := rs.store.CreateStory(ctx, models.StoryInput{Title: title, Body: "Texte.", AuthorID: rs.commentSite.author.ID,
+		st, err := rs.store.CreateStory(ctx, models.StoryInput{Title: title, Body: "Texte.", AuthorID: rs.testSite.author.ID,
 			CompanyID: co, CategoryIDs: []uint{cats[0].ID}, Status: models.StatusPublished, PublishedAt: &at})
 		check(rs.t, err)
 		orange = append(orange, st)
@@ -38,7 +38,7 @@ func (rs *replySite) withScorecards() {
 		_, err := rs.store.PostCompanyReply(ctx, orange[i].ID, rs.rep.ID, models.ReplyAct, "On it.")
 		check(rs.t, err)
 	}
-	rs.clock.t = commentStart
+	rs.clock.t = siteStart
 }
 
 // TestCompanyScorecardPage checks a company page's figures, charts, table,
@@ -173,7 +173,7 @@ func TestAdminEditsCompany(t *testing.T) {
 	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "No one has the handle @nobody.") || !strings.Contains(body, `value="@nobody"`) {
 		t.Errorf("unknown handle: %d %.1500s", res.StatusCode, mainOf(body))
 	}
-	paul := rs.commentSite.readers[0]
+	paul := rs.testSite.readers[0]
 	if res, _ := rs.do(admin, http.MethodPost, base+"/representatives", url.Values{"handle": {"@" + paul.Handle}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("add: %d", res.StatusCode)
 	}

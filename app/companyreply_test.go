@@ -14,10 +14,10 @@ import (
 	"doleances/models"
 )
 
-// replySite is a commentSite whose story is about Orange, with a
+// replySite is a the comment site (withComments) whose story is about Orange, with a
 // representative of Orange, one of Free, and a draft about Orange.
 type replySite struct {
-	*commentSite
+	*testSite
 	orange, free   *models.Company
 	rep, freeRep   *models.User
 	draft          *models.Story
@@ -28,9 +28,9 @@ type replySite struct {
 
 func newReplySite(t *testing.T) *replySite {
 	t.Helper()
-	cs := newCommentSite(t)
+	cs := newSite(t, withComments())
 	ctx := context.Background()
-	rs := &replySite{commentSite: cs, orange: &models.Company{Name: "Orange"}, free: &models.Company{Name: "Free"}}
+	rs := &replySite{testSite: cs, orange: &models.Company{Name: "Orange"}, free: &models.Company{Name: "Free"}}
 	for _, c := range []*models.Company{rs.orange, rs.free} {
 		check(t, cs.store.CreateCompany(ctx, c))
 	}
@@ -38,7 +38,7 @@ func newReplySite(t *testing.T) *replySite {
 	check(t, cs.store.CreateUser(ctx, ada))
 	cats, err := cs.store.Categories(ctx)
 	check(t, err)
-	at := commentStart.Add(-48 * time.Hour)
+	at := siteStart.Add(-48 * time.Hour)
 	rs.story, err = cs.store.CreateStory(ctx, models.StoryInput{Title: "Ma box Orange", Body: "Il était une fois une box.",
 		AuthorID: ada.ID, CompanyID: &rs.orange.ID, CategoryIDs: []uint{cats[0].ID}, Status: models.StatusPublished, PublishedAt: &at})
 	check(t, err)

@@ -19,19 +19,19 @@ var linkRE = regexp.MustCompile(`(?:href|src)="([^"]*)"`)
 // TestEveryLinkLeadsToAPage crawls the demo site from / and follows every
 // same-site href and src: each must answer 200.
 func TestEveryLinkLeadsToAPage(t *testing.T) {
-	ts := newTestSite(t, true)
+	ts := newSite(t, withDemo())
 	base := ts.srv.cfg.BaseURL
 	seen := map[string]string{"/": "start"}
 	queue := []string{"/"}
 	for len(queue) > 0 {
 		path := queue[0]
 		queue = queue[1:]
-		status, body, h := ts.get(t, path)
-		if status != http.StatusOK {
-			t.Errorf("GET %s (linked from %s): %d", path, seen[path], status)
+		res, body := ts.get(nil, path)
+		if res.StatusCode != http.StatusOK {
+			t.Errorf("GET %s (linked from %s): %d", path, seen[path], res.StatusCode)
 			continue
 		}
-		if !strings.HasPrefix(h.Get("Content-Type"), "text/html") {
+		if !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
 			continue
 		}
 		for _, m := range linkRE.FindAllStringSubmatch(body, -1) {
@@ -67,15 +67,15 @@ func TestEveryLinkLeadsToAPage(t *testing.T) {
 // page before and after the site grows: more stories, tags and comments must
 // not mean more queries.
 func TestPageViewsRunAFixedNumberOfQueries(t *testing.T) {
-	ts := newTestSite(t, true)
+	ts := newSite(t, withDemo())
 	story := "/stories/" + models.Slugify(demo.Stories[0].Title)
 	paths := []string{"/", "/page/2", story, "/category/telecom", "/tag/cancellation", "/author/jenna-w", "/company/orange"}
 	count := func() map[string]int64 {
 		out := map[string]int64{}
 		for _, p := range paths {
 			ts.queries.n.Store(0)
-			if status, _, _ := ts.get(t, p); status != http.StatusOK {
-				t.Fatalf("GET %s: %d", p, status)
+			if res, _ := ts.get(nil, p); res.StatusCode != http.StatusOK {
+				t.Fatalf("GET %s: %d", p, res.StatusCode)
 			}
 			out[p] = ts.queries.n.Load()
 		}

@@ -20,17 +20,17 @@ func TestWriteInChromium(t *testing.T) {
 	slow(t)
 	bin := chromium(t)
 	gh := newFakeProvider(t, "github", ada)
-	s := startSite(t, all(withGitHub(gh), func(c *Config) { c.AdminEmails = ada.Email }))
+	s := newSite(t, listening(), withConfig(all(withGitHub(gh), func(c *Config) { c.AdminEmails = ada.Email })))
 	m := regexp.MustCompile(`url=(http://\S+/setup/\S+)`).FindStringSubmatch(s.Log.String())
 	if m == nil {
 		t.Fatal("no setup link in the log")
 	}
-	b := newBrowser(t)
+	b := s.browser()
 	b.post(m[1], url.Values{"name": {"Marianne"}})
-	if b.cookie(s, "doleances_session") == nil {
+	if b.cookie("doleances_session") == nil {
 		t.Fatal("setup did not sign in")
 	}
-	csrf := b.csrf(s)
+	csrf := b.csrf()
 	for _, name := range []string{"Telecom & internet", "Banks", "Housing"} {
 		b.post(s.URL+"/admin/categories", url.Values{"csrf": {csrf}, "name": {name}})
 	}
@@ -56,7 +56,7 @@ func TestWriteInChromium(t *testing.T) {
 
 	c.eval(`document.querySelector('button[value=publish]').click(); true`)
 	c.waitFor("the published story", `location.pathname === "/stories/the-router-that-never-came" && document.readyState === "complete"`)
-	if p := newBrowser(t).get(s.URL + "/"); !strings.Contains(p.Body, "The router that never came") {
+	if p := s.browser().get(s.URL + "/"); !strings.Contains(p.Body, "The router that never came") {
 		t.Error("the published story is not on the front page")
 	}
 

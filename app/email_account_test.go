@@ -16,38 +16,38 @@ import (
 func TestEmailAndOAuthAreNeverMerged(t *testing.T) {
 	gh := newFakeProvider(t, "github", ada)
 	s, mb := startMailSite(t, withGitHub(gh))
-	byMail := newBrowser(t)
+	byMail := s.browser()
 	signInByEmail(t, s, mb, byMail, "ada@example.org", "/")
-	mailHandle := byMail.signedInAs(s)
-	byGitHub := newBrowser(t)
+	mailHandle := byMail.signedInAs()
+	byGitHub := s.browser()
 	byGitHub.get(s.URL + "/auth/github")
-	if got := byGitHub.signedInAs(s); got == mailHandle || got != "ada" {
+	if got := byGitHub.signedInAs(); got == mailHandle || got != "ada" {
 		t.Fatalf("GitHub with the same verified email signed in as %q (the email account is %q)", got, mailHandle)
 	}
 	addAddress := func(b *browser, addr string) string {
 		t.Helper()
 		n := len(mb.Messages())
-		p := b.post(s.URL+"/me/email", url.Values{"email": {addr}, "csrf": {b.csrf(s)}})
+		p := b.post(s.URL+"/me/email", url.Values{"email": {addr}, "csrf": {b.csrf()}})
 		if p.Status != http.StatusOK || !strings.Contains(p.Body, "Check your mail") {
 			t.Fatalf("POST /me/email: %d\n%s", p.Status, p.Body)
 		}
 		return linkIn(t, s, mb.Next(t, n), "/login/email/")
 	}
 	link := addAddress(byGitHub, "ada@example.org")
-	if p := byGitHub.post(link, url.Values{"csrf": {byGitHub.csrf(s)}}); p.Status != http.StatusConflict || !strings.Contains(p.Body, "already in use") {
+	if p := byGitHub.post(link, url.Values{"csrf": {byGitHub.csrf()}}); p.Status != http.StatusConflict || !strings.Contains(p.Body, "already in use") {
 		t.Errorf("adding the email account's address: %d, want 409", p.Status)
 	}
 	link = addAddress(byGitHub, "lovelace@example.org")
-	if p := newBrowser(t).post(link, url.Values{}); p.Status != http.StatusBadRequest {
+	if p := s.browser().post(link, url.Values{}); p.Status != http.StatusBadRequest {
 		t.Errorf("the add-address link in another browser: %d, want 400", p.Status)
 	}
-	p := byGitHub.post(link, url.Values{"csrf": {byGitHub.csrf(s)}})
+	p := byGitHub.post(link, url.Values{"csrf": {byGitHub.csrf()}})
 	if u, _ := url.Parse(p.URL); p.Status != http.StatusOK || u.Path != "/me" || !strings.Contains(p.Body, "lovelace@example.org") {
 		t.Fatalf("adding a new address: %d at %s", p.Status, p.URL)
 	}
-	again := newBrowser(t)
+	again := s.browser()
 	signInByEmail(t, s, mb, again, "lovelace@example.org", "/")
-	if got := again.signedInAs(s); got != "ada" {
+	if got := again.signedInAs(); got != "ada" {
 		t.Errorf("the added address signs in as %q, want ada", got)
 	}
 }
@@ -56,8 +56,8 @@ func TestEmailAndOAuthAreNeverMerged(t *testing.T) {
 // is sent to sign in, is offered email, and lands back on the story.
 func TestGuestReactionComesBackAfterEmailSignIn(t *testing.T) {
 	s, mb := startMailSite(t)
-	path := publishByMail(t, s, mb, newBrowser(t), "Orange again")
-	g := newBrowser(t)
+	path := publishByMail(t, s, mb, s.browser(), "Orange again")
+	g := s.browser()
 	p := g.post(s.URL+path+"/metoo", url.Values{"on": {"1"}})
 	if u, _ := url.Parse(p.URL); u.Path != "/login" || !strings.Contains(p.Body, `action="/login/email"`) ||
 		!strings.Contains(p.Body, `name="next" value="`+path+`"`) {
@@ -72,21 +72,21 @@ func TestGuestReactionComesBackAfterEmailSignIn(t *testing.T) {
 // TestWithoutSMTPMailIsLoggedAndKept: with no -smtp-url, a sign-in link is
 // written to the log and kept in the outbox, which admins alone see.
 func TestWithoutSMTPMailIsLoggedAndKept(t *testing.T) {
-	s := startSite(t, func(c *Config) { c.AdminEmails, c.mailPoll = "root@example.org", 20*time.Millisecond })
-	b := newBrowser(t)
+	s := newSite(t, listening(), withConfig(func(c *Config) { c.AdminEmails, c.mailPoll = "root@example.org", 20*time.Millisecond }))
+	b := s.browser()
 	b.post(s.URL+"/login/email", url.Values{"email": {"root@example.org"}})
 	re := regexp.MustCompile(regexp.QuoteMeta(s.URL) + `/login/email/[A-Za-z0-9_-]+`)
 	var link string
 	waitFor(t, func() bool { link = re.FindString(s.Log.String()); return link != "" })
 	b.post(link, url.Values{})
-	if b.signedInAs(s) == "" {
+	if b.signedInAs() == "" {
 		t.Fatal("the logged link did not sign in")
 	}
 	p := b.get(s.URL + "/admin/outbox")
 	if p.Status != http.StatusOK || !strings.Contains(p.Body, "root@example.org") || !strings.Contains(p.Body, "<td>logged</td>") {
 		t.Errorf("/admin/outbox: %d\n%s", p.Status, p.Body)
 	}
-	reader := newBrowser(t)
+	reader := s.browser()
 	reader.post(s.URL+"/login/email", url.Values{"email": {"reader@example.org"}})
 	if p := reader.get(s.URL + "/admin/outbox"); p.Status != http.StatusNotFound {
 		t.Errorf("/admin/outbox for a visitor: %d", p.Status)
@@ -99,13 +99,13 @@ func TestWithoutSMTPMailIsLoggedAndKept(t *testing.T) {
 func TestReplyBoxNeedsAnAddress(t *testing.T) {
 	x := newFakeProvider(t, "x", fakeUser{ID: "x-77", Login: "noaddr", Name: "No Address"}) // X gives no email
 	s, mb := startMailSite(t, withX(x))
-	path := publishByMail(t, s, mb, newBrowser(t), "A story to answer")
-	if p := newBrowser(t).get(s.URL + path); !strings.Contains(p.Body, `name="notify"`) {
+	path := publishByMail(t, s, mb, s.browser(), "A story to answer")
+	if p := s.browser().get(s.URL + path); !strings.Contains(p.Body, `name="notify"`) {
 		t.Error("a guest is not offered replies by email")
 	}
-	b := newBrowser(t)
-	if p := b.get(s.URL + "/auth/twitter"); b.signedInAs(s) != "noaddr" {
-		t.Fatalf("signed in as %q: %d %s", b.signedInAs(s), p.Status, mainOf(p.Body))
+	b := s.browser()
+	if p := b.get(s.URL + "/auth/twitter"); b.signedInAs() != "noaddr" {
+		t.Fatalf("signed in as %q: %d %s", b.signedInAs(), p.Status, mainOf(p.Body))
 	}
 	p := b.get(s.URL + path)
 	if strings.Contains(p.Body, `name="notify"`) || !strings.Contains(p.Body, `href="/me#email"`) {

@@ -12,7 +12,7 @@ import (
 func TestEmailSignInAndCommentInChromium(t *testing.T) {
 	bin := chromium(t)
 	s, mb := startMailSite(t)
-	path := publishByMail(t, s, mb, newBrowser(t), "The parcel that never came")
+	path := publishByMail(t, s, mb, s.browser(), "The parcel that never came")
 
 	c := startChromium(t, bin, 1280, 1400)
 	c.open(s.URL + "/login?next=" + path)
@@ -23,7 +23,7 @@ func TestEmailSignInAndCommentInChromium(t *testing.T) {
 	c.open(link)
 	c.eval(`document.querySelector('form[action^="/login/email/"] button').click(); true`)
 	c.waitFor("the story after signing in", `location.pathname === `+jsString(path)+` && document.getElementById("c-body") !== null`)
-	s.Clock.add(12 * time.Second) // the form refuses posts sent under 2 seconds after its stamp (rounded up to 10 s)
+	s.clock.add(12 * time.Second) // the form refuses posts sent under 2 seconds after its stamp (rounded up to 10 s)
 	c.eval(`document.getElementById("c-body").value = "Same parcel, same story.";
 		document.querySelector('input[name=notify]').checked = true;
 		document.querySelector('.comment-form button[type=submit]').click(); true`)

@@ -12,20 +12,20 @@ import (
 )
 
 // startMailSite runs the server with a real SMTP server on 127.0.0.1.
-func startMailSite(t *testing.T, edits ...func(*Config)) (*site, *mailtest.Server) {
+func startMailSite(t *testing.T, edits ...func(*Config)) (*testSite, *mailtest.Server) {
 	t.Helper()
 	mb := mailtest.Start(t)
-	s := startSite(t, func(c *Config) {
+	s := newSite(t, listening(), withConfig(func(c *Config) {
 		c.SMTPURL, c.mailPoll, c.AdminEmails = mb.URL(), 50*time.Millisecond, "root@example.org"
 		for _, e := range edits {
 			e(c)
 		}
-	})
+	}))
 	return s, mb
 }
 
 // linkIn returns the first link of the site under path in a mail's text.
-func linkIn(t *testing.T, s *site, m mailtest.Message, path string) string {
+func linkIn(t *testing.T, s *testSite, m mailtest.Message, path string) string {
 	t.Helper()
 	re := regexp.MustCompile(regexp.QuoteMeta(s.URL+path) + `[A-Za-z0-9_.\-]+`)
 	l := re.FindString(m.Text())
@@ -40,7 +40,7 @@ func linkIn(t *testing.T, s *site, m mailtest.Message, path string) string {
 
 // signInByEmail signs b in by email through the real mail, returning the
 // page it ends on.
-func signInByEmail(t *testing.T, s *site, mb *mailtest.Server, b *browser, addr, next string) page {
+func signInByEmail(t *testing.T, s *testSite, mb *mailtest.Server, b *browser, addr, next string) page {
 	t.Helper()
 	n := len(mb.Messages())
 	p := b.post(s.URL+"/login/email", url.Values{"email": {addr}, "next": {next}})
@@ -61,7 +61,7 @@ func signInByEmail(t *testing.T, s *site, mb *mailtest.Server, b *browser, addr,
 // where the visitor was; the link works once and for 15 minutes.
 func TestEmailSignIn(t *testing.T) {
 	s, mb := startMailSite(t)
-	b := newBrowser(t)
+	b := s.browser()
 	login := b.get(s.URL + "/login?next=/feeds")
 	if !strings.Contains(login.Body, `action="/login/email"`) || !strings.Contains(login.Body, `name="next" value="/feeds"`) {
 		t.Fatalf("/login has no email form keeping next:\n%s", login.Body)
@@ -72,32 +72,32 @@ func TestEmailSignIn(t *testing.T) {
 	}
 	m := mb.Wait(t, "ada.lovelace@example.org", "sign-in link")
 	link := linkIn(t, s, m, "/login/email/")
-	if got := b.get(link); got.Status != http.StatusOK || b.signedInAs(s) != "" {
-		t.Fatalf("opening the link: %d, signed in as %q (a GET must not sign in)", got.Status, b.signedInAs(s))
+	if got := b.get(link); got.Status != http.StatusOK || b.signedInAs() != "" {
+		t.Fatalf("opening the link: %d, signed in as %q (a GET must not sign in)", got.Status, b.signedInAs())
 	}
 	p = b.post(link, url.Values{})
 	if u, _ := url.Parse(p.URL); p.Status != http.StatusOK || u.Path != "/feeds" {
 		t.Fatalf("after the button: %s (%d), want /feeds", p.URL, p.Status)
 	}
-	handle := b.signedInAs(s)
+	handle := b.signedInAs()
 	if handle == "" || strings.Contains(handle, "ada") || strings.Contains(handle, "lovelace") {
 		t.Errorf("signed in as %q: want a new reader whose handle does not show the address", handle)
 	}
 	// Used: another browser gets a clear page and no session.
-	b2 := newBrowser(t)
-	if p := b2.post(link, url.Values{}); p.Status != http.StatusNotFound || !strings.Contains(p.Body, "no longer works") || b2.signedInAs(s) != "" {
-		t.Errorf("a used link: %d, signed in as %q\n%s", p.Status, b2.signedInAs(s), p.Body)
+	b2 := s.browser()
+	if p := b2.post(link, url.Values{}); p.Status != http.StatusNotFound || !strings.Contains(p.Body, "no longer works") || b2.signedInAs() != "" {
+		t.Errorf("a used link: %d, signed in as %q\n%s", p.Status, b2.signedInAs(), p.Body)
 	}
 	// The same address signs in to the same account.
-	if p := signInByEmail(t, s, mb, b2, "ada.lovelace@example.org", "/"); p.Status != http.StatusOK || b2.signedInAs(s) != handle {
-		t.Errorf("a second sign-in with the same address is %q, want %q", b2.signedInAs(s), handle)
+	if p := signInByEmail(t, s, mb, b2, "ada.lovelace@example.org", "/"); p.Status != http.StatusOK || b2.signedInAs() != handle {
+		t.Errorf("a second sign-in with the same address is %q, want %q", b2.signedInAs(), handle)
 	}
 	// Expired after 15 minutes.
-	b3 := newBrowser(t)
+	b3 := s.browser()
 	b3.post(s.URL+"/login/email", url.Values{"email": {"late@example.org"}})
 	link = linkIn(t, s, mb.Wait(t, "late@example.org", "sign-in link"), "/login/email/")
-	s.Clock.add(16 * time.Minute)
-	if p := b3.post(link, url.Values{}); p.Status != http.StatusNotFound || b3.signedInAs(s) != "" {
-		t.Errorf("an expired link: %d, signed in as %q", p.Status, b3.signedInAs(s))
+	s.clock.add(16 * time.Minute)
+	if p := b3.post(link, url.Values{}); p.Status != http.StatusNotFound || b3.signedInAs() != "" {
+		t.Errorf("an expired link: %d, signed in as %q", p.Status, b3.signedInAs())
 	}
 }

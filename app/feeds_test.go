@@ -14,9 +14,9 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 // parseFeed fetches and parses a feed, checking its status and content type.
-func (ts *fixtureSite) parseFeed(path, ctype string) *gofeed.Feed {
+func (ts *testSite) parseFeed(path, ctype string) *gofeed.Feed {
 	ts.t.Helper()
-	res, body := ts.get(path)
+	res, body := ts.get(nil, path)
 	if res.StatusCode != 200 {
 		ts.t.Fatalf("GET %s: %d", path, res.StatusCode)
 	}
@@ -34,7 +34,7 @@ func (ts *fixtureSite) parseFeed(path, ctype string) *gofeed.Feed {
 }
 
 func TestEveryFeedParses(t *testing.T) {
-	ts := newFixtureSite(t)
+	ts := newSite(t, withStories())
 	for _, tc := range []struct {
 		path  string
 		items []string // titles, newest first
@@ -67,7 +67,7 @@ func TestEveryFeedParses(t *testing.T) {
 					if !strings.HasPrefix(it.Link, testBase+"/stories/") {
 						t.Errorf("item link %q is not an absolute story URL", it.Link)
 					}
-					if it.PublishedParsed == nil || it.PublishedParsed.After(fixedNow) || it.PublishedParsed.Year() != 2026 {
+					if it.PublishedParsed == nil || it.PublishedParsed.After(siteStart) || it.PublishedParsed.Year() != 2026 {
 						t.Errorf("item %q: published %v", it.Title, it.PublishedParsed)
 					}
 					if it.GUID == "" || !strings.HasPrefix(it.GUID, "tag:doleances.example,") {
@@ -94,7 +94,7 @@ func TestEveryFeedParses(t *testing.T) {
 }
 
 func TestFeedContentAndCategories(t *testing.T) {
-	ts := newFixtureSite(t)
+	ts := newSite(t, withStories())
 	f := ts.parseFeed("/category/telecom/feed", "application/rss+xml; charset=utf-8")
 	it := f.Items[1]
 	for _, want := range []string{
@@ -121,22 +121,22 @@ func TestFeedContentAndCategories(t *testing.T) {
 }
 
 func TestUnknownFeedsAre404(t *testing.T) {
-	ts := newFixtureSite(t)
+	ts := newSite(t, withStories())
 	for _, p := range []string{"/category/nope/feed", "/tag/nope/feed/atom", "/author/nobody/feed", "/company/nope/feed",
 		"/stories/nope/feed", "/stories/brouillon-secret/feed", "/stories/brouillon-secret/feed/atom"} {
-		if res, _ := ts.get(p); res.StatusCode != 404 {
+		if res, _ := ts.get(nil, p); res.StatusCode != 404 {
 			t.Errorf("GET %s: %d, want 404", p, res.StatusCode)
 		}
 	}
-	if res, _ := ts.get("/search/feed?q=x&company=nope"); res.StatusCode != 400 {
+	if res, _ := ts.get(nil, "/search/feed?q=x&company=nope"); res.StatusCode != 400 {
 		t.Errorf("search feed with an unknown company: %d, want 400", res.StatusCode)
 	}
 }
 
 func TestFeedGolden(t *testing.T) {
-	ts := newFixtureSite(t)
+	ts := newSite(t, withStories())
 	for path, file := range map[string]string{"/feed": "feed.rss.xml", "/feed/atom": "feed.atom.xml"} {
-		_, body := ts.get(path)
+		_, body := ts.get(nil, path)
 		golden := filepath.Join("testdata", file)
 		if *update {
 			check(t, os.MkdirAll("testdata", 0o755))

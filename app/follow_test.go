@@ -13,10 +13,10 @@ import (
 // comes at once, or in a daily digest for those who chose it.
 func TestFollowDoubleOptInAndDigest(t *testing.T) {
 	s, mb := startMailSite(t)
-	admin := newBrowser(t)
+	admin := s.browser()
 	publishByMail(t, s, mb, admin, "The first story") // makes the company "orange"
 
-	fan, dig := newBrowser(t), newBrowser(t)
+	fan, dig := s.browser(), s.browser()
 	for _, f := range []struct {
 		b    *browser
 		path string
@@ -46,7 +46,7 @@ func TestFollowDoubleOptInAndDigest(t *testing.T) {
 	if count(mb, "dig@example.org", "New story") != 0 {
 		t.Error("a digest follower got a mail for each story")
 	}
-	s.Clock.add(25 * time.Hour)
+	s.clock.add(25 * time.Hour)
 	d := mb.Wait(t, "dig@example.org", "new on the stories about")
 	if !strings.Contains(d.Text(), "After the confirmation") || strings.Contains(d.Text(), "Before the confirmation") ||
 		d.Head.Get("List-Unsubscribe") == "" {
@@ -59,10 +59,10 @@ func TestFollowDoubleOptInAndDigest(t *testing.T) {
 // bad addresses come back in the form.
 func TestFollowAbuse(t *testing.T) {
 	s, mb := startMailSite(t)
-	b := newBrowser(t)
+	b := s.browser()
 	for i := 0; i < 12; i++ {
 		if i%4 == 0 {
-			s.Clock.add(time.Minute) // under the per-IP rate
+			s.clock.add(time.Minute) // under the per-IP rate
 		}
 		if p := b.post(s.URL+"/follow", url.Values{"email": {"stranger@example.org"}}); p.Status != http.StatusOK {
 			t.Fatalf("follow %d: %d", i, p.Status)
@@ -83,7 +83,7 @@ func TestFollowAbuse(t *testing.T) {
 	if p.Status != http.StatusNotFound {
 		t.Errorf("following an unknown tag: %d", p.Status)
 	}
-	s.Clock.add(time.Minute)
+	s.clock.add(time.Minute)
 	p = b.post(s.URL+"/follow", url.Values{"email": {"not an address\r\nBcc: x@evil.example"}})
 	if p.Status != http.StatusUnprocessableEntity || !strings.Contains(p.Body, "not an address") {
 		t.Errorf("a bad address: %d\n%s", p.Status, p.Body)

@@ -5,10 +5,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -20,74 +17,74 @@ import (
 
 func TestConditionalRequests(t *testing.T) {
 	// The real clock: Last-Modified is only sent once its second is over.
-	ts := newFixtureSite(t, func(d *handlers.Deps) { d.Now = time.Now })
+	ts := newSite(t, withStories(), withDeps(func(d *handlers.Deps) { d.Now = time.Now }))
 	for _, path := range []string{"/feed", "/feed/atom", "/", "/stories/resilier-chez-orange", "/search?q=orange"} {
 		var lastMod string
-		res, body := ts.get(path)
+		res, body := ts.get(nil, path)
 		for deadline := time.Now().Add(3 * time.Second); res.Header.Get("Last-Modified") == "" && time.Now().Before(deadline); {
 			time.Sleep(100 * time.Millisecond)
-			res, body = ts.get(path)
+			res, body = ts.get(nil, path)
 		}
 		etag, lastMod := res.Header.Get("ETag"), res.Header.Get("Last-Modified")
 		if res.StatusCode != 200 || etag == "" || lastMod == "" || body == "" {
 			t.Fatalf("GET %s: %d, ETag %q, Last-Modified %q", path, res.StatusCode, etag, lastMod)
 		}
 		for _, h := range [][]string{{"If-None-Match", etag}, {"If-None-Match", `"x", W/` + etag}, {"If-Modified-Since", lastMod}} {
-			res, body := ts.get(path, h...)
+			res, body := ts.get(nil, path, h...)
 			if res.StatusCode != 304 || body != "" {
 				t.Errorf("GET %s with %s: %d and %d bytes, want 304 without a body", path, h[0], res.StatusCode, len(body))
 			}
 		}
 		// If-None-Match decides when both are present.
-		if res, _ := ts.get(path, "If-None-Match", `"other"`, "If-Modified-Since", lastMod); res.StatusCode != 200 {
+		if res, _ := ts.get(nil, path, "If-None-Match", `"other"`, "If-Modified-Since", lastMod); res.StatusCode != 200 {
 			t.Errorf("GET %s with a stale ETag: %d, want 200", path, res.StatusCode)
 		}
 		old := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC).Format(time.RFC1123)
-		if res, _ := ts.get(path, "If-Modified-Since", strings.Replace(old, "UTC", "GMT", 1)); res.StatusCode != 200 {
+		if res, _ := ts.get(nil, path, "If-Modified-Since", strings.Replace(old, "UTC", "GMT", 1)); res.StatusCode != 200 {
 			t.Errorf("GET %s modified since 2020: %d, want 200", path, res.StatusCode)
 		}
 	}
 	// A write makes both validators change.
-	res, _ := ts.get("/feed")
+	res, _ := ts.get(nil, "/feed")
 	etag, lastMod := res.Header.Get("ETag"), res.Header.Get("Last-Modified")
 	time.Sleep(1100 * time.Millisecond)
 	check(t, ts.store.UnpublishStory(context.Background(), ts.stories["fibre"].ID, ts.author.ID))
 	time.Sleep(1100 * time.Millisecond)
-	if res, _ := ts.get("/feed", "If-None-Match", etag); res.StatusCode != 200 {
+	if res, _ := ts.get(nil, "/feed", "If-None-Match", etag); res.StatusCode != 200 {
 		t.Errorf("after unpublishing, If-None-Match: %d, want 200", res.StatusCode)
 	}
-	if res, _ := ts.get("/feed", "If-Modified-Since", lastMod); res.StatusCode != 200 {
+	if res, _ := ts.get(nil, "/feed", "If-Modified-Since", lastMod); res.StatusCode != 200 {
 		t.Errorf("after unpublishing, If-Modified-Since: %d, want 200", res.StatusCode)
 	}
-	if res, _ := ts.get("/nope", "If-None-Match", "*"); res.StatusCode != 404 {
+	if res, _ := ts.get(nil, "/nope", "If-None-Match", "*"); res.StatusCode != 404 {
 		t.Errorf("a 404 answered %d to If-None-Match", res.StatusCode)
 	}
 }
 
 func TestSearchPage(t *testing.T) {
-	ts := newFixtureSite(t)
-	res, body := ts.get("/search?q=resilier")
+	ts := newSite(t, withStories())
+	res, body := ts.get(nil, "/search?q=resilier")
 	if res.StatusCode != 200 || !strings.Contains(body, "<mark>Résilier</mark> chez Orange") {
 		t.Fatalf("search: %d\n%s", res.StatusCode, body)
 	}
-	_, body = ts.get("/search?q=velib")
+	_, body = ts.get(nil, "/search?q=velib")
 	if !strings.Contains(body, "/stories/un-velo-en-panne") {
 		t.Error("velib does not find Vélib'")
 	}
-	_, body = ts.get("/search?q=" + url.QueryEscape(`"technician came"`) + "&company=orange&category=telecom")
+	_, body = ts.get(nil, "/search?q="+url.QueryEscape(`"technician came"`)+"&company=orange&category=telecom")
 	if strings.Count(body, `class="card hit`) != 1 || !strings.Contains(body, `<a href="/stories/la-fibre-enfin"><mark>`) && !strings.Contains(body, "<mark>technician</mark> <mark>came</mark>") {
 		t.Error("phrase with filters")
 	}
-	if _, body = ts.get("/search?q=secret"); strings.Contains(body, "Brouillon") && strings.Contains(body, "<mark>") {
+	if _, body = ts.get(nil, "/search?q=secret"); strings.Contains(body, "Brouillon") && strings.Contains(body, "<mark>") {
 		t.Error("a draft is found")
 	}
-	if _, body = ts.get("/search?q=" + url.QueryEscape(ts.guest)); strings.Contains(body, "/stories/") && strings.Contains(body, "<mark>") {
+	if _, body = ts.get(nil, "/search?q="+url.QueryEscape(ts.guest)); strings.Contains(body, "/stories/") && strings.Contains(body, "<mark>") {
 		t.Error("searching a guest's email finds their comment")
 	}
 }
 
 func TestSearchHostileInputs(t *testing.T) {
-	ts := newFixtureSite(t)
+	ts := newSite(t, withStories())
 	for _, tc := range []struct {
 		query  string
 		status int
@@ -106,7 +103,7 @@ func TestSearchHostileInputs(t *testing.T) {
 		{"q=orange&before=x", 400}, {"q=orange&before=99999999999", 400},
 	} {
 		for _, path := range []string{"/search?", "/search/feed?", "/search/feed/atom?"} {
-			res, body := ts.get(path + tc.query)
+			res, body := ts.get(nil, path+tc.query)
 			want := tc.status
 			if strings.Contains(path, "feed") && (tc.status == 404) {
 				want = 200 // a feed has one page and ignores page=
@@ -119,7 +116,7 @@ func TestSearchHostileInputs(t *testing.T) {
 			}
 		}
 	}
-	if _, body := ts.get("/search?q=" + strings.Repeat("orange+", 1000)); !strings.Contains(body, "Résilier") {
+	if _, body := ts.get(nil, "/search?q="+strings.Repeat("orange+", 1000)); !strings.Contains(body, "Résilier") {
 		t.Error("a long repeated query does not search its first words")
 	}
 }
@@ -129,24 +126,18 @@ func TestSearchHostileInputs(t *testing.T) {
 // older ones, and every match is listed once.
 func TestSearchOlderStories(t *testing.T) {
 	ctx := context.Background()
-	now := fixedNow.Add(-10 * 24 * time.Hour)
-	store, err := models.Open(filepath.Join(t.TempDir(), "t.db"), models.Options{Now: func() time.Time { return now }, SearchSpan: 2})
-	check(t, err)
-	t.Cleanup(func() { store.Close() })
-	author := &models.User{Handle: "margot", Name: "Margot", Role: models.RoleAuthor}
-	check(t, store.CreateUser(ctx, author))
+	ts := newSite(t, withClock(siteStart.Add(-10*24*time.Hour)), withStore(func(o *models.Options) { o.SearchSpan = 2 }),
+		withDeps(func(d *handlers.Deps) { d.Now = time.Now }))
+	author := ts.newUser("margot", "Margot", models.RoleAuthor)
 	var ids []uint
 	for i := range 5 {
-		now = now.Add(24 * time.Hour)
-		st, err := store.CreateStory(ctx, models.StoryInput{Title: fmt.Sprintf("Guichet %d", i), Body: "Fermé.", AuthorID: author.ID, Status: models.StatusPublished})
+		ts.clock.add(24 * time.Hour)
+		st, err := ts.store.CreateStory(ctx, models.StoryInput{Title: fmt.Sprintf("Guichet %d", i), Body: "Fermé.", AuthorID: author.ID, Status: models.StatusPublished})
 		check(t, err)
 		ids = append(ids, st.ID)
 	}
-	w, err := newWeb(Config{Addr: "127.0.0.1:0", BaseURL: testBase, Data: t.TempDir()}, store, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	check(t, err)
-	ts := &fixtureSite{t: t, store: store, web: w}
 	day := func(i int) string {
-		return fixedNow.Add(time.Duration(i-9) * 24 * time.Hour).UTC().Format("2 January 2006")
+		return siteStart.Add(time.Duration(i-9) * 24 * time.Hour).UTC().Format("2 January 2006")
 	}
 	steps := []struct {
 		path, titles, span, older string
@@ -160,7 +151,7 @@ func TestSearchOlderStories(t *testing.T) {
 	}
 	hit := regexp.MustCompile(`<h2><a href="/stories/[^"]+">(?:<mark>)?Guichet(?:</mark>)? (\d)</a></h2>`)
 	for _, step := range steps {
-		res, body := ts.get(step.path)
+		res, body := ts.get(nil, step.path)
 		if res.StatusCode != 200 {
 			t.Fatalf("GET %s: %d", step.path, res.StatusCode)
 		}
@@ -182,28 +173,28 @@ func TestSearchOlderStories(t *testing.T) {
 			t.Errorf("GET %s: newest stories link %v, want %v", step.path, hasNewest, step.newest)
 		}
 	}
-	_, body := ts.get(fmt.Sprintf("/search?q=guichet&before=%d", ids[3]))
+	_, body := ts.get(nil, fmt.Sprintf("/search?q=guichet&before=%d", ids[3]))
 	if !strings.Contains(body, fmt.Sprintf(`<link rel="canonical" href="%s/search?q=guichet&amp;before=%d">`, testBase, ids[3])) {
 		t.Error("an older span's canonical address does not name its span")
 	}
 	// No match in the newest span: the page says so and still leads back.
-	_, body = ts.get("/search?q=" + url.QueryEscape("guichet 0"))
+	_, body = ts.get(nil, "/search?q="+url.QueryEscape("guichet 0"))
 	if !strings.Contains(body, "No match among these stories") || !strings.Contains(body, fmt.Sprintf(`href="/search?q=guichet&#43;0&amp;before=%d"`, ids[3])) {
 		t.Error("a span without a match does not say so and link the older stories")
 	}
 	// A feed follows the newest stories whatever the span asked.
-	_, feed := ts.get(fmt.Sprintf("/search/feed?q=guichet&before=%d", ids[1]))
+	_, feed := ts.get(nil, fmt.Sprintf("/search/feed?q=guichet&before=%d", ids[1]))
 	if !strings.Contains(feed, "Guichet 4") || strings.Contains(feed, "Guichet 0") {
 		t.Error("the search feed of an older span does not follow the newest stories")
 	}
-	res, body := ts.get("/search?q=guichet&before=nope")
+	res, body := ts.get(nil, "/search?q=guichet&before=nope")
 	if res.StatusCode != 400 || !strings.Contains(body, "must be a story number") || !strings.Contains(body, `value="guichet"`) {
 		t.Errorf("a broken before: %d, want 400 with the reason and the words kept", res.StatusCode)
 	}
 }
 
 func TestSearchPagination(t *testing.T) {
-	ts := newFixtureSite(t)
+	ts := newSite(t, withStories())
 	ctx := context.Background()
 	st := ts.stories["box"]
 	for i := range 12 {
@@ -211,19 +202,19 @@ func TestSearchPagination(t *testing.T) {
 			AuthorID: st.AuthorID, Status: models.StatusPublished})
 		check(t, err)
 	}
-	_, body := ts.get("/search?q=guichet")
+	_, body := ts.get(nil, "/search?q=guichet")
 	if strings.Count(body, `class="card hit`) != 10 || !strings.Contains(body, `href="/search?q=guichet&amp;page=2"`) {
 		t.Errorf("page 1 should hold 10 hits and link page 2")
 	}
-	_, body = ts.get("/search?q=guichet&page=2")
+	_, body = ts.get(nil, "/search?q=guichet&page=2")
 	if strings.Count(body, `class="card hit`) != 2 || !strings.Contains(body, "Page 2 of 2") {
 		t.Errorf("page 2 should hold 2 hits")
 	}
 }
 
 func TestSitemapAndRobots(t *testing.T) {
-	ts := newFixtureSite(t)
-	res, body := ts.get("/sitemap.xml")
+	ts := newSite(t, withStories())
+	res, body := ts.get(nil, "/sitemap.xml")
 	var set struct {
 		URLs []struct {
 			Loc     string `xml:"loc"`
@@ -249,8 +240,8 @@ func TestSitemapAndRobots(t *testing.T) {
 		t.Errorf("sitemap URLs\n got %s\nwant %s", got, want)
 	}
 	// Past the limit, /sitemap.xml is an index of parts that hold every URL once.
-	small := newFixtureSite(t, func(d *handlers.Deps) { d.SitemapLimit = 5 })
-	_, body = small.get("/sitemap.xml")
+	small := newSite(t, withStories(), withDeps(func(d *handlers.Deps) { d.SitemapLimit = 5 }))
+	_, body = small.get(nil, "/sitemap.xml")
 	var idx struct {
 		XMLName  xml.Name
 		Sitemaps []struct {
@@ -263,7 +254,7 @@ func TestSitemapAndRobots(t *testing.T) {
 	}
 	var all []string
 	for _, s := range idx.Sitemaps {
-		res, part := small.get(strings.TrimPrefix(s.Loc, testBase))
+		res, part := small.get(nil, strings.TrimPrefix(s.Loc, testBase))
 		set.URLs = nil
 		if res.StatusCode != 200 || xml.Unmarshal([]byte(part), &set) != nil || len(set.URLs) > 5 {
 			t.Fatalf("%s: %d %s", s.Loc, res.StatusCode, part)
@@ -275,21 +266,21 @@ func TestSitemapAndRobots(t *testing.T) {
 	if strings.Join(all, " ") != want {
 		t.Errorf("the parts hold %q", all)
 	}
-	if res, _ := small.get("/sitemap-4.xml"); res.StatusCode != 404 {
+	if res, _ := small.get(nil, "/sitemap-4.xml"); res.StatusCode != 404 {
 		t.Errorf("a part past the last: %d", res.StatusCode)
 	}
-	res, body = ts.get("/robots.txt")
+	res, body = ts.get(nil, "/robots.txt")
 	if res.StatusCode != 200 || !strings.Contains(body, "Sitemap: "+testBase+"/sitemap.xml") {
 		t.Errorf("robots.txt: %d %q", res.StatusCode, body)
 	}
 }
 
 func TestStoryMetaEscapesHostileTitles(t *testing.T) {
-	ts := newFixtureSite(t)
+	ts := newSite(t, withStories())
 	hostile := `</script><script>alert(1)</script> "quoted" & <b>`
 	st, err := ts.store.UpdateStory(context.Background(), ts.stories["velo"].ID, ts.author.ID, models.StoryInput{Title: hostile, Body: "Body </script><script>alert(2)</script>"})
 	check(t, err)
-	res, body := ts.get("/stories/" + st.Slug)
+	res, body := ts.get(nil, "/stories/"+st.Slug)
 	if res.StatusCode != 200 {
 		t.Fatal(res.StatusCode)
 	}
@@ -316,8 +307,8 @@ func TestStoryMetaEscapesHostileTitles(t *testing.T) {
 }
 
 func TestFeedsPageAndLinks(t *testing.T) {
-	ts := newFixtureSite(t)
-	res, body := ts.get("/feeds")
+	ts := newSite(t, withStories())
+	res, body := ts.get(nil, "/feeds")
 	if res.StatusCode != 200 {
 		t.Fatal(res.StatusCode)
 	}
@@ -327,7 +318,7 @@ func TestFeedsPageAndLinks(t *testing.T) {
 		}
 	}
 	for _, path := range []string{"/", "/category/telecom", "/stories/resilier-chez-orange"} {
-		_, body := ts.get(path)
+		_, body := ts.get(nil, path)
 		if !strings.Contains(body, `<a href="/feeds">`) || !strings.Contains(body, `rel="alternate" type="application/atom+xml"`) ||
 			!strings.Contains(body, `action="/search"`) {
 			t.Errorf("%s lacks the feeds link, its alternate feeds or the search box", path)

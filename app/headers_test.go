@@ -48,7 +48,7 @@ func wantSecurityHeaders(t *testing.T, what string, h http.Header, https bool) {
 func TestSecurityHeaders(t *testing.T) {
 	for _, base := range []string{testBase, "http://127.0.0.1:3000"} {
 		https := strings.HasPrefix(base, "https://")
-		cs := newCommentSite(t, func(c *Config) { c.BaseURL = base })
+		cs := newSite(t, withComments(), withConfig(func(c *Config) { c.BaseURL = base }))
 		for _, path := range []string{"/", "/stories/" + cs.story.Slug, "/feed", "/nowhere", "/search?q=box", "/static/style.css"} {
 			res, _ := cs.get(nil, path)
 			wantSecurityHeaders(t, base+path, res.Header, https)
@@ -57,7 +57,7 @@ func TestSecurityHeaders(t *testing.T) {
 		wantSecurityHeaders(t, base+" 415", res.Header, https)
 	}
 	// Refused before any middleware ran: a body over the hard cap.
-	s := startSite(t, nil)
+	s := newSite(t, listening())
 	status, _, h := rawPost(t, s.URL, "/me", 3<<20)
 	if status != http.StatusRequestEntityTooLarge {
 		t.Errorf("3 MB: status %d", status)
@@ -102,11 +102,11 @@ func TestNoInlineScriptOrStyle(t *testing.T) {
 		return nil
 	})
 	check(t, err)
-	s := startSite(t, func(c *Config) {
+	s := newSite(t, withBase(plainBase), withConfig(func(c *Config) {
 		c.Demo = true
 		c.testRoutes = func(r fiber.Router) { r.Get("/test/panic", func(*fiber.Ctx) error { panic("boom") }) }
-	})
-	b := newBrowser(t)
+	}))
+	b := s.browser()
 	for _, path := range []string{"/", "/stories/nowhere", "/search?q=%22", "/login", "/test/panic", "/feeds", "/write"} {
 		p := b.get(s.URL + path)
 		for _, f := range inlineCode(p.Body) {
@@ -118,7 +118,7 @@ func TestNoInlineScriptOrStyle(t *testing.T) {
 // Cookies are HttpOnly and SameSite=Lax, and Secure on an https site: the
 // session cookie of a sign-in and the guest cookie of a first comment.
 func TestCookiesOnAnHTTPSSite(t *testing.T) {
-	cs := newCommentSite(t) // base URL https://
+	cs := newSite(t, withComments()) // base URL https://
 	uid := cs.readers[0].ID
 	token, err := cs.store.CreateOneTimeToken(context.Background(), models.PurposeSignIn, &uid, time.Hour)
 	check(t, err)
@@ -147,14 +147,14 @@ func TestCookiesOnAnHTTPSSite(t *testing.T) {
 // nothing of the panic; the log has one line with the id and the stack;
 // the server keeps serving.
 func TestPanicBecomesThe500Page(t *testing.T) {
-	s := startSite(t, func(c *Config) {
+	s := newSite(t, withBase(plainBase), withConfig(func(c *Config) {
 		c.testRoutes = func(r fiber.Router) {
 			r.Get("/test/panic", func(*fiber.Ctx) error {
 				panic("SELECT secret FROM users: database error at /work/models/users.go:42")
 			})
 		}
-	})
-	b := newBrowser(t)
+	}))
+	b := s.browser()
 	p := b.get(s.URL + "/test/panic")
 	id := p.Header.Get("X-Request-Id")
 	if p.Status != http.StatusInternalServerError || id == "" {
@@ -189,19 +189,15 @@ func TestRequestIDIsTheServers(t *testing.T) {
 	panicking := func(c *Config) {
 		c.testRoutes = func(r fiber.Router) { r.Get("/test/panic", func(*fiber.Ctx) error { panic("boom") }) }
 	}
-	get := func(s *site, id string) string {
-		req, _ := http.NewRequest(http.MethodGet, s.URL+"/test/panic", nil)
-		req.Header.Set("X-Request-Id", id)
-		res, err := http.DefaultClient.Do(req)
-		check(t, err)
-		res.Body.Close()
+	get := func(s *testSite, id string) string {
+		res, _ := s.get(nil, "/test/panic", "X-Request-Id", id)
 		return res.Header.Get("X-Request-Id")
 	}
-	direct := startSite(t, panicking)
+	direct := newSite(t, withBase(plainBase), withConfig(panicking))
 	if got := get(direct, "forged-id-1"); got == "forged-id-1" || got == "" {
 		t.Errorf("a client's request id was taken: %q", got)
 	}
-	proxied := startSite(t, func(c *Config) { panicking(c); c.TrustedProxies = "127.0.0.1" })
+	proxied := newSite(t, withBase(plainBase), withConfig(func(c *Config) { panicking(c); c.TrustedProxies = testPeer }))
 	if got := get(proxied, "proxy-id-1"); got != "proxy-id-1" {
 		t.Errorf("the trusted proxy's request id was replaced by %q", got)
 	}
@@ -214,7 +210,7 @@ func TestRequestIDIsTheServers(t *testing.T) {
 // its handler passes to the store, ended once the request is answered.
 func TestRequestsHaveADeadline(t *testing.T) {
 	var kept context.Context
-	cs := newCommentSite(t, func(c *Config) {
+	cs := newSite(t, withComments(), withConfig(func(c *Config) {
 		c.testRoutes = func(r fiber.Router) {
 			r.Get("/test/deadline", func(c *fiber.Ctx) error {
 				kept = c.UserContext()
@@ -222,7 +218,7 @@ func TestRequestsHaveADeadline(t *testing.T) {
 				return c.SendString(fmt.Sprint(ok && time.Until(dl) > 0 && time.Until(dl) <= handlers.RequestTimeout))
 			})
 		}
-	})
+	}))
 	res, body := cs.do(nil, http.MethodGet, "/test/deadline", nil)
 	if res.StatusCode != http.StatusOK || body != "true" {
 		t.Errorf("status %d: the request's context has a deadline within handlers.RequestTimeout: %s", res.StatusCode, body)

@@ -13,7 +13,7 @@ import (
 // Request ids are random: an id shown on an error page tells nothing of
 // the ids of other people's requests.
 func TestRequestIDsAreRandom(t *testing.T) {
-	cs := newCommentSite(t)
+	cs := newSite(t, withComments())
 	hex16 := regexp.MustCompile(`^[0-9a-f]{16}$`)
 	seen := map[string]bool{}
 	for range 20 {
@@ -32,7 +32,7 @@ func TestRequestIDsAreRandom(t *testing.T) {
 // The CSRF token counts only in a form's body (urlencoded or multipart) or
 // its header, never in the address, which logs and Referer headers keep.
 func TestCSRFTokenNotFromQueryString(t *testing.T) {
-	cs := newCommentSite(t)
+	cs := newSite(t, withComments())
 	reader := cs.signIn(cs.readers[0])
 	noToken := &visitor{cookies: reader.cookies} // sends no token of its own in the body
 	inQuery := url.Values{"name": {"Paul par l'adresse"}, "handle": {"paul"}}
@@ -52,9 +52,7 @@ func TestCSRFTokenNotFromQueryString(t *testing.T) {
 	check(t, mw.Close())
 	req := httptest.NewRequest(http.MethodPost, "/me", &b)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.AddCookie(&http.Cookie{Name: "doleances_session", Value: reader.cookies["doleances_session"]})
-	res, err := cs.web.app.Test(req, -1)
-	check(t, err)
+	res = cs.send(reader, req)
 	res.Body.Close()
 	if res.StatusCode != http.StatusSeeOther {
 		t.Errorf("a multipart form with its token: %d", res.StatusCode)
@@ -64,7 +62,7 @@ func TestCSRFTokenNotFromQueryString(t *testing.T) {
 // Per-address limits count an IPv6 /64 as one client: one machine has all
 // of its addresses. Another /64 is another client.
 func TestRateLimitsCountIPv6Networks(t *testing.T) {
-	cs := newCommentSite(t, func(c *Config) { c.SearchRate, c.PostRate, c.TrustedProxies = 1, 1, "0.0.0.0/32" })
+	cs := newSite(t, withComments(), withConfig(func(c *Config) { c.SearchRate, c.PostRate, c.TrustedProxies = 1, 1, "0.0.0.0/32" }))
 	search := func(ip string) int {
 		res, _ := cs.do(nil, http.MethodGet, "/search?q=box", nil, "X-Forwarded-For", ip)
 		return res.StatusCode

@@ -15,7 +15,7 @@ import (
 // not; a refused form sent again at once is accepted. Only a form posted
 // within MinFormTime of the start of its step is refused.
 func TestQuickCommentsAtTheStepBoundaries(t *testing.T) {
-	cs := newCommentSite(t) // 12:00:00, a step start
+	cs := newSite(t, withComments()) // 12:00:00, a step start
 	path := "/stories/" + cs.story.Slug
 	paul := cs.signIn(cs.readers[0])
 	stampOf := func(body string) string {
@@ -26,7 +26,7 @@ func TestQuickCommentsAtTheStepBoundaries(t *testing.T) {
 		return m[1]
 	}
 	// at moves the clock to 12:mm:ss + d from the test's start.
-	at := func(d time.Duration) { cs.clock.add(commentStart.Add(d).Sub(cs.clock.now())) }
+	at := func(d time.Duration) { cs.clock.add(siteStart.Add(d).Sub(cs.clock.now())) }
 	send := func(v *visitor, stamp, body string) (*http.Response, string) {
 		f := url.Values{"stamp": {stamp}, "body": {body}}
 		if v.csrf == "" {

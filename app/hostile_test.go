@@ -48,7 +48,7 @@ var hostileWebsites = []string{
 // page and feed that shows them: each value comes back (as text), nothing
 // comes back active, the JSON-LD stays JSON and every feed parses.
 func TestHostileContentInEveryField(t *testing.T) {
-	cs := newCommentSite(t)
+	cs := newSite(t, withComments())
 	ctx := context.Background()
 	admin, author := cs.signIn(cs.admin), cs.signIn(cs.author)
 
@@ -136,7 +136,7 @@ func TestHostileContentInEveryField(t *testing.T) {
 }
 
 // approveAll approves every held comment, so that pages and feeds show them.
-func approveAll(t *testing.T, cs *commentSite) {
+func approveAll(t *testing.T, cs *testSite) {
 	t.Helper()
 	q, err := cs.store.ModerationQueue(context.Background(), cs.admin.ID, models.CommentPending, 1)
 	check(t, err)
@@ -148,7 +148,7 @@ func approveAll(t *testing.T, cs *commentSite) {
 
 // checkHostilePage renders path as v and fails on anything active, on
 // JSON-LD that is not JSON, and on a marker that does not come back as text.
-func checkHostilePage(t *testing.T, cs *commentSite, v *visitor, path string, markers []string) {
+func checkHostilePage(t *testing.T, cs *testSite, v *visitor, path string, markers []string) {
 	t.Helper()
 	res, page := cs.get(v, path)
 	if res.StatusCode != http.StatusOK {
@@ -181,7 +181,7 @@ func checkInert(t *testing.T, label, page string, markers []string) {
 // TestHostileTextOnRefusalPages: the pages that give a refused form back,
 // with what was typed in it, keep that text inert.
 func TestHostileTextOnRefusalPages(t *testing.T) {
-	cs := newCommentSite(t)
+	cs := newSite(t, withComments())
 	author := cs.signIn(cs.author)
 	story := func() url.Values {
 		return url.Values{"title": {hostile("Qtitle")}, "body": {hostileMarkdown}, "company": {hostile("Qcompany")},
@@ -224,7 +224,7 @@ func TestHostileTextOnRefusalPages(t *testing.T) {
 
 // checkHostileFeed parses the feed at path and checks every item as a
 // feed reader would render it.
-func checkHostileFeed(t *testing.T, cs *commentSite, path string) {
+func checkHostileFeed(t *testing.T, cs *testSite, path string) {
 	t.Helper()
 	res, raw := cs.get(nil, path)
 	if res.StatusCode != http.StatusOK {

@@ -23,7 +23,7 @@ var disguises = []string{
 // every short field of the site's forms: a 422 that names the problem and
 // gives the text back, and nothing saved.
 func TestInvisibleCharactersRefusedInEveryShortField(t *testing.T) {
-	cs := newCommentSite(t)
+	cs := newSite(t, withComments())
 	admin, author, reader := cs.signIn(cs.admin), cs.signIn(cs.author), cs.signIn(cs.readers[0])
 	story := func(field, v string) url.Values {
 		f := url.Values{"title": {"Un titre"}, "body": {"Le texte."}, "company": {"Orange"}, "city": {"Lyon"}, "tags": {"box"}, "action": {"draft"}}
@@ -77,7 +77,7 @@ func TestInvisibleCharactersRefusedInEveryShortField(t *testing.T) {
 
 // The joiners emoji and some scripts need are not disguises where they join.
 func TestJoinersThatJoinAreAccepted(t *testing.T) {
-	cs := newCommentSite(t)
+	cs := newSite(t, withComments())
 	reader := cs.signIn(cs.readers[0])
 	for _, name := range []string{"Paul 👩‍💻", "Paul 👍🏽", "Paul 🏴󠁧󠁢󠁳󠁣󠁴󠁿", "می‌خواهم", "Paul ❤️"} {
 		res, body := cs.do(reader, http.MethodPost, "/me", url.Values{"name": {name}, "handle": {"paul"}})
@@ -88,7 +88,7 @@ func TestJoinersThatJoinAreAccepted(t *testing.T) {
 // Names that pass for the site or its staff are refused to readers and
 // guests, however they are spelled; an admin may use them.
 func TestNamesThatMimicTheSiteAreReserved(t *testing.T) {
-	cs := newCommentSite(t)
+	cs := newSite(t, withComments())
 	reader, admin := cs.signIn(cs.readers[0]), cs.signIn(cs.admin)
 	names := []string{"admin", "Administrator", "ＡＤＭＩＮ", "Àdmïn", "a d m i n", "adm1n", "Admin team", "Modérateur",
 		"MODERATOR", "deleted user", "Deleted-User", "dеleted usеr", "Doléances", "DOLEANCES officiel", "Dоléаnces", "Webmaster",
@@ -128,7 +128,7 @@ func TestNamesThatMimicTheSiteAreReserved(t *testing.T) {
 
 // The deleted-user account is listed nowhere and cannot be given a role.
 func TestDeletedUserIsNotListedNorPromotable(t *testing.T) {
-	cs := newCommentSite(t)
+	cs := newSite(t, withComments())
 	ctx := context.Background()
 	admin, ines := cs.signIn(cs.admin), cs.readers[1]
 	_, err := cs.store.CreateStory(ctx, models.StoryInput{Title: "Gardée après départ", Body: "Texte.", AuthorID: ines.ID, Status: models.StatusPublished})
@@ -159,7 +159,7 @@ func TestDeletedUserIsNotListedNorPromotable(t *testing.T) {
 
 // Two categories cannot have names that read the same.
 func TestCategoryNamesAreUnique(t *testing.T) {
-	cs := newCommentSite(t) // has "Telecom"
+	cs := newSite(t, withComments()) // has "Telecom"
 	admin := cs.signIn(cs.admin)
 	for _, name := range []string{"Telecom", "TÉLÉCOM", " telecom ", "Ｔｅｌｅｃｏｍ"} {
 		res, body := cs.do(admin, http.MethodPost, "/admin/categories", url.Values{"name": {name}})

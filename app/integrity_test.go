@@ -5,11 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"html"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -21,13 +18,13 @@ import (
 // not one (zero, negative, too large, not a number, unknown), gives the
 // editor back with a message and the text, for a draft and for Publish.
 func TestStoryWithUnknownCategoryKeepsTheText(t *testing.T) {
-	ts := newTestSite(t, false)
+	ts := newSite(t)
 	ctx := context.Background()
 	cat := &models.Category{Name: "Banks"}
 	check(t, ts.store.CreateCategory(ctx, cat))
-	w := ts.signIn(t, "alice", models.RoleAuthor)
-	if r := w.get(t, "/write"); r.Status != http.StatusOK {
-		t.Fatalf("GET /write: %d", r.Status)
+	w := ts.signIn(ts.newUser("alice", "Alice", models.RoleAuthor))
+	if r, _ := ts.get(w, "/write"); r.StatusCode != http.StatusOK {
+		t.Fatalf("GET /write: %d", r.StatusCode)
 	}
 	check(t, ts.store.DeleteCategory(ctx, cat.ID))
 	body := "Two hours on the phone with the bank, and the text must survive."
@@ -35,37 +32,25 @@ func TestStoryWithUnknownCategoryKeepsTheText(t *testing.T) {
 		for _, action := range []string{"publish", "draft"} {
 			f := storyForm("Deleted category", body, action)
 			f.Add("categories", id)
-			r := w.post(t, "/write", f)
-			wantStatus(t, "category "+id+" "+action, r, http.StatusUnprocessableEntity)
-			wantIn(t, "category "+id, html.UnescapeString(r.Body), body, "Pick categories from the list.")
+			r, page := ts.do(w, http.MethodPost, "/write", f)
+			wantCode(t, r, page, http.StatusUnprocessableEntity)
+			wantIn(t, "category "+id, html.UnescapeString(page), body, "Pick categories from the list.")
 		}
 	}
-	if r := w.get(t, "/me/stories"); r.Status != http.StatusOK || strings.Contains(r.Body, "Deleted category") {
-		t.Errorf("a refused story was saved (/me/stories: %d)", r.Status)
+	if r, page := ts.get(w, "/me/stories"); r.StatusCode != http.StatusOK || strings.Contains(page, "Deleted category") {
+		t.Errorf("a refused story was saved (/me/stories: %d)", r.StatusCode)
 	}
-}
-
-// newBusySite is newTestSite with a short busy timeout, so that a lock held
-// by another connection answers in milliseconds instead of 10 seconds.
-func newBusySite(t *testing.T) (*testSite, string) {
-	t.Helper()
-	dir := t.TempDir()
-	path := filepath.Join(dir, "doleances.db")
-	store, err := models.Open(path, models.Options{BusyTimeout: 50 * time.Millisecond})
-	check(t, err)
-	cfg := Config{Addr: "127.0.0.1:0", BaseURL: "http://doleances.test", Data: dir}
-	srv, err := newServer(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), store)
-	check(t, err)
-	t.Cleanup(func() { srv.Close() })
-	return &testSite{srv: srv, store: store}, path
 }
 
 // While another process holds SQLite's write lock past the busy timeout,
 // every form answers 503 with Retry-After and gives back what was typed.
 func TestBusyDatabaseGivesTheFormBack(t *testing.T) {
-	ts, path := newBusySite(t)
+	// A short busy timeout: a lock held by another connection answers in
+	// milliseconds instead of 10 seconds.
+	ts := newSite(t, withStore(func(o *models.Options) { o.BusyTimeout = 50 * time.Millisecond }))
+	path := ts.dbPath
 	ctx := context.Background()
-	w := ts.signIn(t, "alice", models.RoleAuthor)
+	w := ts.signIn(ts.newUser("alice", "Alice", models.RoleAuthor))
 	st, err := ts.store.CreateStory(ctx, models.StoryInput{Title: "Open story", Body: "Text.", AuthorID: w.user.ID, Status: models.StatusPublished})
 	check(t, err)
 	cm, err := ts.store.AddComment(ctx, models.CommentInput{StoryID: st.ID, UserID: &w.user.ID, AuthorName: "Alice",
@@ -87,50 +72,50 @@ func TestBusyDatabaseGivesTheFormBack(t *testing.T) {
 		fmt.Sprintf("/comments/%d/edit", cm.ID): {"body": {typed}},
 		"/me":                                   {"name": {typed}, "handle": {"alice"}},
 	} {
-		r := w.post(t, path, f)
-		if r.Status != http.StatusServiceUnavailable || r.Header.Get("Retry-After") == "" {
-			t.Errorf("POST %s under a held lock: %d, Retry-After %q", path, r.Status, r.Header.Get("Retry-After"))
+		r, page := ts.do(w, http.MethodPost, path, f)
+		if r.StatusCode != http.StatusServiceUnavailable || r.Header.Get("Retry-After") == "" {
+			t.Errorf("POST %s under a held lock: %d, Retry-After %q", path, r.StatusCode, r.Header.Get("Retry-After"))
 		}
-		wantIn(t, path, html.UnescapeString(r.Body), typed, "busy")
+		wantIn(t, path, html.UnescapeString(page), typed, "busy")
 	}
 	_, err = conn.ExecContext(ctx, "ROLLBACK")
 	check(t, err)
-	r := w.post(t, "/stories/"+st.Slug+"/updates", url.Values{"body": {typed}})
-	wantStatus(t, "update once the lock is gone", r, http.StatusSeeOther)
+	r, page := ts.do(w, http.MethodPost, "/stories/"+st.Slug+"/updates", url.Values{"body": {typed}})
+	wantCode(t, r, page, http.StatusSeeOther)
 }
 
 // A story that shows nothing cannot be published, nor a published story
 // edited into one; its draft may be a title alone. The text stays in the form.
 func TestEmptyStoryIsNotPublished(t *testing.T) {
-	ts := newTestSite(t, false)
-	w := ts.signIn(t, "alice", models.RoleAuthor)
+	ts := newSite(t)
+	w := ts.signIn(ts.newUser("alice", "Alice", models.RoleAuthor))
 	for name, body := range map[string]string{
 		"title alone": "", "spaces": " \n\t\n ", "zero-width": "\u200b\u200d\u2060\ufeff",
 		"a rule": "---", "an empty list": "-\n-\n", "raw html": "<div></div>", "an empty heading": "#", "filler": "\u3164 \u2800",
 	} {
 		title := "Empty " + name
-		r := w.post(t, "/write", storyForm(title, body, "publish"))
-		wantStatus(t, "publish "+name, r, http.StatusUnprocessableEntity)
-		wantIn(t, "publish "+name, html.UnescapeString(r.Body), title, "A story needs some text", "Saved as a draft, not published")
-		if strings.Contains(r.Body, `action="/write"`) {
+		r, page := ts.do(w, http.MethodPost, "/write", storyForm(title, body, "publish"))
+		wantCode(t, r, page, http.StatusUnprocessableEntity)
+		wantIn(t, "publish "+name, html.UnescapeString(page), title, "A story needs some text", "Saved as a draft, not published")
+		if strings.Contains(page, `action="/write"`) {
 			t.Errorf("publish %s: the form posts to /write again, which would save a second draft", name)
 		}
 	}
 	// Direction controls are refused by the long-text rule before anything
 	// is saved: the form comes back to /write with the text and why.
-	r0 := w.post(t, "/write", storyForm("Empty bidi", "\u202e\u2066", "publish"))
-	wantStatus(t, "publish bidi", r0, http.StatusUnprocessableEntity)
-	wantIn(t, "publish bidi", html.UnescapeString(r0.Body), "Empty bidi", "invisible control characters")
-	if _, page, _ := ts.get(t, "/"); strings.Contains(page, "Empty title alone") {
+	r0, page0 := ts.do(w, http.MethodPost, "/write", storyForm("Empty bidi", "\u202e\u2066", "publish"))
+	wantCode(t, r0, page0, http.StatusUnprocessableEntity)
+	wantIn(t, "publish bidi", html.UnescapeString(page0), "Empty bidi", "invisible control characters")
+	if _, page := ts.get(nil, "/"); strings.Contains(page, "Empty title alone") {
 		t.Error("an empty story is on the front page")
 	}
-	if r := w.post(t, "/write", storyForm("Just a title", "", "draft")); r.Status != http.StatusSeeOther {
-		t.Errorf("a draft of a title alone: %d", r.Status)
+	if r, _ := ts.do(w, http.MethodPost, "/write", storyForm("Just a title", "", "draft")); r.StatusCode != http.StatusSeeOther {
+		t.Errorf("a draft of a title alone: %d", r.StatusCode)
 	}
 	st, err := ts.store.CreateStory(context.Background(), models.StoryInput{Title: "Live", Body: "Some text.",
 		AuthorID: w.user.ID, Status: models.StatusPublished})
 	check(t, err)
-	r := w.post(t, "/stories/"+st.Slug+"/edit", storyForm("Live", "\u200b", "draft"))
-	wantStatus(t, "editing a published story into nothing", r, http.StatusUnprocessableEntity)
-	wantIn(t, "edit", r.Body, "A story needs some text")
+	r, page := ts.do(w, http.MethodPost, "/stories/"+st.Slug+"/edit", storyForm("Live", "\u200b", "draft"))
+	wantCode(t, r, page, http.StatusUnprocessableEntity)
+	wantIn(t, "edit", page, "A story needs some text")
 }

@@ -22,7 +22,7 @@ import (
 // bomb (256 MB of form once inflated, 264 kB on the wire) costs the server
 // about what it sent, and answers 415 on a page.
 func TestCompressedBodiesAreRefusedUninflated(t *testing.T) {
-	cs := newCommentSite(t)
+	cs := newSite(t, withComments())
 	var form bytes.Buffer
 	mw := multipart.NewWriter(&form)
 	bomb := gzipBomb(t, "--"+mw.Boundary()+"\r\nContent-Disposition: form-data; name=\"body\"\r\n\r\n",
@@ -38,8 +38,7 @@ func TestCompressedBodiesAreRefusedUninflated(t *testing.T) {
 		runtime.GC()
 		var m0, m1 runtime.MemStats
 		runtime.ReadMemStats(&m0)
-		res, err := cs.web.app.Test(req, -1)
-		check(t, err)
+		res := cs.send(nil, req)
 		body, _ := io.ReadAll(res.Body)
 		runtime.ReadMemStats(&m1)
 		if res.StatusCode != http.StatusUnsupportedMediaType || !strings.Contains(string(body), "without compression") {
@@ -89,7 +88,7 @@ func gzipBomb(t *testing.T, head, tail string) *bytes.Buffer {
 // A client that never finishes its headers is cut off after the read
 // timeout (shortened here), whatever it keeps trickling.
 func TestSlowHeadersAreCutOff(t *testing.T) {
-	s := startSite(t, func(c *Config) { c.timeouts = timeouts{read: 300 * time.Millisecond} })
+	s := newSite(t, listening(), withConfig(func(c *Config) { c.timeouts = timeouts{read: 300 * time.Millisecond} }))
 	conn, err := net.Dial("tcp", strings.TrimPrefix(s.URL, "http://"))
 	check(t, err)
 	defer conn.Close()
@@ -117,7 +116,7 @@ func TestSlowHeadersAreCutOff(t *testing.T) {
 // Two hundred connections trickling their headers a byte at a time do not
 // keep a normal reader from the front page. The trickle stops by itself.
 func TestSlowClientsDoNotStopReaders(t *testing.T) {
-	s := startSite(t, nil)
+	s := newSite(t, listening())
 	addr := strings.TrimPrefix(s.URL, "http://")
 	const slow = 200
 	stop := make(chan struct{})
@@ -152,7 +151,7 @@ func TestSlowClientsDoNotStopReaders(t *testing.T) {
 		<-opened
 	}
 	defer func() { close(stop); wg.Wait() }()
-	b := newBrowser(t)
+	b := s.browser()
 	for range 5 {
 		if p := b.get(s.URL + "/"); p.Status != http.StatusOK {
 			t.Fatalf("the front page answered %d with 200 slow clients connected", p.Status)
@@ -163,7 +162,7 @@ func TestSlowClientsDoNotStopReaders(t *testing.T) {
 // Searches over the per-IP rate get a 429 with Retry-After: the page keeps
 // the words typed; a script gets JSON; the search feed a 429 page.
 func TestSearchRateLimit(t *testing.T) {
-	cs := newCommentSite(t, func(c *Config) { c.SearchRate = 3 })
+	cs := newSite(t, withComments(), withConfig(func(c *Config) { c.SearchRate = 3 }))
 	for i := range 3 {
 		res, body := cs.get(nil, fmt.Sprintf("/search?q=orange+%d", i))
 		wantCode(t, res, body, http.StatusOK)
@@ -199,7 +198,7 @@ func TestSearchRateLimit(t *testing.T) {
 // The post limit answers 429 with Retry-After on the page that gives the
 // form back, and JSON to a script.
 func TestPostRateLimitPage(t *testing.T) {
-	cs := newCommentSite(t, func(c *Config) { c.PostRate = 1 })
+	cs := newSite(t, withComments(), withConfig(func(c *Config) { c.PostRate = 1 }))
 	reader := cs.signIn(cs.readers[0])
 	res, body := cs.do(reader, http.MethodPost, "/stories/"+cs.story.Slug+"/like", url.Values{"on": {"1"}})
 	wantCode(t, res, body, http.StatusSeeOther)
@@ -218,22 +217,18 @@ func TestPostRateLimitPage(t *testing.T) {
 // The client's address comes from X-Forwarded-For only when the peer is a
 // trusted proxy: otherwise a client cannot dodge a limit by writing one.
 func TestForwardedForOnlyFromTrustedProxies(t *testing.T) {
-	search := func(s *site, xff string) int {
-		req, _ := http.NewRequest(http.MethodGet, s.URL+"/search?q=box", nil)
-		req.Header.Set("X-Forwarded-For", xff)
-		res, err := http.DefaultClient.Do(req)
-		check(t, err)
-		res.Body.Close()
+	search := func(s *testSite, xff string) int {
+		res, _ := s.get(nil, "/search?q=box", "X-Forwarded-For", xff)
 		return res.StatusCode
 	}
-	direct := startSite(t, func(c *Config) { c.SearchRate = 1 })
+	direct := newSite(t, withBase(plainBase), withConfig(func(c *Config) { c.SearchRate = 1 }))
 	if got := search(direct, "203.0.113.1"); got != http.StatusOK {
 		t.Fatalf("first search: %d", got)
 	}
 	if got := search(direct, "203.0.113.2"); got != http.StatusTooManyRequests {
 		t.Errorf("without trusted proxies, a new X-Forwarded-For dodged the limit (%d)", got)
 	}
-	proxied := startSite(t, func(c *Config) { c.SearchRate = 1; c.TrustedProxies = "127.0.0.1, 10.0.0.0/8" })
+	proxied := newSite(t, withBase(plainBase), withConfig(func(c *Config) { c.SearchRate = 1; c.TrustedProxies = testPeer + ", 10.0.0.0/8" }))
 	for i, tt := range []struct {
 		xff  string
 		want int
@@ -254,7 +249,7 @@ func TestForwardedForOnlyFromTrustedProxies(t *testing.T) {
 // An author typing sends many live previews: they are counted apart, so
 // that the story's own post still goes through.
 func TestPreviewsDoNotUseUpThePostRate(t *testing.T) {
-	cs := newCommentSite(t, func(c *Config) { c.PostRate = 2 })
+	cs := newSite(t, withComments(), withConfig(func(c *Config) { c.PostRate = 2 }))
 	author := cs.signIn(cs.author)
 	for i := range 8 {
 		res, body := cs.do(author, http.MethodPost, "/preview", url.Values{"body": {fmt.Sprintf("Draft %d", i)}})
@@ -268,7 +263,7 @@ func TestPreviewsDoNotUseUpThePostRate(t *testing.T) {
 
 // A search longer than what is searched says so, and still answers.
 func TestLongSearchSaysWhatWasUsed(t *testing.T) {
-	cs := newCommentSite(t)
+	cs := newSite(t, withComments())
 	res, body := cs.get(nil, "/search?q="+strings.Repeat("box+", 200))
 	wantCode(t, res, body, http.StatusOK)
 	if !strings.Contains(body, "Your search is 800 characters long: only its first 300 were used.") {

@@ -14,11 +14,11 @@ import (
 // their verified address needs no confirmation, shows on /me and ends there.
 func TestModerationMailAndSwitches(t *testing.T) {
 	s, mb := startMailSite(t)
-	root := newBrowser(t)
+	root := s.browser()
 	path := publishByMail(t, s, mb, root, "Free lost my parcel")
-	bob := newBrowser(t)
+	bob := s.browser()
 	signInByEmail(t, s, mb, bob, "bob@example.org", "/")
-	if p := bob.post(s.URL+path+"/report", url.Values{"reason": {"spam"}, "csrf": {bob.csrf(s)}}); p.Status != http.StatusOK {
+	if p := bob.post(s.URL+path+"/report", url.Values{"reason": {"spam"}, "csrf": {bob.csrf()}}); p.Status != http.StatusOK {
 		t.Fatalf("report: %d", p.Status)
 	}
 	mb.Wait(t, "root@example.org", "New report on “Free lost my parcel”")
@@ -27,17 +27,17 @@ func TestModerationMailAndSwitches(t *testing.T) {
 		t.Errorf("/admin/outbox: %d; it must list the mails sent over SMTP without their links", p.Status)
 	}
 
-	if p := root.post(s.URL+"/me/mail", url.Values{"csrf": {root.csrf(s)}}); p.Status != http.StatusOK {
+	if p := root.post(s.URL+"/me/mail", url.Values{"csrf": {root.csrf()}}); p.Status != http.StatusOK {
 		t.Fatalf("POST /me/mail: %d", p.Status)
 	}
 	if me := root.get(s.URL + "/me").Body; strings.Contains(me, `name="comments" value="1" checked`) {
 		t.Error("/me still shows the comment mails on")
 	}
-	p := bob.post(s.URL+path+"/follow", url.Values{"csrf": {bob.csrf(s)}})
+	p := bob.post(s.URL+path+"/follow", url.Values{"csrf": {bob.csrf()}})
 	if p.Status != http.StatusOK || !strings.Contains(p.Body, "You follow the comments on") {
 		t.Fatalf("a signed-in follow with the verified address: %d\n%s", p.Status, p.Body)
 	}
-	fan := newBrowser(t)
+	fan := s.browser()
 	fan.post(s.URL+path+"/follow", url.Values{"email": {"fan@example.org"}})
 	confirmByMail(t, s, mb.Wait(t, "fan@example.org", "Confirm"))
 	postComment(t, s, bob, path, url.Values{"body": {"Mine too."}})
@@ -56,7 +56,7 @@ func TestModerationMailAndSwitches(t *testing.T) {
 	if m == nil {
 		t.Fatal("no way to end the follow on /me")
 	}
-	bob.post(s.URL+m[1], url.Values{"csrf": {bob.csrf(s)}})
+	bob.post(s.URL+m[1], url.Values{"csrf": {bob.csrf()}})
 	if strings.Contains(bob.get(s.URL+"/me").Body, "the comments on Free lost my parcel") {
 		t.Error("the follow is still listed after ending it")
 	}

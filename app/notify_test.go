@@ -17,14 +17,14 @@ var (
 
 // publishByMail signs in the admin by email (once per browser) and
 // publishes a story, returning its path.
-func publishByMail(t *testing.T, s *site, mb *mailtest.Server, admin *browser, title string) string {
+func publishByMail(t *testing.T, s *testSite, mb *mailtest.Server, admin *browser, title string) string {
 	t.Helper()
-	if admin.signedInAs(s) == "" {
+	if admin.signedInAs() == "" {
 		signInByEmail(t, s, mb, admin, "root@example.org", "/")
 	}
-	s.Clock.add(time.Second) // the test clock stands still: this story comes after what came before
+	s.clock.add(time.Second) // the test clock stands still: this story comes after what came before
 	f := storyForm(title, "They cut the line for three weeks.", "publish")
-	f.Set("csrf", admin.csrf(s))
+	f.Set("csrf", admin.csrf())
 	p := admin.post(s.URL+"/write", f)
 	u, _ := url.Parse(p.URL)
 	if p.Status != http.StatusOK || !strings.HasPrefix(u.Path, "/stories/") {
@@ -35,7 +35,7 @@ func publishByMail(t *testing.T, s *site, mb *mailtest.Server, admin *browser, t
 
 // postComment posts a comment on the story at path, as the form of the page
 // would, two seconds after it was shown; csrf is sent when b is signed in.
-func postComment(t *testing.T, s *site, b *browser, path string, f url.Values) page {
+func postComment(t *testing.T, s *testSite, b *browser, path string, f url.Values) page {
 	t.Helper()
 	story := b.get(s.URL + path)
 	m := stampRe.FindStringSubmatch(story.Body)
@@ -46,7 +46,7 @@ func postComment(t *testing.T, s *site, b *browser, path string, f url.Values) p
 	if c := csrfRe.FindStringSubmatch(story.Body); c != nil {
 		f.Set("csrf", c[1])
 	}
-	s.Clock.add(16 * time.Second) // past the 2-second rule and the 15-second flood rule
+	s.clock.add(16 * time.Second) // past the 2-second rule and the 15-second flood rule
 	p := b.post(s.URL+path+"/comments", f)
 	if p.Status != http.StatusOK {
 		t.Fatalf("comment: %d\n%.800s", p.Status, p.Body)
@@ -56,10 +56,10 @@ func postComment(t *testing.T, s *site, b *browser, path string, f url.Values) p
 
 // confirmByMail opens the confirmation link of the last confirmation mail
 // to addr and presses its button.
-func confirmByMail(t *testing.T, s *site, m mailtest.Message) {
+func confirmByMail(t *testing.T, s *testSite, m mailtest.Message) {
 	t.Helper()
 	link := linkIn(t, s, m, "/email/confirm/")
-	b := newBrowser(t)
+	b := s.browser()
 	if p := b.get(link); p.Status != http.StatusOK || !strings.Contains(p.Body, ">Confirm</button>") {
 		t.Fatalf("confirmation link: %d\n%s", p.Status, p.Body)
 	}
@@ -89,10 +89,10 @@ func count(mb *mailtest.Server, rcpt, subject string) int {
 // moderator.
 func TestReplyNotificationsConfirmationAndUnsubscribe(t *testing.T) {
 	s, mb := startMailSite(t)
-	admin := newBrowser(t)
+	admin := s.browser()
 	path := publishByMail(t, s, mb, admin, "Orange cut my line")
 
-	claire := newBrowser(t)
+	claire := s.browser()
 	postComment(t, s, claire, path, url.Values{"name": {"Claire\r\nBcc: spy@evil.example"}, "email": {"claire@example.org"},
 		"body": {"Same here, three months."}, "notify": {"1"}})
 	confirm := mb.Wait(t, "claire@example.org", "Confirm your address")
@@ -105,12 +105,12 @@ func TestReplyNotificationsConfirmationAndUnsubscribe(t *testing.T) {
 		t.Fatal("no held comment on /admin/comments")
 	}
 	parent := m[1]
-	if p := admin.post(s.URL+"/admin/comments", url.Values{"ids": {parent}, "action": {"approve"}, "status": {"pending"}, "csrf": {admin.csrf(s)}}); p.Status != http.StatusOK {
+	if p := admin.post(s.URL+"/admin/comments", url.Values{"ids": {parent}, "action": {"approve"}, "status": {"pending"}, "csrf": {admin.csrf()}}); p.Status != http.StatusOK {
 		t.Fatalf("approve: %d", p.Status)
 	}
 	mb.Wait(t, "root@example.org", "Claire Bcc: spy@evil.example commented on")
 
-	bob := newBrowser(t)
+	bob := s.browser()
 	signInByEmail(t, s, mb, bob, "bob@example.org", path)
 	postComment(t, s, bob, path, url.Values{"body": {"Before the confirmation."}, "parent": {parent}})
 	mb.Wait(t, "root@example.org", "Reader commented on")
@@ -126,15 +126,15 @@ func TestReplyNotificationsConfirmationAndUnsubscribe(t *testing.T) {
 	}
 	// A GET shows a button and changes nothing; the one-click POST of a
 	// mail program (no cookie, no Origin) unsubscribes.
-	if p := newBrowser(t).get(unsub); p.Status != http.StatusOK || !strings.Contains(p.Body, ">Unsubscribe</button>") {
+	if p := s.browser().get(unsub); p.Status != http.StatusOK || !strings.Contains(p.Body, ">Unsubscribe</button>") {
 		t.Errorf("GET of the unsubscribe link: %d", p.Status)
 	}
 	req, _ := http.NewRequest(http.MethodPost, unsub, strings.NewReader("List-Unsubscribe=One-Click"))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	if p := newBrowser(t).do(req); p.Status != http.StatusOK || !strings.Contains(p.Body, "Unsubscribed") {
+	if p := s.browser().do(req); p.Status != http.StatusOK || !strings.Contains(p.Body, "Unsubscribed") {
 		t.Fatalf("one-click unsubscribe: %d", p.Status)
 	}
-	if p := newBrowser(t).post(unsub[:len(unsub)-3]+"xyz", url.Values{}); p.Status != http.StatusNotFound {
+	if p := s.browser().post(unsub[:len(unsub)-3]+"xyz", url.Values{}); p.Status != http.StatusNotFound {
 		t.Errorf("a forged unsubscribe link: %d", p.Status)
 	}
 	postComment(t, s, bob, path, url.Values{"body": {"After the unsubscribe."}, "parent": {parent}})

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
@@ -19,10 +18,10 @@ import (
 	"doleances/app/demo"
 )
 
-// cachedSite is a commentSite with a company, a tag and an approved
+// cachedSite is a the comment site (withComments) with a company, a tag and an approved
 // comment, its clock a second into a stamp step (so that story pages are kept).
 type cachedSite struct {
-	*commentSite
+	*testSite
 	cat      *models.Category
 	orange   *models.Company
 	box      *models.Story // by author, at Orange, tagged "box"
@@ -31,7 +30,7 @@ type cachedSite struct {
 
 func newCachedSite(t *testing.T) *cachedSite {
 	t.Helper()
-	cs := &cachedSite{commentSite: newCommentSite(t)}
+	cs := &cachedSite{testSite: newSite(t, withComments())}
 	ctx := context.Background()
 	var err error
 	cs.cat, err = cs.store.CategoryBySlug(ctx, "telecom")
@@ -202,24 +201,15 @@ func TestCachedPagesChangeAfterEachKindOfWrite(t *testing.T) {
 // body and the number of queries it ran.
 func (ts *testSite) fetch(t *testing.T, method, path string, headers ...string) (*http.Response, string, int64) {
 	t.Helper()
-	req := httptest.NewRequest(method, path, nil)
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
-	}
 	ts.queries.n.Store(0)
-	res, err := ts.srv.web.app.Test(req, -1)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
-	}
-	b, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	return res, string(b), ts.queries.n.Load()
+	res, body := ts.do(nil, method, path, nil, headers...)
+	return res, body, ts.queries.n.Load()
 }
 
 // TestAnonymousPagesComeFromTheCache: the second view of each page runs no
 // query, and answers the same bytes, validators, 304s and HEADs.
 func TestAnonymousPagesComeFromTheCache(t *testing.T) {
-	ts := newTestSite(t, true)
+	ts := newSite(t, withDemo())
 	story := "/stories/" + models.Slugify(demo.Stories[0].Title)
 	// Pages are kept once their Last-Modified can be sent: a second after the demo was written.
 	time.Sleep(1100 * time.Millisecond)
@@ -389,28 +379,22 @@ func TestCommentFormWorksOnCachedPages(t *testing.T) {
 // the session's query, one for the viewer's held comments and one for their
 // own reactions (the counts and likers are kept).
 func TestSignedInPagesRunFewQueries(t *testing.T) {
-	ts := newTestSite(t, true)
+	ts := newSite(t, withDemo())
 	ctx := context.Background()
 	u, err := ts.store.UserByHandle(ctx, "jenna-w")
 	check(t, err)
-	token, err := ts.store.CreateSession(ctx, u.ID, 30*24*time.Hour)
-	check(t, err)
+	jenna := ts.signInFor(u, 30*24*time.Hour) // as long as the server's: reading it writes nothing
 	story := "/stories/" + models.Slugify(demo.Stories[0].Title)
 	most := map[string]int64{"/": 1, "/page/2": 1, "/category/telecom": 2, "/company/orange?sort=metoo": 2, story: 3}
 	for p, want := range most {
 		var body string
 		for range 2 { // the second view is measured
 			ts.queries.n.Store(0)
-			req := httptest.NewRequest(http.MethodGet, p, nil)
-			req.AddCookie(&http.Cookie{Name: "doleances_session", Value: token})
-			res, err := ts.srv.web.app.Test(req, -1)
-			check(t, err)
-			b, _ := io.ReadAll(res.Body)
-			res.Body.Close()
+			var res *http.Response
+			res, body = ts.get(jenna, p)
 			if res.StatusCode != 200 {
 				t.Fatalf("GET %s: %d", p, res.StatusCode)
 			}
-			body = string(b)
 		}
 		if n := ts.queries.n.Load(); n > want {
 			t.Errorf("GET %s signed in: %d queries, want at most %d", p, n, want)
@@ -444,7 +428,7 @@ func TestCacheIsNeverStaleUnderConcurrentReads(t *testing.T) {
 					return
 				default:
 				}
-				res, err := cs.web.app.Test(httptest.NewRequest(http.MethodGet, path, nil), -1)
+				res, err := cs.roundTrip(nil, cs.newRequest(http.MethodGet, path, nil))
 				if err != nil || res.StatusCode != http.StatusOK {
 					failed.Add(1)
 					return

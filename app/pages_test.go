@@ -14,7 +14,7 @@ import (
 )
 
 func TestPagesOfTheDemoSite(t *testing.T) {
-	ts := newTestSite(t, true)
+	ts := newSite(t, withDemo())
 	story := demo.Stories[0]
 	slug := models.Slugify(story.Title)
 	month := time.Now().UTC().AddDate(0, 0, -story.DaysAgo)
@@ -33,9 +33,9 @@ func TestPagesOfTheDemoSite(t *testing.T) {
 		{"/healthz", []string{"ok"}},
 	}
 	for _, tt := range tests {
-		status, body, _ := ts.get(t, tt.path)
-		if status != http.StatusOK {
-			t.Errorf("GET %s: %d", tt.path, status)
+		res, body := ts.get(nil, tt.path)
+		if res.StatusCode != http.StatusOK {
+			t.Errorf("GET %s: %d", tt.path, res.StatusCode)
 			continue
 		}
 		for _, w := range tt.want {
@@ -47,9 +47,9 @@ func TestPagesOfTheDemoSite(t *testing.T) {
 }
 
 func TestStoryPageShowsThreadedComments(t *testing.T) {
-	ts := newTestSite(t, true)
+	ts := newSite(t, withDemo())
 	// The first demo story has a three-level chain of replies.
-	_, body, _ := ts.get(t, "/stories/"+models.Slugify(demo.Stories[0].Title))
+	_, body := ts.get(nil, "/stories/"+models.Slugify(demo.Stories[0].Title))
 	if n := strings.Count(body, `<ol class="replies">`); n < 2 {
 		t.Errorf("%d nested reply lists, want a chain of at least 2", n)
 	}
@@ -61,16 +61,16 @@ func TestStoryPageShowsThreadedComments(t *testing.T) {
 }
 
 func TestUnknownThingsAreHelpful404s(t *testing.T) {
-	ts := newTestSite(t, true)
+	ts := newSite(t, withDemo())
 	for _, path := range []string{
 		"/stories/nope", "/category/nope", "/tag/nope", "/author/nope", "/company/nope",
 		"/archive/1999/01", "/archive/2026/13", "/archive/2026/1", "/archive/abcd/01", "/archive/2026/00",
 		"/page/0", "/page/999", "/page/abc", "/page/-1", "/page/02", "/page/1e3", "/category/telecom/page/99",
 		"/category/telecom/page/0", "/tag/cancellation/page/x", "/nowhere", "/stories/", "/static/style.css",
 	} {
-		status, body, _ := ts.get(t, path)
-		if status != http.StatusNotFound {
-			t.Errorf("GET %s: %d, want 404", path, status)
+		res, body := ts.get(nil, path)
+		if res.StatusCode != http.StatusNotFound {
+			t.Errorf("GET %s: %d, want 404", path, res.StatusCode)
 			continue
 		}
 		for _, want := range []string{"We could not find that page", "Go to the latest stories", `class="sidebar"`, "Perhaps one of these?"} {
@@ -82,12 +82,9 @@ func TestUnknownThingsAreHelpful404s(t *testing.T) {
 }
 
 func TestFirstPageHasOneAddress(t *testing.T) {
-	ts := newTestSite(t, true)
+	ts := newSite(t, withDemo())
 	for path, want := range map[string]string{"/page/1": "/", "/category/telecom/page/1": "/category/telecom"} {
-		resp, err := ts.srv.web.app.Test(newGet(path))
-		if err != nil {
-			t.Fatal(err)
-		}
+		resp, _ := ts.get(nil, path)
 		if resp.StatusCode != http.StatusMovedPermanently || resp.Header.Get("Location") != want {
 			t.Errorf("GET %s: %d to %q, want 301 to %q", path, resp.StatusCode, resp.Header.Get("Location"), want)
 		}
@@ -95,18 +92,18 @@ func TestFirstPageHasOneAddress(t *testing.T) {
 }
 
 func TestEmptySiteFrontPage(t *testing.T) {
-	ts := newTestSite(t, false)
-	status, body, _ := ts.get(t, "/")
-	if status != http.StatusOK || !strings.Contains(body, "No stories here yet") {
-		t.Errorf("empty front page: %d", status)
+	ts := newSite(t)
+	res, body := ts.get(nil, "/")
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, "No stories here yet") {
+		t.Errorf("empty front page: %d", res.StatusCode)
 	}
-	if status, _, _ := ts.get(t, "/page/2"); status != http.StatusNotFound {
-		t.Errorf("page 2 of an empty site: %d", status)
+	if res, _ := ts.get(nil, "/page/2"); res.StatusCode != http.StatusNotFound {
+		t.Errorf("page 2 of an empty site: %d", res.StatusCode)
 	}
 }
 
 func TestDraftsAreNotShown(t *testing.T) {
-	ts := newTestSite(t, false)
+	ts := newSite(t)
 	ctx := context.Background()
 	u := &models.User{Handle: "ana", Name: "Ana"}
 	if err := ts.store.CreateUser(ctx, u); err != nil {
@@ -116,31 +113,31 @@ func TestDraftsAreNotShown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if status, _, _ := ts.get(t, "/stories/"+st.Slug); status != http.StatusNotFound {
-		t.Errorf("draft story page: %d", status)
+	if res, _ := ts.get(nil, "/stories/"+st.Slug); res.StatusCode != http.StatusNotFound {
+		t.Errorf("draft story page: %d", res.StatusCode)
 	}
-	if _, body, _ := ts.get(t, "/"); strings.Contains(body, "Secret draft") {
+	if _, body := ts.get(nil, "/"); strings.Contains(body, "Secret draft") {
 		t.Error("draft listed on the front page")
 	}
 }
 
 func TestStaticAssetsAreHashedAndCached(t *testing.T) {
-	ts := newTestSite(t, false)
-	_, body, _ := ts.get(t, "/")
+	ts := newSite(t)
+	_, body := ts.get(nil, "/")
 	i := strings.Index(body, `href="/static/style.`)
 	if i < 0 {
 		t.Fatal("no hashed stylesheet link")
 	}
 	url := body[i+6 : i+6+strings.Index(body[i+6:], `"`)]
-	status, css, h := ts.get(t, url)
-	if status != http.StatusOK || !strings.Contains(css, "--paper") || !strings.Contains(h.Get("Cache-Control"), "immutable") ||
-		!strings.HasPrefix(h.Get("Content-Type"), "text/css") {
-		t.Errorf("GET %s: %d %q %q", url, status, h.Get("Cache-Control"), h.Get("Content-Type"))
+	res, css := ts.get(nil, url)
+	if res.StatusCode != http.StatusOK || !strings.Contains(css, "--paper") || !strings.Contains(res.Header.Get("Cache-Control"), "immutable") ||
+		!strings.HasPrefix(res.Header.Get("Content-Type"), "text/css") {
+		t.Errorf("GET %s: %d %q %q", url, res.StatusCode, res.Header.Get("Cache-Control"), res.Header.Get("Content-Type"))
 	}
 }
 
 func TestRetitledStoryRedirectsFromItsOldAddress(t *testing.T) {
-	ts := newTestSite(t, true)
+	ts := newSite(t, withDemo())
 	ctx := context.Background()
 	st, err := ts.store.PublishedStory(ctx, models.Slugify(demo.Stories[0].Title))
 	if err != nil {
@@ -151,24 +148,21 @@ func TestRetitledStoryRedirectsFromItsOldAddress(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp, err := ts.srv.web.app.Test(newGet("/stories/" + old))
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp, _ := ts.get(nil, "/stories/"+old)
 	if resp.StatusCode != http.StatusMovedPermanently || resp.Header.Get("Location") != "/stories/"+edited.Slug {
 		t.Errorf("old address: %d to %q, want 301 to /stories/%s", resp.StatusCode, resp.Header.Get("Location"), edited.Slug)
 	}
-	if status, _, _ := ts.get(t, "/stories/"+edited.Slug); status != http.StatusOK {
-		t.Errorf("new address: %d", status)
+	if res, _ := ts.get(nil, "/stories/"+edited.Slug); res.StatusCode != http.StatusOK {
+		t.Errorf("new address: %d", res.StatusCode)
 	}
 }
 
 func TestSearchFindsDemoStoriesWithoutAccents(t *testing.T) {
-	ts := newTestSite(t, true)
+	ts := newSite(t, withDemo())
 	for q, want := range map[string]string{"resilie": "Résilier chez Orange", "velib": "Vélib’ ate my fifteen euros", "prefecture": "Titre de séjour"} {
-		status, body, _ := ts.get(t, "/search?q="+q)
-		if status != http.StatusOK || !strings.Contains(html.UnescapeString(body), want) {
-			t.Errorf("search %q: %d, no %q", q, status, want)
+		res, body := ts.get(nil, "/search?q="+q)
+		if res.StatusCode != http.StatusOK || !strings.Contains(html.UnescapeString(body), want) {
+			t.Errorf("search %q: %d, no %q", q, res.StatusCode, want)
 		}
 	}
 }

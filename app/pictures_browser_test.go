@@ -16,14 +16,14 @@ import (
 // (DOLEANCES_SCREENSHOTS=docs/screenshots go test ./app -run PicturesInChromium).
 func TestPicturesInChromium(t *testing.T) {
 	bin := chromium(t)
-	s := startSite(t, func(c *Config) { c.Demo = true })
+	s := newSite(t, listening(), withConfig(func(c *Config) { c.Demo = true }))
 	m := regexp.MustCompile(`url=(http://\S+/setup/\S+)`).FindStringSubmatch(s.Log.String())
 	if m == nil {
 		t.Fatal("no setup link in the log")
 	}
-	b := newBrowser(t)
+	b := s.browser()
 	b.post(m[1], url.Values{"name": {"Marianne"}})
-	session := b.cookie(s, "doleances_session")
+	session := b.cookie("doleances_session")
 	if session == nil {
 		t.Fatal("setup did not sign in")
 	}

@@ -15,8 +15,8 @@ import (
 // in its field, the text kept; a cover is shown on the story, its card, its
 // link previews and its feed items.
 func TestEditorTakesPicturesWithoutJavaScript(t *testing.T) {
-	ts := newTestSite(t, false)
-	w := ts.signIn(t, "alice", models.RoleAuthor)
+	ts := newSite(t, withBase(plainBase))
+	w := ts.writerAs("alice", models.RoleAuthor)
 	typed := "The box died on **Monday**; I typed all this before choosing a picture."
 	f := storyForm("Livebox down", typed, "upload")
 	f.Set("picture_alt", "The Livebox, all lights off")

@@ -13,7 +13,7 @@ import (
 // real server and sends none of it: the 413 comes from the headers alone,
 // so the server never holds such a body (nor waits for it).
 func TestFiftyMegabyteUploadIsRefusedUnread(t *testing.T) {
-	s := startSite(t, nil)
+	s := newSite(t, listening())
 	conn, err := net.Dial("tcp", strings.TrimPrefix(s.URL, "http://"))
 	if err != nil {
 		t.Fatal(err)

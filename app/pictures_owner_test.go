@@ -16,9 +16,9 @@ import (
 // alone showed, files and all; deleting an account removes its pictures
 // that nothing else shows, and keeps one another author's story shows.
 func TestPicturesGoWithWhatUsesThem(t *testing.T) {
-	ts := newTestSite(t, false)
-	alice := ts.signIn(t, "alice", models.RoleAuthor)
-	bob := ts.signIn(t, "bob", models.RoleAuthor)
+	ts := newSite(t, withBase(plainBase))
+	alice := ts.writerAs("alice", models.RoleAuthor)
+	bob := ts.writerAs("bob", models.RoleAuthor)
 	png := mediatest.PNG(mediatest.Halves(640, 480))
 	up := func(w *writer, alt string) uploaded {
 		r, u := w.upload(t, "p.png", png, alt)
@@ -63,8 +63,8 @@ func TestPicturesGoWithWhatUsesThem(t *testing.T) {
 
 // TestAvatarOnMe: a picture on /me replaces the letter; the one it replaces is removed.
 func TestAvatarOnMe(t *testing.T) {
-	ts := newTestSite(t, false)
-	w := ts.signIn(t, "alice", models.RoleAuthor)
+	ts := newSite(t, withBase(plainBase))
+	w := ts.writerAs("alice", models.RoleAuthor)
 	wantIn(t, "/me before", w.get(t, "/me").Body, `avatar large initial`)
 	send := func() string {
 		r := w.postFiles(t, "/me/avatar", nil, file{"avatar", "me.jpg", photo()})
@@ -92,8 +92,8 @@ func TestAvatarOnMe(t *testing.T) {
 // TestBackupAndRestoreCarryPictures: backup writes the pictures beside the
 // database's copy, and restore puts them back into an empty data folder.
 func TestBackupAndRestoreCarryPictures(t *testing.T) {
-	ts := newTestSite(t, false)
-	w := ts.signIn(t, "alice", models.RoleAuthor)
+	ts := newSite(t, withBase(plainBase))
+	w := ts.writerAs("alice", models.RoleAuthor)
 	r, up := w.upload(t, "p.png", mediatest.PNG(mediatest.Halves(640, 480)), "a square")
 	wantStatus(t, "upload", r, http.StatusCreated)
 	key := strings.TrimPrefix(up.URL, "/media/")
@@ -120,7 +120,7 @@ func TestBackupAndRestoreCarryPictures(t *testing.T) {
 // TestDemoSiteHasPictures: the demo's pictures, drawn by code, go through
 // the upload path and show as covers, in a story's text and in link previews.
 func TestDemoSiteHasPictures(t *testing.T) {
-	ts := newTestSite(t, true)
+	ts := newSite(t, withBase(plainBase), withDemo())
 	front := ts.anonymous().get(t, "/")
 	if n := strings.Count(front.Body, `class="card-cover"`); n < 3 {
 		t.Errorf("the demo front page shows %d covers, want 3", n)

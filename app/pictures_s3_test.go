@@ -36,8 +36,8 @@ func fakeS3(t *testing.T) (string, *s3mem.Backend) {
 // files in the bucket under the prefix, serving through the site, deletion.
 func TestPicturesInAnS3Bucket(t *testing.T) {
 	mediaURL, backend := fakeS3(t)
-	ts := newTestSiteWith(t, false, func(c *Config) { c.MediaURL = mediaURL })
-	w := ts.signIn(t, "alice", models.RoleAuthor)
+	ts := newSite(t, withBase(plainBase), withConfig(func(c *Config) { c.MediaURL = mediaURL }))
+	w := ts.writerAs("alice", models.RoleAuthor)
 	r, up := w.upload(t, "photo.jpg", photo(), "The letter")
 	wantStatus(t, "upload to S3", r, http.StatusCreated)
 	key := "site/" + strings.TrimPrefix(up.URL, "/media/")

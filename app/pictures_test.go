@@ -17,8 +17,8 @@ import (
 // is private until a published story shows it, then public and cached for a
 // year, and the story shows it with srcset, sizes, width and height.
 func TestUploadServeAndPublishAPicture(t *testing.T) {
-	ts := newTestSite(t, false)
-	w := ts.signIn(t, "alice", models.RoleAuthor)
+	ts := newSite(t, withBase(plainBase))
+	w := ts.writerAs("alice", models.RoleAuthor)
 	src := photo()
 	if !bytes.Contains(src, []byte(mediatest.GPSMarker)) {
 		t.Fatal("the test photo has no GPS block")
@@ -83,8 +83,8 @@ func TestUploadServeAndPublishAPicture(t *testing.T) {
 // TestUploadRefusals sends what must not become a picture: each is a 4xx
 // with a message, and the over-large body is refused before it is read.
 func TestUploadRefusals(t *testing.T) {
-	ts := newTestSite(t, false)
-	w := ts.signIn(t, "alice", models.RoleAuthor)
+	ts := newSite(t, withBase(plainBase))
+	w := ts.writerAs("alice", models.RoleAuthor)
 	jpg := mediatest.JPEG(mediatest.Halves(64, 48))
 	for _, c := range []struct {
 		name   string
@@ -115,8 +115,8 @@ func TestUploadRefusals(t *testing.T) {
 // TestUploadRate: a hundred uploads in a minute; past the limit, a 429 with
 // a message and Retry-After, and nothing more is decoded.
 func TestUploadRate(t *testing.T) {
-	ts := newTestSite(t, false)
-	w := ts.signIn(t, "alice", models.RoleAuthor)
+	ts := newSite(t, withBase(plainBase))
+	w := ts.writerAs("alice", models.RoleAuthor)
 	png := mediatest.PNG(mediatest.Halves(40, 30))
 	created, refused := 0, 0
 	for range 100 {

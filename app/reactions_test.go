@@ -15,7 +15,7 @@ import (
 )
 
 func TestLikesAndMeTooWithAndWithoutScript(t *testing.T) {
-	cs := newCommentSite(t)
+	cs := newSite(t, withComments())
 	page := "/stories/" + cs.story.Slug
 	// A visitor is sent to sign in, and back.
 	res, body := cs.do(nil, http.MethodPost, page+"/like", url.Values{"on": {"1"}})
@@ -96,7 +96,7 @@ func TestLikesAndMeTooWithAndWithoutScript(t *testing.T) {
 }
 
 func TestEditWithinTheWindowAndDeleteWithReplies(t *testing.T) {
-	cs := newCommentSite(t)
+	cs := newSite(t, withComments())
 	paul, ines := cs.signIn(cs.readers[0]), cs.signIn(cs.readers[1])
 	cs.comment(paul, cs.story, "Premier jet")
 	mine := cs.lastComment()
@@ -146,7 +146,7 @@ func TestEditWithinTheWindowAndDeleteWithReplies(t *testing.T) {
 }
 
 func TestModerationQueueAndReports(t *testing.T) {
-	cs := newCommentSite(t)
+	cs := newSite(t, withComments())
 	for i := range 23 {
 		cs.comment(guest(), cs.story, fmt.Sprintf("Guest comment %d", i), "name", "G", "email", fmt.Sprintf("g%d@example.org", i))
 	}
@@ -215,11 +215,11 @@ func TestModerationQueueAndReports(t *testing.T) {
 }
 
 func TestCompanyPageRanksByMeToo(t *testing.T) {
-	ts := newFixtureSite(t)
+	ts := newSite(t, withStories())
 	_, err := ts.store.SetMeToo(context.Background(), ts.stories["box"].ID, ts.author.ID, true)
 	check(t, err)
 	order := func(path string) (int, int, string) {
-		_, body := ts.get(path)
+		_, body := ts.get(nil, path)
 		return strings.Index(body, "/stories/"+ts.stories["box"].Slug), strings.Index(body, "/stories/"+ts.stories["fibre"].Slug), body
 	}
 	if box, fibre, _ := order("/company/orange"); box < fibre {
@@ -241,7 +241,7 @@ func TestCompanyPageRanksByMeToo(t *testing.T) {
 // likers between writes, yet a like shows on the next view, and "You like
 // this" only on the liker's.
 func TestKeptReactionsMoveWithLikes(t *testing.T) {
-	cs := newCommentSite(t)
+	cs := newSite(t, withComments())
 	paul, ines := cs.signIn(cs.readers[0]), cs.signIn(cs.readers[1])
 	page := "/stories/" + cs.story.Slug
 	if _, body := cs.get(paul, page); !strings.Contains(body, "0 readers like") {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"log/slog"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -53,15 +52,12 @@ func TestSeedCommand(t *testing.T) {
 // save time against the normal store API and the pages.
 func TestSeedDerivedData(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	path := filepath.Join(dir, "doleances.db")
-	store, err := models.Open(path, models.Options{})
-	check(t, err)
-	defer store.Close()
+	ts := newSite(t)
+	store, path := ts.store, ts.dbPath
 	before, err := store.SiteChangedAt(ctx)
 	check(t, err)
-	time.Sleep(2 * time.Millisecond)
-	now := time.Now().UTC()
+	ts.clock.add(time.Second)
+	now := ts.clock.now().UTC()
 	check(t, demo.Generate(ctx, store, demo.Options{Stories: 450, Comments: 3000, Users: 40, Seed: 7, Now: now}, io.Discard))
 	if after, err := store.SiteChangedAt(ctx); err != nil || !after.After(before) {
 		t.Errorf("site changed at %v, was %v (%v): the pages' Last-Modified did not move", after, before, err)
@@ -139,7 +135,7 @@ func TestSeedDerivedData(t *testing.T) {
 		t.Errorf("%d replies with a parent on another story, a wrong depth or a hidden parent", bad)
 	}
 	checkSeedSearch(t, store, raw)
-	checkSeedPages(t, store, dir, stories[0])
+	checkSeedPages(t, ts, stories[0])
 }
 
 // checkSeedSearch compares search results with what the tables hold: a
@@ -165,11 +161,7 @@ func checkSeedSearch(t *testing.T, store *models.Store, raw *gorm.DB) {
 }
 
 // checkSeedPages serves the seeded site and reads its main pages and feed.
-func checkSeedPages(t *testing.T, store *models.Store, dir string, newest models.Story) {
-	cfg := Config{Addr: "127.0.0.1:0", BaseURL: "http://doleances.test", Data: dir}
-	srv, err := newServer(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), store)
-	check(t, err)
-	ts := &testSite{srv: srv, store: store}
+func checkSeedPages(t *testing.T, ts *testSite, newest models.Story) {
 	for path, want := range map[string]string{
 		"/":                                 newest.Title,
 		"/stories/" + newest.Slug:           newest.Title,
@@ -179,9 +171,9 @@ func checkSeedPages(t *testing.T, store *models.Store, dir string, newest models
 		"/category/" + "telecom":            "Telecom",
 		"/stories/" + newest.Slug + "/feed": "<rss",
 	} {
-		code, body, _ := ts.get(t, path)
-		if code != 200 || !strings.Contains(body, want) && !strings.Contains(body, templateEscape(want)) {
-			t.Errorf("GET %s: %d, without %q", path, code, want)
+		res, body := ts.get(nil, path)
+		if res.StatusCode != 200 || !strings.Contains(body, want) && !strings.Contains(body, templateEscape(want)) {
+			t.Errorf("GET %s: %d, without %q", path, res.StatusCode, want)
 		}
 	}
 }

@@ -29,7 +29,7 @@ import (
 
 // rowCounts counts the rows of every table except the sessions and sign-in
 // states that reading pages may touch.
-func (cs *commentSite) rowCounts() map[string]int64 {
+func (cs *testSite) rowCounts() map[string]int64 {
 	cs.t.Helper()
 	db, err := gorm.Open(sqlite.Open("file:"+cs.dbPath+"?_query_only=true"), &gorm.Config{Logger: logger.Discard})
 	check(cs.t, err)
@@ -51,7 +51,7 @@ func (cs *commentSite) rowCounts() map[string]int64 {
 }
 
 // sameRows fails the test if a table's count changed since before.
-func (cs *commentSite) sameRows(before map[string]int64, what string) {
+func (cs *testSite) sameRows(before map[string]int64, what string) {
 	cs.t.Helper()
 	after := cs.rowCounts()
 	for k, v := range before {
@@ -99,9 +99,9 @@ func routesOf(w *web, method string) []string {
 // the route table, a body one byte over its own limit: a 413 page each
 // time, and nothing stored.
 func TestAbsurdBodiesGetA413Page(t *testing.T) {
-	cs := newCommentSite(t)
+	cs := newSite(t, withComments())
 	admin := cs.signIn(cs.admin)
-	srv := startSite(t, nil)
+	srv := newSite(t, listening())
 	before := cs.rowCounts()
 	posts := routesOf(cs.web, http.MethodPost)
 	if len(posts) < 20 {
@@ -155,7 +155,7 @@ func tooLong(limit int) string { return strings.Repeat("é", limit+1) }
 // Every field of every form, one character too long: the form comes back
 // with a 422, a message and the text as typed, and nothing is stored.
 func TestOverLongFieldsComeBackWithTheirText(t *testing.T) {
-	cs := newCommentSite(t)
+	cs := newSite(t, withComments())
 	ctx := context.Background()
 	author, admin, reader := cs.signIn(cs.author), cs.signIn(cs.admin), cs.signIn(cs.readers[0])
 	cs.clock.add(models.FloodInterval)
@@ -232,7 +232,7 @@ func TestOverLongFieldsComeBackWithTheirText(t *testing.T) {
 
 // At its limit, in characters that take several bytes, a field is accepted.
 func TestFieldsAtTheirLimitInCharactersAreAccepted(t *testing.T) {
-	cs := newCommentSite(t)
+	cs := newSite(t, withComments())
 	author := cs.signIn(cs.author)
 	res, body := cs.comment(guest(), cs.story, strings.Repeat("é", models.MaxCommentLen),
 		"name", strings.Repeat("é", models.MaxNameLen), "email", "claire@example.org")
@@ -248,7 +248,7 @@ func TestFieldsAtTheirLimitInCharactersAreAccepted(t *testing.T) {
 
 // Markdown nested ten thousand deep renders (or is refused) whole.
 func TestDeeplyNestedMarkdownIsStoredWhole(t *testing.T) {
-	cs := newCommentSite(t)
+	cs := newSite(t, withComments())
 	ctx := context.Background()
 	author, admin := cs.signIn(cs.author), cs.signIn(cs.admin)
 	shapes := map[string]string{
@@ -318,7 +318,7 @@ func TestDeeplyNestedMarkdownIsStoredWhole(t *testing.T) {
 // render, is refused before rendering: in the editor, its preview and
 // the live preview, with a message and the text kept.
 func TestMarkdownTooDeepIsRefusedWithItsText(t *testing.T) {
-	cs := newCommentSite(t)
+	cs := newSite(t, withComments())
 	author := cs.signIn(cs.author)
 	var notes strings.Builder
 	for i := range 2_000 {
@@ -349,7 +349,7 @@ func TestMarkdownTooDeepIsRefusedWithItsText(t *testing.T) {
 // Invalid UTF-8 and control characters in any text field are cleaned by
 // the one helper: stored with U+FFFD and without the controls.
 func TestInvalidUTF8AndControlsAreCleanedEverywhere(t *testing.T) {
-	cs := newCommentSite(t)
+	cs := newSite(t, withComments())
 	ctx := context.Background()
 	author := cs.signIn(cs.author)
 	res, body := cs.do(author, http.MethodPost, "/write", url.Values{
@@ -391,7 +391,7 @@ func TestInvalidUTF8AndControlsAreCleanedEverywhere(t *testing.T) {
 // route, and in every query parameter the site reads, by a visitor and an
 // admin: a page or a 4xx, never a 500, and nothing written.
 func TestHostileStringsInEveryGetParameter(t *testing.T) {
-	cs := newCommentSite(t)
+	cs := newSite(t, withComments())
 	admin := cs.signIn(cs.admin)
 	hostile := []string{`' OR 1=1 --`, `"; DROP TABLE stories; --`, `1 UNION SELECT handle FROM users`, `../../etc/passwd`, "\x00%", `<script>x</script>`}
 	keys := []string{"q", "page", "sort", "status", "category", "company", "next", "done", "saved", "replyto", "deleted",
@@ -426,7 +426,7 @@ func TestHostileStringsInEveryGetParameter(t *testing.T) {
 // Fields a client adds to a form (author, role, status, counts, ids) set
 // nothing: the handlers read only the fields they expect.
 func TestExtraFieldsSetNothing(t *testing.T) {
-	cs := newCommentSite(t)
+	cs := newSite(t, withComments())
 	ctx := context.Background()
 	reader := cs.signIn(cs.readers[0])
 	extra := url.Values{"author_id": {fmt.Sprint(cs.admin.ID)}, "AuthorID": {fmt.Sprint(cs.admin.ID)}, "status": {models.StatusPublished},
@@ -472,7 +472,7 @@ func TestExtraFieldsSetNothing(t *testing.T) {
 	}
 }
 
-// pairs flattens a form into name, value pairs for commentSite.comment.
+// pairs flattens a form into name, value pairs for testSite.comment.
 func pairs(f url.Values) []string {
 	var out []string
 	for k, vs := range f {
@@ -485,7 +485,7 @@ func pairs(f url.Values) []string {
 // what the page knows: text typed into the address is never shown as the
 // site's own message, and an unknown status is not carried on.
 func TestFilterParametersAreAllowlisted(t *testing.T) {
-	cs := newCommentSite(t)
+	cs := newSite(t, withComments())
 	admin := cs.signIn(cs.admin)
 	res, body := cs.get(admin, "/admin/comments?done=Your+account+is+suspended%2C+call+us")
 	wantCode(t, res, body, http.StatusOK)
@@ -527,7 +527,7 @@ func TestFilterParametersAreAllowlisted(t *testing.T) {
 // each time: /logout is among the routes) and a guest: a page or a 4xx,
 // never a 500.
 func TestNonsenseInEveryPostField(t *testing.T) {
-	cs := newCommentSite(t)
+	cs := newSite(t, withComments())
 	fields := []string{"action", "role", "one", "ids", "confirm", "on", "closed", "reason", "content", "position", "from", "into",
 		"parent", "stamp", "categories", "resolution", "status", "slug", "name", "handle", "email", "url", "body", "title",
 		"tags", "company", "city", "note", "description", "website2"}

@@ -16,7 +16,7 @@ import (
 // Someone who knows a regular's email and posts under another name waits
 // for a moderator; the regular, typed with other case or spaces, does not.
 func TestGuestImpersonationIsHeld(t *testing.T) {
-	cs := newCommentSite(t)
+	cs := newSite(t, withComments())
 	ctx := context.Background()
 	res, body := cs.comment(guest(), cs.story, "Même souci chez moi.", "name", "Lucie Martin", "email", "lucie@example.org")
 	wantCode(t, res, body, http.StatusSeeOther)
@@ -46,7 +46,7 @@ func TestGuestImpersonationIsHeld(t *testing.T) {
 // reach no one but admins: an author moderating the comments of their own
 // story sees the name and the text, not the email nor the IP.
 func TestGuestEmailAndIPForAdminsOnly(t *testing.T) {
-	cs := newCommentSite(t)
+	cs := newSite(t, withComments())
 	res, body := cs.comment(guest(), cs.story, "Pareil pour moi.", "name", "Lucie", "email", "lucie.secret@example.org")
 	wantCode(t, res, body, http.StatusSeeOther)
 	ip := cs.lastComment().IP
@@ -77,7 +77,7 @@ func TestGuestEmailAndIPForAdminsOnly(t *testing.T) {
 // deleted the account, or changed a role). A same-site refusal, an expired
 // token, still offers to send the form again.
 func TestCrossSitePostIsNeverReplayed(t *testing.T) {
-	cs := newCommentSite(t)
+	cs := newSite(t, withComments())
 	reader, admin := cs.signIn(cs.readers[0]), cs.signIn(cs.admin)
 	role := "/admin/users/" + strconv.Itoa(int(cs.readers[1].ID)) + "/role"
 	long := "Mon histoire, tapée longuement.\nDeuxième ligne."
@@ -127,7 +127,7 @@ func TestCrossSitePostIsNeverReplayed(t *testing.T) {
 // sitemap does not list it, and the editor suggests it to its writer only.
 // Once the story is published, all of it appears.
 func TestDraftTaxonomyStaysPrivate(t *testing.T) {
-	cs := newCommentSite(t)
+	cs := newSite(t, withComments())
 	ctx := context.Background()
 	author := cs.signIn(cs.author)
 	cats, err := cs.store.Categories(ctx)
@@ -187,7 +187,7 @@ func TestDraftTaxonomyStaysPrivate(t *testing.T) {
 // the feeds and the cached pages), the reader sees their change waiting,
 // the admin sees it and approves or refuses it.
 func TestReaderChangesWaitForReview(t *testing.T) {
-	cs := newCommentSite(t)
+	cs := newSite(t, withComments())
 	ctx := context.Background()
 	reader, admin := cs.signIn(cs.readers[0]), cs.signIn(cs.admin)
 	cats, err := cs.store.Categories(ctx)
@@ -289,7 +289,7 @@ func TestReaderChangesWaitForReview(t *testing.T) {
 }
 
 // mustSlug is the current slug of story id.
-func (cs *commentSite) mustSlug(id uint) string {
+func (cs *testSite) mustSlug(id uint) string {
 	cs.t.Helper()
 	st, err := cs.store.StoryForEdit(context.Background(), id, cs.admin.ID)
 	check(cs.t, err)

@@ -89,7 +89,7 @@ func TestImportCommand(t *testing.T) {
 // TestOldLinksAnswer301 imports a blog that lived under /blog and follows
 // its old addresses on the running site.
 func TestOldLinksAnswer301(t *testing.T) {
-	s := startSite(t, nil)
+	s := newSite(t, listening())
 	check(t, Run(context.Background(), []string{"doleances", "import", "wordpress", writeExport(t, blogExport), "-data", s.Data}, func(string) string { return "" }, &bytes.Buffer{}))
 	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	cases := []struct{ path, want string }{
@@ -132,7 +132,7 @@ func TestOldLinksAnswer301(t *testing.T) {
 // cache without a query, while /?p=ID is looked up every time (and a 404
 // for an unknown id, never the front page).
 func TestFrontPageStaysCachedBesideOldLinks(t *testing.T) {
-	ts := newTestSite(t, true)
+	ts := newSite(t, withDemo())
 	time.Sleep(1100 * time.Millisecond) // pages are kept once their Last-Modified can be sent
 	ts.fetch(t, "GET", "/")
 	if res, _, n := ts.fetch(t, "GET", "/"); res.StatusCode != 200 || n != 0 {
@@ -171,7 +171,7 @@ func TestExportCommand(t *testing.T) {
 // done with its summary; a bad file is reported and imports nothing; the
 // page does not exist for anyone else.
 func TestAdminImport(t *testing.T) {
-	cs := newCommentSite(t)
+	cs := newSite(t, withComments())
 	admin := cs.signIn(cs.admin)
 	for _, v := range []*visitor{guest(), cs.signIn(cs.author)} {
 		if res, _ := cs.do(v, http.MethodGet, "/admin/import", nil); res.StatusCode != http.StatusNotFound {

@@ -23,7 +23,7 @@ func storyForm(title, body, action string) url.Values {
 // real routes: write, preview, save a draft, publish, retitle (the old
 // address answers 301), append an update, unpublish, delete.
 func TestWriteEditUpdateUnpublishDelete(t *testing.T) {
-	ts := newTestSite(t, false)
+	ts := newSite(t)
 	ctx := context.Background()
 	cat := &models.Category{Name: "Telecom"}
 	if err := ts.store.CreateCategory(ctx, cat); err != nil {
@@ -33,102 +33,104 @@ func TestWriteEditUpdateUnpublishDelete(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := ts.signIn(t, "alice", models.RoleAuthor)
+	w := ts.signIn(ts.newUser("alice", "Alice", models.RoleAuthor))
 
-	r := w.get(t, "/write")
-	wantStatus(t, "GET /write", r, http.StatusOK)
-	wantIn(t, "/write", r.Body, `name="title"`, `<textarea id="body" name="body"`, "Telecom",
+	r, body := ts.get(w, "/write")
+	wantCode(t, r, body, http.StatusOK)
+	wantIn(t, "/write", body, `name="title"`, `<textarea id="body" name="body"`, "Telecom",
 		`<datalist id="companies">`, `>Publish</button>`, `name="csrf" value="`+w.csrf+`"`, "/static/editor.")
 
 	f := storyForm("Fibre, at last", "The *technician* came.\n\n<script>alert(1)</script>", "preview")
 	f.Add("categories", "1")
-	r = w.post(t, "/write", f)
-	wantStatus(t, "preview", r, http.StatusOK)
-	wantIn(t, "preview", r.Body, "<em>technician</em>", "Fibre, at last", "The *technician* came.", `value="1" checked`)
-	if strings.Contains(r.Body, "<script>alert(1)") {
+	r, body = ts.do(w, http.MethodPost, "/write", f)
+	wantCode(t, r, body, http.StatusOK)
+	wantIn(t, "preview", body, "<em>technician</em>", "Fibre, at last", "The *technician* came.", `value="1" checked`)
+	if strings.Contains(body, "<script>alert(1)") {
 		t.Error("the preview lets raw HTML through")
 	}
 
 	f.Set("action", "draft")
-	r = w.post(t, "/write", f)
-	wantStatus(t, "save draft", r, http.StatusSeeOther)
-	m := editLinkRe.FindStringSubmatch(r.Location)
+	r, body = ts.do(w, http.MethodPost, "/write", f)
+	wantCode(t, r, body, http.StatusSeeOther)
+	m := editLinkRe.FindStringSubmatch(r.Header.Get("Location"))
 	if m == nil || m[2] != "draft" || !strings.HasPrefix(m[1], "draft-") {
-		t.Fatalf("save draft went to %q", r.Location)
+		t.Fatalf("save draft went to %q", r.Header.Get("Location"))
 	}
 	draftSlug := m[1]
-	if s, _, _ := ts.get(t, "/stories/"+draftSlug); s != http.StatusNotFound {
-		t.Errorf("a draft is public: %d", s)
+	if res, _ := ts.get(nil, "/stories/"+draftSlug); res.StatusCode != http.StatusNotFound {
+		t.Errorf("a draft is public: %d", res.StatusCode)
 	}
-	r = w.get(t, r.Location)
-	wantIn(t, "the draft's editor", r.Body, "Your draft is saved.", `value="Fibre, at last"`, "refund, fibre", `value="Orange SA"`, `value="1" checked`,
+	r, body = ts.get(w, r.Header.Get("Location"))
+	wantIn(t, "the draft's editor", body, "Your draft is saved.", `value="Fibre, at last"`, "refund, fibre", `value="Orange SA"`, `value="1" checked`,
 		`<option value="Orange SA">`) // the writer's own draft's company is suggested to them
 
 	// Publish from the editor: an author skips review.
 	f.Set("action", "publish")
-	r = w.post(t, "/stories/"+draftSlug+"/edit", f)
-	wantStatus(t, "publish", r, http.StatusSeeOther)
-	if r.Location != "/stories/fibre-at-last" {
-		t.Fatalf("publish went to %q", r.Location)
+	r, body = ts.do(w, http.MethodPost, "/stories/"+draftSlug+"/edit", f)
+	wantCode(t, r, body, http.StatusSeeOther)
+	if r.Header.Get("Location") != "/stories/fibre-at-last" {
+		t.Fatalf("publish went to %q", r.Header.Get("Location"))
 	}
-	st, body, _ := ts.get(t, "/stories/fibre-at-last")
-	if st != http.StatusOK || !strings.Contains(body, "<em>technician</em>") || strings.Contains(body, "Edit this story") {
-		t.Fatalf("published story: %d, edit link or body wrong", st)
+	res, body := ts.get(nil, "/stories/fibre-at-last")
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, "<em>technician</em>") || strings.Contains(body, "Edit this story") {
+		t.Fatalf("published story: %d, edit link or body wrong", res.StatusCode)
 	}
 	co, err := ts.store.CompanyBySlug(ctx, orange.Slug)
 	if err != nil || co.ID != orange.ID {
 		t.Fatalf("“ ORANGE ” did not land on Orange SA: %v", err)
 	}
-	if r := w.get(t, "/stories/fibre-at-last"); !strings.Contains(r.Body, `href="/stories/fibre-at-last/edit"`) {
+	if _, body := ts.get(w, "/stories/fibre-at-last"); !strings.Contains(body, `href="/stories/fibre-at-last/edit"`) {
 		t.Error("the author's story page has no Edit link")
 	}
 
 	// Retitle: the old address answers 301.
 	f.Set("title", "Fibre, finally")
 	f.Set("action", "save")
-	r = w.post(t, "/stories/fibre-at-last/edit", f)
-	wantStatus(t, "retitle", r, http.StatusSeeOther)
-	if r.Location != "/stories/fibre-finally" {
-		t.Fatalf("retitle went to %q", r.Location)
+	r, body = ts.do(w, http.MethodPost, "/stories/fibre-at-last/edit", f)
+	wantCode(t, r, body, http.StatusSeeOther)
+	if r.Header.Get("Location") != "/stories/fibre-finally" {
+		t.Fatalf("retitle went to %q", r.Header.Get("Location"))
 	}
-	resp, err := ts.srv.web.app.Test(newGet("/stories/fibre-at-last"), -1)
-	if err != nil || resp.StatusCode != http.StatusMovedPermanently || resp.Header.Get("Location") != "/stories/fibre-finally" {
+	resp, _ := ts.get(nil, "/stories/fibre-at-last")
+	if resp.StatusCode != http.StatusMovedPermanently || resp.Header.Get("Location") != "/stories/fibre-finally" {
 		t.Fatalf("old slug: %v %v", resp.StatusCode, resp.Header.Get("Location"))
 	}
-	r = w.get(t, "/stories/fibre-finally/history")
-	wantStatus(t, "history", r, http.StatusOK)
-	wantIn(t, "history", r.Body, "“Fibre, at last”", "Alice")
+	r, body = ts.get(w, "/stories/fibre-finally/history")
+	wantCode(t, r, body, http.StatusOK)
+	wantIn(t, "history", body, "“Fibre, at last”", "Alice")
 
 	// An update, with a new resolution.
-	r = w.post(t, "/stories/fibre-finally/updates", url.Values{"body": {"Refund **received**."}, "resolution": {"resolved"}})
-	wantStatus(t, "update", r, http.StatusSeeOther)
-	_, body, _ = ts.get(t, "/stories/fibre-finally")
+	r, body = ts.do(w, http.MethodPost, "/stories/fibre-finally/updates", url.Values{"body": {"Refund **received**."}, "resolution": {"resolved"}})
+	wantCode(t, r, body, http.StatusSeeOther)
+	_, body = ts.get(nil, "/stories/fibre-finally")
 	wantIn(t, "story with its update", body, "Update, <time", "Refund <strong>received</strong>.", "badge resolution resolved")
-	if _, front, _ := ts.get(t, "/"); !strings.Contains(front, `class="card is-resolved"`) {
+	if _, front := ts.get(nil, "/"); !strings.Contains(front, `class="card is-resolved"`) {
 		t.Error("the front page does not mark the resolved story")
 	}
-	r = w.post(t, "/stories/fibre-finally/updates", url.Values{"body": {"   "}})
-	wantStatus(t, "empty update", r, http.StatusUnprocessableEntity)
-	wantIn(t, "empty update", r.Body, "The update is empty.")
+	r, body = ts.do(w, http.MethodPost, "/stories/fibre-finally/updates", url.Values{"body": {"   "}})
+	wantCode(t, r, body, http.StatusUnprocessableEntity)
+	wantIn(t, "empty update", body, "The update is empty.")
 
 	// Unpublish: gone from the site, still in my stories.
-	r = w.post(t, "/stories/fibre-finally/unpublish", nil)
-	wantStatus(t, "unpublish", r, http.StatusSeeOther)
-	if s, _, _ := ts.get(t, "/stories/fibre-finally"); s != http.StatusNotFound {
-		t.Errorf("unpublished story answers %d", s)
+	r, body = ts.do(w, http.MethodPost, "/stories/fibre-finally/unpublish", url.Values{})
+	wantCode(t, r, body, http.StatusSeeOther)
+	if res, _ := ts.get(nil, "/stories/fibre-finally"); res.StatusCode != http.StatusNotFound {
+		t.Errorf("unpublished story answers %d", res.StatusCode)
 	}
-	r = w.get(t, "/me/stories")
-	wantIn(t, "my stories", r.Body, "Fibre, finally", "status-draft")
+	r, body = ts.get(w, "/me/stories")
+	wantIn(t, "my stories", body, "Fibre, finally", "status-draft")
 
 	// Delete asks for confirmation first.
-	wantStatus(t, "delete page", w.get(t, "/stories/fibre-finally/delete"), http.StatusOK)
-	wantStatus(t, "delete unconfirmed", w.post(t, "/stories/fibre-finally/delete", nil), http.StatusUnprocessableEntity)
-	r = w.post(t, "/stories/fibre-finally/delete", url.Values{"confirm": {"yes"}})
-	wantStatus(t, "delete", r, http.StatusSeeOther)
-	if r := w.get(t, "/stories/fibre-finally/edit"); r.Status != http.StatusNotFound {
-		t.Errorf("deleted story's editor answers %d", r.Status)
+	r, body = ts.get(w, "/stories/fibre-finally/delete")
+	wantCode(t, r, body, http.StatusOK)
+	r, body = ts.do(w, http.MethodPost, "/stories/fibre-finally/delete", url.Values{})
+	wantCode(t, r, body, http.StatusUnprocessableEntity)
+	r, body = ts.do(w, http.MethodPost, "/stories/fibre-finally/delete", url.Values{"confirm": {"yes"}})
+	wantCode(t, r, body, http.StatusSeeOther)
+	if r, _ := ts.get(w, "/stories/fibre-finally/edit"); r.StatusCode != http.StatusNotFound {
+		t.Errorf("deleted story's editor answers %d", r.StatusCode)
 	}
-	if r := w.get(t, "/me/stories"); strings.Contains(r.Body, "Fibre, finally") {
+	if _, body := ts.get(w, "/me/stories"); strings.Contains(body, "Fibre, finally") {
 		t.Error("a deleted story is still listed")
 	}
 }
@@ -136,31 +138,31 @@ func TestWriteEditUpdateUnpublishDelete(t *testing.T) {
 // TestOthersCannotSeeOrTouchADraft: every way into someone else's story
 // answers 404, for GET and POST, and nothing changes.
 func TestOthersCannotSeeOrTouchADraft(t *testing.T) {
-	ts := newTestSite(t, false)
-	alice := ts.signIn(t, "alice", models.RoleReader)
-	bob := ts.signIn(t, "bob", models.RoleReader)
-	r := alice.post(t, "/write", storyForm("My secret draft", "Nobody reads this.", "draft"))
-	m := editLinkRe.FindStringSubmatch(r.Location)
+	ts := newSite(t)
+	alice := ts.signIn(ts.newUser("alice", "Alice", models.RoleReader))
+	bob := ts.signIn(ts.newUser("bob", "Bob", models.RoleReader))
+	r, body := ts.do(alice, http.MethodPost, "/write", storyForm("My secret draft", "Nobody reads this.", "draft"))
+	m := editLinkRe.FindStringSubmatch(r.Header.Get("Location"))
 	if m == nil {
-		t.Fatalf("save draft went to %q", r.Location)
+		t.Fatalf("save draft went to %q", r.Header.Get("Location"))
 	}
 	slug := m[1]
 	for _, path := range []string{"/stories/" + slug + "/edit", "/stories/" + slug + "/history", "/stories/" + slug + "/delete", "/stories/" + slug} {
-		if r := bob.get(t, path); r.Status != http.StatusNotFound || strings.Contains(r.Body, "My secret draft") {
-			t.Errorf("GET %s by another reader: %d", path, r.Status)
+		if r, body := ts.get(bob, path); r.StatusCode != http.StatusNotFound || strings.Contains(body, "My secret draft") {
+			t.Errorf("GET %s by another reader: %d", path, r.StatusCode)
 		}
 	}
 	for _, path := range []string{"/edit", "/publish", "/unpublish", "/delete", "/updates"} {
 		f := storyForm("Hacked", "Hacked", "publish")
 		f.Set("confirm", "yes")
-		if r := bob.post(t, "/stories/"+slug+path, f); r.Status != http.StatusNotFound {
-			t.Errorf("POST %s by another reader: %d", path, r.Status)
+		if r, _ := ts.do(bob, http.MethodPost, "/stories/"+slug+path, f); r.StatusCode != http.StatusNotFound {
+			t.Errorf("POST %s by another reader: %d", path, r.StatusCode)
 		}
 	}
-	r = alice.get(t, "/stories/"+slug+"/edit")
-	wantIn(t, "alice's draft after bob's attempts", r.Body, `value="My secret draft"`, "Nobody reads this.")
-	if r := ts.anonymous().get(t, "/write"); r.Status != http.StatusSeeOther || r.Location != "/login?next=/write" {
-		t.Errorf("/write for a visitor: %d %q", r.Status, r.Location)
+	r, body = ts.get(alice, "/stories/"+slug+"/edit")
+	wantIn(t, "alice's draft after bob's attempts", body, `value="My secret draft"`, "Nobody reads this.")
+	if r, _ := ts.get(guest(), "/write"); r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/login?next=/write" {
+		t.Errorf("/write for a visitor: %d %q", r.StatusCode, r.Header.Get("Location"))
 	}
 }
 
@@ -168,8 +170,8 @@ func TestOthersCannotSeeOrTouchADraft(t *testing.T) {
 // text as typed; so does a post after the session ended, and one the CSRF
 // check refused.
 func TestEditorKeepsTheText(t *testing.T) {
-	ts := newTestSite(t, false)
-	w := ts.signIn(t, "alice", models.RoleAuthor)
+	ts := newSite(t)
+	w := ts.signIn(ts.newUser("alice", "Alice", models.RoleAuthor))
 	long := strings.Repeat("é", models.MaxBodyLen+1)
 	cases := []struct {
 		name, title, body, msg string
@@ -179,10 +181,10 @@ func TestEditorKeepsTheText(t *testing.T) {
 		{"long body", "Title kept", long, "the limit is 100000"},
 	}
 	for _, c := range cases {
-		r := w.post(t, "/write", storyForm(c.title, c.body, "draft"))
-		wantStatus(t, c.name, r, http.StatusUnprocessableEntity)
-		wantIn(t, c.name, r.Body, c.msg, `aria-invalid="true"`, "Lyon")
-		if !strings.Contains(r.Body, c.body[:10]) {
+		r, body := ts.do(w, http.MethodPost, "/write", storyForm(c.title, c.body, "draft"))
+		wantCode(t, r, body, http.StatusUnprocessableEntity)
+		wantIn(t, c.name, body, c.msg, `aria-invalid="true"`, "Lyon")
+		if !strings.Contains(body, c.body[:10]) {
 			t.Errorf("%s: the body is lost", c.name)
 		}
 	}
@@ -194,36 +196,36 @@ func TestEditorKeepsTheText(t *testing.T) {
 	}
 
 	// The session ended: the form comes back filled, with a way to sign in.
-	gone := &writer{ts: ts}
-	r := gone.postRaw(t, "/write", storyForm("Written before lunch", "Two hours of typing.", "publish"))
-	wantStatus(t, "signed out", r, http.StatusUnauthorized)
-	wantIn(t, "signed out", r.Body, `value="Written before lunch"`, "Two hours of typing.", "/login?next=")
+	gone := guest()
+	r, body := ts.do(gone, http.MethodPost, "/write", storyForm("Written before lunch", "Two hours of typing.", "publish"))
+	wantCode(t, r, body, http.StatusUnauthorized)
+	wantIn(t, "signed out", body, `value="Written before lunch"`, "Two hours of typing.", "/login?next=")
 
 	// A stale token: the 403 page gives everything back.
 	f := storyForm("Written in another tab", "Kept despite the token.", "draft")
 	f.Set("csrf", "stale")
-	r = w.postRaw(t, "/write", f)
-	wantStatus(t, "csrf", r, http.StatusForbidden)
-	wantIn(t, "csrf", r.Body, "Written in another tab", "Kept despite the token.", `action="/write"`, `value="`+w.csrf+`"`)
+	r, body = ts.do(noToken(w), http.MethodPost, "/write", f)
+	wantCode(t, r, body, http.StatusForbidden)
+	wantIn(t, "csrf", body, "Written in another tab", "Kept despite the token.", `action="/write"`, `value="`+w.csrf+`"`)
 }
 
 // TestPreviewIsSanitised: /preview renders like the save does, without raw
 // HTML or javascript: links, and only for signed-in people.
 func TestPreviewIsSanitised(t *testing.T) {
-	ts := newTestSite(t, false)
-	w := ts.signIn(t, "alice", models.RoleReader)
-	r := w.post(t, "/preview", url.Values{"body": {"# Hi\n\n<img src=x onerror=alert(1)> [click](javascript:alert(1)) <b>bold</b>"}})
-	wantStatus(t, "preview", r, http.StatusOK)
-	wantIn(t, "preview", r.Body, `<h1 id="hi">Hi</h1>`)
+	ts := newSite(t)
+	w := ts.signIn(ts.newUser("alice", "Alice", models.RoleReader))
+	r, body := ts.do(w, http.MethodPost, "/preview", url.Values{"body": {"# Hi\n\n<img src=x onerror=alert(1)> [click](javascript:alert(1)) <b>bold</b>"}})
+	wantCode(t, r, body, http.StatusOK)
+	wantIn(t, "preview", body, `<h1 id="hi">Hi</h1>`)
 	for _, bad := range []string{"<img", "onerror", "javascript:", "<b>"} {
-		if strings.Contains(r.Body, bad) {
-			t.Errorf("preview lets %q through: %s", bad, r.Body)
+		if strings.Contains(body, bad) {
+			t.Errorf("preview lets %q through: %s", bad, body)
 		}
 	}
-	if r := w.postRaw(t, "/preview", url.Values{"body": {"x"}}); r.Status != http.StatusForbidden {
-		t.Errorf("preview without the token: %d", r.Status)
+	if r, _ := ts.do(noToken(w), http.MethodPost, "/preview", url.Values{"body": {"x"}}); r.StatusCode != http.StatusForbidden {
+		t.Errorf("preview without the token: %d", r.StatusCode)
 	}
-	if r := ts.anonymous().postRaw(t, "/preview", url.Values{"body": {"x"}}); r.Status != http.StatusUnauthorized {
-		t.Errorf("preview for a visitor: %d", r.Status)
+	if r, _ := ts.do(guest(), http.MethodPost, "/preview", url.Values{"body": {"x"}}); r.StatusCode != http.StatusUnauthorized {
+		t.Errorf("preview for a visitor: %d", r.StatusCode)
 	}
 }

@@ -41,7 +41,8 @@ func authorWithContent(t *testing.T, s *Store) (*User, *Story) {
 }
 
 func TestDeleteUserKeep(t *testing.T) {
-	s, ctx := newTestStore(t), context.Background()
+	s, _ := newTestStore(t)
+	ctx := context.Background()
 	u, bobStory := authorWithContent(t, s)
 	if err := s.DeleteUser(ctx, u.ID, true); err != nil {
 		t.Fatal(err)
@@ -65,7 +66,8 @@ func TestDeleteUserKeep(t *testing.T) {
 }
 
 func TestDeleteUserRemove(t *testing.T) {
-	s, ctx := newTestStore(t), context.Background()
+	s, _ := newTestStore(t)
+	ctx := context.Background()
 	u, bobStory := authorWithContent(t, s)
 	if err := s.DeleteUser(ctx, u.ID, false); err != nil {
 		t.Fatal(err)
@@ -84,7 +86,8 @@ func TestDeleteUserRemove(t *testing.T) {
 }
 
 func TestUnlinkAndNoMergeByEmail(t *testing.T) {
-	s, ctx := newTestStore(t), context.Background()
+	s, _ := newTestStore(t)
+	ctx := context.Background()
 	u, _ := s.SignInWithIdentity(ctx, IdentityInput{Provider: "github", ProviderUserID: "1", Name: "Ada", Email: "a@x.org", EmailVerified: false})
 	v, _ := s.SignInWithIdentity(ctx, IdentityInput{Provider: "oidc", ProviderUserID: "s", Name: "Ada", Email: "a@x.org", EmailVerified: true})
 	if u.ID == v.ID || u.Email != "" {
@@ -112,9 +115,9 @@ func TestUnlinkAndNoMergeByEmail(t *testing.T) {
 // that points at them: likes, reports, revisions and updates included.
 func TestDeletingTakesEveryDependentRow(t *testing.T) {
 	for _, keep := range []bool{true, false} {
-		s := newTestStore(t)
+		s, _ := newTestStore(t)
 		ctx := context.Background()
-		author, admin, reader := newUser(t, s, "ana"), newUser(t, s, "root"), newUser(t, s, "rita")
+		author, admin, reader := newUser(t, s, "ana", RoleAuthor), newUser(t, s, "root", RoleAuthor), newUser(t, s, "rita", RoleAuthor)
 		if err := s.w.Model(admin).Update("role", RoleAdmin).Error; err != nil {
 			t.Fatal(err)
 		}
@@ -147,25 +150,16 @@ func TestDeletingTakesEveryDependentRow(t *testing.T) {
 		if !keep {
 			continue
 		}
-		if err := s.DeleteStory(ctx, st.ID, newAdmin(t, s).ID); err != nil {
+		if err := s.DeleteStory(ctx, st.ID, newUser(t, s, "boss", RoleAdmin).ID); err != nil {
 			t.Fatalf("delete a liked, reported story: %v", err)
 		}
 	}
 }
 
-func newAdmin(t *testing.T, s *Store) *User {
-	t.Helper()
-	u := &User{Handle: "boss", Name: "Boss", Role: RoleAdmin}
-	if err := s.CreateUser(context.Background(), u); err != nil {
-		t.Fatal(err)
-	}
-	return u
-}
-
 // A setup link makes the first admin only: once the site has one, a link
 // still valid (in a log, say) does nothing and stays unused.
 func TestSetupLinkDoesNothingOnceThereIsAnAdmin(t *testing.T) {
-	s := newTestStore(t)
+	s, _ := newTestStore(t)
 	ctx := context.Background()
 	first, err := s.CreateOneTimeToken(ctx, PurposeSetup, nil, time.Hour)
 	if err != nil {
@@ -190,9 +184,10 @@ func TestSetupLinkDoesNothingOnceThereIsAnAdmin(t *testing.T) {
 // whether their content is kept or removed.
 func TestDeleteUserRecountsReactions(t *testing.T) {
 	for _, keep := range []bool{true, false} {
-		s, ctx := newTestStore(t), context.Background()
+		s, _ := newTestStore(t)
+		ctx := context.Background()
 		u, bobStory := authorWithContent(t, s)
-		other := newUserWithRole(t, s, "cy", RoleReader)
+		other := newUser(t, s, "cy", RoleReader)
 		for _, id := range []uint{u.ID, other.ID} {
 			if _, err := s.SetLike(ctx, bobStory.ID, id, true); err != nil {
 				t.Fatal(err)

@@ -10,10 +10,10 @@ import (
 )
 
 func TestFlood(t *testing.T) {
-	s, clock := newClockedStore(t)
+	s, clock := newTestStore(t)
 	ctx := context.Background()
-	st := newStory(t, s, newUser(t, s, "ana"), "Box", time.Time{})
-	rita, sam := newUserWithRole(t, s, "rita", RoleReader), newUserWithRole(t, s, "sam", RoleReader)
+	st := newStory(t, s, newUser(t, s, "ana", RoleAuthor), "Box", time.Time{})
+	rita, sam := newUser(t, s, "rita", RoleReader), newUser(t, s, "sam", RoleReader)
 	post := func(p CommentPost) error { _, _, err := s.PostComment(ctx, p); return err }
 	tooSoon := func(name string, err error, want time.Duration) {
 		t.Helper()
@@ -71,10 +71,10 @@ var (
 )
 
 func TestHostileCommentsRenderInert(t *testing.T) {
-	s, clock := newClockedStore(t)
+	s, clock := newTestStore(t)
 	ctx := context.Background()
-	u := newUserWithRole(t, s, "rita", RoleReader)
-	st := newStory(t, s, newUser(t, s, "ana"), "Box", time.Time{})
+	u := newUser(t, s, "rita", RoleReader)
+	st := newStory(t, s, newUser(t, s, "ana", RoleAuthor), "Box", time.Time{})
 	for _, body := range []string{
 		"<script>alert(1)</script>",
 		"[x](javascript:alert(1)) [y](JaVaScRiPt:alert(1)) <javascript:alert(1)>",
@@ -104,9 +104,9 @@ func TestHostileCommentsRenderInert(t *testing.T) {
 // A guest rotating through the addresses of one IPv6 /64 is one poster for
 // the flood rule; another /64 is another poster.
 func TestFloodCountsIPv6Networks(t *testing.T) {
-	s, clock := newClockedStore(t)
+	s, clock := newTestStore(t)
 	ctx := context.Background()
-	st := newStory(t, s, newUser(t, s, "ana"), "Box", time.Time{})
+	st := newStory(t, s, newUser(t, s, "ana", RoleAuthor), "Box", time.Time{})
 	post := func(ip string) error {
 		_, _, err := s.PostComment(ctx, guestPost(st.ID, ip, "g@example.com", "from "+ip))
 		return err

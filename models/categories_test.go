@@ -9,7 +9,7 @@ import (
 )
 
 func TestCategories(t *testing.T) {
-	s := newTestStore(t)
+	s, _ := newTestStore(t)
 	ctx := context.Background()
 	var cats []*Category
 	for i, name := range []string{"Telecom", "Banking", "Housing"} {
@@ -54,7 +54,7 @@ func TestCategories(t *testing.T) {
 	}
 
 	// Deleting a category leaves its stories their other categories.
-	st := newStory(t, s, newUser(t, s, "ana"), "Two sections", time.Time{}, tel.ID, housing.ID)
+	st := newStory(t, s, newUser(t, s, "ana", RoleAuthor), "Two sections", time.Time{}, tel.ID, housing.ID)
 	if err := s.DeleteCategory(ctx, tel.ID); err != nil {
 		t.Fatal(err)
 	}

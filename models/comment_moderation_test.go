@@ -25,10 +25,10 @@ func heldGuestComments(t *testing.T, s *Store, clock *testClock, id uint, n int)
 }
 
 func TestModerateCommentsKeepsCountsExact(t *testing.T) {
-	s, clock := newClockedStore(t)
+	s, clock := newTestStore(t)
 	ctx := context.Background()
-	ana, bob := newUser(t, s, "ana"), newUser(t, s, "bob")
-	admin := newUserWithRole(t, s, "root", RoleAdmin)
+	ana, bob := newUser(t, s, "ana", RoleAuthor), newUser(t, s, "bob", RoleAuthor)
+	admin := newUser(t, s, "root", RoleAdmin)
 	st1, st2 := newStory(t, s, ana, "One", time.Time{}), newStory(t, s, bob, "Two", time.Time{})
 	a := heldGuestComments(t, s, clock, st1.ID, 5)
 	b := heldGuestComments(t, s, clock, st2.ID, 2)
@@ -64,11 +64,11 @@ func TestModerateCommentsKeepsCountsExact(t *testing.T) {
 }
 
 func TestModerationRights(t *testing.T) {
-	s, clock := newClockedStore(t)
+	s, clock := newTestStore(t)
 	ctx := context.Background()
-	ana, bob := newUser(t, s, "ana"), newUser(t, s, "bob")
-	admin := newUserWithRole(t, s, "root", RoleAdmin)
-	reader := newUserWithRole(t, s, "rita", RoleReader)
+	ana, bob := newUser(t, s, "ana", RoleAuthor), newUser(t, s, "bob", RoleAuthor)
+	admin := newUser(t, s, "root", RoleAdmin)
+	reader := newUser(t, s, "rita", RoleReader)
 	st1, st2 := newStory(t, s, ana, "One", time.Time{}), newStory(t, s, bob, "Two", time.Time{})
 	a := heldGuestComments(t, s, clock, st1.ID, 3)
 	b := heldGuestComments(t, s, clock, st2.ID, ModerationPageSize+1)

@@ -9,10 +9,10 @@ import (
 )
 
 func TestEditWindow(t *testing.T) {
-	s, clock := newClockedStore(t)
+	s, clock := newTestStore(t)
 	ctx := context.Background()
-	rita, sam := newUserWithRole(t, s, "rita", RoleReader), newUserWithRole(t, s, "sam", RoleReader)
-	st := newStory(t, s, newUser(t, s, "ana"), "Box", time.Time{})
+	rita, sam := newUser(t, s, "rita", RoleReader), newUser(t, s, "sam", RoleReader)
+	st := newStory(t, s, newUser(t, s, "ana", RoleAuthor), "Box", time.Time{})
 	c, _, err := s.PostComment(ctx, userPost(st.ID, rita, "first *draft*"))
 	if err != nil {
 		t.Fatal(err)
@@ -47,11 +47,11 @@ func TestEditWindow(t *testing.T) {
 }
 
 func TestDeleteComment(t *testing.T) {
-	s, clock := newClockedStore(t)
+	s, clock := newTestStore(t)
 	ctx := context.Background()
-	ana := newUser(t, s, "ana")
-	rita, sam := newUserWithRole(t, s, "rita", RoleReader), newUserWithRole(t, s, "sam", RoleReader)
-	admin := newUserWithRole(t, s, "root", RoleAdmin)
+	ana := newUser(t, s, "ana", RoleAuthor)
+	rita, sam := newUser(t, s, "rita", RoleReader), newUser(t, s, "sam", RoleReader)
+	admin := newUser(t, s, "root", RoleAdmin)
 	st := newStory(t, s, ana, "Box", time.Time{})
 	post := func(u *User, parent *Comment, body string) *Comment {
 		t.Helper()
@@ -126,10 +126,10 @@ func TestDeleteComment(t *testing.T) {
 }
 
 func TestHeldCommentVisibleToItsWriterAlone(t *testing.T) {
-	s, clock := newClockedStore(t)
+	s, clock := newTestStore(t)
 	ctx := context.Background()
-	rita, sam := newUserWithRole(t, s, "rita", RoleReader), newUserWithRole(t, s, "sam", RoleReader)
-	st := newStory(t, s, newUser(t, s, "ana"), "Box", time.Time{})
+	rita, sam := newUser(t, s, "rita", RoleReader), newUser(t, s, "sam", RoleReader)
+	st := newStory(t, s, newUser(t, s, "ana", RoleAuthor), "Box", time.Time{})
 	token, other := NewGuestToken(), NewGuestToken()
 	post := func(p CommentPost) *Comment {
 		t.Helper()
@@ -177,9 +177,9 @@ func TestHeldCommentVisibleToItsWriterAlone(t *testing.T) {
 }
 
 func TestHasHeldComments(t *testing.T) {
-	s := newTestStore(t)
+	s, _ := newTestStore(t)
 	ctx := context.Background()
-	author, reader := newUser(t, s, "ada"), newUser(t, s, "bob")
+	author, reader := newUser(t, s, "ada", RoleAuthor), newUser(t, s, "bob", RoleAuthor)
 	st := newStory(t, s, author, "A story", time.Time{})
 	if _, err := s.AddComment(ctx, CommentInput{StoryID: st.ID, UserID: &reader.ID, AuthorName: "Bob", Body: "Held.", Status: CommentPending}); err != nil {
 		t.Fatal(err)

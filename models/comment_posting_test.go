@@ -4,66 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
-
-	"gorm.io/gorm/logger"
 )
-
-// testClock is a clock tests move by hand; step, if set, moves it on each reading.
-type testClock struct {
-	mu   sync.Mutex
-	t    time.Time
-	step time.Duration
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(c.step)
-	return c.t
-}
-
-func (c *testClock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
-func newClockedStore(t *testing.T) (*Store, *testClock) {
-	t.Helper()
-	clock := &testClock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
-	s, err := Open(filepath.Join(t.TempDir(), "test.db"), Options{Now: clock.Now, Logger: &queryCounter{Interface: logger.Discard}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s, clock
-}
-
-// queryCounter is a GORM logger that counts the SQL statements it sees.
-type queryCounter struct {
-	logger.Interface
-	n atomic.Int64
-}
-
-func (q *queryCounter) Trace(context.Context, time.Time, func() (string, int64), error) { q.n.Add(1) }
-
-// queries returns the number of statements a store from newClockedStore has run.
-func queries(s *Store) int64 { return s.r.Logger.(*queryCounter).n.Load() }
-
-func newUserWithRole(t *testing.T, s *Store, handle, role string) *User {
-	t.Helper()
-	u := &User{Handle: handle, Name: strings.ToUpper(handle), Role: role}
-	if err := s.CreateUser(context.Background(), u); err != nil {
-		t.Fatal(err)
-	}
-	return u
-}
 
 func guestPost(storyID uint, ip, email, body string) CommentPost {
 	return CommentPost{StoryID: storyID, Poster: Poster{IP: ip}, Name: "Guest", Email: email, Body: body}
@@ -88,11 +32,11 @@ func storyCommentCount(t *testing.T, s *Store, id uint) int {
 }
 
 func TestPostCommentModeration(t *testing.T) {
-	s, clock := newClockedStore(t)
+	s, clock := newTestStore(t)
 	ctx := context.Background()
-	author := newUser(t, s, "ana")
-	admin := newUserWithRole(t, s, "root", RoleAdmin)
-	reader := newUserWithRole(t, s, "rita", RoleReader)
+	author := newUser(t, s, "ana", RoleAuthor)
+	admin := newUser(t, s, "root", RoleAdmin)
+	reader := newUser(t, s, "rita", RoleReader)
 	st := newStory(t, s, author, "Box", time.Time{})
 	rules := ModerationRules{HoldWords: []string{"Casino", "viagra"}}
 	links := "see https://a.example https://b.example and https://c.example"
@@ -148,8 +92,8 @@ func TestPostCommentModeration(t *testing.T) {
 }
 
 func TestPostCommentValidation(t *testing.T) {
-	s, _ := newClockedStore(t)
-	st := newStory(t, s, newUser(t, s, "ana"), "Box", time.Time{})
+	s, _ := newTestStore(t)
+	st := newStory(t, s, newUser(t, s, "ana", RoleAuthor), "Box", time.Time{})
 	ok := guestPost(st.ID, "1.1.1.1", "zoe@example.com", "fine")
 	with := func(f func(*CommentPost)) CommentPost { p := ok; f(&p); return p }
 	for name, tc := range map[string]struct {
@@ -183,7 +127,7 @@ func TestPostCommentValidation(t *testing.T) {
 		}
 	}
 	// A signed-in user's name, email and website are not asked for.
-	u := newUserWithRole(t, s, "rita", RoleReader)
+	u := newUser(t, s, "rita", RoleReader)
 	c, _, err := s.PostComment(context.Background(), CommentPost{StoryID: st.ID, Poster: Poster{UserID: &u.ID}, Body: "hi", Email: "x"})
 	if err != nil || c.AuthorName != "RITA" || c.AuthorEmail != "" {
 		t.Errorf("signed-in comment: %+v, %v", c, err)
@@ -195,10 +139,10 @@ func TestPostCommentValidation(t *testing.T) {
 }
 
 func TestPostCommentRefusals(t *testing.T) {
-	s, clock := newClockedStore(t)
+	s, clock := newTestStore(t)
 	ctx := context.Background()
-	author, other := newUser(t, s, "ana"), newUserWithRole(t, s, "rita", RoleReader)
-	admin := newUserWithRole(t, s, "root", RoleAdmin)
+	author, other := newUser(t, s, "ana", RoleAuthor), newUser(t, s, "rita", RoleReader)
+	admin := newUser(t, s, "root", RoleAdmin)
 	st := newStory(t, s, author, "Box", time.Time{})
 	st2 := newStory(t, s, author, "Other", time.Time{})
 	draft, err := s.CreateStory(ctx, StoryInput{Title: "Draft", Body: "x", AuthorID: author.ID})

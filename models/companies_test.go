@@ -46,7 +46,7 @@ func TestEditDistance(t *testing.T) {
 }
 
 func TestFindOrCreateCompany(t *testing.T) {
-	s := newTestStore(t)
+	s, _ := newTestStore(t)
 	ctx := context.Background()
 	ids := map[string]uint{}
 	for _, tt := range []struct {
@@ -99,9 +99,9 @@ func TestFindOrCreateCompany(t *testing.T) {
 }
 
 func TestMergeCompanies(t *testing.T) {
-	s := newTestStore(t)
+	s, _ := newTestStore(t)
 	ctx := context.Background()
-	ana := newUser(t, s, "ana")
+	ana := newUser(t, s, "ana", RoleAuthor)
 	company := func(name string) *Company {
 		c := &Company{Name: name}
 		if err := s.CreateCompany(ctx, c); err != nil {
@@ -160,7 +160,7 @@ func TestMergeCompanies(t *testing.T) {
 
 // Companies saved before the key column existed get one when the store opens.
 func TestBackfillCompanyKeys(t *testing.T) {
-	s := newTestStore(t)
+	s, _ := newTestStore(t)
 	ctx := context.Background()
 	for _, name := range []string{"Orange SA", "orange", "Fnac"} {
 		if err := s.w.Exec("INSERT INTO companies (name, slug) VALUES (?, ?)", name, Slugify(name)).Error; err != nil {

@@ -66,7 +66,7 @@ func TestBusyDatabaseIsErrBusy(t *testing.T) {
 // the write) is a ValidationError, not a 500.
 func TestForeignKeyIsValidation(t *testing.T) {
 	ctx := context.Background()
-	s := newTestStore(t)
+	s, _ := newTestStore(t)
 	err := s.w.WithContext(ctx).Exec("INSERT INTO story_categories (story_id, category_id) VALUES (424242, 434343)").Error
 	var ve *ValidationError
 	if !errors.As(err, &ve) || ve.Fields["form"] == "" {
@@ -77,8 +77,8 @@ func TestForeignKeyIsValidation(t *testing.T) {
 // Updates and comments that show nothing are refused like empty ones.
 func TestBlankUpdatesAndComments(t *testing.T) {
 	ctx := context.Background()
-	s := newTestStore(t)
-	u := newUser(t, s, "ana")
+	s, _ := newTestStore(t)
+	u := newUser(t, s, "ana", RoleAuthor)
 	st, err := s.CreateStory(ctx, StoryInput{Title: "T", Body: "Text.", AuthorID: u.ID, Status: StatusPublished})
 	if err != nil {
 		t.Fatal(err)

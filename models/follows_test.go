@@ -10,7 +10,8 @@ import (
 // changes a confirmed follow; a verified one starts at once; a bad address
 // is a validation error.
 func TestFollowRequests(t *testing.T) {
-	s, ctx := newTestStore(t), context.Background()
+	s, _ := newTestStore(t)
+	ctx := context.Background()
 	req := FollowRequest{Email: " Fan@Example.org ", Kind: FollowSite, Label: "the site", Path: "/"}
 	f, pending, err := s.RequestFollow(ctx, req)
 	if err != nil || !pending || f.Confirmed || f.Email != "fan@example.org" {

@@ -13,9 +13,9 @@ import (
 // reaches the writer: a transaction, GORM's own per-statement transaction,
 // and a statement outside any transaction; reads leave it alone.
 func TestGenerationMovesAfterEachCommittedWrite(t *testing.T) {
-	s := newTestStore(t)
+	s, _ := newTestStore(t)
 	ctx := context.Background()
-	author := newUser(t, s, "ada")
+	author := newUser(t, s, "ada", RoleAuthor)
 	st := newStory(t, s, author, "A story", time.Time{})
 	writes := []struct {
 		name  string
@@ -57,9 +57,9 @@ func TestGenerationMovesAfterEachCommittedWrite(t *testing.T) {
 // TestSessionsLeaveTheGenerationAlone: signing in, a session sliding and
 // signing out change no page, so they must not empty the page cache.
 func TestSessionsLeaveTheGenerationAlone(t *testing.T) {
-	s := newTestStore(t)
+	s, _ := newTestStore(t)
 	ctx := context.Background()
-	u := newUser(t, s, "ada")
+	u := newUser(t, s, "ada", RoleAuthor)
 	before := s.Generation()
 	token, err := s.CreateSession(ctx, u.ID, time.Hour)
 	if err != nil {
@@ -80,7 +80,7 @@ func TestSessionsLeaveTheGenerationAlone(t *testing.T) {
 // TestGenerationMovesOnlyOnceCommitted: a reader that sees the new
 // generation must see the new data, so the move comes after the commit.
 func TestGenerationMovesOnlyOnceCommitted(t *testing.T) {
-	s := newTestStore(t)
+	s, _ := newTestStore(t)
 	ctx := context.Background()
 	before := s.Generation()
 	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -105,7 +105,7 @@ func TestGenerationMovesOnlyOnceCommitted(t *testing.T) {
 func TestGenerationSeesWritesOfAnotherProcess(t *testing.T) {
 	server, other := twoProcesses(t)
 	before := server.Generation()
-	newUser(t, other, "grace")
+	newUser(t, other, "grace", RoleAuthor)
 	deadline := time.Now().Add(3 * externalPoll)
 	for server.Generation() == before {
 		if time.Now().After(deadline) {
@@ -124,7 +124,7 @@ func TestOwnWritesMoveTheGenerationOnce(t *testing.T) {
 	s, other := twoProcesses(t)
 	ctx := context.Background()
 	s.Generation() // the first look
-	author := newUser(t, s, "ada")
+	author := newUser(t, s, "ada", RoleAuthor)
 	newStory(t, s, author, "A story", time.Time{})
 	if err := s.w.WithContext(ctx).Create(&Category{Name: "Banks", Slug: "banks"}).Error; err != nil {
 		t.Fatal(err)
@@ -135,7 +135,7 @@ func TestOwnWritesMoveTheGenerationOnce(t *testing.T) {
 		t.Error("the look at site_state counted this process's own writes a second time")
 	}
 	time.Sleep(2 * time.Millisecond) // changed_at counts milliseconds
-	newUser(t, other, "grace")
+	newUser(t, other, "grace", RoleAuthor)
 	s.gen.polled.Store(0)
 	if s.Generation() == after {
 		t.Error("a write by another process after this one's went unnoticed")

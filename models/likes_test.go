@@ -10,10 +10,10 @@ import (
 )
 
 func TestLikeAndMeTooToggles(t *testing.T) {
-	s, _ := newClockedStore(t)
+	s, _ := newTestStore(t)
 	ctx := context.Background()
-	ana := newUser(t, s, "ana")
-	rita, sam := newUserWithRole(t, s, "rita", RoleReader), newUserWithRole(t, s, "sam", RoleReader)
+	ana := newUser(t, s, "ana", RoleAuthor)
+	rita, sam := newUser(t, s, "rita", RoleReader), newUser(t, s, "sam", RoleReader)
 	st := newStory(t, s, ana, "Box", time.Time{})
 	draft, err := s.CreateStory(ctx, StoryInput{Title: "Draft", Body: "x", AuthorID: ana.ID})
 	if err != nil {
@@ -59,12 +59,12 @@ func TestLikeAndMeTooToggles(t *testing.T) {
 }
 
 func TestStoryReactions(t *testing.T) {
-	s, clock := newClockedStore(t)
+	s, clock := newTestStore(t)
 	ctx := context.Background()
-	st := newStory(t, s, newUser(t, s, "ana"), "Box", time.Time{})
+	st := newStory(t, s, newUser(t, s, "ana", RoleAuthor), "Box", time.Time{})
 	var users []*User
 	for i := range 7 {
-		u := newUserWithRole(t, s, fmt.Sprint("u", i), RoleReader)
+		u := newUser(t, s, fmt.Sprint("u", i), RoleReader)
 		users = append(users, u)
 		clock.Add(time.Minute)
 		if _, err := s.ToggleLike(ctx, st.ID, u.ID); err != nil {
@@ -74,7 +74,7 @@ func TestStoryReactions(t *testing.T) {
 	if _, err := s.ToggleMeToo(ctx, st.ID, users[0].ID); err != nil {
 		t.Fatal(err)
 	}
-	outsider := newUserWithRole(t, s, "out", RoleReader)
+	outsider := newUser(t, s, "out", RoleReader)
 	for name, tc := range map[string]struct {
 		viewer       uint
 		liked, metoo bool
@@ -101,9 +101,9 @@ func TestStoryReactions(t *testing.T) {
 }
 
 func TestCompanyStoriesByMeToo(t *testing.T) {
-	s, _ := newClockedStore(t)
+	s, _ := newTestStore(t)
 	ctx := context.Background()
-	ana := newUser(t, s, "ana")
+	ana := newUser(t, s, "ana", RoleAuthor)
 	orange, ikea := &Company{Name: "Orange"}, &Company{Name: "IKEA"}
 	for _, c := range []*Company{orange, ikea} {
 		if err := s.CreateCompany(ctx, c); err != nil {
@@ -112,7 +112,7 @@ func TestCompanyStoriesByMeToo(t *testing.T) {
 	}
 	var readers []*User
 	for i := range 3 {
-		readers = append(readers, newUserWithRole(t, s, fmt.Sprint("r", i), RoleReader))
+		readers = append(readers, newUser(t, s, fmt.Sprint("r", i), RoleReader))
 	}
 	// Title -> company and number of "me too".
 	plan := []struct {
@@ -152,13 +152,13 @@ func TestCompanyStoriesByMeToo(t *testing.T) {
 // 32 readers at once like, unlike, say me too (with double clicks) and
 // comment, while others read: nothing fails and every count is exact.
 func TestConcurrentReactionsAndComments(t *testing.T) {
-	s, clock := newClockedStore(t)
+	s, clock := newTestStore(t)
 	ctx := context.Background()
-	st := newStory(t, s, newUser(t, s, "ana"), "Box", time.Time{})
+	st := newStory(t, s, newUser(t, s, "ana", RoleAuthor), "Box", time.Time{})
 	const workers, comments = 32, 3
 	var users []*User
 	for i := range workers {
-		users = append(users, newUserWithRole(t, s, fmt.Sprint("r", i), RoleReader))
+		users = append(users, newUser(t, s, fmt.Sprint("r", i), RoleReader))
 	}
 	// Every reading of the clock moves it past the flood interval, so that each
 	// reader's comments are far enough apart whatever the interleaving.

@@ -13,8 +13,8 @@ import (
 // stories as a filter over every story would.
 func TestListPlansAgree(t *testing.T) {
 	ctx := context.Background()
-	s := newTestStore(t)
-	a := newUser(t, s, "ann")
+	s, _ := newTestStore(t)
+	a := newUser(t, s, "ann", RoleAuthor)
 	common, rare := &Category{Name: "Common", Slug: "common"}, &Category{Name: "Rare", Slug: "rare"}
 	for _, c := range []*Category{common, rare} {
 		if err := s.CreateCategory(ctx, c); err != nil {

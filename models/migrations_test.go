@@ -99,7 +99,7 @@ func legacySchema(t *testing.T) map[string]string {
 
 // A fresh database records the last version.
 func TestFreshDatabaseRecordsItsVersion(t *testing.T) {
-	s := newTestStore(t)
+	s, _ := newTestStore(t)
 	if v := storedVersion(t, s.r); v != len(migrations) {
 		t.Errorf("fresh database at version %d, want %d", v, len(migrations))
 	}
@@ -244,7 +244,7 @@ func TestNewerSchemaIsRefused(t *testing.T) {
 // any of the step's changes; the next open runs it again.
 func TestFailedStepKeepsThePreviousVersion(t *testing.T) {
 	ctx := context.Background()
-	s := newTestStore(t)
+	s, _ := newTestStore(t)
 	n := len(migrations)
 	failing := append(migrations[:n:n], migration{Name: "half done", Up: func(ctx context.Context, tx *gorm.DB, d dialect) error {
 		if err := tx.Exec("CREATE TABLE half_done (id INTEGER PRIMARY KEY)").Error; err != nil {

@@ -43,9 +43,9 @@ func TestParseMediaURLTakesOnlyTheSitesPictures(t *testing.T) {
 // TestPictureAccessFollowsPublication: a story picture is public once a
 // published story shows it; a logo always; a replaced logo is orphaned.
 func TestPictureAccessFollowsPublication(t *testing.T) {
-	s := newTestStore(t)
+	s, _ := newTestStore(t)
 	ctx := context.Background()
-	u := newUser(t, s, "alice")
+	u := newUser(t, s, "alice", RoleAuthor)
 	pic := &Picture{Name: NewPictureName(), OwnerID: u.ID, Kind: PictureStory, Ext: "jpg", Width: 960, Height: 640}
 	pic.Files = pic.Name + "/480x320.jpg," + pic.Name + "/960x640.jpg"
 	must(t, s.AddPicture(ctx, pic))
@@ -98,7 +98,7 @@ func TestPicturesMigrationUpgradesAnOlderDatabase(t *testing.T) {
 			t.Errorf("no column %s.%s after the upgrade", c[0], c[1])
 		}
 	}
-	u := newUser(t, s, "newcomer")
+	u := newUser(t, s, "newcomer", RoleAuthor)
 	pic := &Picture{Name: NewPictureName(), OwnerID: u.ID, Ext: "jpg", Width: 480, Height: 320, Files: "x"}
 	must(t, s.AddPicture(context.Background(), pic))
 	url := "/media/" + pic.Name + "/480x320.jpg"

@@ -10,9 +10,9 @@ import (
 // A slug a story had stays its own: no new story takes it, and the story can
 // take it back.
 func TestOldSlugsStayReserved(t *testing.T) {
-	s := newTestStore(t)
+	s, _ := newTestStore(t)
 	ctx := context.Background()
-	ana := newUser(t, s, "ana")
+	ana := newUser(t, s, "ana", RoleAuthor)
 	st := newStory(t, s, ana, "Bank fees", time.Time{})
 	if _, err := s.UpdateStory(ctx, st.ID, ana.ID, StoryInput{Title: "Hidden bank fees", Body: "Text."}); err != nil {
 		t.Fatal(err)

@@ -8,11 +8,11 @@ import (
 )
 
 func TestReports(t *testing.T) {
-	s, clock := newClockedStore(t)
+	s, clock := newTestStore(t)
 	ctx := context.Background()
-	ana := newUser(t, s, "ana")
-	rita, sam := newUserWithRole(t, s, "rita", RoleReader), newUserWithRole(t, s, "sam", RoleReader)
-	admin := newUserWithRole(t, s, "root", RoleAdmin)
+	ana := newUser(t, s, "ana", RoleAuthor)
+	rita, sam := newUser(t, s, "rita", RoleReader), newUser(t, s, "sam", RoleReader)
+	admin := newUser(t, s, "root", RoleAdmin)
 	st := newStory(t, s, ana, "Box", time.Time{})
 	c, _, err := s.PostComment(ctx, userPost(st.ID, sam, "my phone number is 06..."))
 	if err != nil {

@@ -36,12 +36,12 @@ func newCompanyFixture(t *testing.T) *companyFixture {
 	}
 	t.Cleanup(func() { s.Close() })
 	f.s = s
-	f.admin = newUser(t, s, "root")
+	f.admin = newUser(t, s, "root", RoleAuthor)
 	if err := s.w.Model(f.admin).Update("role", RoleAdmin).Error; err != nil {
 		t.Fatal(err)
 	}
 	f.admin.Role = RoleAdmin
-	f.author, f.rep, f.otherRep = newUser(t, s, "ada"), newUser(t, s, "orange-rep"), newUser(t, s, "free-rep")
+	f.author, f.rep, f.otherRep = newUser(t, s, "ada", RoleAuthor), newUser(t, s, "orange-rep", RoleAuthor), newUser(t, s, "free-rep", RoleAuthor)
 	f.orange, f.free = &Company{Name: "Orange"}, &Company{Name: "Free"}
 	for _, c := range []*Company{f.orange, f.free} {
 		if err := s.CreateCompany(f.ctx, c); err != nil {

@@ -12,18 +12,6 @@ import (
 	"time"
 )
 
-var testNow = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-
-func openTest(t testing.TB) *Store {
-	t.Helper()
-	s, err := Open(filepath.Join(t.TempDir(), "test.db"), Options{Now: func() time.Time { return testNow }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
-
 // world is a small site: one author, two categories, two companies.
 type world struct {
 	s          *Store
@@ -35,7 +23,8 @@ type world struct {
 
 func newWorld(t testing.TB) *world {
 	t.Helper()
-	w := &world{s: openTest(t), cats: map[string]*Category{}, companies: map[string]*Company{}}
+	s, _ := newTestStore(t)
+	w := &world{s: s, cats: map[string]*Category{}, companies: map[string]*Company{}}
 	ctx := context.Background()
 	w.author = &User{Handle: "margot", Name: "Margot", Role: RoleAuthor}
 	must(t, w.s.CreateUser(ctx, w.author))
@@ -50,13 +39,6 @@ func newWorld(t testing.TB) *world {
 		w.companies[c.Slug] = c
 	}
 	return w
-}
-
-func must(t testing.TB, err error) {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
-	}
 }
 
 // story publishes a story; cat and company are slugs or "".
@@ -346,7 +328,7 @@ func TestSearchRanksTheNewestWindow(t *testing.T) {
 // it must look the stories up by id, not scan every published story, which
 // made each comment cost in proportion to the size of the site.
 func TestReindexLooksStoriesUp(t *testing.T) {
-	s := openTest(t)
+	s, _ := newTestStore(t)
 	for _, ids := range []string{"SELECT 1", "SELECT 1 UNION SELECT 2"} {
 		q := strings.SplitAfter(fmt.Sprintf(reindexSQL, ids), ";")[2]
 		q = strings.Replace(q, "INSERT INTO story_search_text(docid, title, body, tags, company)", "", 1)
@@ -370,7 +352,7 @@ func TestReindexLooksStoriesUp(t *testing.T) {
 // comment of the site through the status index, which made a seed grow with
 // the square of its size.
 func TestReindexReadsCommentsByStory(t *testing.T) {
-	s := openTest(t)
+	s, _ := newTestStore(t)
 	q := strings.SplitAfter(fmt.Sprintf(indexCommentRangeSQL, 201, 400, 0, 0), ";")[0]
 	q = strings.Replace(q, "INSERT INTO comment_search_text(docid, body)", "", 1)
 	var plan []struct{ Detail string }

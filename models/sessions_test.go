@@ -10,9 +10,9 @@ import (
 // TestSessionByTokenReadsItsUser: the session comes with every field of
 // its user that pages use; an unknown, expired or ended session is not found.
 func TestSessionByTokenReadsItsUser(t *testing.T) {
-	s := newTestStore(t)
+	s, _ := newTestStore(t, realTime())
 	ctx := context.Background()
-	u := newUser(t, s, "ada")
+	u := newUser(t, s, "ada", RoleAuthor)
 	if err := s.w.Model(u).Updates(map[string]any{"avatar_url": "https://example.org/a.png", "role": RoleAdmin, "bio": nil}).Error; err != nil {
 		t.Fatal(err)
 	}
@@ -44,9 +44,9 @@ func TestSessionByTokenReadsItsUser(t *testing.T) {
 // A sign-in sweeps the sessions and one-time tokens that have expired, and
 // only those.
 func TestSignInSweepsWhatExpired(t *testing.T) {
-	s, clock := newClockedStore(t)
+	s, clock := newTestStore(t)
 	ctx := context.Background()
-	u := newUser(t, s, "ana")
+	u := newUser(t, s, "ana", RoleAuthor)
 	if _, err := s.CreateSession(ctx, u.ID, time.Hour); err != nil {
 		t.Fatal(err)
 	}

@@ -40,9 +40,10 @@ func TestSlugifyBoundsLength(t *testing.T) {
 }
 
 func TestStorySlugsAreUnique(t *testing.T) {
-	s, u := newTestStore(t), 0
+	s, _ := newTestStore(t)
+	u := 0
 	ctx := context.Background()
-	u = int(newUser(t, s, "ana").ID)
+	u = int(newUser(t, s, "ana", RoleAuthor).ID)
 	create := func(title string) string {
 		t.Helper()
 		st, err := s.CreateStory(ctx, StoryInput{Title: title, Body: "x", AuthorID: uint(u), Status: StatusPublished})

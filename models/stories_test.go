@@ -12,9 +12,9 @@ import (
 )
 
 func TestPublishedStoriesPagination(t *testing.T) {
-	s := newTestStore(t)
+	s, _ := newTestStore(t)
 	ctx := context.Background()
-	a := newUser(t, s, "ana")
+	a := newUser(t, s, "ana", RoleAuthor)
 	base := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
 	for i := range 23 {
 		newStory(t, s, a, fmt.Sprintf("Story %d", i), base.Add(time.Duration(i)*time.Hour))
@@ -50,9 +50,9 @@ func TestPublishedStoriesPagination(t *testing.T) {
 }
 
 func TestFiltersAndNeighbours(t *testing.T) {
-	s := newTestStore(t)
+	s, _ := newTestStore(t)
 	ctx := context.Background()
-	a, b := newUser(t, s, "ana"), newUser(t, s, "bob")
+	a, b := newUser(t, s, "ana", RoleAuthor), newUser(t, s, "bob", RoleAuthor)
 	tel := &Category{Name: "Telecom"}
 	bank := &Category{Name: "Banking"}
 	for _, c := range []*Category{tel, bank} {
@@ -133,9 +133,9 @@ func TestFiltersAndNeighbours(t *testing.T) {
 }
 
 func TestCommentsThreadDepthAndCount(t *testing.T) {
-	s := newTestStore(t)
+	s, _ := newTestStore(t)
 	ctx := context.Background()
-	st := newStory(t, s, newUser(t, s, "ana"), "One", time.Time{})
+	st := newStory(t, s, newUser(t, s, "ana", RoleAuthor), "One", time.Time{})
 	var parent *uint
 	for i := range 7 {
 		c, err := s.AddComment(ctx, CommentInput{StoryID: st.ID, ParentID: parent, AuthorName: "G", Body: fmt.Sprint("reply ", i), Status: CommentApproved})
@@ -150,7 +150,7 @@ func TestCommentsThreadDepthAndCount(t *testing.T) {
 	if _, err := s.AddComment(ctx, CommentInput{StoryID: st.ID, AuthorName: "G", Body: "held"}); err != nil {
 		t.Fatal(err)
 	}
-	other := newStory(t, s, newUser(t, s, "bob"), "Two", time.Time{})
+	other := newStory(t, s, newUser(t, s, "bob", RoleAuthor), "Two", time.Time{})
 	if _, err := s.AddComment(ctx, CommentInput{StoryID: other.ID, ParentID: parent, AuthorName: "G", Body: "x"}); !errors.Is(err, ErrNotFound) {
 		t.Errorf("reply to another story's comment: %v", err)
 	}
@@ -171,9 +171,9 @@ func TestCommentsThreadDepthAndCount(t *testing.T) {
 // Read-then-write transactions from many goroutines must all succeed: with
 // plain deferred transactions, SQLite answers "database is locked".
 func TestConcurrentReadThenWriteTransactions(t *testing.T) {
-	s := newTestStore(t)
+	s, _ := newTestStore(t)
 	ctx := context.Background()
-	st := newStory(t, s, newUser(t, s, "ana"), "One", time.Time{})
+	st := newStory(t, s, newUser(t, s, "ana", RoleAuthor), "One", time.Time{})
 	const workers, each = 16, 25
 	var wg sync.WaitGroup
 	errs := make(chan error, workers*each)
@@ -216,8 +216,8 @@ func TestConcurrentReadThenWriteTransactions(t *testing.T) {
 }
 
 func TestCreateStoryValidation(t *testing.T) {
-	s := newTestStore(t)
-	a := newUser(t, s, "ana")
+	s, _ := newTestStore(t)
+	a := newUser(t, s, "ana", RoleAuthor)
 	long := make([]rune, MaxTitleLen+1)
 	for i := range long {
 		long[i] = 'é'

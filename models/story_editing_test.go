@@ -11,9 +11,9 @@ import (
 // The life of a story: draft, edit, publish, retitle twice, update, unpublish,
 // publish again, delete.
 func TestStoryWorkflow(t *testing.T) {
-	s, clock, _ := newClockStore(t)
+	s, clock := newTestStore(t)
 	ctx := context.Background()
-	ana := newUserAs(t, s, "ana", RoleAuthor)
+	ana := newUser(t, s, "ana", RoleAuthor)
 	tel := &Category{Name: "Telecom"}
 	bank := &Category{Name: "Banking"}
 	for _, c := range []*Category{tel, bank} {
@@ -142,9 +142,9 @@ func TestStoryWorkflow(t *testing.T) {
 }
 
 func TestUpdateStoryValidation(t *testing.T) {
-	s := newTestStore(t)
+	s, _ := newTestStore(t)
 	ctx := context.Background()
-	ana := newUser(t, s, "ana")
+	ana := newUser(t, s, "ana", RoleAuthor)
 	st := newStory(t, s, ana, "Kept", time.Time{})
 	many := func(n int, same bool) []string {
 		var tags []string
@@ -191,12 +191,12 @@ func TestUpdateStoryValidation(t *testing.T) {
 // Another reader or author cannot see or change someone's story, not even
 // learn that it exists; an admin can.
 func TestOthersCannotTouchAStory(t *testing.T) {
-	s := newTestStore(t)
+	s, _ := newTestStore(t)
 	ctx := context.Background()
-	ana := newUserAs(t, s, "ana", RoleReader)
-	bob := newUserAs(t, s, "bob", RoleReader)
-	eve := newUserAs(t, s, "eve", RoleAuthor)
-	adm := newUserAs(t, s, "adm", RoleAdmin)
+	ana := newUser(t, s, "ana", RoleReader)
+	bob := newUser(t, s, "bob", RoleReader)
+	eve := newUser(t, s, "eve", RoleAuthor)
+	adm := newUser(t, s, "adm", RoleAdmin)
 	st := newDraft(t, s, ana, "My secret draft")
 	in := StoryInput{Title: "Defaced"}
 	actions := map[string]func(uid uint) error{
@@ -230,9 +230,10 @@ func TestOthersCannotTouchAStory(t *testing.T) {
 // Loading a story to edit or read takes the same queries however many
 // updates and tags it has.
 func TestStoryLoadsInFixedQueries(t *testing.T) {
-	s, _, qc := newClockStore(t)
+	s, _ := newTestStore(t)
+	qc := counter(s)
 	ctx := context.Background()
-	ana := newUser(t, s, "ana")
+	ana := newUser(t, s, "ana", RoleAuthor)
 	// With one tag from the start: GORM skips the tags query when no story_tags row is found.
 	st, err := s.CreateStory(ctx, StoryInput{Title: "Counted", AuthorID: ana.ID, Status: StatusPublished, Tags: []string{"z"}})
 	if err != nil {

@@ -9,11 +9,11 @@ import (
 
 // A reader's story waits in the queue and is public only once approved.
 func TestReaderStoryWaitsForReview(t *testing.T) {
-	s, clock, _ := newClockStore(t)
+	s, clock := newTestStore(t)
 	ctx := context.Background()
-	rea := newUserAs(t, s, "rea", RoleReader)
-	aut := newUserAs(t, s, "aut", RoleAuthor)
-	adm := newUserAs(t, s, "adm", RoleAdmin)
+	rea := newUser(t, s, "rea", RoleReader)
+	aut := newUser(t, s, "aut", RoleAuthor)
+	adm := newUser(t, s, "adm", RoleAdmin)
 	st := newDraft(t, s, rea, "Prefecture appointment")
 	sub, err := s.SubmitStory(ctx, st.ID, rea.ID)
 	if err != nil {
@@ -59,10 +59,10 @@ func TestReaderStoryWaitsForReview(t *testing.T) {
 }
 
 func TestSendBackWithNote(t *testing.T) {
-	s := newTestStore(t)
+	s, _ := newTestStore(t)
 	ctx := context.Background()
-	rea := newUserAs(t, s, "rea", RoleReader)
-	adm := newUserAs(t, s, "adm", RoleAdmin)
+	rea := newUser(t, s, "rea", RoleReader)
+	adm := newUser(t, s, "adm", RoleAdmin)
 	st := newDraft(t, s, rea, "Landlord kept my deposit")
 	if err := s.SendBack(ctx, st.ID, adm.ID, "Why?"); !errors.Is(err, ErrConflict) {
 		t.Errorf("sent back a draft: %v", err)
@@ -104,11 +104,11 @@ func TestSendBackWithNote(t *testing.T) {
 }
 
 func TestPromoteUser(t *testing.T) {
-	s := newTestStore(t)
+	s, _ := newTestStore(t)
 	ctx := context.Background()
-	rea := newUserAs(t, s, "rea", RoleReader)
-	aut := newUserAs(t, s, "aut", RoleAuthor)
-	adm := newUserAs(t, s, "adm", RoleAdmin)
+	rea := newUser(t, s, "rea", RoleReader)
+	aut := newUser(t, s, "aut", RoleAuthor)
+	adm := newUser(t, s, "adm", RoleAdmin)
 	for _, tt := range []struct {
 		name          string
 		admin, target uint
@@ -140,9 +140,9 @@ func TestPromoteUser(t *testing.T) {
 }
 
 func TestStoriesOf(t *testing.T) {
-	s, clock, _ := newClockStore(t)
+	s, clock := newTestStore(t)
 	ctx := context.Background()
-	ana, bob := newUser(t, s, "ana"), newUser(t, s, "bob")
+	ana, bob := newUser(t, s, "ana", RoleAuthor), newUser(t, s, "bob", RoleAuthor)
 	var want []string
 	var second uint
 	for _, title := range []string{"First", "Second", "Third"} {
@@ -172,10 +172,10 @@ func TestStoriesOf(t *testing.T) {
 
 // Revisions say who changed what, when; the newest comes first.
 func TestRevisions(t *testing.T) {
-	s, clock, _ := newClockStore(t)
+	s, clock := newTestStore(t)
 	ctx := context.Background()
-	ana := newUserAs(t, s, "ana", RoleAuthor)
-	adm := newUserAs(t, s, "adm", RoleAdmin)
+	ana := newUser(t, s, "ana", RoleAuthor)
+	adm := newUser(t, s, "adm", RoleAdmin)
 	tel := &Category{Name: "Telecom"}
 	if err := s.CreateCategory(ctx, tel); err != nil {
 		t.Fatal(err)
@@ -214,10 +214,10 @@ func TestRevisions(t *testing.T) {
 // approval is a conflict; unpublishing folds the waiting change into the
 // draft, so that the writer's text is not lost.
 func TestReaderChangeWaitsAndFoldsIntoDraft(t *testing.T) {
-	s, _, _ := newClockStore(t)
+	s, _ := newTestStore(t)
 	ctx := context.Background()
-	rea := newUserAs(t, s, "rea", RoleReader)
-	adm := newUserAs(t, s, "adm", RoleAdmin)
+	rea := newUser(t, s, "rea", RoleReader)
+	adm := newUser(t, s, "adm", RoleAdmin)
 	st := newDraft(t, s, rea, "Bank transfer")
 	if _, err := s.SubmitStory(ctx, st.ID, rea.ID); err != nil {
 		t.Fatal(err)

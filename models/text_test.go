@@ -9,8 +9,8 @@ import (
 // Long texts refuse only what turns the text around; what is harmless in a
 // paragraph (a soft hyphen, a zero-width space pasted from a page) stays.
 func TestStoryBodyRefusesDirectionOverrides(t *testing.T) {
-	s := newTestStore(t)
-	u := newUser(t, s, "ana")
+	s, _ := newTestStore(t)
+	u := newUser(t, s, "ana", RoleAuthor)
 	for body, refused := range map[string]bool{
 		"Le prix\u202E00,01\u202C€": true, "Le mot \u2067caché\u2069": true, "dés\u00ADabonnement": false, "a\u200Bb": false,
 	} {

@@ -6,11 +6,11 @@ import (
 )
 
 func TestUsersListsAdminsThenAuthorsThenReadersByName(t *testing.T) {
-	s := newTestStore(t)
-	newUserAs(t, s, "zoe", RoleReader)
-	newUserAs(t, s, "bob", RoleReader)
-	newUserAs(t, s, "max", RoleAdmin)
-	newUserAs(t, s, "ann", RoleAuthor)
+	s, _ := newTestStore(t)
+	newUser(t, s, "zoe", RoleReader)
+	newUser(t, s, "bob", RoleReader)
+	newUser(t, s, "max", RoleAdmin)
+	newUser(t, s, "ann", RoleAuthor)
 	us, err := s.Users(context.Background())
 	if err != nil {
 		t.Fatal(err)

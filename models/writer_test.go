@@ -27,7 +27,7 @@ func TestPublishedStoryID(t *testing.T) {
 // first in a transaction is kept after its commit and reused by the next
 // ones, a rolled back transaction leaves nothing, schema changes are not kept.
 func TestWriterStatements(t *testing.T) {
-	s := openTest(t)
+	s, _ := newTestStore(t)
 	pool, ok := s.w.ConnPool.(*stmtPool)
 	if !ok {
 		t.Fatalf("writer pool is %T", s.w.ConnPool)
@@ -55,7 +55,7 @@ func TestWriterStatements(t *testing.T) {
 // TestWriterLeavesCheckpointsToTheBackground: the writer checkpoints only
 // past walSafetyPages, and closing the store stops the background one.
 func TestWriterLeavesCheckpointsToTheBackground(t *testing.T) {
-	s := openTest(t)
+	s, _ := newTestStore(t)
 	var pages int
 	must(t, s.w.Raw("PRAGMA wal_autocheckpoint").Scan(&pages).Error)
 	if pages != walSafetyPages {
