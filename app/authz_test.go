@@ -411,7 +411,7 @@ func TestPagesRefuseAsTheirGroupSays(t *testing.T) {
 
 // authzNotices files a notice about the owner's story, and two about
 // comments of the owner that an admin decided (one of them appealed).
-func authzNotices(t *testing.T, cs *commentSite) (open, decided, appealed uint) {
+func authzNotices(t *testing.T, cs *testSite) (open, decided, appealed uint) {
 	t.Helper()
 	ctx := context.Background()
 	file := func(commentID uint) uint {
@@ -422,7 +422,7 @@ func authzNotices(t *testing.T, cs *commentSite) (open, decided, appealed uint) 
 	}
 	decide := func(body string) uint {
 		c, err := cs.store.AddComment(ctx, models.CommentInput{StoryID: cs.story.ID, UserID: &cs.author.ID,
-			AuthorName: cs.author.Name, Body: body, Status: models.CommentApproved, CreatedAt: commentStart.Add(-time.Minute)})
+			AuthorName: cs.author.Name, Body: body, Status: models.CommentApproved, CreatedAt: siteStart.Add(-time.Minute)})
 		check(t, err)
 		id := file(c.ID)
 		_, err = cs.store.DecideNotice(ctx, cs.admin.ID, id, models.DecisionInput{Kind: models.DecisionUnpublish, Reasons: "Defamatory."})

@@ -23,7 +23,7 @@ func noticeForm(path string) url.Values {
 // TestNoticeLinksAndForm: a story and its comments link to the notice
 // form with their exact address, which the form shows filled in.
 func TestNoticeLinksAndForm(t *testing.T) {
-	cs := newCommentSite(t)
+	cs := newSite(t, withComments())
 	c, err := cs.store.AddComment(context.Background(), models.CommentInput{StoryID: cs.story.ID, AuthorName: "Guest",
 		AuthorEmail: "g@example.org", Body: "Same for me.", Status: models.CommentApproved})
 	check(t, err)
@@ -44,7 +44,7 @@ func TestNoticeLinksAndForm(t *testing.T) {
 // TestNoticeBadInput: addresses not ours, missing identity, header and
 // HTML injection: a 422 with the message and the text kept; nothing filed.
 func TestNoticeBadInput(t *testing.T) {
-	cs := newCommentSite(t)
+	cs := newSite(t, withComments())
 	path := "/stories/" + cs.story.Slug
 	cases := []struct {
 		name, field, value, msg string
@@ -82,7 +82,7 @@ func TestNoticeBadInput(t *testing.T) {
 }
 
 // draftOf saves a draft by the site's author and returns its id.
-func draftOf(t *testing.T, cs *commentSite) uint {
+func draftOf(t *testing.T, cs *testSite) uint {
 	st, err := cs.store.CreateStory(context.Background(), models.StoryInput{Title: "Secret", Body: "x", AuthorID: cs.author.ID})
 	check(t, err)
 	return st.ID
@@ -91,7 +91,7 @@ func draftOf(t *testing.T, cs *commentSite) uint {
 // TestNoticeFlood: past the rate, a 429 that gives the form back, and the
 // rest of the site still answers.
 func TestNoticeFlood(t *testing.T) {
-	cs := newCommentSite(t)
+	cs := newSite(t, withComments())
 	path := "/stories/" + cs.story.Slug
 	for i := range 5 {
 		res, body := cs.do(guest(), http.MethodPost, "/notice", noticeForm(path))
@@ -121,7 +121,7 @@ var refRe = regexp.MustCompile(`N-\d{4}-(\d+)`)
 // story, the author's appeal (once), the audit log, the transparency page
 // and the author's export.
 func TestNoticeDecisionFlow(t *testing.T) {
-	cs := newCommentSite(t)
+	cs := newSite(t, withComments())
 	ctx := context.Background()
 	_, err := cs.store.UpdateStory(ctx, cs.story.ID, cs.author.ID, models.StoryInput{Title: cs.story.Title,
 		Body: "Orange cut my line.\n\nThe manager, Mr Dupont, is a crook.\n\nIt took a month."})
@@ -195,7 +195,7 @@ func TestNoticeDecisionFlow(t *testing.T) {
 
 // TestDecisionOnStoryDeletedMeanwhile: a clear message, the form kept, no 500.
 func TestDecisionOnStoryDeletedMeanwhile(t *testing.T) {
-	cs := newCommentSite(t)
+	cs := newSite(t, withComments())
 	_, body := cs.do(guest(), http.MethodPost, "/notice", noticeForm("/stories/"+cs.story.Slug))
 	id := strings.TrimLeft(refRe.FindStringSubmatch(body)[1], "0")
 	check(t, cs.store.DeleteStory(context.Background(), cs.story.ID, cs.author.ID))
@@ -212,7 +212,7 @@ func TestDecisionOnStoryDeletedMeanwhile(t *testing.T) {
 // TestLegalPages: defaults with the operator's blanks marked, edited by
 // admins, with the form kept on a refusal.
 func TestLegalPages(t *testing.T) {
-	cs := newCommentSite(t)
+	cs := newSite(t, withComments())
 	_, page := cs.get(guest(), "/legal/legal-notice")
 	wantIn(t, "default legal notice", page, "[TO FILL IN: the operator", "Host")
 	if res, _ := cs.get(guest(), "/legal/nope"); res.StatusCode != http.StatusNotFound {
@@ -238,7 +238,7 @@ func TestLegalPages(t *testing.T) {
 // decision, an appeal and a legal page comes back as text on every page
 // that shows it, never active.
 func TestHostileNoticeFields(t *testing.T) {
-	cs := newCommentSite(t)
+	cs := newSite(t, withComments())
 	admin, author := cs.signIn(cs.admin), cs.signIn(cs.author)
 	ctx := context.Background()
 	_, err := cs.store.UpdateStory(ctx, cs.story.ID, cs.author.ID, models.StoryInput{Title: cs.story.Title, Body: "Start. " + hostile("Qstory") + " End."})
@@ -266,7 +266,7 @@ func TestHostileNoticeFields(t *testing.T) {
 }
 
 // wantMail finds in the outbox a mail to addr with subject, holding parts.
-func wantMail(t *testing.T, cs *commentSite, to, subject string, parts ...string) {
+func wantMail(t *testing.T, cs *testSite, to, subject string, parts ...string) {
 	t.Helper()
 	ms, err := cs.store.Outbox(context.Background(), 50)
 	check(t, err)

@@ -16,14 +16,15 @@ import (
 // land in DOLEANCES_SCREENSHOTS (docs/screenshots holds a set).
 func TestSafetyScreenshots(t *testing.T) {
 	bin := chromium(t)
-	s := startSite(t, nil)
+	slow(t)
+	s := newSite(t, listening())
 	m := regexp.MustCompile(`url=(http://\S+/setup/\S+)`).FindStringSubmatch(s.Log.String())
 	if m == nil {
 		t.Fatal("no setup link in the log")
 	}
-	admin := newBrowser(t)
+	admin := s.browser()
 	admin.post(m[1], url.Values{"name": {"Marianne"}})
-	csrf := admin.csrf(s)
+	csrf := admin.csrf()
 	body := "I waited three weeks for the fibre technician. When I called the shop, the manager, Mr Dupont, is a crook who pockets the deposits.\n\n" +
 		"Call me if it happened to you too: 06 12 34 56 78. My contract n° 40123456 was cancelled anyway."
 	p := admin.post(s.URL+"/write", url.Values{"csrf": {csrf}, "title": {"Three weeks without internet"}, "body": {body},
@@ -32,7 +33,7 @@ func TestSafetyScreenshots(t *testing.T) {
 		t.Fatalf("publish: %d %s", p.Status, p.URL)
 	}
 	story := p.URL
-	p = newBrowser(t).post(s.URL+"/notice", url.Values{"url": {story}, "reason": {"defamation"}, "name": {"Paul Dupont"},
+	p = s.browser().post(s.URL+"/notice", url.Values{"url": {story}, "reason": {"defamation"}, "name": {"Paul Dupont"},
 		"email": {"paul@example.org"}, "good_faith": {"1"}, "explanation": {"I am the manager named in the story. I never took any deposit: this accuses me of a crime."}})
 	if p.Status != http.StatusCreated {
 		t.Fatalf("notice: %d", p.Status)
@@ -62,7 +63,7 @@ func TestSafetyScreenshots(t *testing.T) {
 			document.querySelector('input[name=good_faith]').checked = true; true`)
 		shot(c, "notice-form", size.label)
 
-		c.call("Network.setCookie", map[string]any{"name": "doleances_session", "value": admin.cookie(s, "doleances_session").Value, "url": s.URL}, nil)
+		c.call("Network.setCookie", map[string]any{"name": "doleances_session", "value": admin.cookie("doleances_session").Value, "url": s.URL}, nil)
 		c.open(s.URL + "/admin/notices/1")
 		c.eval(`document.querySelector('input[value=redact]').checked = true;
 			document.getElementById("passage").value = "Mr Dupont, is a crook who pockets the deposits";

@@ -11,9 +11,9 @@ import (
 // noticeFixture is a published story by an author, an admin, and a valid notice input.
 func noticeFixture(t *testing.T) (*Store, *testClock, *User, *User, *Story, NoticeInput) {
 	t.Helper()
-	s, clock, _ := newClockStore(t)
-	author := newUserAs(t, s, "writer", RoleAuthor)
-	admin := newUserAs(t, s, "boss", RoleAdmin)
+	s, clock := newTestStore(t)
+	author := newUser(t, s, "writer", RoleAuthor)
+	admin := newUser(t, s, "boss", RoleAdmin)
 	st, err := s.CreateStory(context.Background(), StoryInput{Title: "Bad bank", AuthorID: author.ID, Status: StatusPublished,
 		Body: "The bank lost my file.\n\nThe adviser, Mr Martin, is a thief.\n\nThey refunded me later."})
 	if err != nil {
@@ -141,7 +141,7 @@ func TestDecisionOnDeletedStory(t *testing.T) {
 func TestUnpublishAndDeleteComment(t *testing.T) {
 	s, _, _, admin, st, in := noticeFixture(t)
 	ctx := context.Background()
-	reader := newUserAs(t, s, "reader", RoleReader)
+	reader := newUser(t, s, "reader", RoleReader)
 	c, err := s.AddComment(ctx, CommentInput{StoryID: st.ID, UserID: &reader.ID, AuthorName: "R", Body: "Call him 06 12 34 56 78", Status: CommentApproved})
 	if err != nil {
 		t.Fatal(err)
@@ -190,7 +190,7 @@ func TestAuditLogAppendOnly(t *testing.T) {
 	for _, e := range es {
 		actions = append(actions, e.Action+"|"+e.Target+"|"+e.ActorName)
 	}
-	want := []string{"story.send-back|story 1|boss", "user.role|user 1|boss", "comment.spam|comments 1|boss", "notice.decision|notice 1, story 1|boss"}
+	want := []string{"story.send-back|story 1|BOSS", "user.role|user 1|BOSS", "comment.spam|comments 1|BOSS", "notice.decision|notice 1, story 1|BOSS"}
 	if strings.Join(actions, "\n") != strings.Join(want, "\n") {
 		t.Errorf("audit log:\n%s\nwant\n%s", strings.Join(actions, "\n"), strings.Join(want, "\n"))
 	}

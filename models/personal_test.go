@@ -13,9 +13,9 @@ import (
 // masked except what the author chose to show (and may), and a shown text
 // removed from the story is forgotten, so that pasting it again masks it.
 func TestStoryShownPII(t *testing.T) {
-	s := newTestStore(t)
+	s, _ := newTestStore(t)
 	ctx := context.Background()
-	a := newUser(t, s, "ann")
+	a := newUser(t, s, "ann", RoleAuthor)
 	body := "Dossier n° 77120045, carte 4111 1111 1111 1111, tel 06 12 34 56 78."
 	st, err := s.CreateStory(ctx, StoryInput{Title: "T", Body: body, AuthorID: a.ID, Status: StatusPublished,
 		ShowPII: []string{"77120045", "4111 1111 1111 1111", "06 12 34 56 78", "not in the story"}})
@@ -52,9 +52,9 @@ func TestStoryShownPII(t *testing.T) {
 // TestMaskStoriesSaved: the migration step masks the stories saved before
 // masking existed, and leaves the others as they were.
 func TestMaskStoriesSaved(t *testing.T) {
-	s := newTestStore(t)
+	s, _ := newTestStore(t)
 	ctx := context.Background()
-	a := newUser(t, s, "ann")
+	a := newUser(t, s, "ann", RoleAuthor)
 	old := newStory(t, s, a, "Old", time.Time{})
 	clean := newStory(t, s, a, "Clean", time.Time{})
 	must(t, s.w.Exec("UPDATE stories SET body = ?, html = ? WHERE id = ?", "Call 06 12 34 56 78", "<p>Call 06 12 34 56 78</p>", old.ID).Error)
