@@ -52,6 +52,13 @@ func importCmd(ctx context.Context, name string, args []string, getenv func(stri
 		return err
 	}
 	defer store.Close()
+	if opt.Uploads != "" {
+		files, err := cfg.openMedia(ctx)
+		if err != nil {
+			return err
+		}
+		opt.Pictures = importPictures{store: store, files: files}
+	}
 	bars := &passBars{out: stdout, size: info.Size()}
 	opt.Progress = bars.progress
 	start := time.Now()

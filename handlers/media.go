@@ -109,18 +109,44 @@ func (p *pictures) save(c *fiber.Ctx, fh *multipart.FileHeader, owner uint, kind
 	if err != nil {
 		return "", refusal(err)
 	}
+	return storePicture(ctx, p.store, p.files, pic, owner, kind, alt)
+}
+
+// PictureAdder records a picture's row.
+type PictureAdder interface {
+	AddPicture(ctx context.Context, p *models.Picture) error
+}
+
+// StoryPicture takes a story picture that comes from elsewhere than an
+// upload (a WordPress import) through what POST /media does: the same
+// checks, processing and storage, owned by user owner. Its errors wrap
+// media.ErrUnsupported, ErrTooLarge or ErrCorrupt when the file is refused.
+func StoryPicture(ctx context.Context, store PictureAdder, files media.Storage, data []byte, owner uint) (string, error) {
+	if len(data) > media.DefaultLimits.MaxBytes {
+		return "", fmt.Errorf("%w: %d bytes", media.ErrTooLarge, len(data))
+	}
+	pic, err := processPicture(data, models.PictureStory)
+	if err != nil {
+		return "", err
+	}
+	return storePicture(ctx, store, files, pic, owner, models.PictureStory, "")
+}
+
+// storePicture stores a processed picture's files and row and returns its
+// URL, at its largest size.
+func storePicture(ctx context.Context, store PictureAdder, files media.Storage, pic *media.Picture, owner uint, kind, alt string) (string, error) {
 	row := &models.Picture{Name: models.NewPictureName(), OwnerID: owner, Kind: kind, Ext: pic.Ext,
 		Width: pic.Largest().W, Height: pic.Largest().H, Alt: alt}
 	keys := make([]string, len(pic.Variants))
 	for i, v := range pic.Variants {
 		keys[i] = fmt.Sprintf("%s/%dx%d.%s", row.Name, v.W, v.H, pic.Ext)
-		if err := p.files.Put(ctx, keys[i], pic.Type, v.Data); err != nil {
+		if err := files.Put(ctx, keys[i], pic.Type, v.Data); err != nil {
 			return "", err
 		}
 		row.Bytes += len(v.Data)
 	}
 	row.Files = strings.Join(keys, ",")
-	if err := p.store.AddPicture(ctx, row); err != nil {
+	if err := store.AddPicture(ctx, row); err != nil {
 		return "", err
 	}
 	return models.MediaURL(keys[len(keys)-1]), nil
@@ -140,6 +166,11 @@ func (p *pictures) process(ctx context.Context, data []byte, kind string) (*medi
 	case <-wait.Done():
 		return nil, &uploadError{fiber.StatusServiceUnavailable, "Many pictures are being processed right now. Please send yours again in a minute."}
 	}
+	return processPicture(data, kind)
+}
+
+// processPicture checks and processes a picture of a kind at its sizes.
+func processPicture(data []byte, kind string) (*media.Picture, error) {
 	return media.Process(data, media.DefaultLimits, func(w, h int) []media.Size {
 		var out []media.Size
 		for _, s := range models.PictureSizesOf(kind, w, h) {

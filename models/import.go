@@ -259,6 +259,15 @@ func importRows(tx *gorm.DB, b *ImportBatch) error {
 	if err := tx.Omit(clause.Associations).CreateInBatches(b.stories, 100).Error; err != nil {
 		return fmt.Errorf("import stories: %w", err)
 	}
+	for _, st := range b.stories {
+		// Pictures brought with the import are the story's, as in a typed
+		// one: shown once it is published, kept while it shows them.
+		if len(pictureNames(st.Body, st.Cover)) > 0 {
+			if err := linkPictures(tx, st.ID, st.Body, st.Cover); err != nil {
+				return err
+			}
+		}
+	}
 	var likes []Like
 	var metoos []MeToo
 	for i, st := range b.stories {

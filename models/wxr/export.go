@@ -94,7 +94,9 @@ type exporter struct {
 	w       *bufio.Writer
 	opt     ExportOptions
 	handles map[uint]string
-	err     error
+	// attachment counts the attachment items written, for their ids.
+	attachment int
+	err        error
 }
 
 func (e *exporter) printf(format string, args ...any) {
@@ -162,7 +164,7 @@ func (e *exporter) item(s *models.ExportedStory) {
 	}
 	e.printf("\t<item>\n\t\t<title>%s</title>\n\t\t<link>%s</link>\n\t\t<pubDate>%s</pubDate>\n\t\t<dc:creator>%s</dc:creator>\n\t\t<guid isPermaLink=\"false\">%s</guid>\n\t\t<description></description>\n\t\t<content:encoded>%s</content:encoded>\n\t\t<excerpt:encoded><![CDATA[]]></excerpt:encoded>\n",
 		cdata(escapeText(s.Title)), link, at.UTC().Format(time.RFC1123Z), cdata(e.handles[s.AuthorID]),
-		e.opt.BaseURL+"/?p="+strconv.FormatUint(uint64(s.ID), 10), cdata(wordpressHTML(s.HTML)))
+		e.opt.BaseURL+"/?p="+strconv.FormatUint(uint64(s.ID), 10), cdata(e.absolutePictures(wordpressHTML(s.HTML))))
 	e.printf("\t\t<wp:post_id>%d</wp:post_id>\n\t\t<wp:post_date>%s</wp:post_date>\n\t\t<wp:post_date_gmt>%s</wp:post_date_gmt>\n\t\t<wp:post_modified>%s</wp:post_modified>\n\t\t<wp:post_modified_gmt>%s</wp:post_modified_gmt>\n\t\t<wp:comment_status>%s</wp:comment_status>\n\t\t<wp:ping_status><![CDATA[closed]]></wp:ping_status>\n\t\t<wp:post_name>%s</wp:post_name>\n\t\t<wp:status>%s</wp:status>\n\t\t<wp:post_parent>0</wp:post_parent>\n\t\t<wp:menu_order>0</wp:menu_order>\n\t\t<wp:post_type><![CDATA[post]]></wp:post_type>\n\t\t<wp:post_password><![CDATA[]]></wp:post_password>\n\t\t<wp:is_sticky>0</wp:is_sticky>\n",
 		s.ID, cdata(e.local(at)), cdata(at.UTC().Format(wpTime)), cdata(e.local(s.UpdatedAt)), cdata(s.UpdatedAt.UTC().Format(wpTime)), cdata(comments), cdata(name), cdata(status))
 	for _, c := range s.Categories {
@@ -175,6 +177,7 @@ func (e *exporter) item(s *models.ExportedStory) {
 		e.comment(c)
 	}
 	e.printf("\t</item>\n")
+	e.attachments(s, at)
 }
 
 func (e *exporter) local(t time.Time) string { return t.In(e.opt.Location).Format(wpTime) }

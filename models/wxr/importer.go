@@ -26,9 +26,16 @@ type Store interface {
 // Pictures stores the pictures an import brings (see Options.Uploads).
 type Pictures interface {
 	// SavePicture stores the picture read from r, whose file name was name,
-	// and returns its address on this site.
-	SavePicture(ctx context.Context, name string, r io.Reader) (string, error)
+	// as owned by user owner (the post's author, so that it is theirs as an
+	// upload would be), and returns its address on this site. An error
+	// wrapping ErrPictureRefused skips that one picture, its text saying
+	// why; any other error stops the import.
+	SavePicture(ctx context.Context, owner uint, name string, r io.Reader) (string, error)
 }
+
+// ErrPictureRefused is a picture the site does not take (not a picture,
+// too large, damaged): its link stays on the old site.
+var ErrPictureRefused = errors.New("picture refused")
 
 // Options tune an import.
 type Options struct {

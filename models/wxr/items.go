@@ -65,7 +65,7 @@ func (im *importer) story(it *Item) (models.ImportStory, bool, error) {
 	if err != nil {
 		return models.ImportStory{}, false, err
 	}
-	body, err := im.body(it.Content())
+	body, err := im.body(it.Content(), author)
 	if err != nil {
 		return models.ImportStory{}, false, err
 	}

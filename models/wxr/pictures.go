@@ -1,6 +1,7 @@
 package wxr
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path"
@@ -18,13 +19,13 @@ var pictureExts = map[string]bool{".jpg": true, ".jpeg": true, ".png": true, ".g
 // body converts a post's HTML to Markdown, its pictures first brought into
 // the site's storage when there is a copy of the uploads folder and a
 // storage to put them in; otherwise their links stay on the old site.
-func (im *importer) body(h string) (string, error) {
+func (im *importer) body(h string, author uint) (string, error) {
 	if im.opt.Uploads != "" {
 		if im.opt.Pictures == nil {
 			im.sum.note("This site has no picture storage yet: pictures were left on the old site, where they must stay online.")
 		} else {
 			var err error
-			if h, err = im.rewritePictures(h); err != nil {
+			if h, err = im.rewritePictures(h, author); err != nil {
 				return "", err
 			}
 		}
@@ -33,8 +34,8 @@ func (im *importer) body(h string) (string, error) {
 }
 
 // rewritePictures replaces the address of each picture found in the
-// uploads folder by its address here.
-func (im *importer) rewritePictures(h string) (string, error) {
+// uploads folder by its address here, the picture owned by author.
+func (im *importer) rewritePictures(h string, author uint) (string, error) {
 	var failed error
 	out := uploadURL.ReplaceAllStringFunc(h, func(u string) string {
 		if failed != nil {
@@ -59,7 +60,12 @@ func (im *importer) rewritePictures(h string) (string, error) {
 			im.pictures[u] = u
 			return u
 		}
-		now, err := im.opt.Pictures.SavePicture(im.ctx, path.Base(rel), f)
+		now, err := im.opt.Pictures.SavePicture(im.ctx, author, path.Base(rel), f)
+		if errors.Is(err, ErrPictureRefused) {
+			im.sum.note(fmt.Sprintf("Picture %s was not brought (%v); its link stays on the old site.", rel, err))
+			im.pictures[u] = u
+			return u
+		}
 		if err != nil {
 			failed = fmt.Errorf("picture %s: %w", rel, err)
 			return u

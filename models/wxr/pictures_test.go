@@ -12,7 +12,7 @@ import (
 // fakePictures keeps what it is given and answers addresses under /media.
 type fakePictures struct{ saved map[string]string }
 
-func (f *fakePictures) SavePicture(_ context.Context, name string, r io.Reader) (string, error) {
+func (f *fakePictures) SavePicture(_ context.Context, _ uint, name string, r io.Reader) (string, error) {
 	b, err := io.ReadAll(r)
 	if err != nil {
 		return "", err
