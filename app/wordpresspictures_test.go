@@ -26,7 +26,7 @@ var importedMedia = regexp.MustCompile(`/media/[0-9a-f]{32}/[0-9]+x[0-9]+\.jpg`)
 // a bogus file keeps its old link and the summary says why; a dry run
 // stores nothing.
 func TestImportBringsPictures(t *testing.T) {
-	s := startSite(t, nil)
+	s := newSite(t, listening())
 	uploads := t.TempDir()
 	dir := filepath.Join(uploads, "2020", "01")
 	check(t, os.MkdirAll(dir, 0o750))
@@ -61,7 +61,7 @@ func TestImportBringsPictures(t *testing.T) {
 		t.Errorf("picture %+v public %v, want story picture of ann (%d), public", pic, public, ann.ID)
 	}
 
-	visitor := newBrowser(t)
+	visitor := s.browser()
 	story := visitor.get(s.URL + "/stories/router-blinked")
 	wantIn(t, "story page", story.Body, `src="`+u+`"`, `srcset="`+ref.SrcSet()+`"`)
 	got := visitor.get(s.URL + u)
