@@ -60,7 +60,7 @@ func startCompanySite(t *testing.T) (string, string) {
 		}
 		replyAt(t, s, clock, at.AddDate(0, 0, d), st.ID, rep.ID, models.ReplyAct, "We are looking into it.")
 		if i%2 == 0 {
-			clock.t = at.AddDate(0, 0, d+5)
+			clock.set(at.AddDate(0, 0, d+5))
 			check(t, s.SetResolution(ctx, st.ID, admin.ID, models.ResolutionResolved))
 		}
 	}
@@ -69,20 +69,20 @@ func startCompanySite(t *testing.T) (string, string) {
 	check(t, err)
 	replyAt(t, s, clock, st.PublishedAt.AddDate(0, 0, 3), st.ID, rep.ID, models.ReplyAct,
 		"Hello Margot, we are sorry for the months this took. **Your contract is now closed** and the three months billed after your letter will be refunded within 10 days.")
-	clock.t = st.PublishedAt.AddDate(0, 0, 6)
+	clock.set(st.PublishedAt.AddDate(0, 0, 6))
 	_, err = s.AddCompanyFollowUp(ctx, st.ID, rep.ID, "The refund of €89.97 left today.")
 	check(t, err)
-	clock.t = st.PublishedAt.AddDate(0, 0, 11)
+	clock.set(st.PublishedAt.AddDate(0, 0, 11))
 	check(t, s.SetResolution(ctx, st.ID, st.AuthorID, models.ResolutionOpen))
 	check(t, s.SetResolution(ctx, st.ID, st.AuthorID, models.ResolutionResolved))
-	clock.t = start
+	clock.set(start)
 	return base, "/stories/" + slug
 }
 
 // replyAt posts an official reply at a time of the site's clock.
 func replyAt(t *testing.T, s *models.Store, clock *testClock, at time.Time, storyID, repID uint, kind, body string) {
 	t.Helper()
-	clock.t = at
+	clock.set(at)
 	_, err := s.PostCompanyReply(context.Background(), storyID, repID, kind, body)
 	check(t, err)
 }

@@ -34,11 +34,11 @@ func (rs *replySite) withScorecards() {
 		orange = append(orange, st)
 	}
 	for i, d := range []int{1, 4} {
-		rs.clock.t = at.Add(time.Duration(d) * 24 * time.Hour)
+		rs.clock.set(at.Add(time.Duration(d) * 24 * time.Hour))
 		_, err := rs.store.PostCompanyReply(ctx, orange[i].ID, rs.rep.ID, models.ReplyAct, "On it.")
 		check(rs.t, err)
 	}
-	rs.clock.t = siteStart
+	rs.clock.set(siteStart)
 }
 
 // TestCompanyScorecardPage checks a company page's figures, charts, table,

@@ -57,6 +57,13 @@ func (c *testClock) now() time.Time {
 	return c.t
 }
 
+// set puts a stopped clock at t (under the lock: the server reads it meanwhile).
+func (c *testClock) set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = t
+}
+
 func (c *testClock) add(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
