@@ -30,6 +30,7 @@ type authzRule struct {
 var authzTable = map[string]authzRule{
 	"POST /auth/:provider": {allowed: signedIn, path: fixed("/auth/github")},
 	"POST /logout":         {allowed: signedIn, path: fixed("/logout")},
+	"POST /lang":           {allowed: "guest " + signedIn, path: fixed("/lang"), form: values("lang", "fr", "next", "/"), inert: true},
 	// The site has an admin, so its setup link does nothing for anyone.
 	"POST /setup/:token": {allowed: "", path: func(f *authzFixture) string { return "/setup/" + f.setup },
 		form: values("name", "Usurper")},

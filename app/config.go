@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -15,10 +16,12 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	_ "time/tzdata" // -timezone works on machines without a zone database
 
 	"github.com/gofiber/fiber/v2"
 
 	"doleances/app/oauth"
+	"doleances/handlers/i18n"
 	"doleances/models"
 	"doleances/models/media"
 )
@@ -42,6 +45,12 @@ type Config struct {
 	TrustedProxies string // comma-separated addresses or CIDR ranges whose X-Forwarded-For is believed
 	SMTPURL        string // smtp://user:pass@host:587, smtps://...:465; empty: mail is logged and kept
 	MailFrom       string // the From of every mail; empty: the site's name at noreply@ the base URL's host
+	Lang           string // the site's language (en, fr); empty: en
+	Timezone       string // the zone of the dates and times shown; empty: Europe/Paris
+
+	pseudoLocale bool // adds the pseudo-locale (tests of the translations)
+	// missingText is told of each message a catalogue lacks (tests); nil: ignored.
+	missingText func(lang, key string)
 
 	now      func() time.Time // the clock; nil: time.Now (tests set it)
 	timeouts timeouts         // zero values: the defaults (tests shorten them)
@@ -137,6 +146,8 @@ func parseConfig(name string, args []string, getenv func(string) string, out io.
 	str(&c.TrustedProxies, "trusted-proxies", "", "comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For gives the client's address")
 	str(&c.SMTPURL, "smtp-url", "", "SMTP server: smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465; empty: mail is written to the log and kept in the outbox")
 	str(&c.MailFrom, "mail-from", "", "From address of the site's mail, e.g. 'Doléances <noreply@example.org>' (default: noreply@ the base URL's host)")
+	str(&c.Lang, "lang", "en", "the site's language, for visitors whose browser asks for none of the site's: en or fr")
+	str(&c.Timezone, "timezone", "Europe/Paris", "time zone of the dates and times shown, e.g. Europe/Paris, UTC, America/Montreal")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -161,10 +172,26 @@ func (c *Config) complete() error {
 	if _, _, err := c.mailFrom(); err != nil {
 		return err
 	}
+	if _, err := c.languages(); err != nil {
+		return err
+	}
 	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "sqlite:") && !strings.HasPrefix(c.DatabaseURL, "file:") {
 		return errors.New("database-url: only SQLite is supported for now (leave it empty, or give sqlite:PATH)")
 	}
 	return nil
+}
+
+// languages loads the catalogues with the site's language and time zone.
+func (c *Config) languages() (*i18n.Bundle, error) {
+	zone, err := time.LoadLocation(cmp.Or(c.Timezone, "Europe/Paris"))
+	if err != nil {
+		return nil, fmt.Errorf("timezone %q: want a name from the time zone database, e.g. Europe/Paris or UTC", c.Timezone)
+	}
+	b, err := i18n.New(i18n.Options{Default: c.Lang, Zone: zone, Pseudo: c.pseudoLocale, Missing: c.missingText})
+	if err != nil {
+		return nil, fmt.Errorf("lang: %w", err)
+	}
+	return b, nil
 }
 
 // openStore opens the configured database for a subcommand, making the data

@@ -11,17 +11,41 @@ import (
 	"time"
 	"unicode"
 
+	"doleances/handlers/i18n"
 	"doleances/models"
 )
 
-// renderer holds one template set per page: the layout and partials plus
-// that page's file, so that pages can define the same blocks ("content").
+// renderer holds, for each language, one template set per page: the layout
+// and partials plus that page's file, so that pages can define the same
+// blocks ("content"). Each language's set has its own "t", "date"... bound
+// to its locale, so that partials translate without being handed it.
 type renderer struct {
+	langs   *i18n.Bundle
+	locales map[string]*localeViews
+}
+
+type localeViews struct {
 	pages    map[string]*template.Template
 	partials *template.Template // the layouts and partials alone
 }
 
-func newRenderer(fsys fs.FS, funcs template.FuncMap) (*renderer, error) {
+func newRenderer(fsys fs.FS, langs *i18n.Bundle, funcs func(*i18n.Locale) template.FuncMap) (*renderer, error) {
+	r := &renderer{langs: langs, locales: map[string]*localeViews{}}
+	locales := langs.All()
+	if langs.Known(i18n.Pseudo) {
+		locales = append(locales, langs.Locale(i18n.Pseudo))
+	}
+	for _, l := range locales {
+		lv, err := parseViews(fsys, funcs(l))
+		if err != nil {
+			return nil, err
+		}
+		r.locales[l.Code] = lv
+	}
+	return r, nil
+}
+
+func parseViews(fsys fs.FS, funcs template.FuncMap) (*localeViews, error) {
 	base, err := template.New("").Funcs(funcs).ParseFS(fsys, "layouts/*.html", "partials/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse layouts: %w", err)
@@ -30,111 +54,135 @@ func newRenderer(fsys fs.FS, funcs template.FuncMap) (*renderer, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &renderer{pages: map[string]*template.Template{}, partials: base}
+	lv := &localeViews{pages: map[string]*template.Template{}, partials: base}
 	for _, f := range files {
 		t, err := template.Must(base.Clone()).ParseFS(fsys, f)
 		if err != nil {
 			return nil, fmt.Errorf("parse %s: %w", f, err)
 		}
-		r.pages[strings.TrimSuffix(path.Base(f), ".html")] = t
+		lv.pages[strings.TrimSuffix(path.Base(f), ".html")] = t
 	}
-	return r, nil
+	return lv, nil
 }
 
-// Render executes page in the base layout.
-func (r *renderer) Render(w io.Writer, page string, data any) error {
-	t, ok := r.pages[page]
+func (r *renderer) views(lang string) *localeViews {
+	if lv, ok := r.locales[lang]; ok {
+		return lv
+	}
+	return r.locales[r.langs.Default().Code]
+}
+
+// Render executes page in the base layout, in language lang.
+func (r *renderer) Render(w io.Writer, lang, page string, data any) error {
+	t, ok := r.views(lang).pages[page]
 	if !ok {
 		return fmt.Errorf("no page template %q", page)
 	}
 	return t.ExecuteTemplate(w, "base", data)
 }
 
-// Partial executes the partial template name alone.
-func (r *renderer) Partial(w io.Writer, name string, data any) error {
-	return r.partials.ExecuteTemplate(w, name, data)
+// Partial executes the partial template name alone, in language lang.
+func (r *renderer) Partial(w io.Writer, lang, name string, data any) error {
+	return r.views(lang).partials.ExecuteTemplate(w, name, data)
 }
 
-// templateFuncs are the helpers the templates use.
-func templateFuncs(a *assets) template.FuncMap {
-	return template.FuncMap{
-		"asset": a.url,
-		"date":  func(v any) string { return formatTime(v, "2 January 2006") },
-		"clock": func(v any) string { return formatTime(v, "15:04") },
-		"iso":   func(v any) string { return formatTime(v, time.RFC3339) },
-		// html marks HTML that the models rendered and sanitised at save time.
-		"html":    func(s string) template.HTML { return template.HTML(s) }, //nolint:gosec // rendered by models without raw HTML
-		"safeURL": models.SafeURLAbsolute,
-		// media reads the URL of one of the site's pictures, for its srcset,
-		// width and height; nil for any other URL.
-		"media": func(u string) *models.MediaRef {
-			if r, ok := models.ParseMediaURL(u); ok {
-				return &r
-			}
-			return nil
-		},
-		"plural": func(n any, one, many string) string {
-			s := fmt.Sprint(n)
-			if s == "1" {
-				return "1 " + one
-			}
-			return s + " " + many
-		},
-		"resolution": func(r string) string {
-			switch r {
-			case models.ResolutionResolved:
-				return "Resolved"
-			case models.ResolutionAbandoned:
-				return "Gave up"
-			}
-			return "Still open"
-		},
-		// after says how long after publication something happened.
-		"after": func(days int) string {
-			switch days {
-			case 0:
-				return "the same day"
-			case 1:
-				return "after 1 day"
-			}
-			return fmt.Sprintf("after %d days", days)
-		},
-		"replyKind":    replyKind,
-		"replyKinds":   func() []string { return models.ReplyKinds },
-		"noticeReason": models.NoticeReasonLabel,
-		"decision":     models.DecisionLabel,
-		// hours shows a handling time: "3.5 hours", "2 days".
-		"hours": func(d time.Duration) string {
-			if h := d.Hours(); h < 48 {
-				return strconv.FormatFloat(h, 'f', 1, 64) + " hours"
-			}
-			return strconv.FormatFloat(d.Hours()/24, 'f', 1, 64) + " days"
-		},
-		// reaction is the data of one like or "me too" button.
-		"reaction": func(slug, kind string, on bool, count int, csrf string) map[string]any {
-			return map[string]any{"Slug": slug, "Kind": kind, "On": on, "Count": count, "CSRF": csrf}
-		},
-		"initial": func(name string) string {
-			for _, r := range name {
-				if unicode.IsLetter(r) || unicode.IsDigit(r) {
-					return strings.ToUpper(string(r))
+// templateFuncs are the helpers the templates use, in the language of l.
+func templateFuncs(a *assets) func(l *i18n.Locale) template.FuncMap {
+	return func(l *i18n.Locale) template.FuncMap {
+		return template.FuncMap{
+			"asset": a.url,
+			// t translates an interface text (its key is the English text).
+			"t":        l.T,
+			"lang":     func() string { return l.Code },
+			"date":     func(v any) string { return withTime(v, l.Date) },
+			"clock":    func(v any) string { return withTime(v, l.Clock) },
+			"datetime": func(v any) string { return withTime(v, l.DateTime) },
+			"iso": func(v any) string {
+				return withTime(v, func(t time.Time) string { return t.UTC().Format(time.RFC3339) })
+			},
+			"number": func(n any) string { return l.Number(toInt(n)) },
+			// html marks HTML that the models rendered and sanitised at save time.
+			"html":    func(s string) template.HTML { return template.HTML(s) }, //nolint:gosec // rendered by models without raw HTML
+			"safeURL": models.SafeURLAbsolute,
+			// media reads the URL of one of the site's pictures, for its srcset,
+			// width and height; nil for any other URL.
+			"media": func(u string) *models.MediaRef {
+				if r, ok := models.ParseMediaURL(u); ok {
+					return &r
 				}
-			}
-			return "?"
-		},
+				return nil
+			},
+			// plural counts n things: the catalogue's "%d many" has the forms.
+			"plural":       func(n any, _, many string) string { return l.T("%d "+many, toInt(n)) },
+			"resolution":   func(r string) string { return l.T(resolution(r)) },
+			"after":        func(days int) string { return l.T("after %d days", days) },
+			"replyKind":    func(k string) string { return l.T(replyKind(k)) },
+			"replyKinds":   func() []string { return models.ReplyKinds },
+			"noticeReason": func(r string) string { return l.T(models.NoticeReasonLabel(r)) },
+			"decision":     func(d string) string { return l.T(models.DecisionLabel(d)) },
+			// hours shows a handling time: "3.5 hours", "2 days".
+			"hours": func(d time.Duration) string {
+				if h := d.Hours(); h < 48 {
+					return l.T("%s hours", l.Decimal(h))
+				}
+				return l.T("%s days", l.Decimal(d.Hours()/24))
+			},
+			// reaction is the data of one like or "me too" button.
+			"reaction": func(slug, kind string, on bool, count int, csrf string) map[string]any {
+				return map[string]any{"Slug": slug, "Kind": kind, "On": on, "Count": count, "CSRF": csrf}
+			},
+			"initial": initial,
+		}
 	}
 }
 
-func formatTime(v any, layout string) string {
+func initial(name string) string {
+	for _, r := range name {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return strings.ToUpper(string(r))
+		}
+	}
+	return "?"
+}
+
+// resolution is how a story's resolution reads, in English (the key).
+func resolution(r string) string {
+	switch r {
+	case models.ResolutionResolved:
+		return "Resolved"
+	case models.ResolutionAbandoned:
+		return "Gave up"
+	}
+	return "Still open"
+}
+
+func withTime(v any, f func(time.Time) string) string {
 	switch t := v.(type) {
 	case time.Time:
-		return t.UTC().Format(layout)
+		return f(t)
 	case *time.Time:
 		if t != nil {
-			return t.UTC().Format(layout)
+			return f(*t)
 		}
 	}
 	return ""
+}
+
+func toInt(n any) int {
+	switch v := n.(type) {
+	case int:
+		return v
+	case int64:
+		return int(v)
+	case uint:
+		return int(v)
+	case int32:
+		return int(v)
+	case uint64:
+		return int(v)
+	}
+	i, _ := strconv.Atoi(fmt.Sprint(n))
+	return i
 }
 
 // replyKind is how an official reply's kind reads.

@@ -33,7 +33,11 @@ func newWeb(cfg Config, store *models.Store, log *slog.Logger, opts ...func(*han
 	if err != nil {
 		return nil, err
 	}
-	r, err := newRenderer(views.FS, templateFuncs(a))
+	langs, err := cfg.languages()
+	if err != nil {
+		return nil, err
+	}
+	r, err := newRenderer(views.FS, langs, templateFuncs(a))
 	if err != nil {
 		return nil, err
 	}
@@ -50,7 +54,7 @@ func newWeb(cfg Config, store *models.Store, log *slog.Logger, opts ...func(*han
 		return nil, err
 	}
 	d := handlers.Deps{
-		Store: store, Views: r, Log: log, Now: cfg.clock(),
+		Store: store, Views: r, Langs: langs, Log: log, Now: cfg.clock(),
 		Site: handlers.Site{
 			Name:    siteName,
 			Tagline: "Customer-service stories, told by the people who lived them",

@@ -23,14 +23,14 @@ const csrfStandIn = "CSRF-STAND-IN"
 func (r *reading) keepComment(n *CommentNode) (keptComment, error) {
 	var k keptComment
 	var b strings.Builder
-	if err := r.views.Partial(&b, "commenthead", &n.Comment); err != nil {
+	if err := r.views.Partial(&b, n.View.Lang, "commenthead", &n.Comment); err != nil {
 		return k, fmt.Errorf("render comment %d: %w", n.ID, err)
 	}
 	k.head = template.HTML(b.String()) //nolint:gosec // an html/template partial's output
 	slug := n.View.Slug
-	for _, v := range []*CommentView{{Slug: slug}, {Slug: slug, CSRF: csrfStandIn, SignedIn: true}} {
+	for _, v := range []*CommentView{{Slug: slug, Lang: n.View.Lang}, {Slug: slug, CSRF: csrfStandIn, SignedIn: true, Lang: n.View.Lang}} {
 		b.Reset()
-		if err := r.views.Partial(&b, "commentactions", &CommentNode{Comment: n.Comment, View: v}); err != nil {
+		if err := r.views.Partial(&b, n.View.Lang, "commentactions", &CommentNode{Comment: n.Comment, View: v}); err != nil {
 			return k, fmt.Errorf("render comment %d's actions: %w", n.ID, err)
 		}
 		if !v.SignedIn {
@@ -54,14 +54,14 @@ func (r *reading) keepComment(n *CommentNode) (keptComment, error) {
 // (whether they may still edit depends on the time).
 func (r *reading) writeComments(b *strings.Builder, gen uint64, nodes []*CommentNode) error {
 	for _, n := range nodes {
-		k, err := r.heads.getAt(gen, n.ID, func() (keptComment, error) { return r.keepComment(n) })
+		k, err := r.heads.getAt(gen, commentKey{n.ID, n.View.Lang}, func() (keptComment, error) { return r.keepComment(n) })
 		if err != nil {
 			return err
 		}
 		b.WriteString(string(k.head))
 		switch {
 		case n.Own || n.View.SignedIn && n.View.CSRF == "":
-			if err := r.views.Partial(b, "commentactions", n); err != nil {
+			if err := r.views.Partial(b, n.View.Lang, "commentactions", n); err != nil {
 				return fmt.Errorf("render comment %d's actions: %w", n.ID, err)
 			}
 		case n.View.SignedIn:

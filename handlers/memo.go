@@ -121,7 +121,7 @@ func (m *memo[K, V]) keep(gen uint64, k K, v V) {
 type sidebarMemo struct {
 	store sidebarStore
 	views Renderer
-	kept  *memo[struct{}, keptSidebar]
+	kept  *memo[string, keptSidebar] // by language
 }
 
 type keptSidebar struct {
@@ -130,23 +130,24 @@ type keptSidebar struct {
 }
 
 func newSidebarMemo(s sidebarStore, views Renderer, gen func() uint64) *sidebarMemo {
-	return &sidebarMemo{store: s, views: views, kept: newMemo[struct{}, keptSidebar](gen, 1)}
+	return &sidebarMemo{store: s, views: views, kept: newMemo[string, keptSidebar](gen, 4)}
 }
 
 func (s *sidebarMemo) Sidebar(ctx context.Context) (models.Sidebar, error) {
-	sb, _, err := s.RenderedSidebar(ctx)
+	sb, _, err := s.RenderedSidebar(ctx, "")
 	return sb, err
 }
 
-// RenderedSidebar returns the sidebar and its HTML (the "sidebar" partial).
-func (s *sidebarMemo) RenderedSidebar(ctx context.Context) (models.Sidebar, template.HTML, error) {
-	k, err := s.kept.read(ctx, struct{}{}, func(ctx context.Context) (keptSidebar, error) {
+// RenderedSidebar returns the sidebar and its HTML (the "sidebar" partial)
+// in language lang.
+func (s *sidebarMemo) RenderedSidebar(ctx context.Context, lang string) (models.Sidebar, template.HTML, error) {
+	k, err := s.kept.read(ctx, lang, func(ctx context.Context) (keptSidebar, error) {
 		sb, err := s.store.Sidebar(ctx)
 		if err != nil {
 			return keptSidebar{}, err
 		}
 		var b strings.Builder
-		if err := s.views.Partial(&b, "sidebar", sb); err != nil {
+		if err := s.views.Partial(&b, lang, "sidebar", sb); err != nil {
 			return keptSidebar{}, fmt.Errorf("render the sidebar: %w", err)
 		}
 		return keptSidebar{sb: sb, html: template.HTML(b.String())}, nil //nolint:gosec // an html/template partial's output

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"container/list"
+	"strings"
 	"sync"
 	"time"
 
@@ -105,7 +106,13 @@ func (pc *pageCache) lookup(c *fiber.Ctx) *cachedPage {
 	if !anonymous(c) {
 		return nil
 	}
-	return pc.get(c.OriginalURL())
+	return pc.get(cacheKey(c))
+}
+
+// cacheKey is the entry of a page: its language and its URI, so that each
+// language keeps its own copy of a page.
+func cacheKey(c *fiber.Ctx) string {
+	return locale(c).Code + " " + c.OriginalURL()
 }
 
 // anonymous says whether the request comes from a visitor whose pages are
@@ -122,10 +129,14 @@ const (
 
 // cached marks the responses of h as fit for the page cache when the query
 // string is empty or one of queries (an allowlist: any other query string
-// is rendered every time, so random ones cannot fill the cache).
+// is rendered every time, so random ones cannot fill the cache), either
+// followed by lang= and a language of the site.
 func cached(h fiber.Handler, queries ...string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		q := string(c.Request().URI().QueryString())
+		if rest, code, found := strings.Cut(q, "lang="); found && (rest == "" || strings.HasSuffix(rest, "&")) && code == locale(c).Code {
+			q = strings.TrimSuffix(rest, "&")
+		}
 		ok := q == ""
 		for _, allowed := range queries {
 			ok = ok || q == allowed
@@ -153,7 +164,7 @@ func (pc *pageCache) keep(c *fiber.Ctx, p *cachedPage) {
 	if setsCookie {
 		return
 	}
-	p.key = c.OriginalURL()
+	p.key = cacheKey(c)
 	p.until, _ = c.Locals(cacheUntilLocal).(time.Time)
 	if !p.dated {
 		// Last-Modified is left out in the second of a write; a page kept

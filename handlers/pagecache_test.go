@@ -102,13 +102,13 @@ func TestPageCacheStaysWithinItsBudget(t *testing.T) {
 // halfRenderer writes half a page, then fails.
 type halfRenderer struct{}
 
-func (halfRenderer) Render(w io.Writer, _ string, _ any) error {
+func (halfRenderer) Render(w io.Writer, _, _ string, _ any) error {
 	io.WriteString(w, "<html><body>half a pa")
 	return errors.New("template failed")
 }
 
-func (halfRenderer) Partial(w io.Writer, _ string, _ any) error {
-	return halfRenderer{}.Render(w, "", nil)
+func (halfRenderer) Partial(w io.Writer, _, _ string, _ any) error {
+	return halfRenderer{}.Render(w, "", "", nil)
 }
 
 // TestRenderNeverSendsHalfAPage: pages are rendered into the response's own

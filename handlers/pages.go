@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"doleances/handlers/i18n"
 	"doleances/models"
 )
 
@@ -33,6 +34,10 @@ type Layout struct {
 	OpenGraph   *OpenGraph    // link-preview metadata of a story
 	JSONLD      any           // structured data of the page, for search engines
 	Refresh     int           // seconds after which the page reloads itself; 0: never
+	Lang        string        // the language of the interface: "en", "fr"
+	Here        string        // the page's path and query, without lang=, for the language switch
+	Languages   []*i18n.Locale
+	Alternates  []Alternate // the page in each language, for hreflang links
 }
 
 type sidebarStore interface {
@@ -41,7 +46,7 @@ type sidebarStore interface {
 
 // renderedSidebars also give the sidebar rendered (sidebarMemo does).
 type renderedSidebars interface {
-	RenderedSidebar(ctx context.Context) (models.Sidebar, template.HTML, error)
+	RenderedSidebar(ctx context.Context, lang string) (models.Sidebar, template.HTML, error)
 }
 
 // pages renders pages in the site's layout.
@@ -49,6 +54,7 @@ type pages struct {
 	store sidebarStore
 	views Renderer
 	site  Site
+	langs *i18n.Bundle
 }
 
 // layout starts the data of a page at path, with its feed (path + "/feed").
@@ -56,22 +62,25 @@ func (p *pages) layout(c *fiber.Ctx, title, path, feedPath string) (Layout, erro
 	var sb models.Sidebar
 	var html template.HTML
 	var err error
+	loc := locale(c)
 	if rs, ok := p.store.(renderedSidebars); ok {
-		sb, html, err = rs.RenderedSidebar(c.UserContext())
+		sb, html, err = rs.RenderedSidebar(c.UserContext(), loc.Code)
 	} else {
 		sb, err = p.store.Sidebar(c.UserContext())
 	}
 	if err != nil {
 		return Layout{}, err
 	}
-	l := Layout{Site: p.site, Title: title, Canonical: p.site.BaseURL + path, Sidebar: sb, SidebarHTML: html}
+	l := Layout{Site: p.site, Title: title, Canonical: p.site.BaseURL + path, Sidebar: sb, SidebarHTML: html,
+		Lang: loc.Code, Here: withoutLang(c.OriginalURL())}
+	p.languages(c, &l)
 	if sess := currentSession(c); sess != nil {
 		l.User, l.CSRF = &sess.User, sess.CSRF
 	}
 	if feedPath != "" {
 		name := p.site.Name
 		if title != "" {
-			name += " » " + title
+			name = loc.T("%[1]s » %[2]s", name, title)
 		}
 		l.Feeds = []Feed{
 			{Title: name + " (RSS)", URL: feedPath, Type: "rss"},
@@ -81,6 +90,23 @@ func (p *pages) layout(c *fiber.Ctx, title, path, feedPath string) (Layout, erro
 	return l, nil
 }
 
+// languages fills in the language switch and the page's hreflang
+// alternates; a page asked in a language (?lang=fr) is its own canonical.
+func (p *pages) languages(c *fiber.Ctx, l *Layout) {
+	if p.langs == nil {
+		return
+	}
+	l.Languages = p.langs.All()
+	canon := l.Canonical
+	for _, o := range l.Languages {
+		l.Alternates = append(l.Alternates, Alternate{Lang: o.Code, URL: withLang(canon, o.Code)})
+	}
+	l.Alternates = append(l.Alternates, Alternate{Lang: "x-default", URL: canon})
+	if q := c.Query("lang"); q != "" && p.langs.Known(q) {
+		l.Canonical = withLang(canon, q)
+	}
+}
+
 // render writes a page with status. A template error becomes an error page,
 // never half a page.
 func (p *pages) render(c *fiber.Ctx, status int, page string, data any) error {
@@ -88,7 +114,7 @@ func (p *pages) render(c *fiber.Ctx, status int, page string, data any) error {
 	// grow for each page), emptied again if the template fails half-way.
 	res := c.Response()
 	res.ResetBody()
-	if err := p.views.Render(res.BodyWriter(), page, data); err != nil {
+	if err := p.views.Render(res.BodyWriter(), locale(c).Code, page, data); err != nil {
 		res.ResetBody()
 		return fmt.Errorf("render %s: %w", page, err)
 	}

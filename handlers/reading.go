@@ -37,9 +37,9 @@ type readingStore interface {
 type reading struct {
 	*pages
 	store  readingStore
-	stamps *stamper                        // signs the comment form's "rendered at" time
-	heads  *memo[uint, keptComment]        // comments' HTML shown to every viewer of a kind, by comment id
-	parts  *memo[*models.Story, KeptStory] // stories' HTML shown to every viewer, by the story as read
+	stamps *stamper                       // signs the comment form's "rendered at" time
+	heads  *memo[commentKey, keptComment] // comments' HTML shown to every viewer of a kind, by comment id and language
+	parts  *memo[storyLang, KeptStory]    // stories' HTML shown to every viewer, by the story as read and language
 }
 
 // ListPage is a page of stories: the front page, a category, a tag, an
@@ -198,3 +198,16 @@ func (r *reading) archive(c *fiber.Ctx) error {
 		Intro: "Stories published in " + from.Format("January 2006") + "."}
 	return r.list(c, "/archive/"+y+"/"+m, lp, f)
 }
+
+// commentKey and storyLang key what is kept of a comment or a story in
+// one language.
+type (
+	commentKey struct {
+		id   uint
+		lang string
+	}
+	storyLang struct {
+		st   *models.Story
+		lang string
+	}
+)

@@ -14,14 +14,15 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 
+	"doleances/handlers/i18n"
 	"doleances/models"
 	"doleances/models/media"
 )
 
 // Renderer executes a page template, or a partial alone, with its data.
 type Renderer interface {
-	Render(w io.Writer, page string, data any) error
-	Partial(w io.Writer, name string, data any) error
+	Render(w io.Writer, lang, page string, data any) error
+	Partial(w io.Writer, lang, name string, data any) error
 }
 
 // Site is what every page says about the site itself.
@@ -37,6 +38,8 @@ type Deps struct {
 	// Media holds the picture files.
 	Media media.Storage
 	Views Renderer
+	// Langs are the site's languages; nil: English alone.
+	Langs *i18n.Bundle
 	Log   *slog.Logger
 	Now   func() time.Time
 	Site  Site
@@ -80,15 +83,15 @@ type CommentSettings struct {
 // Routes registers every route of the site on app, with the middleware of
 // every request, and returns them with who may use each.
 func Routes(app *fiber.App, d Deps) []Route {
-	p := &pages{store: newSidebarMemo(d.Store, d.Views, d.Store.Generation), views: d.Views, site: d.Site}
+	p := &pages{store: newSidebarMemo(d.Store, d.Views, d.Store.Generation), views: d.Views, site: d.Site, langs: d.Langs}
 	cache := newPageCache(d.Store.Generation, d.Now, cmp.Or(d.PageCacheBytes, PageCacheBytes))
 	stamps := &stamper{key: d.Comments.FormKey, now: d.Now}
 	if stamps.key == nil {
 		stamps.key = []byte(models.NewGuestToken())
 	}
 	r := &reading{pages: p, store: newReadingMemo(d.Store, d.Store.Generation), stamps: stamps,
-		heads: newMemo[uint, keptComment](d.Store.Generation, 8*memoEntries),
-		parts: newMemo[*models.Story, KeptStory](d.Store.Generation, memoTexts)}
+		heads: newMemo[commentKey, keptComment](d.Store.Generation, 8*memoEntries),
+		parts: newMemo[storyLang, KeptStory](d.Store.Generation, memoTexts)}
 	fd := &feeds{store: d.Store, site: d.Site, now: d.Now}
 	sr := &search{pages: p, store: d.Store, feeds: fd, limit: newIPLimiter(d.Limits.SearchRate, d.Now)}
 	m := &machines{store: d.Store, site: d.Site, limit: cmp.Or(d.SitemapLimit, SitemapLimit)}
@@ -112,6 +115,9 @@ func Routes(app *fiber.App, d Deps) []Route {
 		d.Extra(app)
 	}
 	app.Use(realIP(d.Limits.TrustedProxies), limitBodies)
+	if d.Langs != nil {
+		app.Use(languages(d.Langs))
+	}
 	app.Use(a.loadSession, a.guard, a.limitPosts(newIPLimiter(d.Comments.PostRate, d.Now), newIPLimiter(PreviewsPerPost*d.Comments.PostRate, d.Now)))
 	pub.get("/healthz", health(d.Store))
 	pics := newPictures(d.Store, d.Media, d.Log, d.Now)
@@ -166,6 +172,9 @@ func Routes(app *fiber.App, d Deps) []Route {
 	rt.signedIn(signIn(a.backToLink)).post("/auth/:provider", a.beginLink)
 	pub.get("/auth/:provider/callback", a.callback)
 	pub.post("/logout", a.logout) // signing out without a session changes nothing
+	if d.Langs != nil {
+		pub.post("/lang", chooseLanguage(d.Langs, d.Auth.SecureCookies)) // a cookie, no row
+	}
 	pub.get("/setup/:token", a.setupForm)
 	pub.post("/setup/:token", a.setup)
 	pub.get("/signin/:token", a.linkForm)

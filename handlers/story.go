@@ -46,15 +46,15 @@ type KeptStory struct {
 // last write. It is kept by the very *Story read (the memos hand out one
 // per generation), so that parts made from a story read before a write
 // never pass for the story read after it.
-func (r *reading) keptStory(st *models.Story) (KeptStory, error) {
-	return r.parts.get(st, func() (KeptStory, error) {
+func (r *reading) keptStory(st *models.Story, lang string) (KeptStory, error) {
+	return r.parts.get(storyLang{st, lang}, func() (KeptStory, error) {
 		var k KeptStory
 		for _, p := range []struct {
 			name string
 			out  *template.HTML
 		}{{"storyhead", &k.Head}, {"storytext", &k.Text}} {
 			var b strings.Builder
-			if err := r.views.Partial(&b, p.name, st); err != nil {
+			if err := r.views.Partial(&b, lang, p.name, st); err != nil {
 				return k, fmt.Errorf("render story %d: %w", st.ID, err)
 			}
 			*p.out = template.HTML(b.String()) //nolint:gosec // an html/template partial's output
@@ -76,6 +76,7 @@ type CommentNode struct {
 
 // CommentView is what every comment of a page needs to know of the page.
 type CommentView struct {
+	Lang     string // the language of the page
 	Slug     string
 	CSRF     string
 	SignedIn bool
@@ -119,7 +120,7 @@ func (r *reading) renderStory(c *fiber.Ctx, status int, st *models.Story, form C
 	if sp.Related, err = r.store.Related(ctx, st, 4); err != nil {
 		return err
 	}
-	if sp.Kept, err = r.keptStory(st); err != nil {
+	if sp.Kept, err = r.keptStory(st, locale(c).Code); err != nil {
 		return err
 	}
 	viewer, personal := viewerOf(c)
@@ -139,7 +140,7 @@ func (r *reading) renderStory(c *fiber.Ctx, status int, st *models.Story, form C
 	if sp.Layout, err = r.layout(c, st.Title, path, path+"/feed"); err != nil {
 		return err
 	}
-	view := &CommentView{Slug: st.Slug, CSRF: sp.CSRF, SignedIn: sp.User != nil}
+	view := &CommentView{Slug: st.Slug, CSRF: sp.CSRF, SignedIn: sp.User != nil, Lang: locale(c).Code}
 	sp.Comments = threads(comments, view, uid, r.stamps.now())
 	var list strings.Builder
 	list.Grow(2 << 10 * len(comments)) // a comment's head and actions: about 1–2 kB

@@ -1,0 +1,75 @@
+package app
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// TestLanguageIsChosenPerVisitor: the site's language, then Accept-Language,
+// then the visitor's choice (a cookie set by POST /lang) and ?lang= on the
+// hreflang alternates; each language has its own cached page.
+func TestLanguageIsChosenPerVisitor(t *testing.T) {
+	ts := newSite(t, withStories())
+	for _, c := range []struct {
+		name, path string
+		headers    []string
+		lang, text string
+	}{
+		{"default", "/", nil, "en", "Latest"},
+		{"browser", "/", []string{"Accept-Language", "fr-FR,fr;q=0.9,en;q=0.5"}, "fr", "Derniers récits"},
+		{"browser, English again", "/", []string{"Accept-Language", "en-GB"}, "en", "Latest"},
+		{"browser, unknown language", "/", []string{"Accept-Language", "de"}, "en", "Latest"},
+		{"alternate", "/?lang=fr", nil, "fr", "Derniers récits"},
+		{"alternate beats the browser", "/?lang=en", []string{"Accept-Language", "fr"}, "en", "Latest"},
+		{"cookie beats the browser", "/", []string{"Accept-Language", "en", "Cookie", "doleances_lang=fr"}, "fr", "Derniers récits"},
+	} {
+		for range 2 { // the second from the page cache
+			res, body := ts.get(nil, c.path, c.headers...)
+			wantCode(t, res, body, http.StatusOK)
+			wantIn(t, c.name, body, `<html lang="`+c.lang+`">`, c.text)
+			if v := res.Header.Get("Vary"); !strings.Contains(v, "Accept-Language") || !strings.Contains(v, "Cookie") {
+				t.Errorf("%s: Vary %q", c.name, v)
+			}
+		}
+	}
+	_, body := ts.get(nil, "/?lang=fr")
+	wantIn(t, "French alternate", body,
+		`<link rel="canonical" href="`+testBase+`/?lang=fr">`,
+		`<link rel="alternate" hreflang="en" href="`+testBase+`/?lang=en">`,
+		`<link rel="alternate" hreflang="fr" href="`+testBase+`/?lang=fr">`,
+		`<link rel="alternate" hreflang="x-default" href="`+testBase+`/">`,
+		`<button class="link-button" type="submit" name="lang" value="en" lang="en">English</button>`)
+	_, body = ts.get(nil, "/")
+	wantIn(t, "default page", body, `<link rel="canonical" href="`+testBase+`/">`)
+
+	v := guest()
+	res, _ := ts.do(v, http.MethodPost, "/lang", url.Values{"lang": {"fr"}, "next": {"/feeds"}})
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/feeds" || v.cookies["doleances_lang"] != "fr" {
+		t.Fatalf("POST /lang: %d to %q, cookies %v", res.StatusCode, res.Header.Get("Location"), v.cookies)
+	}
+	_, body = ts.get(v, "/feeds")
+	wantIn(t, "after the switch", body, `<html lang="fr">`)
+	res, _ = ts.do(v, http.MethodPost, "/lang", url.Values{"lang": {"de"}, "next": {"/"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || v.cookies["doleances_lang"] != "fr" {
+		t.Errorf("POST /lang with an unknown language: %d, cookie %q", res.StatusCode, v.cookies["doleances_lang"])
+	}
+	res, _ = ts.do(v, http.MethodPost, "/lang", url.Values{"lang": {"en"}, "next": {"https://evil.example/"}})
+	if loc := res.Header.Get("Location"); loc != "/" {
+		t.Errorf("POST /lang sends to %q, want / for another site", loc)
+	}
+}
+
+// TestSiteLanguageSetting: -lang fr makes French the language of visitors
+// whose browser asks for none of the site's.
+func TestSiteLanguageSetting(t *testing.T) {
+	ts := newSite(t, withConfig(func(c *Config) { c.Lang = "fr" }))
+	_, body := ts.get(nil, "/", "Accept-Language", "de")
+	wantIn(t, "front page", body, `<html lang="fr">`, "Derniers récits")
+	for _, bad := range []string{"-lang=de", "-timezone=Mars/Olympus"} {
+		if _, err := parseConfig("doleances", []string{bad}, func(string) string { return "" }, &strings.Builder{}); err == nil {
+			t.Errorf("%s accepted", bad)
+		}
+	}
+}
