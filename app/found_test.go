@@ -137,7 +137,8 @@ func TestSearchOlderStories(t *testing.T) {
 		ids = append(ids, st.ID)
 	}
 	day := func(i int) string {
-		return siteStart.Add(time.Duration(i-9) * 24 * time.Hour).UTC().Format("2 January 2006")
+		paris, _ := time.LoadLocation("Europe/Paris") // the site's default zone
+		return siteStart.Add(time.Duration(i-9) * 24 * time.Hour).In(paris).Format("January 2, 2006")
 	}
 	steps := []struct {
 		path, titles, span, older string

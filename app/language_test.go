@@ -55,7 +55,14 @@ func TestLanguageIsChosenPerVisitor(t *testing.T) {
 	if res.StatusCode != http.StatusUnprocessableEntity || v.cookies["doleances_lang"] != "fr" {
 		t.Errorf("POST /lang with an unknown language: %d, cookie %q", res.StatusCode, v.cookies["doleances_lang"])
 	}
-	res, _ = ts.do(v, http.MethodPost, "/lang", url.Values{"lang": {"en"}, "next": {"https://evil.example/"}})
+	// Back to the page the switch was on, with its query (a search).
+	res, _ = ts.do(v, http.MethodPost, "/lang", url.Values{"lang": {"en"}, "next": {"/search"}},
+		"Referer", "http://example.com/search?q=box&lang=fr")
+	if loc := res.Header.Get("Location"); loc != "/search?q=box" {
+		t.Errorf("POST /lang from a search sends to %q", loc)
+	}
+	res, _ = ts.do(v, http.MethodPost, "/lang", url.Values{"lang": {"en"}, "next": {"https://evil.example/"}},
+		"Referer", "https://evil.example/page")
 	if loc := res.Header.Get("Location"); loc != "/" {
 		t.Errorf("POST /lang sends to %q, want / for another site", loc)
 	}

@@ -59,7 +59,7 @@ var adminFlashes = map[string]string{
 }
 
 func (a *admin) page(c *fiber.Ctx, _ *models.User) error {
-	return a.renderAdmin(c, fiber.StatusOK, AdminPage{Flash: adminFlashes[c.Query("done")]})
+	return a.renderAdmin(c, fiber.StatusOK, AdminPage{Flash: tr(c, adminFlashes[c.Query("done")])})
 }
 
 func (a *admin) renderAdmin(c *fiber.Ctx, status int, ap AdminPage) error {
@@ -92,7 +92,7 @@ func (a *admin) refused(c *fiber.Ctx, err error, ap AdminPage, conflict string) 
 	var ve *models.ValidationError
 	switch {
 	case errors.As(err, &ve):
-		ap.Errors, ap.Problem = ve.Fields, "Nothing was changed: please check the form."
+		ap.Errors, ap.Problem = localFields(c, ve.Fields), tr(c, "Nothing was changed: please check the form.")
 		return a.renderAdmin(c, fiber.StatusUnprocessableEntity, ap)
 	case errors.Is(err, models.ErrConflict):
 		ap.Problem = conflict
@@ -118,7 +118,7 @@ func (a *admin) approve(c *fiber.Ctx, u *models.User) error {
 	}
 	_, err = a.store.ApproveStory(c.UserContext(), id, u.ID)
 	if err != nil {
-		return a.refused(c, err, AdminPage{}, "That story is no longer waiting for review.")
+		return a.refused(c, err, AdminPage{}, tr(c, "That story is no longer waiting for review."))
 	}
 	return done(c, "approved", "review")
 }
@@ -133,7 +133,7 @@ func (a *admin) sendBack(c *fiber.Ctx, u *models.User) error {
 	err = a.store.SendBack(c.UserContext(), id, u.ID, note)
 	if err != nil {
 		ap := AdminPage{Form: "send-back", ID: id, Input: map[string]string{"note": note}}
-		return a.refused(c, err, ap, "That story is already a draft.")
+		return a.refused(c, err, ap, tr(c, "That story is already a draft."))
 	}
 	return done(c, "sent-back", "review")
 }
@@ -146,7 +146,7 @@ func (a *admin) setRole(c *fiber.Ctx, u *models.User) error {
 	}
 	err = a.store.PromoteUser(c.UserContext(), u.ID, id, c.FormValue("role"))
 	if err != nil {
-		return a.refused(c, err, AdminPage{Form: "role", ID: id}, "The last admin cannot step down: promote someone else first.")
+		return a.refused(c, err, AdminPage{Form: "role", ID: id}, tr(c, "The last admin cannot step down: promote someone else first."))
 	}
 	return done(c, "role", "users")
 }
@@ -189,8 +189,8 @@ func (a *admin) deleteCategory(c *fiber.Ctx, _ *models.User) error {
 		return err
 	}
 	if c.FormValue("confirm") != "yes" {
-		ap := AdminPage{Form: "delete-category", ID: id, Problem: "Tick the box to confirm the deletion of the category.",
-			Errors: map[string]string{"confirm": "Tick the box to confirm."}}
+		ap := AdminPage{Form: "delete-category", ID: id, Problem: tr(c, "Tick the box to confirm the deletion of the category."),
+			Errors: map[string]string{"confirm": tr(c, "Tick the box to confirm.")}}
 		return a.renderAdmin(c, fiber.StatusUnprocessableEntity, ap)
 	}
 	if err := a.store.DeleteCategory(c.UserContext(), id); err != nil {
@@ -205,16 +205,16 @@ func (a *admin) mergeCompanies(c *fiber.Ctx, _ *models.User) error {
 	kept := map[string]string{"from": formLine(c, "from"), "into": formLine(c, "into")}
 	ap := AdminPage{Form: "merge", Input: kept}
 	if from == 0 || into == 0 || c.FormValue("confirm") != "yes" {
-		ap.Problem = "Choose both companies and tick the box to confirm the merge."
+		ap.Problem = tr(c, "Choose both companies and tick the box to confirm the merge.")
 		return a.renderAdmin(c, fiber.StatusUnprocessableEntity, ap)
 	}
 	err := a.store.MergeCompanies(c.UserContext(), from, into)
 	if errors.Is(err, models.ErrNotFound) {
-		ap.Problem = "One of the two companies no longer exists."
+		ap.Problem = tr(c, "One of the two companies no longer exists.")
 		return a.renderAdmin(c, fiber.StatusUnprocessableEntity, ap)
 	}
 	if err != nil {
-		return a.refused(c, err, ap, "A company cannot be merged into itself.")
+		return a.refused(c, err, ap, tr(c, "A company cannot be merged into itself."))
 	}
 	return done(c, "merged", "companies")
 }

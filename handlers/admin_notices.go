@@ -85,7 +85,7 @@ func (h *noticeAdmin) adminLayout(c *fiber.Ctx, title string) (Layout, error) {
 func (h *noticeAdmin) show(c *fiber.Ctx, _ *models.User) error {
 	np := NoticeAdminPage{}
 	if c.Query("done") != "" {
-		np.Flash = "The decision is recorded; the author and the notifier are told."
+		np.Flash = tr(c, "The decision is recorded; the author and the notifier are told.")
 	}
 	return h.renderNotice(c, fiber.StatusOK, np)
 }
@@ -117,7 +117,7 @@ func (h *noticeAdmin) decide(c *fiber.Ctx, u *models.User) error {
 	if err == nil {
 		mailAfter(c, h.log, h.mail.NoticeDecided, n)
 	}
-	return h.after(c, id, err, NoticeAdminPage{Decision: in}, "This notice was decided meanwhile (by another admin?): its decision is below.")
+	return h.after(c, id, err, NoticeAdminPage{Decision: in}, tr(c, "This notice was decided meanwhile (by another admin?): its decision is below."))
 }
 
 // decideAppeal is POST /admin/notices/{id}/appeal.
@@ -131,7 +131,7 @@ func (h *noticeAdmin) decideAppeal(c *fiber.Ctx, u *models.User) error {
 	if err == nil {
 		mailAfter(c, h.log, h.mail.AppealDecided, n)
 	}
-	return h.after(c, id, err, NoticeAdminPage{Outcome: outcome, Reasons: reasons}, "No appeal waits on this notice: it was decided meanwhile.")
+	return h.after(c, id, err, NoticeAdminPage{Outcome: outcome, Reasons: reasons}, tr(c, "No appeal waits on this notice: it was decided meanwhile."))
 }
 
 // after answers a decision: back to the notice, or its form again with
@@ -142,7 +142,7 @@ func (h *noticeAdmin) after(c *fiber.Ctx, id uint, err error, np NoticeAdminPage
 	case err == nil:
 		return c.Redirect("/admin/notices/"+strconv.FormatUint(uint64(id), 10)+"?done=1", fiber.StatusSeeOther)
 	case errors.As(err, &ve):
-		np.Errors = ve.Fields
+		np.Errors = localFields(c, ve.Fields)
 		return h.renderNotice(c, fiber.StatusUnprocessableEntity, np)
 	case errors.Is(err, models.ErrConflict):
 		np.Problem = conflict
@@ -158,7 +158,7 @@ func (h *noticeAdmin) audit(c *fiber.Ctx, _ *models.User) error {
 	if err != nil {
 		return err
 	}
-	l, err := h.adminLayout(c, "Audit log")
+	l, err := h.adminLayout(c, tr(c, "Audit log"))
 	if err != nil {
 		return err
 	}

@@ -52,7 +52,7 @@ func (h *companyAdmin) page(c *fiber.Ctx, _ *models.User) error {
 	if err != nil {
 		return err
 	}
-	return h.renderPage(c, fiber.StatusOK, CompanyAdminPage{Company: co, Form: form, Flash: companyFlashes[c.Query("done")]})
+	return h.renderPage(c, fiber.StatusOK, CompanyAdminPage{Company: co, Form: form, Flash: tr(c, companyFlashes[c.Query("done")])})
 }
 
 // savedForm is the edit form filled with the company as saved.
@@ -97,7 +97,7 @@ func (h *companyAdmin) save(c *fiber.Ctx, u *models.User) error {
 		Description: formText(c, "description"), Domains: formText(c, "domains"), Logo: formLine(c, "logo")}
 	err = h.store.UpdateCompany(c.UserContext(), u.ID, co.ID, in)
 	if ve := (*models.ValidationError)(nil); errors.As(err, &ve) {
-		return h.renderPage(c, fiber.StatusUnprocessableEntity, CompanyAdminPage{Company: co, Form: in, Errors: ve.Fields})
+		return h.renderPage(c, fiber.StatusUnprocessableEntity, CompanyAdminPage{Company: co, Form: in, Errors: localFields(c, ve.Fields)})
 	} else if err != nil {
 		return err
 	}
@@ -117,7 +117,7 @@ func (h *companyAdmin) addRepresentative(c *fiber.Ctx, u *models.User) error {
 		if err != nil {
 			return err
 		}
-		return h.renderPage(c, fiber.StatusUnprocessableEntity, CompanyAdminPage{Company: co, Form: form, Handle: handle, Errors: ve.Fields})
+		return h.renderPage(c, fiber.StatusUnprocessableEntity, CompanyAdminPage{Company: co, Form: form, Handle: handle, Errors: localFields(c, ve.Fields)})
 	} else if err != nil {
 		return err
 	}

@@ -143,7 +143,7 @@ func (a *auth) login(c *fiber.Ctx) error {
 	if currentSession(c) != nil {
 		return c.Redirect(next, fiber.StatusSeeOther)
 	}
-	l, err := a.layout(c, "Sign in", "/login", "")
+	l, err := a.layout(c, tr(c, "Sign in"), "/login", "")
 	if err != nil {
 		return err
 	}

@@ -16,13 +16,13 @@ func (a *auth) setAvatar(c *fiber.Ctx, u *models.User) error {
 	if c.FormValue("remove") != "yes" {
 		fh := sentFile(c, "avatar")
 		if fh == nil {
-			mp.Errors = map[string]string{"avatar": "Choose a picture of you (JPEG, PNG, WebP or GIF)."}
+			mp.Errors = map[string]string{"avatar": tr(c, "Choose a picture of you (JPEG, PNG, WebP or GIF).")}
 			return a.renderMe(c, fiber.StatusUnprocessableEntity, mp)
 		}
 		url, err = a.pics.save(c, fh, u.ID, models.PictureAvatar, u.Name)
 		var ue *uploadError
 		if errors.As(err, &ue) {
-			mp.Errors = map[string]string{"avatar": ue.msg}
+			mp.Errors = map[string]string{"avatar": locale(c).Text(ue.msg)}
 			return a.renderMe(c, ue.status, mp)
 		}
 		if err != nil {

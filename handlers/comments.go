@@ -47,7 +47,7 @@ type CommentForm struct {
 	Problem  string // a refusal that concerns the whole form
 	Closed   bool
 	SignedIn bool
-	Notify   bool // "Email me replies"
+	Notify   bool // tr(c, "Email me replies")
 	// NoAddress: a signed-in writer without a verified address, whom
 	// replies cannot reach; the form says how to add one instead.
 	NoAddress bool
@@ -110,19 +110,19 @@ func (h *comments) post(c *fiber.Ctx) error {
 	if p := c.FormValue("parent"); p != "" {
 		id, err := strconv.ParseUint(p, 10, 32)
 		if err != nil || id == 0 {
-			return refuse(fiber.StatusUnprocessableEntity, "", map[string]string{"parent": "The comment you are replying to is not on this story."})
+			return refuse(fiber.StatusUnprocessableEntity, "", map[string]string{"parent": tr(c, "The comment you are replying to is not on this story.")})
 		}
 		form.ParentID = uint(id)
 	}
 	if c.FormValue("website2") != "" {
 		// The honeypot: people do not see this field, form-filling bots do.
-		return refuse(fiber.StatusBadRequest, "This form had a hidden field filled in, which only spam robots do. If you are a person, please check your comment and send it again.", nil)
+		return refuse(fiber.StatusBadRequest, tr(c, "This form had a hidden field filled in, which only spam robots do. If you are a person, please check your comment and send it again."), nil)
 	}
 	switch err := h.stamps.check(c.FormValue("stamp"), id); {
 	case errors.Is(err, models.ErrFormTooFast):
-		return refuse(fiber.StatusUnprocessableEntity, "That was quick! Please take a moment to read your comment over, then send it again.", nil)
+		return refuse(fiber.StatusUnprocessableEntity, tr(c, "That was quick! Please take a moment to read your comment over, then send it again."), nil)
 	case err != nil:
-		return refuse(fiber.StatusUnprocessableEntity, "This form was incomplete or out of date. Your text is kept below: please send it again.", nil)
+		return refuse(fiber.StatusUnprocessableEntity, tr(c, "This form was incomplete or out of date. Your text is kept below: please send it again."), nil)
 	}
 	in := models.CommentPost{StoryID: id, Name: form.Name, Email: form.Email, URL: form.URL, Body: form.Body, Rules: h.rules,
 		Poster: models.Poster{IP: clientIP(c)}, Notify: form.Notify}
@@ -139,13 +139,13 @@ func (h *comments) post(c *fiber.Ctx) error {
 	var soon *models.TooSoonError
 	switch {
 	case errors.As(err, &verr):
-		return refuse(fiber.StatusUnprocessableEntity, "", verr.Fields)
+		return refuse(fiber.StatusUnprocessableEntity, "", localFields(c, verr.Fields))
 	case errors.As(err, &soon):
 		secs := int((soon.Wait + time.Second - 1) / time.Second)
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(secs))
-		return refuse(fiber.StatusTooManyRequests, "You commented a moment ago: please wait "+strconv.Itoa(secs)+" seconds before sending this one. Your text is kept below.", nil)
+		return refuse(fiber.StatusTooManyRequests, tr(c, "You commented a moment ago: please wait %d seconds before sending this one. Your text is kept below.", secs), nil)
 	case errors.Is(err, models.ErrCommentsClosed):
-		return refuse(fiber.StatusConflict, "Comments on this story are closed. Your text is kept below, should you want to keep it.", nil)
+		return refuse(fiber.StatusConflict, tr(c, "Comments on this story are closed. Your text is kept below, should you want to keep it."), nil)
 	case errors.Is(err, models.ErrNotFound):
 		return h.lost(c, form.Body)
 	case err != nil:
@@ -179,7 +179,7 @@ func (h *comments) lost(c *fiber.Ctx, body string) error {
 
 // giveBack is the 404 page of a text sent to a story that is not here.
 func (p *pages) giveBack(c *fiber.Ctx, lp LostPage) error {
-	l, err := p.layout(c, "This story is not here", "", "")
+	l, err := p.layout(c, tr(c, "This story is not here"), "", "")
 	if err != nil {
 		return err
 	}

@@ -103,14 +103,14 @@ func (h *companies) list(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	title := "Companies compared"
+	title := tr(c, "Companies compared")
 	if cp.Category != nil {
 		title = "Companies compared: " + cp.Category.Name
 	}
 	if cp.Layout, err = h.layout(c, title, companiesURL(sort, catSlug, n), ""); err != nil {
 		return err
 	}
-	cp.Description = "Which companies answer the stories told about them, how fast, and how often their authors say the problem was resolved."
+	cp.Description = tr(c, "Which companies answer the stories told about them, how fast, and how often their authors say the problem was resolved.")
 	now := h.now()
 	for _, rc := range ranking.Companies {
 		cp.Rows = append(cp.Rows, CompanyRow{Company: rc.Company, Card: newScorecard(rc.Stats, now)})

@@ -85,16 +85,16 @@ func (h *companyReplies) answered(c *fiber.Ctx, st *models.Story, form ReplyForm
 	case err == nil:
 		return c.Redirect("/stories/"+st.Slug+"#company-reply", fiber.StatusSeeOther)
 	case errors.As(err, &ve):
-		form.Errors = ve.Fields
+		form.Errors = localFields(c, ve.Fields)
 	case errors.Is(err, models.ErrAlreadyReplied):
 		status, form.FollowUp = fiber.StatusConflict, true
-		form.Problem = "The company has already replied to this story: it replies once. Your text is kept below, to send as a follow-up."
+		form.Problem = tr(c, "The company has already replied to this story: it replies once. Your text is kept below, to send as a follow-up.")
 	case errors.Is(err, models.ErrForbidden):
 		status = fiber.StatusForbidden
-		form.Problem = "Only a representative of the company this story is about can reply officially. Your text is kept below."
+		form.Problem = tr(c, "Only a representative of the company this story is about can reply officially. Your text is kept below.")
 	case errors.Is(err, models.ErrNotFound) && form.FollowUp:
 		status, form.FollowUp = fiber.StatusConflict, false
-		form.Problem = "The company has not replied to this story yet: send your text as its official reply."
+		form.Problem = tr(c, "The company has not replied to this story yet: send your text as its official reply.")
 	case errors.Is(err, models.ErrNotFound):
 		return h.lostReply(c, form.Body)
 	default:
@@ -108,7 +108,7 @@ func (h *companyReplies) answered(c *fiber.Ctx, st *models.Story, form ReplyForm
 func (h *companyReplies) signedOut(c *fiber.Ctx) error {
 	form := ReplyForm{Kind: formLine(c, "kind"), Body: formText(c, "body"),
 		FollowUp: strings.HasSuffix(c.Path(), "/follow-ups"),
-		Problem:  "Please sign in: only a signed-in representative of the company can reply officially. Your text is kept below."}
+		Problem:  tr(c, "Please sign in: only a signed-in representative of the company can reply officially. Your text is kept below.")}
 	st, err := h.target(c, form.Body)
 	if st == nil {
 		return err

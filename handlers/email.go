@@ -96,7 +96,7 @@ func deadLink(what string) error {
 
 // tooFast answers a visitor who asked for too many mails.
 func (e *email) tooFast(c *fiber.Ctx, mp MailPage) error {
-	mp.Error = "Too many mails were asked for in a short time. Please wait a few minutes and try again."
+	mp.Error = tr(c, "Too many mails were asked for in a short time. Please wait a few minutes and try again.")
 	return e.page(c, fiber.StatusTooManyRequests, mp)
 }
 
@@ -106,7 +106,7 @@ func (e *email) checkAddress(c *fiber.Ctx, mp MailPage) (addr string, done bool,
 	addr, err = models.NormalizeEmail(mp.Email)
 	var ve *models.ValidationError
 	if errors.As(err, &ve) {
-		mp.Error = ve.Fields["email"]
+		mp.Error = localFields(c, ve.Fields)["email"]
 		return "", true, e.page(c, fiber.StatusUnprocessableEntity, mp)
 	}
 	if e.limit.allow(clientIP(c)) > 0 {
@@ -119,7 +119,7 @@ func (e *email) checkAddress(c *fiber.Ctx, mp MailPage) (addr string, done bool,
 // same whether or not an account has this address.
 func (e *email) requestLink(c *fiber.Ctx) error {
 	next := safeNext(c.FormValue("next"))
-	mp := MailPage{Heading: "Sign in by email", EmailForm: true, Action: "/login/email", Button: "Email me a sign-in link",
+	mp := MailPage{Heading: tr(c, "Sign in by email"), EmailForm: true, Action: "/login/email", Button: tr(c, "Email me a sign-in link"),
 		Email: formLine(c, "email"), Next: next}
 	addr, done, err := e.checkAddress(c, mp)
 	if done {
@@ -127,12 +127,12 @@ func (e *email) requestLink(c *fiber.Ctx) error {
 	}
 	err = e.mailer.SignInLink(c.UserContext(), addr, next, nil)
 	if errors.Is(err, models.ErrTooManyMails) {
-		mp.Error = "Several sign-in links were sent to this address in the last hour: please use the latest one, or try again later."
+		mp.Error = tr(c, "Several sign-in links were sent to this address in the last hour: please use the latest one, or try again later.")
 		return e.page(c, fiber.StatusTooManyRequests, mp)
 	} else if err != nil {
 		return err
 	}
-	return e.page(c, fiber.StatusOK, MailPage{Heading: "Check your mail",
+	return e.page(c, fiber.StatusOK, MailPage{Heading: tr(c, "Check your mail"),
 		Message: "We sent a sign-in link to " + addr + ". It works once, for 15 minutes. Nothing arrived? Look in the spam folder, or ask again in a few minutes."})
 }
 
@@ -144,10 +144,10 @@ func (e *email) linkForm(c *fiber.Ctx) error {
 	} else if err != nil {
 		return err
 	}
-	mp := MailPage{Heading: "Sign in as " + t.Email, Message: "Press the button to sign in. The link then stops working.",
-		Action: "/login/email/" + c.Params("token"), Button: "Sign in"}
+	mp := MailPage{Heading: "Sign in as " + t.Email, Message: tr(c, "Press the button to sign in. The link then stops working."),
+		Action: "/login/email/" + c.Params("token"), Button: tr(c, "Sign in")}
 	if t.UserID != nil {
-		mp.Heading, mp.Message, mp.Button = "Add "+t.Email+" to your account", "Press the button to sign in to your account with this address too.", "Add the address"
+		mp.Heading, mp.Message, mp.Button = "Add "+t.Email+" to your account", tr(c, "Press the button to sign in to your account with this address too."), tr(c, "Add the address")
 	}
 	return e.page(c, fiber.StatusOK, mp)
 }
@@ -163,7 +163,7 @@ func (e *email) signIn(c *fiber.Ctx) error {
 		return err
 	}
 	if sess := currentSession(c); t.UserID != nil && (sess == nil || sess.UserID != *t.UserID) {
-		return signInFailed(fiber.StatusBadRequest, "Open this link in the browser where you are signed in to the account that asked for it.", nil)
+		return signInFailed(fiber.StatusBadRequest, tr(c, "Open this link in the browser where you are signed in to the account that asked for it."), nil)
 	}
 	admin := func(addr string) bool { return e.admins[strings.ToLower(addr)] }
 	u, t, err := e.store.SignInWithEmail(c.UserContext(), c.Params("token"), admin)
@@ -185,9 +185,9 @@ func (e *email) signIn(c *fiber.Ctx) error {
 func (e *email) linkAddress(c *fiber.Ctx, userID uint, addr string) error {
 	err := e.store.LinkIdentity(c.UserContext(), userID, models.EmailIdentity(addr, false))
 	if errors.Is(err, models.ErrConflict) {
-		return &PageError{Status: fiber.StatusConflict, Heading: "That address is already in use",
-			Message: "This address signs in to another account here. Accounts are never merged: sign in with it and delete that account first.",
-			LinkURL: "/me", LinkText: "Back to your account"}
+		return &PageError{Status: fiber.StatusConflict, Heading: tr(c, "That address is already in use"),
+			Message: tr(c, "This address signs in to another account here. Accounts are never merged: sign in with it and delete that account first."),
+			LinkURL: "/me", LinkText: tr(c, "Back to your account")}
 	} else if err != nil {
 		return err
 	}
@@ -196,7 +196,7 @@ func (e *email) linkAddress(c *fiber.Ctx, userID uint, addr string) error {
 
 // addAddress mails a link that adds an address to the account: POST /me/email.
 func (e *email) addAddress(c *fiber.Ctx, u *models.User) error {
-	mp := MailPage{Heading: "Add an email address", EmailForm: true, Action: "/me/email", Button: "Email me a link", Email: formLine(c, "email")}
+	mp := MailPage{Heading: tr(c, "Add an email address"), EmailForm: true, Action: "/me/email", Button: tr(c, "Email me a link"), Email: formLine(c, "email")}
 	addr, done, err := e.checkAddress(c, mp)
 	if done {
 		return err
@@ -207,7 +207,7 @@ func (e *email) addAddress(c *fiber.Ctx, u *models.User) error {
 	} else if err != nil {
 		return err
 	}
-	return e.page(c, fiber.StatusOK, MailPage{Heading: "Check your mail",
+	return e.page(c, fiber.StatusOK, MailPage{Heading: tr(c, "Check your mail"),
 		Message: "We sent a link to " + addr + ". Open it in this browser within 15 minutes to add the address to your account.",
-		LinkURL: "/me", LinkText: "Back to your account"})
+		LinkURL: "/me", LinkText: tr(c, "Back to your account")})
 }

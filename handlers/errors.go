@@ -47,7 +47,7 @@ func (e *PageError) Unwrap() error { return e.Err }
 // anything not found, the status of a fiber.Error, 500 for the rest. The
 // error text never reaches the visitor; 5xx errors are logged once.
 func ErrorHandler(d Deps) fiber.ErrorHandler {
-	p := &pages{store: d.Store, views: d.Views, site: d.Site}
+	p := &pages{store: d.Store, views: d.Views, site: d.Site, langs: d.Langs}
 	return func(c *fiber.Ctx, err error) error {
 		if errors.Is(err, models.ErrBusy) {
 			return busy(c, p, d.Log, err)
@@ -63,7 +63,7 @@ func ErrorHandler(d Deps) fiber.ErrorHandler {
 			// A handler that has no form to show the fields on: the messages
 			// are the site's own, safe to show, and the status a 422.
 			status = fiber.StatusUnprocessableEntity
-			pe = &PageError{Status: status, Heading: "That could not be done", Message: ve.Summary()}
+			pe = &PageError{Status: status, Heading: "That could not be done", Message: localSummary(c, ve)}
 		case errors.Is(err, models.ErrNotFound):
 			status = fiber.StatusNotFound
 		case errors.Is(err, models.ErrForbidden):
@@ -78,28 +78,30 @@ func ErrorHandler(d Deps) fiber.ErrorHandler {
 		ep := ErrorPage{Status: status}
 		switch {
 		case pe != nil:
-			ep.Heading, ep.Message, ep.LinkURL, ep.LinkText = pe.Heading, pe.Message, pe.LinkURL, pe.LinkText
+			// Messages made below the handlers come in English: translated here.
+			loc := locale(c)
+			ep.Heading, ep.Message, ep.LinkURL, ep.LinkText = loc.Text(pe.Heading), loc.Text(pe.Message), pe.LinkURL, loc.Text(pe.LinkText)
 			if pe.Err != nil {
 				d.Log.Warn("request refused", "status", status, "path", c.Path(),
 					"request_id", c.GetRespHeader(fiber.HeaderXRequestID), "err", pe.Err)
 			}
 		case status == fiber.StatusNotFound:
-			ep.Heading = "We could not find that page"
-			ep.Message = "The story, category, tag, author, company or month you asked for does not exist, or is no longer published. The latest stories and the categories are listed beside this message."
+			ep.Heading = tr(c, "We could not find that page")
+			ep.Message = tr(c, "The story, category, tag, author, company or month you asked for does not exist, or is no longer published. The latest stories and the categories are listed beside this message.")
 		case status == fiber.StatusForbidden && pe == nil && fe == nil:
-			ep.Heading = "This is not yours to do"
-			ep.Message = "Your account may not do this: only the author of a story, or an admin, can."
+			ep.Heading = tr(c, "This is not yours to do")
+			ep.Message = tr(c, "Your account may not do this: only the author of a story, or an admin, can.")
 		case status == fiber.StatusMethodNotAllowed:
-			ep.Heading = "That action is not possible here"
-			ep.Message = "This address does not accept that kind of request."
+			ep.Heading = tr(c, "That action is not possible here")
+			ep.Message = tr(c, "This address does not accept that kind of request.")
 		default:
 			if status < 500 {
-				ep.Heading = "That request could not be handled"
-				ep.Message = fe.Message
+				ep.Heading = tr(c, "That request could not be handled")
+				ep.Message = locale(c).Text(fe.Message)
 				break
 			}
-			ep.Heading = "Something went wrong on our side"
-			ep.Message = "The error has been logged. Please try again in a moment."
+			ep.Heading = tr(c, "Something went wrong on our side")
+			ep.Message = tr(c, "The error has been logged. Please try again in a moment.")
 			ep.RequestID = c.GetRespHeader(fiber.HeaderXRequestID)
 			if !errors.Is(err, errPanicked) { // Recover logged it, with its stack
 				d.Log.Error("request failed", "status", status, "method", c.Method(), "path", c.Path(),
@@ -139,12 +141,12 @@ func busy(c *fiber.Ctx, p *pages, log *slog.Logger, err error) error {
 		if wantsJSON(c) {
 			return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"error": "busy", "retry_after": busyRetry})
 		}
-		if rerr := p.resubmit(c, fiber.StatusServiceUnavailable, why+" Please wait "+strconv.Itoa(busyRetry)+" seconds.", true); rerr == nil {
+		if rerr := p.resubmit(c, fiber.StatusServiceUnavailable, tr(c, why+" Please wait %d seconds.", busyRetry), true); rerr == nil {
 			return nil
 		}
 	}
-	ep := ErrorPage{Status: fiber.StatusServiceUnavailable, Heading: "The site is busy",
-		Message: why + " Please try again in a few seconds."}
+	ep := ErrorPage{Status: fiber.StatusServiceUnavailable, Heading: tr(c, "The site is busy"),
+		Message: tr(c, why + " Please try again in a few seconds.")}
 	l, lerr := p.layout(c, ep.Heading, "", "")
 	if lerr != nil {
 		l = Layout{Site: p.site, Title: ep.Heading}

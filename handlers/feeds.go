@@ -204,7 +204,7 @@ func (fd *feeds) company(c *fiber.Ctx) (*feed, error) {
 }
 
 func (fd *feeds) allComments(c *fiber.Ctx) (*feed, error) {
-	f, err := fd.comments(c, "Comments", "The latest comments on all stories.", "/comments", 0)
+	f, err := fd.comments(c, "Comments", tr(c, "The latest comments on all stories."), "/comments", 0)
 	if f != nil {
 		f.Link = fd.site.BaseURL + "/" // there is no page of all comments; the sidebar lists the latest
 	}

@@ -11,7 +11,7 @@ type FeedsPage struct {
 
 // feedList serves /feeds, the page for people who have never used RSS.
 func (p *pages) feedList(c *fiber.Ctx) error {
-	l, err := p.layout(c, "Follow the stories by RSS or Atom", "/feeds", "/feed")
+	l, err := p.layout(c, tr(c, "Follow the stories by RSS or Atom"), "/feeds", "/feed")
 	if err != nil {
 		return err
 	}

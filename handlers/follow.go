@@ -25,7 +25,7 @@ func (e *email) confirmForm(c *fiber.Ctx) error {
 		return err
 	}
 	return e.page(c, fiber.StatusOK, MailPage{Heading: "Confirm " + t.Email,
-		Message: "Press the button to confirm that this address is yours and that you want these mails.",
+		Message: tr(c, "Press the button to confirm that this address is yours and that you want these mails."),
 		Action:  "/email/confirm/" + c.Params("token"), Button: "Confirm"})
 }
 
@@ -41,7 +41,7 @@ func (e *email) confirm(c *fiber.Ctx) error {
 	if t.FollowID != nil {
 		msg = "Thank you: " + t.Email + " is confirmed, and the follow is on. Every mail has a link to stop it."
 	}
-	return e.page(c, fiber.StatusOK, MailPage{Heading: "Address confirmed", Message: msg, LinkURL: "/", LinkText: "Back to the front page"})
+	return e.page(c, fiber.StatusOK, MailPage{Heading: tr(c, "Address confirmed"), Message: msg, LinkURL: "/", LinkText: tr(c, "Back to the front page")})
 }
 
 // unsubscribeForm shows the button of an unsubscribe link: GET /unsubscribe/{token}.
@@ -50,7 +50,7 @@ func (e *email) unsubscribeForm(c *fiber.Ctx) error {
 		return deadLink(unsubscribeLinkBad)
 	}
 	return e.page(c, fiber.StatusOK, MailPage{Heading: "Unsubscribe",
-		Message: "Press the button to stop these mails.", Action: "/unsubscribe/" + c.Params("token"), Button: "Unsubscribe"})
+		Message: tr(c, "Press the button to stop these mails."), Action: "/unsubscribe/" + c.Params("token"), Button: "Unsubscribe"})
 }
 
 // unsubscribe ends a subscription, without signing in: POST
@@ -64,7 +64,7 @@ func (e *email) unsubscribe(c *fiber.Ctx) error {
 		return err
 	}
 	return e.page(c, fiber.StatusOK, MailPage{Heading: "Unsubscribed",
-		Message: "You will not get these mails any more.", LinkURL: "/", LinkText: "Back to the front page"})
+		Message: tr(c, "You will not get these mails any more."), LinkURL: "/", LinkText: tr(c, "Back to the front page")})
 }
 
 // follow answers POST {list or story URL}/follow for the kind of list,
@@ -93,7 +93,7 @@ func (e *email) follow(kind, param string) fiber.Handler {
 		f, pending, err := e.store.RequestFollow(ctx, req)
 		var ve *models.ValidationError
 		if errors.As(err, &ve) {
-			mp.Error = ve.Fields["email"]
+			mp.Error = localFields(c, ve.Fields)["email"]
 			return e.page(c, fiber.StatusUnprocessableEntity, mp)
 		} else if err != nil {
 			return err
@@ -101,14 +101,14 @@ func (e *email) follow(kind, param string) fiber.Handler {
 		if !pending {
 			return e.page(c, fiber.StatusOK, MailPage{Heading: "You follow " + label,
 				Message: "New items come to " + f.Email + ". You can end this on your account page, or from any of the mails.",
-				LinkURL: "/me#follows", LinkText: "Your follows"})
+				LinkURL: "/me#follows", LinkText: tr(c, "Your follows")})
 		}
 		// Past the per-address limit nothing is sent, and the answer is the
 		// same: a stranger learns nothing and the address gets nothing more.
 		if err := e.mailer.Confirm(ctx, f.Email, &f.ID, "follow "+label); err != nil && !errors.Is(err, models.ErrTooManyMails) {
 			return err
 		}
-		return e.page(c, fiber.StatusOK, MailPage{Heading: "Check your mail",
+		return e.page(c, fiber.StatusOK, MailPage{Heading: tr(c, "Check your mail"),
 			Message: "We sent a link to " + f.Email + " to confirm this follow. Nothing else is sent until it is confirmed.",
 			LinkURL: path, LinkText: "Back to " + label})
 	}

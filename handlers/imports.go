@@ -78,7 +78,7 @@ func (im *imports) page(c *fiber.Ctx, _ *models.User) error {
 
 // show renders the page with the job's state at this moment.
 func (im *imports) show(c *fiber.Ctx, status int, problem string) error {
-	l, err := im.layout(c, "Import from WordPress", "", "")
+	l, err := im.layout(c, tr(c, "Import from WordPress"), "", "")
 	if err != nil {
 		return err
 	}
@@ -101,13 +101,13 @@ func (im *imports) show(c *fiber.Ctx, status int, problem string) error {
 func (im *imports) upload(c *fiber.Ctx, admin *models.User) error {
 	fh, err := c.FormFile("file")
 	if err != nil || fh.Size == 0 {
-		return im.show(c, fiber.StatusUnprocessableEntity, "Choose the export file (the .xml WordPress gave you in Tools → Export).")
+		return im.show(c, fiber.StatusUnprocessableEntity, tr(c, "Choose the export file (the .xml WordPress gave you in Tools → Export)."))
 	}
 	im.mu.Lock()
 	busy := im.job != nil && im.job.Running()
 	im.mu.Unlock()
 	if busy {
-		return im.show(c, fiber.StatusConflict, "An import is already running: wait until it is done, then send the next file.")
+		return im.show(c, fiber.StatusConflict, tr(c, "An import is already running: wait until it is done, then send the next file."))
 	}
 	path, err := keepUpload(fh)
 	if err != nil {
@@ -118,7 +118,7 @@ func (im *imports) upload(c *fiber.Ctx, admin *models.User) error {
 	if im.job != nil && im.job.Running() {
 		im.mu.Unlock()
 		os.Remove(path)
-		return im.show(c, fiber.StatusConflict, "An import is already running: wait until it is done, then send the next file.")
+		return im.show(c, fiber.StatusConflict, tr(c, "An import is already running: wait until it is done, then send the next file."))
 	}
 	im.job = job
 	im.mu.Unlock()

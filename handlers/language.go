@@ -1,12 +1,14 @@
 package handlers
 
 import (
+	"net/url"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"doleances/handlers/i18n"
+	"doleances/models"
 )
 
 // langCookie remembers the language a visitor chose with the switch.
@@ -70,12 +72,23 @@ func chooseLanguage(b *i18n.Bundle, secure bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		code := c.FormValue("lang")
 		if !b.Known(code) {
-			return fiber.NewError(fiber.StatusUnprocessableEntity, "unknown language")
+			return fiber.NewError(fiber.StatusUnprocessableEntity, "This language is not one of the site's.")
 		}
 		c.Cookie(&fiber.Cookie{Name: langCookie, Value: code, Path: "/", MaxAge: 365 * 24 * 3600,
 			Expires: time.Now().Add(365 * 24 * time.Hour), Secure: secure, HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode})
-		return c.Redirect(withoutLang(safeNext(c.FormValue("next"))), fiber.StatusSeeOther)
+		return c.Redirect(withoutLang(switchedFrom(c)), fiber.StatusSeeOther)
 	}
+}
+
+// switchedFrom is the page the switch was on: the Referer when it is a page of
+// this site (with its query: a search stays a search), else the form's
+// next (the page's path alone, so that no page repeats a query that
+// another site wrote into its address).
+func switchedFrom(c *fiber.Ctx) string {
+	if ref, err := url.Parse(c.Get(fiber.HeaderReferer)); err == nil && ref.Host == c.Hostname() && ref.Path != "" {
+		return safeNext(ref.RequestURI())
+	}
+	return safeNext(c.FormValue("next"))
 }
 
 // withoutLang removes the lang parameter from a path and query, as the
@@ -103,4 +116,23 @@ func withLang(uri, code string) string {
 		return uri + "&lang=" + code
 	}
 	return uri + "?lang=" + code
+}
+
+// localFields translates a ValidationError's field messages, which the
+// models write in English from their catalogue formats.
+func localFields(c *fiber.Ctx, fields map[string]string) map[string]string {
+	if len(fields) == 0 {
+		return fields
+	}
+	loc := locale(c)
+	out := make(map[string]string, len(fields))
+	for k, v := range fields {
+		out[k] = loc.Text(v)
+	}
+	return out
+}
+
+// localSummary is a ValidationError's messages in one translated text.
+func localSummary(c *fiber.Ctx, ve *models.ValidationError) string {
+	return (&models.ValidationError{Fields: localFields(c, ve.Fields)}).Summary()
 }

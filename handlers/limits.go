@@ -99,7 +99,7 @@ func matchRoute(pattern, path string) bool {
 // and a body over its route's limit (413), before anything reads the body.
 func limitBodies(c *fiber.Ctx) error {
 	if ce := strings.TrimSpace(c.Get(fiber.HeaderContentEncoding)); ce != "" && !strings.EqualFold(ce, "identity") {
-		return &PageError{Status: fiber.StatusUnsupportedMediaType, Heading: "Compressed forms are not accepted",
+		return &PageError{Status: fiber.StatusUnsupportedMediaType, Heading: tr(c, "Compressed forms are not accepted"),
 			Message: "This request was sent compressed (Content-Encoding: " + clip(ce, 40) + "). Please send it again without compression."}
 	}
 	limit := BodyLimit(c.Path())

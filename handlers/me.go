@@ -41,22 +41,22 @@ func (a *auth) me(c *fiber.Ctx, u *models.User) error {
 	mp := MePage{Name: u.Name, Handle: u.Handle}
 	switch {
 	case c.Query("saved") == "avatar":
-		mp.Flash = "Your picture is saved."
+		mp.Flash = tr(c, "Your picture is saved.")
 	case c.Query("saved") != "":
-		mp.Flash = "Your profile is saved."
+		mp.Flash = tr(c, "Your profile is saved.")
 	case c.Query("linked") != "":
-		mp.Flash = "The account is linked: you can now sign in with it too."
+		mp.Flash = tr(c, "The account is linked: you can now sign in with it too.")
 	case c.Query("unlinked") != "":
-		mp.Flash = "The account is unlinked."
+		mp.Flash = tr(c, "The account is unlinked.")
 	case c.Query("unfollowed") != "":
-		mp.Flash = "The follow is ended."
+		mp.Flash = tr(c, "The follow is ended.")
 	}
 	return a.renderMe(c, fiber.StatusOK, mp)
 }
 
 func (a *auth) renderMe(c *fiber.Ctx, status int, mp MePage) error {
 	sess := currentSession(c)
-	l, err := a.layout(c, "Your account", "/me", "")
+	l, err := a.layout(c, tr(c, "Your account"), "/me", "")
 	if err != nil {
 		return err
 	}
@@ -96,7 +96,7 @@ func (a *auth) saveProfile(c *fiber.Ctx, u *models.User) error {
 	err := a.store.UpdateProfile(c.UserContext(), u.ID, name, handle)
 	var ve *models.ValidationError
 	if errors.As(err, &ve) {
-		return a.renderMe(c, fiber.StatusUnprocessableEntity, MePage{Name: name, Handle: handle, Errors: ve.Fields})
+		return a.renderMe(c, fiber.StatusUnprocessableEntity, MePage{Name: name, Handle: handle, Errors: localFields(c, ve.Fields)})
 	}
 	if err != nil {
 		return err
@@ -113,7 +113,7 @@ func (a *auth) unlink(c *fiber.Ctx, u *models.User) error {
 	err = a.store.UnlinkIdentity(c.UserContext(), u.ID, id)
 	if errors.Is(err, models.ErrLastSignIn) {
 		return a.renderMe(c, fiber.StatusConflict, MePage{Name: u.Name, Handle: u.Handle,
-			Problem: "This is your only way to sign in, so it stays linked. Link another account first."})
+			Problem: tr(c, "This is your only way to sign in, so it stays linked. Link another account first.")})
 	}
 	if err != nil {
 		return err
@@ -136,10 +136,10 @@ func (a *auth) deleteAccount(c *fiber.Ctx, u *models.User) error {
 	if (choice != "keep" && choice != "remove") || c.FormValue("confirm") != "yes" {
 		mp := MePage{Name: u.Name, Handle: u.Handle, DeleteChoice: choice, Errors: map[string]string{}}
 		if choice != "keep" && choice != "remove" {
-			mp.Errors["content"] = "Choose what happens to your stories and comments."
+			mp.Errors["content"] = tr(c, "Choose what happens to your stories and comments.")
 		}
 		if c.FormValue("confirm") != "yes" {
-			mp.Errors["confirm"] = "Tick the box to confirm that you want to delete your account."
+			mp.Errors["confirm"] = tr(c, "Tick the box to confirm that you want to delete your account.")
 		}
 		return a.renderMe(c, fiber.StatusUnprocessableEntity, mp)
 	}
@@ -178,16 +178,16 @@ func (a *auth) appeal(c *fiber.Ctx, u *models.User) error {
 	var ve *models.ValidationError
 	switch {
 	case err == nil:
-		mp.Flash, mp.AppealText = "Your appeal is sent: an admin will look at the decision again and tell you the outcome.", ""
+		mp.Flash, mp.AppealText = tr(c, "Your appeal is sent: an admin will look at the decision again and tell you the outcome."), ""
 		return a.renderMe(c, fiber.StatusOK, mp)
 	case errors.As(err, &ve):
-		mp.AppealError = ve.Summary()
+		mp.AppealError = localSummary(c, ve)
 		return a.renderMe(c, fiber.StatusUnprocessableEntity, mp)
 	case errors.Is(err, models.ErrAlreadyAppealed):
-		mp.Problem = "You have already appealed this decision, and a decision can be appealed only once. Its outcome is shown below once the admins have looked again."
+		mp.Problem = tr(c, "You have already appealed this decision, and a decision can be appealed only once. Its outcome is shown below once the admins have looked again.")
 		return a.renderMe(c, fiber.StatusConflict, mp)
 	case errors.Is(err, models.ErrConflict):
-		mp.Problem = "This decision cannot be appealed: the content was kept online."
+		mp.Problem = tr(c, "This decision cannot be appealed: the content was kept online.")
 		return a.renderMe(c, fiber.StatusConflict, mp)
 	}
 	return err

@@ -34,7 +34,7 @@ func (p *pictures) upload(c *fiber.Ctx, u *models.User) error {
 	url, err := p.save(c, fh, u.ID, models.PictureStory, alt)
 	var ue *uploadError
 	if errors.As(err, &ue) {
-		return jsonError(c, ue.status, ue.msg)
+		return jsonError(c, ue.status, locale(c).Text(ue.msg))
 	}
 	if err != nil {
 		return err

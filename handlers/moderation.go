@@ -50,7 +50,7 @@ func (m *moderation) queue(c *fiber.Ctx, u *models.User) error {
 	if err != nil {
 		return err
 	}
-	l, err := m.layout(c, "Moderate comments", "", "")
+	l, err := m.layout(c, tr(c, "Moderate comments"), "", "")
 	if err != nil {
 		return err
 	}
@@ -71,7 +71,7 @@ func (m *moderation) queue(c *fiber.Ctx, u *models.User) error {
 		mp.Pager.Next = base + strconv.Itoa(q.Page+1)
 	}
 	if d, err := strconv.Atoi(c.Query("done")); err == nil && d >= 0 { // a count, never text from the address
-		mp.Flash = strconv.Itoa(d) + " comment(s) changed."
+		mp.Flash = tr(c, "%d comments changed.", d)
 	}
 	return m.render(c, fiber.StatusOK, "moderation", mp)
 }
@@ -135,9 +135,9 @@ func (m *moderation) reports(c *fiber.Ctx, u *models.User) error {
 	rp := ReportsPage{Layout: l, Reports: rs}
 	switch {
 	case c.Query("resolved") != "":
-		rp.Flash = "The report is resolved."
+		rp.Flash = tr(c, "The report is resolved.")
 	case c.Query("removed") != "":
-		rp.Flash = "The official reply is removed: the story waits for a reply again. Resolve its reports when you are done."
+		rp.Flash = tr(c, "The official reply is removed: the story waits for a reply again. Resolve its reports when you are done.")
 	}
 	return m.render(c, fiber.StatusOK, "reports", rp)
 }

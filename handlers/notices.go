@@ -73,7 +73,7 @@ func (h *notices) form(c *fiber.Ctx) error {
 }
 
 func (h *notices) renderForm(c *fiber.Ctx, status int, np NoticePage) error {
-	l, err := h.layout(c, "Report illegal content", "/notice", "")
+	l, err := h.layout(c, tr(c, "Report illegal content"), "/notice", "")
 	if err != nil {
 		return err
 	}
@@ -99,7 +99,7 @@ func (h *notices) file(c *fiber.Ctx) error {
 		n, err = h.store.FileNotice(c.UserContext(), in)
 	}
 	if ve := (*models.ValidationError)(nil); errors.As(err, &ve) {
-		return h.renderForm(c, fiber.StatusUnprocessableEntity, NoticePage{Form: f, Errors: ve.Fields})
+		return h.renderForm(c, fiber.StatusUnprocessableEntity, NoticePage{Form: f, Errors: localFields(c, ve.Fields)})
 	}
 	if err != nil {
 		return err

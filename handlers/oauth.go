@@ -70,13 +70,13 @@ func (a *auth) callback(c *fiber.Ctx) error {
 	}
 	ls, err := a.store.TakeLoginState(c.UserContext(), state)
 	if errors.Is(err, models.ErrNotFound) {
-		return signInFailed(fiber.StatusBadRequest, "This sign-in has expired or was already used. Please start again.", nil)
+		return signInFailed(fiber.StatusBadRequest, tr(c, "This sign-in has expired or was already used. Please start again."), nil)
 	}
 	if err != nil {
 		return err
 	}
 	if ls.Provider != p.Name() || subtle.ConstantTimeCompare([]byte(models.HashToken(binding)), []byte(ls.BindingHash)) != 1 {
-		return signInFailed(fiber.StatusBadRequest, "This sign-in was started in another browser, or its cookie is missing. Please start again from this browser.", nil)
+		return signInFailed(fiber.StatusBadRequest, tr(c, "This sign-in was started in another browser, or its cookie is missing. Please start again from this browser."), nil)
 	}
 	if e := c.Query("error"); e != "" {
 		msg := p.Label() + " did not sign you in. Nothing was changed; you can try again or choose another way."
@@ -111,13 +111,13 @@ func (a *auth) callback(c *fiber.Ctx) error {
 func (a *auth) finishLink(c *fiber.Ctx, p Provider, userID uint, in models.IdentityInput) error {
 	sess := currentSession(c)
 	if sess == nil || sess.UserID != userID {
-		return signInFailed(fiber.StatusBadRequest, "You are no longer signed in as the person who asked to link this account. Please sign in and try again.", nil)
+		return signInFailed(fiber.StatusBadRequest, tr(c, "You are no longer signed in as the person who asked to link this account. Please sign in and try again."), nil)
 	}
 	err := a.store.LinkIdentity(c.UserContext(), userID, in)
 	if errors.Is(err, models.ErrConflict) {
-		return &PageError{Status: fiber.StatusConflict, Heading: "That account is already in use",
+		return &PageError{Status: fiber.StatusConflict, Heading: tr(c, "That account is already in use"),
 			Message: "This " + p.Label() + " account is linked to another person's account here. Sign out and sign in with it, or delete that account first.",
-			LinkURL: "/me", LinkText: "Back to your account"}
+			LinkURL: "/me", LinkText: tr(c, "Back to your account")}
 	}
 	if err != nil {
 		return err

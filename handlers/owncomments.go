@@ -57,7 +57,7 @@ func (h *ownComments) editForm(c *fiber.Ctx, u *models.User) error {
 }
 
 func (h *ownComments) renderEdit(c *fiber.Ctx, status int, p CommentEditPage) error {
-	l, err := h.layout(c, "Your comment", "", "")
+	l, err := h.layout(c, tr(c, "Your comment"), "", "")
 	if err != nil {
 		return err
 	}
@@ -81,10 +81,10 @@ func (h *ownComments) edit(c *fiber.Ctx, u *models.User) error {
 	var verr *models.ValidationError
 	switch {
 	case errors.As(err, &verr):
-		return h.renderEdit(c, fiber.StatusUnprocessableEntity, CommentEditPage{Comment: cm, Body: body, Errors: verr.Fields})
+		return h.renderEdit(c, fiber.StatusUnprocessableEntity, CommentEditPage{Comment: cm, Body: body, Errors: localFields(c, verr.Fields)})
 	case errors.Is(err, models.ErrEditWindowClosed):
 		return h.renderEdit(c, fiber.StatusConflict, CommentEditPage{Comment: cm, Body: body,
-			Problem: "The 15 minutes to edit this comment are over, so it was not changed. Your new text is kept below."})
+			Problem: tr(c, "The 15 minutes to edit this comment are over, so it was not changed. Your new text is kept below.")})
 	case err != nil:
 		return err
 	}
@@ -100,7 +100,7 @@ func (h *ownComments) remove(c *fiber.Ctx, u *models.User) error {
 	ctx := c.UserContext()
 	if c.FormValue("confirm") != "yes" {
 		return h.renderEdit(c, fiber.StatusUnprocessableEntity, CommentEditPage{Comment: cm, Body: cm.Body,
-			Errors: map[string]string{"confirm": "Tick the box to confirm that the comment should be deleted."}})
+			Errors: map[string]string{"confirm": tr(c, "Tick the box to confirm that the comment should be deleted.")}})
 	}
 	if err := h.store.DeleteComment(ctx, cm.ID, u.ID); err != nil {
 		return err
@@ -126,8 +126,8 @@ func reported(c *fiber.Ctx, slug string, report reportFunc, userID uint, t model
 	var verr *models.ValidationError
 	switch {
 	case errors.As(err, &verr):
-		return &PageError{Status: fiber.StatusUnprocessableEntity, Heading: "Please choose a reason",
-			Message: "A report says why: spam, abuse or private information.", LinkURL: "/stories/" + url.PathEscape(slug), LinkText: "Back to the story"}
+		return &PageError{Status: fiber.StatusUnprocessableEntity, Heading: tr(c, "Please choose a reason"),
+			Message: tr(c, "A report says why: spam, abuse or private information."), LinkURL: "/stories/" + url.PathEscape(slug), LinkText: tr(c, "Back to the story")}
 	case err != nil && !errors.Is(err, models.ErrAlreadyReported):
 		return err
 	}

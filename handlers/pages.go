@@ -35,7 +35,7 @@ type Layout struct {
 	JSONLD      any           // structured data of the page, for search engines
 	Refresh     int           // seconds after which the page reloads itself; 0: never
 	Lang        string        // the language of the interface: "en", "fr"
-	Here        string        // the page's path and query, without lang=, for the language switch
+	Here        string        // the page's path, for the language switch
 	Languages   []*i18n.Locale
 	Alternates  []Alternate // the page in each language, for hreflang links
 }
@@ -72,7 +72,7 @@ func (p *pages) layout(c *fiber.Ctx, title, path, feedPath string) (Layout, erro
 		return Layout{}, err
 	}
 	l := Layout{Site: p.site, Title: title, Canonical: p.site.BaseURL + path, Sidebar: sb, SidebarHTML: html,
-		Lang: loc.Code, Here: withoutLang(c.OriginalURL())}
+		Lang: loc.Code, Here: c.Path()}
 	p.languages(c, &l)
 	if sess := currentSession(c); sess != nil {
 		l.User, l.CSRF = &sess.User, sess.CSRF

@@ -72,7 +72,7 @@ func (a *auth) limitPosts(forms, previews *ipLimiter) fiber.Handler {
 		}
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(wait))
 		return a.resubmit(c, fiber.StatusTooManyRequests,
-			"Too many forms were sent from your address in the last minute. Please wait "+strconv.Itoa(wait)+" seconds.", !a.crossSite(c))
+			tr(c, "Too many forms were sent from your address in the last minute. Please wait %d seconds.", wait), !a.crossSite(c))
 	}
 }
 

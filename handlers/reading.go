@@ -3,7 +3,6 @@ package handlers
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strconv"
 	"time"
 
@@ -95,9 +94,9 @@ func (r *reading) list(c *fiber.Ctx, base string, lp ListPage, f models.StoryFil
 	}
 	title := lp.Heading
 	if n > 1 {
-		title = fmt.Sprintf("%s – page %d", lp.Heading, n)
+		title = tr(c, "%s – page %d", lp.Heading, n)
 		if lp.Kind == "front" {
-			title = fmt.Sprintf("Page %d", n)
+			title = tr(c, "Page %d", n)
 		}
 	}
 	if lp.Layout, err = r.layout(c, title, path, feed); err != nil {

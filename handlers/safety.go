@@ -74,7 +74,7 @@ func (h *safety) editLegal(c *fiber.Ctx, _ *models.User) error {
 	}
 	lv := LegalPageView{Page: p}
 	if c.Query("saved") != "" {
-		lv.Flash = "The page is saved."
+		lv.Flash = tr(c, "The page is saved.")
 	}
 	return h.renderLegalEditor(c, fiber.StatusOK, lv)
 }
@@ -100,7 +100,7 @@ func (h *safety) saveLegal(c *fiber.Ctx, u *models.User) error {
 	p.Title, p.Body = formLine(c, "title"), formText(c, "body")
 	err = h.store.SaveLegalPage(c.UserContext(), u.ID, p.Slug, p.Title, p.Body)
 	if ve := (*models.ValidationError)(nil); errors.As(err, &ve) {
-		return h.renderLegalEditor(c, fiber.StatusUnprocessableEntity, LegalPageView{Page: p, Errors: ve.Fields})
+		return h.renderLegalEditor(c, fiber.StatusUnprocessableEntity, LegalPageView{Page: p, Errors: localFields(c, ve.Fields)})
 	}
 	if err != nil {
 		return err

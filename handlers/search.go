@@ -3,7 +3,6 @@ package handlers
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/url"
 	"strconv"
 	"unicode/utf8"
@@ -51,13 +50,13 @@ func (s *search) parse(c *fiber.Ctx, sp *SearchPage) (models.SearchQuery, error)
 	ctx := c.UserContext()
 	sp.Query = cleanText(c.Query("q"), false)
 	if n := utf8.RuneCountInString(sp.Query); n > models.MaxQueryLen {
-		sp.Notice = fmt.Sprintf("Your search is %d characters long: only its first %d were used.", n, models.MaxQueryLen)
+		sp.Notice = tr(c, "Your search is %d characters long: only its first %d were used.", n, models.MaxQueryLen)
 	}
 	q := models.SearchQuery{Text: sp.Query, Page: 1}
 	if v := c.Query("page"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 100_000 {
-			sp.Problem = "The page number must be a whole number from 1."
+			sp.Problem = tr(c, "The page number must be a whole number from 1.")
 			return q, errBadSearch
 		}
 		q.Page = n
@@ -65,7 +64,7 @@ func (s *search) parse(c *fiber.Ctx, sp *SearchPage) (models.SearchQuery, error)
 	if v := c.Query("before"); v != "" {
 		n, err := strconv.ParseUint(v, 10, 32)
 		if err != nil || n < 1 {
-			sp.Problem = "The “before” part of this address must be a story number from 1: search again from the newest stories."
+			sp.Problem = tr(c, "The “before” part of this address must be a story number from 1: search again from the newest stories.")
 			return q, errBadSearch
 		}
 		q.Before, sp.Before = uint(n), uint(n)
@@ -141,7 +140,7 @@ func (s *search) page(c *fiber.Ctx) error {
 	if status == fiber.StatusOK {
 		sp.Result, err = s.store.Search(c.UserContext(), q)
 		if errors.Is(err, models.ErrNotFound) {
-			status, sp.Problem = fiber.StatusNotFound, "There are not that many pages of results."
+			status, sp.Problem = fiber.StatusNotFound, tr(c, "There are not that many pages of results.")
 			sp.Result = models.SearchResult{}
 		} else if err != nil {
 			return err
@@ -186,7 +185,7 @@ func (s *search) page(c *fiber.Ctx) error {
 func (s *search) feed(c *fiber.Ctx) (*feed, error) {
 	if wait := s.limit.allow(clientIP(c)); wait > 0 {
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(wait))
-		return nil, &PageError{Status: fiber.StatusTooManyRequests, Heading: "Too many searches", Message: tooManySearches(wait)}
+		return nil, &PageError{Status: fiber.StatusTooManyRequests, Heading: tr(c, "Too many searches"), Message: tooManySearches(wait)}
 	}
 	var sp SearchPage
 	q, err := s.parse(c, &sp)

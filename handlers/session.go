@@ -79,7 +79,7 @@ func (a *auth) guard(c *fiber.Ctx) error {
 		return c.Next()
 	}
 	if a.crossSite(c) {
-		return a.refuse(c, "This form was sent from another website, so we did not act on it.")
+		return a.refuse(c, tr(c, "This form was sent from another website, so we did not act on it."))
 	}
 	if sess := currentSession(c); sess != nil {
 		token := postedValue(c, "csrf")
@@ -87,7 +87,7 @@ func (a *auth) guard(c *fiber.Ctx) error {
 			token = c.Get("X-CSRF-Token")
 		}
 		if subtle.ConstantTimeCompare([]byte(token), []byte(sess.CSRF)) != 1 {
-			return a.refuse(c, "This form was out of date (it may come from another tab or an earlier sign-in), so we did not act on it.")
+			return a.refuse(c, tr(c, "This form was out of date (it may come from another tab or an earlier sign-in), so we did not act on it."))
 		}
 	}
 	return c.Next()
@@ -154,7 +154,7 @@ func (a *auth) refuse(c *fiber.Ctx, reason string) error {
 // when replay is true: never for a post that came from another site, whose
 // fields that site chose.
 func (p *pages) resubmit(c *fiber.Ctx, status int, reason string, replay bool) error {
-	l, err := p.layout(c, "Please confirm", "", "")
+	l, err := p.layout(c, tr(c, "Please confirm"), "", "")
 	if err != nil {
 		return err
 	}

@@ -20,9 +20,9 @@ type TokenPage struct {
 }
 
 func (a *auth) tokenPage(c *fiber.Ctx, status int, tp TokenPage) error {
-	title := "Create the first admin account"
+	title := tr(c, "Create the first admin account")
 	if tp.Kind == models.PurposeSignIn {
-		title = "Sign in with a link"
+		title = tr(c, "Sign in with a link")
 	}
 	l, err := a.layout(c, title, "", "")
 	if err != nil {
@@ -49,7 +49,7 @@ func (a *auth) setup(c *fiber.Ctx) error {
 	var ve *models.ValidationError
 	if errors.As(err, &ve) {
 		return a.tokenPage(c, fiber.StatusUnprocessableEntity, TokenPage{Kind: models.PurposeSetup,
-			Action: "/setup/" + token, Name: name, Errors: ve.Fields})
+			Action: "/setup/" + token, Name: name, Errors: localFields(c, ve.Fields)})
 	}
 	if err != nil {
 		return err

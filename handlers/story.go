@@ -101,9 +101,9 @@ func (r *reading) story(c *fiber.Ctx) error {
 	var flash string
 	switch {
 	case c.Query("reported") != "":
-		flash = "Thank you: your report was sent to the moderators."
+		flash = tr(c, "Thank you: your report was sent to the moderators.")
 	case c.Query("deleted") != "":
-		flash = "Your comment is deleted."
+		flash = tr(c, "Your comment is deleted.")
 	}
 	return r.renderStory(c, fiber.StatusOK, st, form, flash)
 }

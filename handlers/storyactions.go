@@ -51,7 +51,7 @@ func (w *writing) renderDelete(c *fiber.Ctx, status int, dp DeletePage) error {
 func (w *writing) deleteStory(c *fiber.Ctx, u *models.User, st *models.Story) error {
 	if c.FormValue("confirm") != "yes" {
 		return w.renderDelete(c, fiber.StatusUnprocessableEntity,
-			DeletePage{Story: st, Error: "Tick the box to confirm that the story should be deleted."})
+			DeletePage{Story: st, Error: tr(c, "Tick the box to confirm that the story should be deleted.")})
 	}
 	if err := w.store.DeleteStory(c.UserContext(), st.ID, u.ID); err != nil {
 		return err
@@ -67,7 +67,7 @@ func (w *writing) addUpdate(c *fiber.Ctx, u *models.User, st *models.Story) erro
 	up, err := w.store.AddStoryUpdate(c.UserContext(), st.ID, u.ID, body, res)
 	if ve := (*models.ValidationError)(nil); errors.As(err, &ve) {
 		ep := EditorPage{Action: "/stories/" + st.Slug + "/edit", Story: st, Form: formOf(st),
-			Update: UpdateForm{Body: body, Resolution: res, Errors: ve.Fields}}
+			Update: UpdateForm{Body: body, Resolution: res, Errors: localFields(c, ve.Fields)}}
 		return w.renderEditor(c, fiber.StatusUnprocessableEntity, ep)
 	}
 	if err != nil {
@@ -115,15 +115,15 @@ func (w *writing) myStories(c *fiber.Ctx, u *models.User) error {
 	mp := MyStoriesPage{}
 	switch {
 	case c.Query("deleted") != "":
-		mp.Flash = "The story is deleted."
+		mp.Flash = tr(c, "The story is deleted.")
 	case c.Query("unpublished") != "":
-		mp.Flash = "The story is a draft again: only you can see it."
+		mp.Flash = tr(c, "The story is a draft again: only you can see it.")
 	}
 	var err error
 	if mp.Stories, err = w.store.StoriesOf(c.UserContext(), u.ID); err != nil {
 		return err
 	}
-	if mp.Layout, err = w.layout(c, "My stories", "", ""); err != nil {
+	if mp.Layout, err = w.layout(c, tr(c, "My stories"), "", ""); err != nil {
 		return err
 	}
 	mp.Canonical = ""

@@ -154,7 +154,7 @@ func (w *writing) input(ctx context.Context, f StoryForm) (models.StoryInput, er
 
 // renderEditor shows the editor with ep's form, errors and preview.
 func (w *writing) renderEditor(c *fiber.Ctx, status int, ep EditorPage) error {
-	title := "Write a story"
+	title := tr(c, "Write a story")
 	if ep.Story != nil {
 		title = "Edit “" + ep.Story.Title + "”"
 	}
@@ -174,7 +174,7 @@ func (w *writing) renderEditor(c *fiber.Ctx, status int, ep EditorPage) error {
 	}
 	ep.PublishLabel = "Publish"
 	if !publishes(l.User) {
-		ep.PublishLabel = "Submit for review"
+		ep.PublishLabel = tr(c, "Submit for review")
 	}
 	ep.Detected = models.DetectPII(ep.Form.Body, ep.Form.Show)
 	if ep.Form.Resolution == "" {
@@ -197,17 +197,17 @@ func (w *writing) editStory(c *fiber.Ctx, u *models.User, st *models.Story) erro
 	}
 	switch c.Query("saved") {
 	case "draft":
-		ep.Flash = "Your draft is saved."
+		ep.Flash = tr(c, "Your draft is saved.")
 	case "review":
-		ep.Flash = "Your story is saved and waits for an admin's review."
+		ep.Flash = tr(c, "Your story is saved and waits for an admin's review.")
 	case "update":
-		ep.Flash = "Your update is added."
+		ep.Flash = tr(c, "Your update is added.")
 	case "pending":
-		ep.Flash = "Your changes are saved. An admin reviews them before they are public: until then, readers see the story as it was approved."
+		ep.Flash = tr(c, "Your changes are saved. An admin reviews them before they are public: until then, readers see the story as it was approved.")
 	case "update-pending":
-		ep.Flash = "Your update is saved. An admin reviews it before it is public."
+		ep.Flash = tr(c, "Your update is saved. An admin reviews it before it is public.")
 	case "yes":
-		ep.Flash = "Your changes are saved."
+		ep.Flash = tr(c, "Your changes are saved.")
 	}
 	return w.renderEditor(c, fiber.StatusOK, ep)
 }
@@ -252,7 +252,7 @@ func (w *writing) save(c *fiber.Ctx, u *models.User, st *models.Story) error {
 		}
 	}
 	if ve := (*models.ValidationError)(nil); errors.As(err, &ve) {
-		ep.Errors = ve.Fields
+		ep.Errors = localFields(c, ve.Fields)
 		return w.renderEditor(c, fiber.StatusUnprocessableEntity, ep)
 	}
 	if err != nil {
@@ -266,8 +266,8 @@ func (w *writing) save(c *fiber.Ctx, u *models.User, st *models.Story) error {
 		st, err = w.store.SubmitStory(ctx, st.ID, u.ID)
 		if ve := (*models.ValidationError)(nil); errors.As(err, &ve) {
 			// Saved as a draft, not public: the editor of that draft, with why.
-			ep.Story, ep.Action, ep.Errors = saved, "/stories/"+saved.Slug+"/edit", ve.Fields
-			ep.Errors["form"] = "Saved as a draft, not published: please check the fields marked below."
+			ep.Story, ep.Action, ep.Errors = saved, "/stories/"+saved.Slug+"/edit", localFields(c, ve.Fields)
+			ep.Errors["form"] = tr(c, "Saved as a draft, not published: please check the fields marked below.")
 			return w.renderEditor(c, fiber.StatusUnprocessableEntity, ep)
 		}
 		if err != nil {

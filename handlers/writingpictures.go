@@ -66,7 +66,7 @@ func (w *writing) takePictures(c *fiber.Ctx, userID uint, ep *EditorPage) (int, 
 		if !errors.As(err, &ue) {
 			return 0, err
 		}
-		ep.Errors = map[string]string{field: ue.msg}
+		ep.Errors = map[string]string{field: locale(c).Text(ue.msg)}
 		return ue.status, nil
 	}
 	if fh := sentFile(c, "cover_file"); fh != nil {
@@ -104,7 +104,7 @@ func (w *writing) pictureStep(c *fiber.Ctx, u *models.User, st *models.Story, ep
 	switch action := c.FormValue("action"); {
 	case action == "upload":
 		if len(ep.Form.Uploads) > 0 {
-			ep.Flash = "The picture is uploaded: copy its Markdown into your story where it belongs. Nothing else is saved yet."
+			ep.Flash = tr(c, "The picture is uploaded: copy its Markdown into your story where it belongs. Nothing else is saved yet.")
 		}
 		return true, w.renderEditor(c, fiber.StatusOK, *ep)
 	case action == "publish" || st != nil && st.Status != models.StatusDraft:

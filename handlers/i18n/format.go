@@ -8,6 +8,9 @@ import (
 // T translates the message key and formats args into it (printf verbs;
 // %d counts pick the plural form and are grouped: "10 000").
 func (l *Locale) T(key string, args ...any) string {
+	if key == "" {
+		return ""
+	}
 	s, ok := l.keys[key]
 	if !ok {
 		if l.miss != nil && l.Code != "en" {

@@ -50,6 +50,10 @@ type Locale struct {
 	Tag  language.Tag
 	p    *message.Printer
 	keys map[string]string // the messages without plural forms
+	// values are the translations (Text leaves them alone); patterns the
+	// formats read backwards (see Text).
+	values   map[string]bool
+	patterns []pattern
 	zone *time.Location
 	// wrap marks every message (the pseudo-locale); nil: none.
 	wrap func(string) string
@@ -100,8 +104,17 @@ func New(o Options) (*Bundle, error) {
 		b.codes = append(b.codes, code)
 	}
 	sort.Strings(b.codes)
+	var formats map[string]string // the keys of every catalogue
+	if fr, ok := b.locales["fr"]; ok {
+		formats = fr.keys
+	}
 	for _, l := range b.locales {
 		l.p = message.NewPrinter(l.Tag, message.Catalog(cat))
+		l.patterns = patterns(formats)
+		l.values = map[string]bool{}
+		for _, v := range l.keys {
+			l.values[v] = true
+		}
 	}
 	if o.Pseudo {
 		fr, ok := b.locales["fr"]
