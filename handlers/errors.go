@@ -146,7 +146,7 @@ func busy(c *fiber.Ctx, p *pages, log *slog.Logger, err error) error {
 		}
 	}
 	ep := ErrorPage{Status: fiber.StatusServiceUnavailable, Heading: tr(c, "The site is busy"),
-		Message: tr(c, why + " Please try again in a few seconds.")}
+		Message: tr(c, why+" Please try again in a few seconds.")}
 	l, lerr := p.layout(c, ep.Heading, "", "")
 	if lerr != nil {
 		l = Layout{Site: p.site, Title: ep.Heading}

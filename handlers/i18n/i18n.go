@@ -54,7 +54,7 @@ type Locale struct {
 	// formats read backwards (see Text).
 	values   map[string]bool
 	patterns []pattern
-	zone *time.Location
+	zone     *time.Location
 	// wrap marks every message (the pseudo-locale); nil: none.
 	wrap func(string) string
 	miss func(code, key string)
