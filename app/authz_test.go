@@ -45,9 +45,9 @@ type authzFixture struct {
 	notice, decided, appealed uint
 }
 
-func newAuthzFixture(t *testing.T) *authzFixture {
+func newAuthzFixture(t *testing.T, opts ...siteOption) *authzFixture {
 	t.Helper()
-	cs := newSite(t, withComments(), withConfig(func(c *Config) { c.GitHubKey, c.GitHubSecret = "github-key", "github-secret" }))
+	cs := newSite(t, append([]siteOption{withComments(), withConfig(func(c *Config) { c.GitHubKey, c.GitHubSecret = "github-key", "github-secret" })}, opts...)...)
 	ctx := context.Background()
 	f := &authzFixture{cs: cs, visitors: map[string]*visitor{},
 		users: map[string]*models.User{"reader": cs.readers[0], "owner": cs.author, "admin": cs.admin}}

@@ -101,6 +101,17 @@ func templateFuncs(a *assets) func(l *i18n.Locale) template.FuncMap {
 				return withTime(v, func(t time.Time) string { return t.UTC().Format(time.RFC3339) })
 			},
 			"number": func(n any) string { return l.Number(toInt(n)) },
+			// monthName names a month of a year: a time, or "2026-01".
+			"monthName": func(v any) string {
+				t, ok := v.(time.Time)
+				if s, isText := v.(string); isText {
+					t, ok = parseMonth(s)
+				}
+				if !ok {
+					return fmt.Sprint(v)
+				}
+				return l.Month(t.Year(), t.Month())
+			},
 			// html marks HTML that the models rendered and sanitised at save time.
 			"html":    func(s string) template.HTML { return template.HTML(s) }, //nolint:gosec // rendered by models without raw HTML
 			"safeURL": models.SafeURLAbsolute,
@@ -154,6 +165,11 @@ func resolution(r string) string {
 		return "Gave up"
 	}
 	return "Still open"
+}
+
+func parseMonth(s string) (time.Time, bool) {
+	t, err := time.Parse("2006-01", s)
+	return t, err == nil
 }
 
 func withTime(v any, f func(time.Time) string) string {

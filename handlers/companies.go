@@ -113,7 +113,7 @@ func (h *companies) list(c *fiber.Ctx) error {
 	cp.Description = tr(c, "Which companies answer the stories told about them, how fast, and how often their authors say the problem was resolved.")
 	now := h.now()
 	for _, rc := range ranking.Companies {
-		cp.Rows = append(cp.Rows, CompanyRow{Company: rc.Company, Card: newScorecard(rc.Stats, now)})
+		cp.Rows = append(cp.Rows, CompanyRow{Company: rc.Company, Card: newScorecard(rc.Stats, now, locale(c))})
 	}
 	cp.Total = ranking.Total
 	for _, col := range CompanyOrders {

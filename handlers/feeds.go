@@ -199,7 +199,7 @@ func (fd *feeds) company(c *fiber.Ctx) (*feed, error) {
 		return nil, err
 	}
 	// The scorecard in words: what the page's charts say, for feed readers.
-	desc := strings.TrimSpace(co.Description + " " + newScorecard(stats, fd.now()).Summary())
+	desc := strings.TrimSpace(co.Description + " " + newScorecard(stats, fd.now(), locale(c)).Summary())
 	return fd.stories(c, co.Name, desc, "/company/"+co.Slug, models.StoryFilter{CompanyID: co.ID})
 }
 

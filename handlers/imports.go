@@ -83,7 +83,7 @@ func (im *imports) show(c *fiber.Ctx, status int, problem string) error {
 		return err
 	}
 	l.Canonical = ""
-	ip := ImportPage{Layout: l, Problem: problem, Limit: fmt.Sprintf("%.1f MiB", float64(ImportLimit)/(1<<20))}
+	ip := ImportPage{Layout: l, Problem: problem, Limit: tr(c, "%s MiB", locale(c).Decimal(float64(ImportLimit)/(1<<20)))}
 	im.mu.Lock()
 	if im.job != nil {
 		j := *im.job

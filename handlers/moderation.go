@@ -56,7 +56,7 @@ func (m *moderation) queue(c *fiber.Ctx, u *models.User) error {
 	}
 	l.Canonical = ""
 	mp := ModerationPage{Layout: l, Queue: q}
-	for _, t := range []ModerationTab{{models.CommentPending, "Pending", q.Counts.Pending, false},
+	for _, t := range []ModerationTab{{models.CommentPending, tr(c, "Pending"), q.Counts.Pending, false},
 		{models.CommentApproved, "Approved", q.Counts.Approved, false}, {models.CommentSpam, "Spam", q.Counts.Spam, false},
 		{models.CommentTrash, "Trash", q.Counts.Trash, false}} {
 		t.Current = t.Status == q.Status

@@ -107,7 +107,7 @@ func (r *reading) list(c *fiber.Ctx, base string, lp ListPage, f models.StoryFil
 		companyMeta(&lp.Layout, lp.Company, lp.Scorecard)
 	}
 	if lp.Kind != "archive" {
-		lp.Follow = &FollowForm{Action: base + "/follow", CSRF: lp.CSRF, What: "these stories"}
+		lp.Follow = &FollowForm{Action: base + "/follow", CSRF: lp.CSRF, What: "Follow these stories by email"}
 	}
 	lp.Stories, lp.Total, lp.Pager = sp.Stories, sp.Total, newPager(base, n, sp.Pages)
 	if lp.Sort != "" {
@@ -142,7 +142,7 @@ func (r *reading) tag(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	lp := ListPage{Kind: "tag", Heading: "Tagged “" + t.Name + "”",
+	lp := ListPage{Kind: "tag", Heading: tr(c, "Tagged “%s”", t.Name),
 		Intro: "Stories tagged “" + t.Name + "”, newest first."}
 	return r.list(c, "/tag/"+t.Slug, lp, models.StoryFilter{TagID: t.ID})
 }
@@ -176,7 +176,7 @@ func (r *reading) company(c *fiber.Ctx) error {
 		return err
 	}
 	now := r.stamps.now()
-	lp.Scorecard = newScorecard(stats, now)
+	lp.Scorecard = newScorecard(stats, now, locale(c))
 	// The trend ends with the current month: a cached copy must not outlive it.
 	cacheUntil(c, time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, 1, 0))
 	if lp.Representatives, err = r.store.Representatives(c.UserContext(), co.ID); err != nil {
@@ -193,8 +193,8 @@ func (r *reading) archive(c *fiber.Ctx) error {
 		return fiber.ErrNotFound
 	}
 	f := models.StoryFilter{From: from, To: from.AddDate(0, 1, 0)}
-	lp := ListPage{Kind: "archive", Heading: from.Format("January 2006"),
-		Intro: "Stories published in " + from.Format("January 2006") + "."}
+	lp := ListPage{Kind: "archive", Heading: locale(c).Month(from.Year(), from.Month()),
+		Intro: tr(c, "Stories published in %s.", locale(c).Month(from.Year(), from.Month()))}
 	return r.list(c, "/archive/"+y+"/"+m, lp, f)
 }
 

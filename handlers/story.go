@@ -163,7 +163,7 @@ func (r *reading) renderStory(c *fiber.Ctx, status int, st *models.Story, form C
 	form.NoAddress = sp.User != nil && !sp.User.EmailVerified
 	form.CSRF = sp.CSRF
 	sp.Form = form
-	sp.Follow = FollowForm{Action: "/stories/" + st.Slug + "/follow", CSRF: sp.CSRF, What: "the new comments"}
+	sp.Follow = FollowForm{Action: "/stories/" + st.Slug + "/follow", CSRF: sp.CSRF, What: "Follow the new comments by email"}
 	sp.Feeds[0].Title = "Comments on “" + st.Title + "” (RSS)"
 	sp.Feeds[1].Title = "Comments on “" + st.Title + "” (Atom)"
 	sp.Description = st.Excerpt

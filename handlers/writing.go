@@ -172,7 +172,7 @@ func (w *writing) renderEditor(c *fiber.Ctx, status int, ep EditorPage) error {
 			return err
 		}
 	}
-	ep.PublishLabel = "Publish"
+	ep.PublishLabel = tr(c, "Publish")
 	if !publishes(l.User) {
 		ep.PublishLabel = tr(c, "Submit for review")
 	}
