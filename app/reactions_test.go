@@ -67,6 +67,11 @@ func TestLikesAndMeTooWithAndWithoutScript(t *testing.T) {
 	if r := react(ines, "like", "0"); r["on"] != false || r["count"] != 1.0 {
 		t.Errorf("unlike twice: %v", r)
 	}
+	// The words the script puts on the page come in the visitor's language.
+	ines.cookies["doleances_lang"] = "fr"
+	if r := react(ines, "metoo", "1"); r["label"] != "Ça vous est arrivé aussi" || r["count_text"] != "1 lecteur" {
+		t.Errorf("me too by fetch, in French: %v", r)
+	}
 	// Without the token the fetch is refused.
 	res, body = cs.do(&visitor{cookies: ines.cookies}, http.MethodPost, page+"/like", url.Values{"on": {"1"}}, "Accept", "application/json")
 	wantCode(t, res, body, http.StatusForbidden)

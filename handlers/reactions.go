@@ -24,10 +24,29 @@ type reactions struct {
 
 // like and metoo set the reader's like or "me too" to the form's "on" (1
 // or 0): idempotent, so that a double click does not undo it.
-func (h *reactions) like(c *fiber.Ctx, u *models.User) error  { return h.set(c, u, h.store.SetLike) }
-func (h *reactions) metoo(c *fiber.Ctx, u *models.User) error { return h.set(c, u, h.store.SetMeToo) }
+func (h *reactions) like(c *fiber.Ctx, u *models.User) error {
+	return h.set(c, u, "like", h.store.SetLike)
+}
+func (h *reactions) metoo(c *fiber.Ctx, u *models.User) error {
+	return h.set(c, u, "metoo", h.store.SetMeToo)
+}
 
-func (h *reactions) set(c *fiber.Ctx, u *models.User, set func(context.Context, uint, uint, bool) (models.Reaction, error)) error {
+// reactionWords are a reaction button's label and its count as the
+// "reactions" partial words them.
+func reactionWords(c *fiber.Ctx, kind string, on bool, n int) (string, string) {
+	if kind == "like" {
+		if on {
+			return tr(c, "You like this"), tr(c, "%d readers like", n)
+		}
+		return tr(c, "Like"), tr(c, "%d readers like", n)
+	}
+	if on {
+		return tr(c, "It happened to you too"), tr(c, "%d readers", n)
+	}
+	return tr(c, "Me too"), tr(c, "%d readers", n)
+}
+
+func (h *reactions) set(c *fiber.Ctx, u *models.User, kind string, set func(context.Context, uint, uint, bool) (models.Reaction, error)) error {
 	st, err := h.target(c)
 	if err != nil {
 		return err
@@ -38,7 +57,9 @@ func (h *reactions) set(c *fiber.Ctx, u *models.User, set func(context.Context, 
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	if wantsJSON(c) {
-		return c.JSON(fiber.Map{"on": r.On, "count": r.Count})
+		// The label and the count as the page words them, in its language.
+		label, counted := reactionWords(c, kind, r.On, r.Count)
+		return c.JSON(fiber.Map{"on": r.On, "count": r.Count, "label": label, "count_text": counted})
 	}
 	return c.Redirect("/stories/"+st.Slug+"#reactions", fiber.StatusSeeOther)
 }

@@ -28,10 +28,10 @@
         on.value = r.on ? "0" : "1";
         button.classList.toggle("is-on", r.on);
         button.setAttribute("aria-pressed", r.on ? "true" : "false");
-        button.querySelector(".label").textContent = r.on ? l[1] : l[0];
+        button.querySelector(".label").textContent = r.label || (r.on ? l[1] : l[0]);
         button.querySelector(".n").textContent = r.count;
         var count = document.querySelector("[data-count=" + kind + "]");
-        if (count) { count.textContent = r.count + " " + (r.count === 1 ? l[2] : l[3]); }
+        if (count) { count.textContent = r.count_text || r.count + " " + (r.count === 1 ? l[2] : l[3]); }
       }).catch(function () {
         form.submit(); // fall back to the plain form
       }).finally(function () {

@@ -72,6 +72,10 @@
   }
   var csrf = form.elements.csrf ? form.elements.csrf.value : "";
   var maxBytes = 10 * 1024 * 1024;
+  // The messages come translated in the page, with %s for the file's name.
+  function msg(name, file) {
+    return (box.getAttribute("data-msg-" + name) || "").replace("%s", file || "");
+  }
   var status = document.createElement("p");
   status.className = "help upload-status";
   status.setAttribute("role", "status");
@@ -94,17 +98,17 @@
 
   function send(file) {
     if (file.size > maxBytes) {
-      status.textContent = "“" + file.name + "” is larger than 10 MB: please send a smaller picture.";
+      status.textContent = msg("large", file.name);
       return;
     }
     var alt = altInput && altInput.value.trim();
     if (!alt) {
-      alt = (window.prompt("Describe the picture for readers who cannot see it:", "") || "").trim();
+      alt = (window.prompt(msg("describe"), "") || "").trim();
     }
     var data = new FormData();
     data.append("file", file);
     data.append("alt", alt);
-    status.textContent = "Sending “" + file.name + "”…";
+    status.textContent = msg("sending", file.name);
     fetch(box.getAttribute("data-upload-url"), {
       method: "POST",
       credentials: "same-origin",
@@ -113,17 +117,17 @@
     }).then(function (res) {
       return res.json().then(function (answer) {
         if (!res.ok) {
-          status.textContent = answer.error || "The picture was not accepted.";
+          status.textContent = answer.error || msg("refused");
           return;
         }
         insert(answer.markdown);
-        status.textContent = alt ? "Picture added to your story." : "Picture added: write what it shows between the brackets before publishing.";
+        status.textContent = alt ? msg("added") : msg("added-no-alt");
         if (altInput) {
           altInput.value = "";
         }
       });
     }).catch(function () {
-      status.textContent = "The picture could not be sent: check your connection and try again.";
+      status.textContent = msg("failed");
     });
   }
 
