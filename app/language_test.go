@@ -1,6 +1,8 @@
 package app
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -77,6 +79,51 @@ func TestSiteLanguageSetting(t *testing.T) {
 	for _, bad := range []string{"-lang=de", "-timezone=Mars/Olympus"} {
 		if _, err := parseConfig("doleances", []string{bad}, func(string) string { return "" }, &strings.Builder{}); err == nil {
 			t.Errorf("%s accepted", bad)
+		}
+	}
+}
+
+// TestStoryLanguage: the author says which language a story is in (the
+// site's by default); its page, its JSON-LD and its feed items say it,
+// whatever the visitor's language, and search finds it the same.
+func TestStoryLanguage(t *testing.T) {
+	ts := newSite(t, withStories())
+	cats, err := ts.store.Categories(context.Background())
+	check(t, err)
+	author := ts.signIn(ts.author)
+	_, body := ts.get(author, "/write")
+	wantIn(t, "the editor", body, `<select id="lang" name="lang">`, `<option value="en" lang="en" selected>English</option>`)
+	publish := func(title, lang string) string {
+		form := url.Values{"title": {title}, "body": {"Le livreur a sonné à 7 h 02 précises."}, "resolution": {"open"},
+			"categories": {fmt.Sprint(cats[0].ID)}, "action": {"publish"}}
+		if lang != "" {
+			form.Set("lang", lang)
+		}
+		res, body := ts.do(author, http.MethodPost, "/write", form)
+		wantCode(t, res, body, http.StatusSeeOther)
+		return res.Header.Get("Location")
+	}
+	fr := publish("Le livreur matinal", "fr")
+	def := publish("The early courier", "")
+	for _, visitor := range []string{"en", "fr"} {
+		_, page := ts.get(nil, fr, "Cookie", "doleances_lang="+visitor)
+		wantIn(t, "a French story for a "+visitor+" visitor", page, `<html lang="`+visitor+`">`,
+			`<h1 lang="fr">Le livreur matinal</h1>`, `<div class="prose" lang="fr">`, `"inLanguage":"fr"`)
+	}
+	_, page := ts.get(nil, def)
+	wantIn(t, "a story in the site's language", page, `<h1 lang="en">The early courier</h1>`, `"inLanguage":"en"`)
+	res, body := ts.do(author, http.MethodPost, "/write", url.Values{"title": {"Bad"}, "body": {"Text."}, "lang": {"<script>"}, "action": {"save"}})
+	wantCode(t, res, body, http.StatusUnprocessableEntity)
+	wantIn(t, "a bad language", body, "Choose the language the story is written in.", `value="Bad"`)
+
+	_, rss := ts.get(nil, "/feed")
+	wantIn(t, "RSS", rss, "<language>en</language>", "<dc:language>fr</dc:language>", "<dc:language>en</dc:language>")
+	_, atom := ts.get(nil, "/feed/atom", "Accept-Language", "fr")
+	wantIn(t, "Atom", atom, `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="fr">`, `<entry xml:lang="fr">`, `<entry xml:lang="en">`)
+	for _, q := range []string{"livreur", "courier", "sonné"} {
+		_, found := ts.get(nil, "/search?q="+url.QueryEscape(q))
+		if !strings.Contains(found, "Le livreur matinal") && !strings.Contains(found, "The early courier") {
+			t.Errorf("search %q finds neither story", q)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"fmt"
 	"html/template"
 	"io"
@@ -87,10 +88,12 @@ func (r *renderer) Partial(w io.Writer, lang, name string, data any) error {
 }
 
 // templateFuncs are the helpers the templates use, in the language of l.
-func templateFuncs(a *assets) func(l *i18n.Locale) template.FuncMap {
+func templateFuncs(a *assets, siteLang string) func(l *i18n.Locale) template.FuncMap {
 	return func(l *i18n.Locale) template.FuncMap {
 		return template.FuncMap{
-			"asset": a.url,
+			// storyLang is the language a story is written in: its own, or the site's.
+			"storyLang": func(s string) string { return cmp.Or(s, siteLang) },
+			"asset":     a.url,
 			// t translates an interface text (its key is the English text).
 			"t":        l.T,
 			"lang":     func() string { return l.Code },

@@ -37,7 +37,7 @@ func newWeb(cfg Config, store *models.Store, log *slog.Logger, opts ...func(*han
 	if err != nil {
 		return nil, err
 	}
-	r, err := newRenderer(views.FS, langs, templateFuncs(a))
+	r, err := newRenderer(views.FS, langs, templateFuncs(a, langs.Default().Code))
 	if err != nil {
 		return nil, err
 	}

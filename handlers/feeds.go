@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"html"
@@ -29,9 +30,10 @@ type feedStore interface {
 // feeds serves the RSS and Atom feeds. Items carry the HTML stored at save
 // time; no Markdown is rendered here.
 type feeds struct {
-	store feedStore
-	site  Site
-	now   func() time.Time
+	store    feedStore
+	site     Site
+	now      func() time.Time
+	siteLang string // the language of stories that do not say theirs
 }
 
 // feedBuilder gathers a feed's items for a request.
@@ -67,26 +69,26 @@ func (fd *feeds) stories(c *fiber.Ctx, title, desc, page string, filter models.S
 	if err != nil {
 		return nil, err
 	}
-	f := fd.newFeed(title, desc, page)
+	f := fd.newFeed(c, title, desc, page)
 	for i := range sts {
 		f.add(fd.storyItem(&sts[i]))
 	}
 	return f, nil
 }
 
-func (fd *feeds) newFeed(title, desc, page string) *feed {
+func (fd *feeds) newFeed(c *fiber.Ctx, title, desc, page string) *feed {
 	name := fd.site.Name
 	if title != "" {
-		name += " » " + title
+		name = tr(c, "%[1]s » %[2]s", name, title)
 	}
 	if desc == "" {
-		desc = fd.site.Tagline
+		desc = tr(c, fd.site.Tagline)
 	}
 	path := page + "/feed"
 	if page == "/" {
 		path = "/feed"
 	}
-	return &feed{Title: name, Description: desc, Link: fd.site.BaseURL + page, Path: path, Updated: fd.now().UTC()}
+	return &feed{Title: name, Description: desc, Link: fd.site.BaseURL + page, Path: path, Updated: fd.now().UTC(), Lang: locale(c).Code}
 }
 
 // add appends an item, keeping Updated the newest item's date.
@@ -105,7 +107,7 @@ func (fd *feeds) storyItem(st *models.Story) feedItem {
 	}
 	it := feedItem{
 		Title: st.Title, Link: link, ID: fd.tag(st.CreatedAt, "story", st.ID), Author: st.Author.Name,
-		HTML: absolutize(st.HTML, link), Summary: st.Excerpt, Published: pub, Updated: pub,
+		HTML: absolutize(st.HTML, link), Summary: st.Excerpt, Published: pub, Updated: pub, Lang: cmp.Or(st.Lang, fd.siteLang),
 	}
 	if st.UpdatedAt.After(pub) {
 		it.Updated = st.UpdatedAt
@@ -135,7 +137,7 @@ func (fd *feeds) tag(created time.Time, kind string, id uint) string {
 	return "tag:" + host + "," + created.UTC().Format("2006-01-02") + ":" + kind + "/" + strconv.FormatUint(uint64(id), 10)
 }
 
-func (fd *feeds) commentItem(cm *models.Comment) feedItem {
+func (fd *feeds) commentItem(c *fiber.Ctx, cm *models.Comment) feedItem {
 	link := fd.site.BaseURL + "/stories/" + cm.Story.Slug + "#comment-" + strconv.FormatUint(uint64(cm.ID), 10)
 	name := cm.AuthorName
 	if cm.User != nil {
@@ -143,7 +145,7 @@ func (fd *feeds) commentItem(cm *models.Comment) feedItem {
 	}
 	// The guest's email is never read here: only the name is shown.
 	return feedItem{
-		Title: "Comment by " + name + " on “" + cm.Story.Title + "”", Link: link,
+		Title: tr(c, "Comment by %s on “%s”", name, cm.Story.Title), Link: link,
 		ID: fd.tag(cm.CreatedAt, "comment", cm.ID), Author: name, HTML: absolutize(cm.HTML, link),
 		Published: cm.CreatedAt, Updated: cm.CreatedAt,
 	}
@@ -154,9 +156,9 @@ func (fd *feeds) comments(c *fiber.Ctx, title, desc, page string, storyID uint) 
 	if err != nil {
 		return nil, err
 	}
-	f := fd.newFeed(title, desc, page)
+	f := fd.newFeed(c, title, desc, page)
 	for i := range cs {
-		f.add(fd.commentItem(&cs[i]))
+		f.add(fd.commentItem(c, &cs[i]))
 	}
 	return f, nil
 }
@@ -178,7 +180,7 @@ func (fd *feeds) tagged(c *fiber.Ctx) (*feed, error) {
 	if err != nil {
 		return nil, err
 	}
-	return fd.stories(c, "Tagged “"+t.Name+"”", "", "/tag/"+t.Slug, models.StoryFilter{TagID: t.ID})
+	return fd.stories(c, tr(c, "Tagged “%s”", t.Name), "", "/tag/"+t.Slug, models.StoryFilter{TagID: t.ID})
 }
 
 func (fd *feeds) author(c *fiber.Ctx) (*feed, error) {
@@ -204,7 +206,7 @@ func (fd *feeds) company(c *fiber.Ctx) (*feed, error) {
 }
 
 func (fd *feeds) allComments(c *fiber.Ctx) (*feed, error) {
-	f, err := fd.comments(c, "Comments", tr(c, "The latest comments on all stories."), "/comments", 0)
+	f, err := fd.comments(c, tr(c, "Comments"), tr(c, "The latest comments on all stories."), "/comments", 0)
 	if f != nil {
 		f.Link = fd.site.BaseURL + "/" // there is no page of all comments; the sidebar lists the latest
 	}
@@ -216,7 +218,7 @@ func (fd *feeds) storyComments(c *fiber.Ctx) (*feed, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := fd.comments(c, "Comments on “"+st.Title+"”", "The comments on “"+st.Title+"”.", "/stories/"+st.Slug, st.ID)
+	f, err := fd.comments(c, tr(c, "Comments on “%s”", st.Title), tr(c, "The comments on “%s”.", st.Title), "/stories/"+st.Slug, st.ID)
 	if err == nil && len(f.Items) == 0 && st.PublishedAt != nil {
 		f.Updated = *st.PublishedAt // a stable date for a story without comments yet
 	}

@@ -17,6 +17,7 @@ type feed struct {
 	Link        string // the HTML page the feed follows, absolute
 	Path        string // the RSS feed's path; Atom's is Path + "/atom"
 	Query       string // the query string of both feeds' URLs, if any
+	Lang        string // the language of its titles and descriptions
 	Updated     time.Time
 	Items       []feedItem
 }
@@ -33,6 +34,7 @@ type feedItem struct {
 	Summary    string
 	Published  time.Time
 	Updated    time.Time
+	Lang       string // the language the item is written in; empty: the feed's
 }
 
 // self is the absolute URL of the feed in the format whose suffix is given.
@@ -92,6 +94,7 @@ type rssItem struct {
 	Content     rssCDATA      `xml:"content:encoded"`
 	Enclosure   *rssEnclosure `xml:"enclosure"`
 	Media       *mediaContent `xml:"media:content"`
+	Language    string        `xml:"dc:language,omitempty"`
 }
 
 // rssEnclosure is RSS 2.0's attached file; the length of a picture is not
@@ -128,7 +131,7 @@ type rssCDATA struct {
 // writeRSS writes f as RSS 2.0 with the content, dc and atom extensions.
 func writeRSS(f *feed, base string) ([]byte, error) {
 	ch := rssChannel{
-		Title: f.Title, Link: f.Link, Description: f.Description, Language: "en",
+		Title: f.Title, Link: f.Link, Description: f.Description, Language: f.Lang,
 		Self:          rssLink{Href: f.self(base, ""), Rel: "self", Type: "application/rss+xml"},
 		LastBuildDate: f.Updated.UTC().Format(time.RFC1123Z), Generator: "Doléances",
 	}
@@ -136,7 +139,7 @@ func writeRSS(f *feed, base string) ([]byte, error) {
 		ri := rssItem{
 			Title: it.Title, Link: it.Link, GUID: rssGUID{IsPermaLink: "false", Value: it.ID},
 			PubDate: it.Published.UTC().Format(time.RFC1123Z), Creator: it.Author,
-			Description: it.Summary, Content: rssCDATA{Value: it.HTML},
+			Description: it.Summary, Content: rssCDATA{Value: it.HTML}, Language: it.Lang,
 		}
 		for _, c := range it.Categories {
 			ri.Categories = append(ri.Categories, rssCategory{Domain: c.Scheme, Value: c.Name})
@@ -170,6 +173,7 @@ type atomLink struct {
 }
 
 type atomEntry struct {
+	Lang       string         `xml:"xml:lang,attr,omitempty"`
 	ID         string         `xml:"id"`
 	Title      string         `xml:"title"`
 	Link       []atomLink     `xml:"link"`
@@ -199,7 +203,7 @@ type atomText struct {
 // writeAtom writes f as Atom 1.0.
 func writeAtom(f *feed, base string) ([]byte, error) {
 	af := atomFeed{
-		Lang: "en", ID: f.self(base, "/atom"), Title: f.Title, Subtitle: f.Description,
+		Lang: f.Lang, ID: f.self(base, "/atom"), Title: f.Title, Subtitle: f.Description,
 		Updated: f.Updated.UTC().Format(time.RFC3339), Generator: "Doléances",
 		Links: []atomLink{
 			{Href: f.self(base, "/atom"), Rel: "self", Type: "application/atom+xml"},
@@ -208,7 +212,7 @@ func writeAtom(f *feed, base string) ([]byte, error) {
 	}
 	for _, it := range f.Items {
 		e := atomEntry{
-			ID: it.ID, Title: it.Title, Link: []atomLink{{Href: it.Link, Rel: "alternate", Type: "text/html"}},
+			Lang: it.Lang, ID: it.ID, Title: it.Title, Link: []atomLink{{Href: it.Link, Rel: "alternate", Type: "text/html"}},
 			Published: it.Published.UTC().Format(time.RFC3339), Updated: it.Updated.UTC().Format(time.RFC3339),
 			Author:  atomAuthor{Name: it.Author},
 			Summary: atomText{Type: "text", Value: it.Summary}, Content: atomText{Type: "html", Value: it.HTML},

@@ -90,6 +90,14 @@ func (p *pages) layout(c *fiber.Ctx, title, path, feedPath string) (Layout, erro
 	return l, nil
 }
 
+// siteLang is the site's language, that of stories that do not say theirs.
+func (p *pages) siteLang() string {
+	if p.langs == nil {
+		return "en"
+	}
+	return p.langs.Default().Code
+}
+
 // languages fills in the language switch and the page's hreflang
 // alternates; a page asked in a language (?lang=fr) is its own canonical.
 func (p *pages) languages(c *fiber.Ctx, l *Layout) {

@@ -92,7 +92,10 @@ func Routes(app *fiber.App, d Deps) []Route {
 	r := &reading{pages: p, store: newReadingMemo(d.Store, d.Store.Generation), stamps: stamps,
 		heads: newMemo[commentKey, keptComment](d.Store.Generation, 8*memoEntries),
 		parts: newMemo[storyLang, KeptStory](d.Store.Generation, memoTexts)}
-	fd := &feeds{store: d.Store, site: d.Site, now: d.Now}
+	fd := &feeds{store: d.Store, site: d.Site, now: d.Now, siteLang: "en"}
+	if d.Langs != nil {
+		fd.siteLang = d.Langs.Default().Code
+	}
 	sr := &search{pages: p, store: d.Store, feeds: fd, limit: newIPLimiter(d.Limits.SearchRate, d.Now)}
 	m := &machines{store: d.Store, site: d.Site, limit: cmp.Or(d.SitemapLimit, SitemapLimit)}
 	a := newAuth(p, d)

@@ -200,7 +200,7 @@ func (s *search) feed(c *fiber.Ctx) (*feed, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := s.feeds.newFeed("Search for “"+sp.Query+"”", "Stories matching “"+sp.Query+"”.", "/search")
+	f := s.feeds.newFeed(c, tr(c, "Search for “%s”", sp.Query), tr(c, "Stories matching “%s”.", sp.Query), "/search")
 	f.Link = s.site.BaseURL + "/search?" + sp.query()
 	f.Path, f.Query = "/search/feed", sp.query()
 	for i := range res.Hits {

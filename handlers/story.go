@@ -167,7 +167,7 @@ func (r *reading) renderStory(c *fiber.Ctx, status int, st *models.Story, form C
 	sp.Feeds[0].Title = "Comments on “" + st.Title + "” (RSS)"
 	sp.Feeds[1].Title = "Comments on “" + st.Title + "” (Atom)"
 	sp.Description = st.Excerpt
-	storyMeta(&sp.Layout, st)
+	storyMeta(&sp.Layout, st, r.siteLang())
 	if personal || status != fiber.StatusOK {
 		// A guest's own held comments, or a refused form, are for them alone.
 		c.Set(fiber.HeaderCacheControl, "private, no-store")

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"cmp"
 	"math"
 	"strings"
 	"time"
@@ -41,6 +42,7 @@ type blogPosting struct {
 	Keywords      []string     `json:"keywords,omitempty"`
 	About         *jsonLDThing `json:"about,omitempty"`
 	CommentCount  int          `json:"commentCount"`
+	InLanguage    string       `json:"inLanguage"`
 	Image         *jsonLDImage `json:"image,omitempty"`
 }
 
@@ -58,7 +60,7 @@ type jsonLDThing struct {
 }
 
 // storyMeta fills the OpenGraph and JSON-LD data of a story page.
-func storyMeta(l *Layout, st *models.Story) {
+func storyMeta(l *Layout, st *models.Story, siteLang string) {
 	pub := st.CreatedAt
 	if st.PublishedAt != nil {
 		pub = *st.PublishedAt
@@ -84,7 +86,7 @@ func storyMeta(l *Layout, st *models.Story) {
 		DatePublished: pub.UTC().Format(time.RFC3339), DateModified: mod.UTC().Format(time.RFC3339),
 		Author:    jsonLDThing{Type: "Person", Name: st.Author.Name, URL: l.Site.BaseURL + "/author/" + st.Author.Handle},
 		Publisher: jsonLDThing{Type: "Organization", Name: l.Site.Name, URL: l.Site.BaseURL + "/"},
-		Keywords:  og.Tags, CommentCount: st.CommentCount,
+		Keywords:  og.Tags, CommentCount: st.CommentCount, InLanguage: cmp.Or(st.Lang, siteLang),
 	}
 	if st.Company != nil {
 		bp.About = &jsonLDThing{Type: "Organization", Name: st.Company.Name, URL: l.Site.BaseURL + "/company/" + st.Company.Slug}

@@ -39,6 +39,7 @@ type writing struct {
 // StoryForm is the editor's fields as typed.
 type StoryForm struct {
 	Title, Body, Tags, Company, City, Resolution string
+	Lang                                         string // the story's language
 	Categories                                   map[uint]bool
 	Cover, CoverAlt                              string
 	Uploads                                      []Upload // pictures sent from this page without JavaScript
@@ -75,7 +76,7 @@ type EditorPage struct {
 
 // formOf fills the editor's fields from a saved story.
 func formOf(st *models.Story) StoryForm {
-	f := StoryForm{Title: st.Title, Body: st.Body, City: st.City, Resolution: st.Resolution, Categories: map[uint]bool{},
+	f := StoryForm{Title: st.Title, Body: st.Body, City: st.City, Resolution: st.Resolution, Lang: st.Lang, Categories: map[uint]bool{},
 		Cover: st.Cover, CoverAlt: st.CoverAlt, Show: models.SplitShown(st.ShownPII)}
 	for _, c := range st.Categories {
 		f.Categories[c.ID] = true
@@ -114,7 +115,7 @@ func heldFor(st *models.Story, userID uint) bool {
 func readForm(c *fiber.Ctx) StoryForm {
 	f := StoryForm{Title: formLine(c, "title"), Body: formText(c, "body"),
 		Tags: formLine(c, "tags"), Company: formLine(c, "company"), City: formLine(c, "city"),
-		Resolution: formLine(c, "resolution"), Categories: map[uint]bool{},
+		Resolution: formLine(c, "resolution"), Lang: formLine(c, "lang"), Categories: map[uint]bool{},
 		CoverAlt: cleanAlt(c.FormValue("cover_alt")), Uploads: readUploads(c)}
 	if _, ok := models.ParseMediaURL(c.FormValue("cover")); ok {
 		f.Cover = strings.Clone(c.FormValue("cover"))
@@ -135,7 +136,7 @@ func readForm(c *fiber.Ctx) StoryForm {
 // The company is only looked up once the rest of the form is acceptable, so
 // that a refused story leaves no company page behind.
 func (w *writing) input(ctx context.Context, f StoryForm) (models.StoryInput, error) {
-	in := models.StoryInput{Title: f.Title, Body: f.Body, City: f.City, Resolution: f.Resolution,
+	in := models.StoryInput{Title: f.Title, Body: f.Body, City: f.City, Resolution: f.Resolution, Lang: f.Lang,
 		Tags: strings.Split(f.Tags, ","), Cover: f.Cover, CoverAlt: f.CoverAlt, ShowPII: f.Show}
 	for id := range f.Categories {
 		in.CategoryIDs = append(in.CategoryIDs, id)
@@ -179,6 +180,12 @@ func (w *writing) renderEditor(c *fiber.Ctx, status int, ep EditorPage) error {
 	ep.Detected = models.DetectPII(ep.Form.Body, ep.Form.Show)
 	if ep.Form.Resolution == "" {
 		ep.Form.Resolution = models.ResolutionOpen
+	}
+	if ep.Form.Lang == "" && ep.Story != nil {
+		ep.Form.Lang = ep.Story.Lang // a held change keeps the story's language
+	}
+	if ep.Form.Lang == "" && w.langs != nil {
+		ep.Form.Lang = w.langs.Default().Code
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return w.render(c, status, "editor", ep)

@@ -126,6 +126,9 @@ type Story struct {
 	// CoverAlt its description for those who cannot see it.
 	Cover    string `gorm:"size:200;not null;default:''"`
 	CoverAlt string `gorm:"size:1000;not null;default:''"`
+	// Lang is the language the story is written in ("fr", "en"); empty:
+	// the site's language.
+	Lang string `gorm:"size:10;not null;default:''"`
 	// Pending is a reader's change waiting for review, when preloaded (see PendingEdit).
 	Pending *PendingEdit
 	// CommentsClosed is set by the story's author (or an admin) to stop new comments.

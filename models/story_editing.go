@@ -86,6 +86,12 @@ func (s *Store) UpdateStory(ctx context.Context, id, editorID uint, in StoryInpu
 		e := edit{title: strings.TrimSpace(in.Title), body: in.Body, shown: shown, city: strings.TrimSpace(in.City),
 			resolution: orElse(in.Resolution, st.Resolution), r: r, company: in.CompanyID, cats: cats, tags: tags,
 			cover: in.Cover, coverAlt: strings.TrimSpace(in.CoverAlt)}
+		if in.Lang != st.Lang {
+			// The language says how to read the text, not what it says: no review.
+			if err := tx.Model(&Story{}).Where("id = ?", st.ID).UpdateColumn("lang", in.Lang).Error; err != nil {
+				return err
+			}
+		}
 		held, err := heldForReview(tx, &st, editorID)
 		if err != nil {
 			return err

@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -39,7 +40,14 @@ type StoryInput struct {
 	// ShowPII are the texts the author chose to publish although they look
 	// like personal data; those that cannot be shown are ignored (see ShownIn).
 	ShowPII []string
+	// Lang is the story's language, a BCP 47 tag ("fr", "en-GB"); empty:
+	// the site's.
+	Lang string
 }
+
+// langTag is the shape of a story's language: a BCP 47 tag of a language
+// and an optional region or script.
+var langTag = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$`)
 
 // validateTags returns a message if tags are too many once normalised, or too long.
 func validateTags(tags []string) string {
@@ -101,6 +109,9 @@ func (in StoryInput) validate() error {
 	} else if n := utf8.RuneCountInString(in.CoverAlt); n > MaxAltLen {
 		fields["cover"] = fmt.Sprintf("The cover's description is %d characters long; the limit is %d.", n, MaxAltLen)
 	}
+	if in.Lang != "" && !langTag.MatchString(in.Lang) {
+		fields["lang"] = "Choose the language the story is written in."
+	}
 	switch in.Status {
 	case "", StatusDraft, StatusPublished, StatusReview:
 	default:
@@ -127,7 +138,7 @@ func (s *Store) CreateStory(ctx context.Context, in StoryInput) (*Story, error) 
 		Title: strings.TrimSpace(in.Title), Body: in.Body, ShownPII: shown, HTML: r.HTML, Excerpt: r.Excerpt, PlainText: r.Text,
 		AuthorID: in.AuthorID, CompanyID: in.CompanyID, City: strings.TrimSpace(in.City),
 		Status: in.Status, Resolution: in.Resolution, PublishedAt: in.PublishedAt,
-		Cover: in.Cover, CoverAlt: strings.TrimSpace(in.CoverAlt),
+		Cover: in.Cover, CoverAlt: strings.TrimSpace(in.CoverAlt), Lang: in.Lang,
 	}
 	if st.Status == "" {
 		st.Status = StatusDraft
