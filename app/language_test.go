@@ -127,3 +127,23 @@ func TestStoryLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestMailInTheSiteLanguage: mails are written in the site's language
+// (-lang), with French typography and a translated unsubscribe link.
+func TestMailInTheSiteLanguage(t *testing.T) {
+	ts := newSite(t, withConfig(func(c *Config) { c.Lang = "fr" }))
+	res, body := ts.do(guest(), http.MethodPost, "/login/email", url.Values{"email": {"ada@example.org"}})
+	wantCode(t, res, body, http.StatusOK)
+	wantIn(t, "the page after asking", body, "Consultez vos e-mails")
+	mails, err := ts.store.Outbox(context.Background(), 10)
+	check(t, err)
+	if len(mails) != 1 {
+		t.Fatalf("%d mails", len(mails))
+	}
+	m := mails[0]
+	if m.Subject != "Votre lien de connexion à Doléances" {
+		t.Errorf("subject %q", m.Subject)
+	}
+	wantIn(t, "the mail", m.Text, "Ouvrez ce lien dans les 15 minutes pour vous connecter à Doléances.", "ignorez cet e-mail\u00a0: rien ne se passe sans le lien.")
+	wantIn(t, "the mail's HTML", m.HTML, `<html lang="fr">`)
+}

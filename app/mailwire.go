@@ -13,6 +13,11 @@ import (
 // mail. Without -smtp-url, the sender writes mails to the log and keeps them
 // in the outbox.
 func newMail(ctx context.Context, cfg Config, store *models.Store, log *slog.Logger) (*mail.Sender, handlers.MailSettings, error) {
+	langs, err := cfg.languages()
+	if err != nil {
+		return nil, handlers.MailSettings{}, err
+	}
+	loc := langs.Default() // mails are written in the site's language
 	key, err := store.Key(ctx, "unsubscribe")
 	if err != nil {
 		return nil, handlers.MailSettings{}, err
@@ -27,8 +32,8 @@ func newMail(ctx context.Context, cfg Config, store *models.Store, log *slog.Log
 			return nil, handlers.MailSettings{}, err
 		}
 	}
-	n := &mail.Notifier{Store: store, BaseURL: cfg.BaseURL, SiteName: siteName, UnsubscribeKey: key}
+	n := &mail.Notifier{Store: store, BaseURL: cfg.BaseURL, SiteName: siteName, UnsubscribeKey: key, Loc: loc}
 	s := mail.NewSender(mail.Sender{Store: store, Transport: tr, Notifier: n, Log: log, Now: cfg.clock(), Poll: cfg.mailPoll})
-	m := &mail.Mailer{Store: store, Sender: s, BaseURL: cfg.BaseURL, SiteName: siteName, Now: cfg.clock()}
+	m := &mail.Mailer{Store: store, Sender: s, BaseURL: cfg.BaseURL, SiteName: siteName, Now: cfg.clock(), Loc: loc}
 	return s, handlers.MailSettings{Mailer: m, Notices: m, UnsubscribeKey: key}, nil
 }

@@ -95,7 +95,9 @@ func templateFuncs(a *assets, siteLang string) func(l *i18n.Locale) template.Fun
 			"storyLang": func(s string) string { return cmp.Or(s, siteLang) },
 			"asset":     a.url,
 			// t translates an interface text (its key is the English text).
-			"t":        l.T,
+			"t": l.T,
+			// text translates a text kept in English (a follow's label).
+			"text":     l.Text,
 			"lang":     func() string { return l.Code },
 			"date":     func(v any) string { return withTime(v, l.Date) },
 			"clock":    func(v any) string { return withTime(v, l.Clock) },

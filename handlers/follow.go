@@ -76,8 +76,9 @@ func (e *email) follow(kind, param string) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		mp := MailPage{Heading: "Follow " + label + " by email", EmailForm: true, Action: strings.TrimSuffix(path, "/") + "/follow",
-			Button: "Follow", Email: formLine(c, "email"), Digest: c.FormValue("digest") == "1"}
+		named := locale(c).Text(label) // kept in English, the mails' words
+		mp := MailPage{Heading: tr(c, "Follow %s by email", named), EmailForm: true, Action: strings.TrimSuffix(path, "/") + "/follow",
+			Button: tr(c, "Follow"), Email: formLine(c, "email"), Digest: c.FormValue("digest") == "1"}
 		req := models.FollowRequest{Email: mp.Email, Kind: kind, TargetID: id, Label: label, Path: path, Digest: mp.Digest}
 		if sess := currentSession(c); sess != nil {
 			uid := sess.UserID
@@ -99,8 +100,8 @@ func (e *email) follow(kind, param string) fiber.Handler {
 			return err
 		}
 		if !pending {
-			return e.page(c, fiber.StatusOK, MailPage{Heading: "You follow " + label,
-				Message: "New items come to " + f.Email + ". You can end this on your account page, or from any of the mails.",
+			return e.page(c, fiber.StatusOK, MailPage{Heading: tr(c, "You follow %s", named),
+				Message: tr(c, "New items come to %s. You can end this on your account page, or from any of the mails.", f.Email),
 				LinkURL: "/me#follows", LinkText: tr(c, "Your follows")})
 		}
 		// Past the per-address limit nothing is sent, and the answer is the
@@ -109,8 +110,8 @@ func (e *email) follow(kind, param string) fiber.Handler {
 			return err
 		}
 		return e.page(c, fiber.StatusOK, MailPage{Heading: tr(c, "Check your mail"),
-			Message: "We sent a link to " + f.Email + " to confirm this follow. Nothing else is sent until it is confirmed.",
-			LinkURL: path, LinkText: "Back to " + label})
+			Message: tr(c, "We sent a link to %s to confirm this follow. Nothing else is sent until it is confirmed.", f.Email),
+			LinkURL: path, LinkText: tr(c, "Back to %s", named)})
 	}
 }
 

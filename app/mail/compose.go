@@ -10,6 +10,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"doleances/handlers/i18n"
 	"doleances/models"
 )
 
@@ -27,6 +28,9 @@ type Content struct {
 	// UnsubscribeURL ends the subscription in one click (RFC 8058); every
 	// notification has one.
 	UnsubscribeURL string
+	// Lang is the language the mail is written in, and Unsubscribe the
+	// label of its unsubscribe link in it; see Locale.
+	Lang, Unsubscribe string
 }
 
 // Item is a line of a digest.
@@ -44,23 +48,43 @@ var textMail = texttemplate.Must(texttemplate.New("text").Parse(`{{range .Paragr
 
 {{end}}-- 
 {{.Why}}
-{{if .UnsubscribeURL}}Unsubscribe: {{.UnsubscribeURL}}
+{{if .UnsubscribeURL}}{{.Unsubscribe}}: {{.UnsubscribeURL}}
 {{end}}`))
 
 var htmlMail = htmltemplate.Must(htmltemplate.New("html").Parse(`<!DOCTYPE html>
-<html><head><meta charset="utf-8"><title>{{.Subject}}</title></head>
+<html lang="{{.Lang}}"><head><meta charset="utf-8"><title>{{.Subject}}</title></head>
 <body style="font-family:sans-serif;max-width:40em">
 {{range .Paragraphs}}<p>{{.}}</p>
 {{end}}{{if .Quote}}<blockquote style="border-left:3px solid #ccc;margin-left:0;padding-left:1em">{{.Quote}}</blockquote>
 {{end}}{{if .Items}}<ul>{{range .Items}}<li><a href="{{.URL}}">{{.Title}}</a></li>{{end}}</ul>
 {{end}}{{if .ActionURL}}<p><a href="{{.ActionURL}}">{{.Action}}</a></p>
-{{end}}<hr><p style="color:#666;font-size:smaller">{{.Why}}{{if .UnsubscribeURL}} <a href="{{.UnsubscribeURL}}">Unsubscribe</a>{{end}}</p>
+{{end}}<hr><p style="color:#666;font-size:smaller">{{.Why}}{{if .UnsubscribeURL}} <a href="{{.UnsubscribeURL}}">{{.Unsubscribe}}</a>{{end}}</p>
 </body></html>
 `))
+
+// english writes the mails of senders given no language.
+var english = func() *i18n.Locale {
+	b, err := i18n.New(i18n.Options{})
+	if err != nil {
+		panic(err) // the embedded catalogues are part of the binary
+	}
+	return b.Default()
+}()
+
+// orEnglish is loc, or English when there is none.
+func orEnglish(loc *i18n.Locale) *i18n.Locale {
+	if loc == nil {
+		return english
+	}
+	return loc
+}
 
 // Outbox renders c as an outbox row.
 func (c Content) Outbox() (models.OutboxMail, error) {
 	c.Subject = OneLine(c.Subject, 200)
+	if c.Lang == "" {
+		c.Lang, c.Unsubscribe = english.Code, english.T("Unsubscribe")
+	}
 	var t, h strings.Builder
 	if err := textMail.Execute(&t, c); err != nil {
 		return models.OutboxMail{}, err

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"doleances/handlers/i18n"
 	"doleances/models"
 )
 
@@ -17,6 +18,13 @@ const (
 	confirmationFor = "Someone (we hope you) asked to "
 )
 
+// in writes c in loc's language: its Lang and Unsubscribe label.
+func in(loc *i18n.Locale, c Content) Content {
+	loc = orEnglish(loc)
+	c.Lang, c.Unsubscribe = loc.Code, loc.T("Unsubscribe")
+	return c
+}
+
 // Mailer queues the mails a request asks for: sign-in links and
 // confirmation links. It implements handlers.Mailer.
 type Mailer struct {
@@ -25,6 +33,8 @@ type Mailer struct {
 	BaseURL  string
 	SiteName string
 	Now      func() time.Time
+	// Loc is the language of the mails: the site's; nil: English.
+	Loc *i18n.Locale
 }
 
 // SignInLink mails a one-time sign-in link to email, valid 15 minutes. With
@@ -42,14 +52,15 @@ func (m *Mailer) SignInLink(ctx context.Context, email, next string, linkUser *u
 	if err != nil {
 		return err
 	}
-	c := Content{To: email, Kind: models.MailKindSignIn, Subject: "Your sign-in link for " + m.SiteName,
-		Paragraphs: []string{"Open this link within 15 minutes to sign in to " + m.SiteName + ". It works once."},
-		Action:     "Sign in", ActionURL: m.BaseURL + "/login/email/" + token,
-		Why: confirmationFor + "sign in to " + m.SiteName + " with this address. If it was not you, ignore this mail: nothing happens without the link."}
+	l := orEnglish(m.Loc)
+	c := in(l, Content{To: email, Kind: models.MailKindSignIn, Subject: l.T("Your sign-in link for %s", m.SiteName),
+		Paragraphs: []string{l.T("Open this link within 15 minutes to sign in to %s. It works once.", m.SiteName)},
+		Action:     l.T("Sign in"), ActionURL: m.BaseURL + "/login/email/" + token,
+		Why: l.T(confirmationFor+"sign in to %s with this address. If it was not you, ignore this mail: nothing happens without the link.", m.SiteName)})
 	if linkUser != nil {
-		c.Subject = "Add this address to your " + m.SiteName + " account"
-		c.Paragraphs = []string{"Open this link within 15 minutes to sign in to your account with this address too. It works once."}
-		c.Action = "Add the address"
+		c.Subject = l.T("Add this address to your %s account", m.SiteName)
+		c.Paragraphs = []string{l.T("Open this link within 15 minutes to sign in to your account with this address too. It works once.")}
+		c.Action = l.T("Add the address")
 	}
 	return m.queue(ctx, c)
 }
@@ -70,10 +81,11 @@ func (m *Mailer) Confirm(ctx context.Context, email string, followID *uint, what
 	if err != nil {
 		return err
 	}
-	c := Content{To: email, Kind: models.MailKindConfirm, Subject: "Confirm your address for " + m.SiteName,
-		Paragraphs: []string{confirmationFor + what + " on " + m.SiteName + " by email. Nothing will be sent to this address until you confirm."},
-		Action:     "Confirm", ActionURL: m.BaseURL + "/email/confirm/" + token,
-		Why: "If it was not you, ignore this mail: you will get nothing more from us."}
+	l := orEnglish(m.Loc)
+	c := in(l, Content{To: email, Kind: models.MailKindConfirm, Subject: l.T("Confirm your address for %s", m.SiteName),
+		Paragraphs: []string{l.T(confirmationFor+"%s on %s by email. Nothing will be sent to this address until you confirm.", l.Text(what), m.SiteName)},
+		Action:     l.T("Confirm"), ActionURL: m.BaseURL + "/email/confirm/" + token,
+		Why: l.T("If it was not you, ignore this mail: you will get nothing more from us.")})
 	return m.queue(ctx, c)
 }
 

@@ -18,27 +18,30 @@ func (m *Mailer) NoticeReceived(ctx context.Context, n models.Notice) error {
 	if n.Email == "" {
 		return nil
 	}
-	return m.queue(ctx, Content{To: n.Email, Kind: models.MailKindNotice, Subject: "Notice " + n.Ref() + " received",
-		Paragraphs: []string{"We received your notice about " + n.URL + " (" + models.NoticeReasonLabel(n.Reason) + "). " +
-			"Its reference is " + n.Ref() + ". An admin will examine it and you will receive the decision and its reasons at this address."},
-		Why: "You sent a notice of illegal content to " + m.SiteName + " with this address."})
+	l := orEnglish(m.Loc)
+	return m.queue(ctx, in(l, Content{To: n.Email, Kind: models.MailKindNotice, Subject: l.T("Notice %s received", n.Ref()),
+		Paragraphs: []string{l.T("We received your notice about %s (%s). Its reference is %s. An admin will examine it and you will receive the decision and its reasons at this address.",
+			n.URL, l.T(models.NoticeReasonLabel(n.Reason)), n.Ref())},
+		Why: l.T("You sent a notice of illegal content to %s with this address.", m.SiteName)}))
 }
 
 // NoticeDecided tells the notifier the outcome and the content's author
 // the decision with its statement of reasons and how to appeal.
 func (m *Mailer) NoticeDecided(ctx context.Context, n models.Notice) error {
 	var errs []error
+	l := orEnglish(m.Loc)
+	decision := l.T(models.DecisionLabel(n.Decision))
 	if n.Email != "" {
-		errs = append(errs, m.queue(ctx, Content{To: n.Email, Kind: models.MailKindNotice, Subject: "Decision on notice " + n.Ref(),
-			Paragraphs: []string{"Your notice " + n.Ref() + " about " + n.URL + " is decided: " + models.DecisionLabel(n.Decision) + ".", "The reasons:"},
-			Quote:      n.Reasons, Why: "You sent this notice to " + m.SiteName + "."}))
+		errs = append(errs, m.queue(ctx, in(l, Content{To: n.Email, Kind: models.MailKindNotice, Subject: l.T("Decision on notice %s", n.Ref()),
+			Paragraphs: []string{l.T("Your notice %s about %s is decided: %s.", n.Ref(), n.URL, decision), l.T("The reasons:")},
+			Quote:      n.Reasons, Why: l.T("You sent this notice to %s.", m.SiteName)})))
 	}
-	c := Content{Kind: models.MailKindNotice, Subject: "A decision about what you wrote on " + m.SiteName,
-		Paragraphs: []string{"Someone reported " + n.URL + " as illegal (" + models.NoticeReasonLabel(n.Reason) + "). An admin decided: " +
-			models.DecisionLabel(n.Decision) + ". The statement of reasons:"},
-		Quote: n.Reasons, Why: "You wrote the content this notice is about."}
+	c := in(l, Content{Kind: models.MailKindNotice, Subject: l.T("A decision about what you wrote on %s", m.SiteName),
+		Paragraphs: []string{l.T("Someone reported %s as illegal (%s). An admin decided: %s. The statement of reasons:",
+			n.URL, l.T(models.NoticeReasonLabel(n.Reason)), decision)},
+		Quote: n.Reasons, Why: l.T("You wrote the content this notice is about.")})
 	if n.Decision != models.DecisionKeep {
-		c.Action, c.ActionURL = "Read the decision, or appeal it once", m.BaseURL+"/me#notice-"+strconv.FormatUint(uint64(n.ID), 10)
+		c.Action, c.ActionURL = l.T("Read the decision, or appeal it once"), m.BaseURL+"/me#notice-"+strconv.FormatUint(uint64(n.ID), 10)
 	}
 	errs = append(errs, m.toAuthor(ctx, n, c))
 	return errors.Join(errs...)
@@ -46,14 +49,15 @@ func (m *Mailer) NoticeDecided(ctx context.Context, n models.Notice) error {
 
 // AppealDecided tells the author the outcome of their appeal.
 func (m *Mailer) AppealDecided(ctx context.Context, n models.Notice) error {
-	outcome := "upheld: the decision stands"
+	l := orEnglish(m.Loc)
+	outcome := l.T("upheld: the decision stands")
 	if n.AppealOutcome == models.AppealReversed {
-		outcome = "reversed"
+		outcome = l.T("reversed")
 	}
-	return m.toAuthor(ctx, n, Content{Kind: models.MailKindNotice, Subject: "Your appeal on " + m.SiteName,
-		Paragraphs: []string{"Your appeal of the decision about " + n.URL + " was examined: the decision is " + outcome + ". The reasons:"},
-		Quote:      n.AppealReasons, Action: "Your account", ActionURL: m.BaseURL + "/me#notice-" + strconv.FormatUint(uint64(n.ID), 10),
-		Why: "You appealed a decision about what you wrote."})
+	return m.toAuthor(ctx, n, in(l, Content{Kind: models.MailKindNotice, Subject: l.T("Your appeal on %s", m.SiteName),
+		Paragraphs: []string{l.T("Your appeal of the decision about %s was examined: the decision is %s. The reasons:", n.URL, outcome)},
+		Quote:      n.AppealReasons, Action: l.T("Your account"), ActionURL: m.BaseURL + "/me#notice-" + strconv.FormatUint(uint64(n.ID), 10),
+		Why: l.T("You appealed a decision about what you wrote.")}))
 }
 
 // toAuthor sends c to the author of the notice's content, if they have a

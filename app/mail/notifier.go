@@ -3,9 +3,9 @@ package mail
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strconv"
 
+	"doleances/handlers/i18n"
 	"doleances/models"
 )
 
@@ -18,6 +18,8 @@ type Notifier struct {
 	SiteName string
 	// UnsubscribeKey signs the unsubscribe links (models.UnsubscribeToken).
 	UnsubscribeKey []byte
+	// Loc is the language of the mails: the site's; nil: English.
+	Loc *i18n.Locale
 }
 
 // Run handles what is pending now. An item that fails is reported and
@@ -71,11 +73,13 @@ func (n *Notifier) digests(ctx context.Context) error {
 		return err
 	}
 	for _, d := range ds {
-		c := Content{To: d.Follow.Email, Kind: models.MailKindDigest,
-			Subject:    fmt.Sprintf("%s: %d new on %s", n.SiteName, len(d.Items), d.Follow.Label),
-			Paragraphs: []string{fmt.Sprintf("What is new since yesterday on %s:", d.Follow.Label)},
-			Why:        "You follow " + d.Follow.Label + " on " + n.SiteName + ", in a daily digest.",
-		}
+		l := orEnglish(n.Loc)
+		label := l.Text(d.Follow.Label)
+		c := in(l, Content{To: d.Follow.Email, Kind: models.MailKindDigest,
+			Subject:    l.T("%s: %d new on %s", n.SiteName, len(d.Items), label),
+			Paragraphs: []string{l.T("What is new since yesterday on %s:", label)},
+			Why:        l.T("You follow %s on %s, in a daily digest.", label, n.SiteName),
+		})
 		c.UnsubscribeURL = n.unsubscribe(models.UnsubFollow, d.Follow.ID)
 		for _, it := range d.Items {
 			c.Items = append(c.Items, Item{Title: it.Title, URL: it.URL})
@@ -97,45 +101,45 @@ func (n *Notifier) unsubscribe(kind string, id uint) string {
 
 // content is the mail of nw to r.
 func (n *Notifier) content(nw models.News, r models.Recipient) Content {
-	st := nw.Story
+	st, l := nw.Story, orEnglish(n.Loc)
 	storyURL := n.BaseURL + "/stories/" + st.Slug
-	c := Content{To: r.Email, Kind: r.Kind, UnsubscribeURL: n.unsubscribe(r.UnsubKind, r.UnsubID)}
+	c := in(l, Content{To: r.Email, Kind: r.Kind, UnsubscribeURL: n.unsubscribe(r.UnsubKind, r.UnsubID)})
 	switch r.Kind {
 	case models.MailKindFollow:
-		c.Why = "You follow " + r.Label + " on " + n.SiteName + "."
+		c.Why = l.T("You follow %s on %s.", l.Text(r.Label), n.SiteName)
 	case models.MailKindReply:
-		c.Why = "You asked to get the replies to your comment by email."
+		c.Why = l.T("You asked to get the replies to your comment by email.")
 	case models.MailKindComment:
-		c.Why = "You get the new comments on your stories. Switch this off on " + n.BaseURL + "/me or below."
+		c.Why = l.T("You get the new comments on your stories. Switch this off on %s/me or below.", n.BaseURL)
 	case models.MailKindModeration:
-		c.Why = "You moderate comments on " + n.SiteName + ". Switch these mails off on " + n.BaseURL + "/me or below."
+		c.Why = l.T("You moderate comments on %s. Switch these mails off on %s/me or below.", n.SiteName, n.BaseURL)
 	}
 	switch {
 	case nw.Report != nil:
-		c.Subject = "New report on “" + st.Title + "”"
-		c.Paragraphs = []string{"A reader reported " + reportTarget(nw.Report) + " on “" + st.Title + "” as " + nw.Report.Reason + "."}
-		c.Action, c.ActionURL = "See the reports", n.BaseURL+"/admin/reports"
+		c.Subject = l.T("New report on “%s”", st.Title)
+		c.Paragraphs = []string{l.T("A reader reported %s on “%s” as %s.", l.T(reportTarget(nw.Report)), st.Title, l.T(nw.Report.Reason))}
+		c.Action, c.ActionURL = l.T("See the reports"), n.BaseURL+"/admin/reports"
 	case nw.Comment != nil:
 		cm := nw.Comment
 		c.Quote = quote(cm.Body)
-		c.Action, c.ActionURL = "Read it", storyURL+"#comment-"+strconv.FormatUint(uint64(cm.ID), 10)
+		c.Action, c.ActionURL = l.T("Read it"), storyURL+"#comment-"+strconv.FormatUint(uint64(cm.ID), 10)
 		switch r.Kind {
 		case models.MailKindModeration:
-			c.Subject = "Comment held for moderation on “" + st.Title + "”"
-			c.Paragraphs = []string{cm.AuthorName + " wrote a comment on “" + st.Title + "”; it waits for moderation:"}
-			c.Action, c.ActionURL = "Moderate the comments", n.BaseURL+"/admin/comments"
+			c.Subject = l.T("Comment held for moderation on “%s”", st.Title)
+			c.Paragraphs = []string{l.T("%s wrote a comment on “%s”; it waits for moderation:", cm.AuthorName, st.Title)}
+			c.Action, c.ActionURL = l.T("Moderate the comments"), n.BaseURL+"/admin/comments"
 		case models.MailKindReply:
-			c.Subject = cm.AuthorName + " replied to your comment on “" + st.Title + "”"
-			c.Paragraphs = []string{cm.AuthorName + " replied to your comment on “" + st.Title + "”:"}
+			c.Subject = l.T("%s replied to your comment on “%s”", cm.AuthorName, st.Title)
+			c.Paragraphs = []string{l.T("%s replied to your comment on “%s”:", cm.AuthorName, st.Title)}
 		default:
-			c.Subject = cm.AuthorName + " commented on “" + st.Title + "”"
-			c.Paragraphs = []string{cm.AuthorName + " commented on “" + st.Title + "”:"}
+			c.Subject = l.T("%s commented on “%s”", cm.AuthorName, st.Title)
+			c.Paragraphs = []string{l.T("%s commented on “%s”:", cm.AuthorName, st.Title)}
 		}
 	default:
-		c.Subject = "New story: " + st.Title
-		c.Paragraphs = []string{st.Author.Name + " published a new story, “" + st.Title + "”:"}
+		c.Subject = l.T("New story: %s", st.Title)
+		c.Paragraphs = []string{l.T("%s published a new story, “%s”:", st.Author.Name, st.Title)}
 		c.Quote = st.Excerpt
-		c.Action, c.ActionURL = "Read the story", storyURL
+		c.Action, c.ActionURL = l.T("Read the story"), storyURL
 	}
 	return c
 }

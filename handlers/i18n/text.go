@@ -106,19 +106,35 @@ func (p pattern) args(s string) ([]any, bool) {
 // locale's language is left as it is; anything else is reported missing
 // and shown as given.
 func (l *Locale) Text(s string) string {
+	if t, ok := l.lookup(s, 2); ok {
+		return t
+	}
+	return l.T(s)
+}
+
+// lookup is Text without reporting what is missing; the text put into a
+// format is looked up too (a label in a sentence), depth levels down.
+func (l *Locale) lookup(s string, depth int) (string, bool) {
 	if s == "" {
-		return ""
+		return "", true
 	}
 	if _, ok := l.keys[s]; ok || l.Code == "en" && !verbRE.MatchString(s) {
-		return l.T(s)
+		return l.T(s), true
 	}
 	if l.values[s] || l.wrap != nil && strings.HasPrefix(s, "⟦") && strings.HasSuffix(s, "⟧") {
-		return s
+		return s, true
 	}
 	for _, p := range l.patterns {
 		if args, ok := p.args(s); ok {
-			return l.T(p.key, args...)
+			for i, a := range args {
+				if text, isText := a.(string); isText && depth > 0 {
+					if t, found := l.lookup(text, depth-1); found {
+						args[i] = t
+					}
+				}
+			}
+			return l.T(p.key, args...), true
 		}
 	}
-	return l.T(s)
+	return "", false
 }
