@@ -24,7 +24,7 @@ func TestPagesOfTheDemoSite(t *testing.T) {
 	}{
 		{"/", []string{"<title>Doléances</title>", `<link rel="alternate" type="application/rss+xml"`, `href="/feed"`, "Posted by", "Categories", "Recent comments", "Archives", "Older stories"}},
 		{"/page/2", []string{"<title>Page 2 · Doléances</title>", "Newer stories", `href="/"`}},
-		{"/stories/" + slug, []string{"<h1>" + html.EscapeString(story.Title) + "</h1>", "Posted by", `in <a href="/category/telecom">Telecom</a>`, "Tagged", `class="badge company"`, "Resolved", "<table>", "<blockquote>", `id="comments"`, `href="/stories/` + slug + `/feed"`, "Related stories"}},
+		{"/stories/" + slug, []string{`<h1 lang="en">` + html.EscapeString(story.Title) + "</h1>", "Posted by", `in <a href="/category/telecom">Telecom</a>`, "Tagged", `class="badge company"`, "Resolved", "<table>", "<blockquote>", `id="comments"`, `href="/stories/` + slug + `/feed"`, "Related stories"}},
 		{"/category/telecom", []string{"<h1>Telecom</h1>", demo.Categories[0].Description[:20], `href="/category/telecom/feed"`}},
 		{"/tag/cancellation", []string{"Tagged “cancellation”", `href="/tag/cancellation/feed"`}},
 		{"/author/jenna-w", []string{"<h1>Jenna Whitaker</h1>", "Ohio-born", `href="/author/jenna-w/feed"`}},

@@ -114,6 +114,7 @@ func ErrorHandler(d Deps) fiber.ErrorHandler {
 			l = Layout{Site: d.Site, Title: ep.Heading}
 		}
 		l.Canonical = "" // an error page is nobody's canonical address
+		l.Here = "/"     // nor an address to send the language switch back to
 		ep.Layout = l
 		c.Set(fiber.HeaderCacheControl, "no-store")
 		if rerr := p.render(c, status, "error", ep); rerr != nil {

@@ -57,8 +57,8 @@ func (m *moderation) queue(c *fiber.Ctx, u *models.User) error {
 	l.Canonical = ""
 	mp := ModerationPage{Layout: l, Queue: q}
 	for _, t := range []ModerationTab{{models.CommentPending, tr(c, "Pending"), q.Counts.Pending, false},
-		{models.CommentApproved, "Approved", q.Counts.Approved, false}, {models.CommentSpam, "Spam", q.Counts.Spam, false},
-		{models.CommentTrash, "Trash", q.Counts.Trash, false}} {
+		{models.CommentApproved, tr(c, "Approved"), q.Counts.Approved, false}, {models.CommentSpam, tr(c, "Spam"), q.Counts.Spam, false},
+		{models.CommentTrash, tr(c, "Trash"), q.Counts.Trash, false}} {
 		t.Current = t.Status == q.Status
 		mp.Tabs = append(mp.Tabs, t)
 	}
