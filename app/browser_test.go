@@ -121,3 +121,33 @@ func colours(img image.Image) int {
 	}
 	return len(seen)
 }
+
+// TestFrenchScreenshots renders the front page and a story page of a
+// French site (-lang fr) at desktop and phone widths; docs/screenshots
+// holds a set (DOLEANCES_SCREENSHOTS=docs/screenshots go test ./app -run
+// FrenchScreenshots). The story is the demo's, written in English: its
+// text says so with its own lang attribute.
+func TestFrenchScreenshots(t *testing.T) {
+	slow(t)
+	bin := chromium(t)
+	base, stop := startRun(t, "-data", t.TempDir(), "-lang", "fr")
+	defer stop()
+	dir := screenshotDir(t)
+	story := "/stories/" + models.Slugify(demo.Stories[0].Title)
+	for name, path := range map[string]string{"front-fr": "/?lang=fr", "story-fr": story + "?lang=fr"} {
+		dom := string(headless(t, bin, base+path, "--dump-dom"))
+		for _, want := range []string{`<html lang="fr">`, "Derniers récits", "Catégories"} {
+			if !strings.Contains(dom, want) {
+				t.Errorf("%s: the DOM lacks %q", name, want)
+			}
+		}
+		for _, size := range []struct {
+			label string
+			w, h  int
+		}{{"desktop", 1280, 1800}, {"phone", 390, 1600}} {
+			file := filepath.Join(dir, name+"-"+size.label+".png")
+			headless(t, bin, base+path, "--screenshot="+file, "--window-size="+strconv.Itoa(size.w)+","+strconv.Itoa(size.h))
+			checkScreenshot(t, file, size.w, size.h)
+		}
+	}
+}

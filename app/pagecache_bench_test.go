@@ -48,6 +48,7 @@ func BenchmarkPageCache(b *testing.B) {
 		{"baseline-static", static + "/", ""},
 		{"story-50-comments", site + storyPath, ""},
 		{"front", site + "/", ""},
+		{"front-fr", site + "/?lang=fr", ""}, // the other language's entry of the same page
 		{"feed", site + "/feed", ""},
 		{"baseline-static-signed-in-size", static + "/signed-in", ""},
 		{"story-signed-in", site + storyPath, token},

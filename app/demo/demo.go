@@ -59,6 +59,7 @@ func seedStory(ctx context.Context, s *models.Store, files media.Storage, now ti
 	in := models.StoryInput{
 		Title: d.Title, Body: d.Body, AuthorID: author.ID, Tags: d.Tags, City: d.City,
 		Resolution: d.Resolution, Status: models.StatusPublished, PublishedAt: &published,
+		Lang: "en", // the demo stories are written in English, whatever the site's language
 	}
 	for _, name := range d.Categories {
 		in.CategoryIDs = append(in.CategoryIDs, cats[name])
