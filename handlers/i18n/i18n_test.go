@@ -141,3 +141,28 @@ func TestLanguageMatching(t *testing.T) {
 		t.Errorf("%d languages", names)
 	}
 }
+
+// TestCataloguesAreComplete: every catalogue but the English one (whose
+// keys are its texts) has every message of the French one, which the
+// page tests check against the interface; a new language's file is
+// checked by the same rule.
+func TestCataloguesAreComplete(t *testing.T) {
+	b := bundle(t, Options{})
+	fr := b.Locale("fr")
+	for _, l := range b.All() {
+		if l.Code == "en" || l.Code == "fr" {
+			continue
+		}
+		for key := range fr.keys {
+			if _, ok := l.keys[key]; !ok {
+				t.Errorf("%s lacks %q", l.Code, key)
+			}
+		}
+		if l.Name == "" {
+			t.Errorf("%s has no name for the switch", l.Code)
+		}
+	}
+	if fr.Name != "Français" || b.Locale("en").Name != "English" {
+		t.Errorf("names: %q, %q", fr.Name, b.Locale("en").Name)
+	}
+}
