@@ -147,6 +147,7 @@ func crawl(t *testing.T, ts *testSite, v *visitor, start []string, limit int) []
 var (
 	otherLangRE = regexp.MustCompile(`<([a-z0-9]+)\b[^>]*\slang="[^"x][^"]*"[^>]*>`)
 	hiddenRE    = regexp.MustCompile(`(?s)<script\b.*?</script>|<style\b.*?</style>|<head>.*?</head>|<textarea\b.*?</textarea>|<code>.*?</code>|<option value="(?:[0-9]+)?"[^>]*>[^<]*</option>`)
+	headTextRE  = regexp.MustCompile(`<title>([^<]*)</title>|<(?:meta name="description" content|link rel="alternate" type="[^"]*" title)="([^"]*)"`)
 	attrRE      = regexp.MustCompile(`\s(?:title|alt|placeholder|aria-label)="([^"]*)"`)
 	tagRE       = regexp.MustCompile(`<[^>]*>`)
 	markedRE    = regexp.MustCompile(`⟦[^⟦⟧]*⟧`)
@@ -159,8 +160,12 @@ var (
 // in the site's content.
 func untranslated(page string, allowed map[string]bool) []string {
 	page = withoutOtherLanguages(page)
-	page = hiddenRE.ReplaceAllString(page, " ")
 	var text strings.Builder
+	// What the head says to people: the title, the description, the feeds' names.
+	for _, m := range headTextRE.FindAllStringSubmatch(page, -1) {
+		text.WriteString(" " + m[1] + m[2] + " ")
+	}
+	page = hiddenRE.ReplaceAllString(page, " ")
 	for _, m := range attrRE.FindAllStringSubmatch(page, -1) {
 		text.WriteString(" " + m[1] + " ")
 	}
@@ -214,7 +219,8 @@ var codeColumns = map[string]bool{"status": true, "state": true, "role": true, "
 func contentWords(t *testing.T, f *authzFixture) map[string]bool {
 	t.Helper()
 	words := map[string]bool{}
-	for _, w := range []string{"doléances", "github", "english", "français"} {
+	// The names the interface shows as they are, and the words searched for.
+	for _, w := range []string{"doléances", "github", "english", "français", "rss", "atom", "text", "zzzzqqq"} {
 		words[w] = true
 	}
 	var tables []string

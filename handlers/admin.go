@@ -77,7 +77,7 @@ func (a *admin) renderAdmin(c *fiber.Ctx, status int, ap AdminPage) error {
 	if ap.Companies, err = a.store.Companies(ctx); err != nil {
 		return err
 	}
-	if ap.Layout, err = a.layout(c, "Admin", "", ""); err != nil {
+	if ap.Layout, err = a.layout(c, tr(c, "Admin"), "", ""); err != nil {
 		return err
 	}
 	ap.Canonical = ""

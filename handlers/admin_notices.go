@@ -67,7 +67,7 @@ func (h *noticeAdmin) list(c *fiber.Ctx, _ *models.User) error {
 	if err != nil {
 		return err
 	}
-	l, err := h.adminLayout(c, "Notices")
+	l, err := h.adminLayout(c, tr(c, "Notices"))
 	if err != nil {
 		return err
 	}
@@ -100,7 +100,7 @@ func (h *noticeAdmin) renderNotice(c *fiber.Ctx, status int, np NoticeAdminPage)
 		return err
 	}
 	np.NoticeTarget = *t
-	if np.Layout, err = h.adminLayout(c, "Notice "+t.Notice.Ref()); err != nil {
+	if np.Layout, err = h.adminLayout(c, tr(c, "Notice %s", t.Notice.Ref())); err != nil {
 		return err
 	}
 	return h.render(c, status, "noticeadmin", np)

@@ -75,7 +75,7 @@ func (h *companyAdmin) renderPage(c *fiber.Ctx, status int, cp CompanyAdminPage)
 	if cp.Representatives, err = h.store.Representatives(c.UserContext(), cp.Company.ID); err != nil {
 		return err
 	}
-	if cp.Layout, err = h.layout(c, "Company: "+cp.Company.Name, "", ""); err != nil {
+	if cp.Layout, err = h.layout(c, tr(c, "Company: %s", cp.Company.Name), "", ""); err != nil {
 		return err
 	}
 	cp.Canonical = ""

@@ -105,7 +105,7 @@ func (h *companies) list(c *fiber.Ctx) error {
 	}
 	title := tr(c, "Companies compared")
 	if cp.Category != nil {
-		title = "Companies compared: " + cp.Category.Name
+		title = tr(c, "Companies compared: %s", cp.Category.Name)
 	}
 	if cp.Layout, err = h.layout(c, title, companiesURL(sort, catSlug, n), ""); err != nil {
 		return err

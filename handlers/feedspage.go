@@ -15,6 +15,6 @@ func (p *pages) feedList(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	l.Description = "Every list of " + p.site.Name + " has a feed: follow new stories, a category, a company, an author, a tag or the comments in a feed reader."
+	l.Description = tr(c, "Every list of %s has a feed: follow new stories, a category, a company, an author, a tag or the comments in a feed reader.", p.site.Name)
 	return p.render(c, fiber.StatusOK, "feeds", FeedsPage{Layout: l})
 }

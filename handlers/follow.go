@@ -169,7 +169,7 @@ func (e *email) outbox(c *fiber.Ctx, _ *models.User) error {
 	if err != nil {
 		return err
 	}
-	l, err := e.layout(c, "Outbox", "", "")
+	l, err := e.layout(c, tr(c, "Outbox"), "", "")
 	if err != nil {
 		return err
 	}

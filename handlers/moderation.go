@@ -127,7 +127,7 @@ func (m *moderation) reports(c *fiber.Ctx, u *models.User) error {
 	if err != nil {
 		return err
 	}
-	l, err := m.layout(c, "Reports", "", "")
+	l, err := m.layout(c, tr(c, "Reports"), "", "")
 	if err != nil {
 		return err
 	}

@@ -83,8 +83,8 @@ func (p *pages) layout(c *fiber.Ctx, title, path, feedPath string) (Layout, erro
 			name = loc.T("%[1]s » %[2]s", name, title)
 		}
 		l.Feeds = []Feed{
-			{Title: name + " (RSS)", URL: feedPath, Type: "rss"},
-			{Title: name + " (Atom)", URL: feedPath + "/atom", Type: "atom"},
+			{Title: loc.T("%s (RSS)", name), URL: feedPath, Type: "rss"},
+			{Title: loc.T("%s (Atom)", name), URL: feedPath + "/atom", Type: "atom"},
 		}
 	}
 	return l, nil

@@ -46,7 +46,7 @@ func (h *safety) transparency(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	l, err := h.layout(c, "Transparency", "/transparency", "")
+	l, err := h.layout(c, tr(c, "Transparency"), "/transparency", "")
 	if err != nil {
 		return err
 	}
@@ -59,7 +59,11 @@ func (h *safety) legal(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	l, err := h.layout(c, p.Title, "/legal/"+p.Slug, "")
+	title := p.Title
+	if p.Default {
+		title = tr(c, title) // the built-in page's title is the site's
+	}
+	l, err := h.layout(c, title, "/legal/"+p.Slug, "")
 	if err != nil {
 		return err
 	}
@@ -80,7 +84,7 @@ func (h *safety) editLegal(c *fiber.Ctx, _ *models.User) error {
 }
 
 func (h *safety) renderLegalEditor(c *fiber.Ctx, status int, lv LegalPageView) error {
-	l, err := h.layout(c, "Edit “"+lv.Page.Title+"”", "", "")
+	l, err := h.layout(c, tr(c, "Edit “%s”", lv.Page.Title), "", "")
 	if err != nil {
 		return err
 	}

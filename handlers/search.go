@@ -146,9 +146,9 @@ func (s *search) page(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	title := "Search"
+	title := tr(c, "Search")
 	if sp.Query != "" {
-		title = "Search for “" + sp.Query + "”"
+		title = tr(c, "Search for “%s”", sp.Query)
 	}
 	if sp.Layout, err = s.layout(c, title, "/search?"+sp.query(), "/search/feed?"+sp.query()); err != nil {
 		return err
@@ -159,7 +159,7 @@ func (s *search) page(c *fiber.Ctx) error {
 		sp.Feeds[1].URL = "/search/feed/atom?" + sp.query()
 	}
 	sp.Layout.Query = sp.Query
-	sp.Description = "Search the customer-service stories of " + s.site.Name + "."
+	sp.Description = tr(c, "Search the customer-service stories of %s.", s.site.Name)
 	base := "/search?" + sp.spanQuery()
 	if sp.Result.Older != 0 {
 		sp.Older = "/search?" + sp.queryBefore(sp.Result.Older)

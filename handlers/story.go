@@ -164,8 +164,8 @@ func (r *reading) renderStory(c *fiber.Ctx, status int, st *models.Story, form C
 	form.CSRF = sp.CSRF
 	sp.Form = form
 	sp.Follow = FollowForm{Action: "/stories/" + st.Slug + "/follow", CSRF: sp.CSRF, What: "Follow the new comments by email"}
-	sp.Feeds[0].Title = "Comments on “" + st.Title + "” (RSS)"
-	sp.Feeds[1].Title = "Comments on “" + st.Title + "” (Atom)"
+	sp.Feeds[0].Title = tr(c, "%s (RSS)", tr(c, "Comments on “%s”", st.Title))
+	sp.Feeds[1].Title = tr(c, "%s (Atom)", tr(c, "Comments on “%s”", st.Title))
 	sp.Description = st.Excerpt
 	storyMeta(&sp.Layout, st, r.siteLang())
 	if personal || status != fiber.StatusOK {

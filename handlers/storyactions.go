@@ -38,7 +38,7 @@ func (w *writing) confirmDelete(c *fiber.Ctx, _ *models.User, st *models.Story) 
 }
 
 func (w *writing) renderDelete(c *fiber.Ctx, status int, dp DeletePage) error {
-	l, err := w.layout(c, "Delete “"+dp.Story.Title+"”", "", "")
+	l, err := w.layout(c, tr(c, "Delete “%s”?", dp.Story.Title), "", "")
 	if err != nil {
 		return err
 	}
@@ -96,7 +96,7 @@ func (w *writing) history(c *fiber.Ctx, _ *models.User, st *models.Story) error 
 	if hp.Revisions, err = w.store.Revisions(c.UserContext(), st.ID); err != nil {
 		return err
 	}
-	if hp.Layout, err = w.layout(c, "History of “"+st.Title+"”", "", ""); err != nil {
+	if hp.Layout, err = w.layout(c, tr(c, "History of “%s”", st.Title), "", ""); err != nil {
 		return err
 	}
 	hp.Canonical = ""

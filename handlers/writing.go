@@ -157,7 +157,7 @@ func (w *writing) input(ctx context.Context, f StoryForm) (models.StoryInput, er
 func (w *writing) renderEditor(c *fiber.Ctx, status int, ep EditorPage) error {
 	title := tr(c, "Write a story")
 	if ep.Story != nil {
-		title = "Edit “" + ep.Story.Title + "”"
+		title = tr(c, "Edit “%s”", ep.Story.Title)
 	}
 	l, err := w.layout(c, title, "", "")
 	if err != nil {
