@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	_ "time/tzdata" // the zone database inside the binary: -timezone works on hosts without one
 
 	"github.com/gofiber/fiber/v2"
 
@@ -42,6 +43,7 @@ type Config struct {
 	TrustedProxies string // comma-separated addresses or CIDR ranges whose X-Forwarded-For is believed
 	SMTPURL        string // smtp://user:pass@host:587, smtps://...:465; empty: mail is logged and kept
 	MailFrom       string // the From of every mail; empty: the site's name at noreply@ the base URL's host
+	Timezone       string // IANA zone the pages show times in (Europe/Paris)
 
 	now      func() time.Time // the clock; nil: time.Now (tests set it)
 	timeouts timeouts         // zero values: the defaults (tests shorten them)
@@ -137,6 +139,7 @@ func parseConfig(name string, args []string, getenv func(string) string, out io.
 	str(&c.TrustedProxies, "trusted-proxies", "", "comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For gives the client's address")
 	str(&c.SMTPURL, "smtp-url", "", "SMTP server: smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465; empty: mail is written to the log and kept in the outbox")
 	str(&c.MailFrom, "mail-from", "", "From address of the site's mail, e.g. 'Doléances <noreply@example.org>' (default: noreply@ the base URL's host)")
+	str(&c.Timezone, "timezone", "Europe/Paris", "time zone of the times shown on pages (an IANA name: Europe/Paris, UTC, America/Montreal...)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -159,6 +162,9 @@ func (c *Config) complete() error {
 		return err
 	}
 	if _, _, err := c.mailFrom(); err != nil {
+		return err
+	}
+	if _, err := c.location(); err != nil {
 		return err
 	}
 	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "sqlite:") && !strings.HasPrefix(c.DatabaseURL, "file:") {
@@ -229,4 +235,18 @@ func (c *Config) mailFrom() (string, string, error) {
 		return "", "", fmt.Errorf("mail-from %q: want an address, e.g. 'Doléances <noreply@example.org>'", c.MailFrom)
 	}
 	return a.Name, a.Address, nil
+}
+
+// location is the time zone pages show times in; an empty setting is
+// Europe/Paris (tests build a Config without parsing flags).
+func (c *Config) location() (*time.Location, error) {
+	name := c.Timezone
+	if name == "" {
+		name = "Europe/Paris"
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, fmt.Errorf("timezone %q: want an IANA name such as Europe/Paris or UTC", name)
+	}
+	return loc, nil
 }

@@ -178,7 +178,7 @@ func TestModerationQueueAndReports(t *testing.T) {
 	res, body = cs.do(author, http.MethodPost, "/admin/comments", form)
 	wantCode(t, res, body, http.StatusSeeOther)
 	_, body = cs.get(author, res.Header.Get("Location"))
-	if !strings.Contains(body, "3 comment(s) changed") || !strings.Contains(body, `Approved <span class="count">3</span>`) {
+	if !strings.Contains(body, "3 comments changed") || !strings.Contains(body, `Approved <span class="count">3</span>`) {
 		t.Error("bulk approve did not approve three")
 	}
 	one := q.Comments[3].ID

@@ -56,12 +56,14 @@ func (r *renderer) Partial(w io.Writer, name string, data any) error {
 }
 
 // templateFuncs are the helpers the templates use.
-func templateFuncs(a *assets) template.FuncMap {
+// Dates and clock times are shown in loc, the site's time zone, and a clock
+// time names its zone ("14:02 CET"); iso stays in UTC for machines.
+func templateFuncs(a *assets, loc *time.Location) template.FuncMap {
 	return template.FuncMap{
 		"asset": a.url,
-		"date":  func(v any) string { return formatTime(v, "2 January 2006") },
-		"clock": func(v any) string { return formatTime(v, "15:04") },
-		"iso":   func(v any) string { return formatTime(v, time.RFC3339) },
+		"date":  func(v any) string { return formatTime(v, loc, "2 January 2006") },
+		"clock": func(v any) string { return formatTime(v, loc, "15:04 MST") },
+		"iso":   func(v any) string { return formatTime(v, time.UTC, time.RFC3339) },
 		// html marks HTML that the models rendered and sanitised at save time.
 		"html":    func(s string) template.HTML { return template.HTML(s) }, //nolint:gosec // rendered by models without raw HTML
 		"safeURL": models.SafeURLAbsolute,
@@ -73,6 +75,9 @@ func templateFuncs(a *assets) template.FuncMap {
 			}
 			return nil
 		},
+		// maxlen is a form field's limit in the models, so that a
+		// maxlength attribute and the server's limit are one number.
+		"maxlen": maxLen,
 		"plural": func(n any, one, many string) string {
 			s := fmt.Sprint(n)
 			if s == "1" {
@@ -125,13 +130,14 @@ func templateFuncs(a *assets) template.FuncMap {
 	}
 }
 
-func formatTime(v any, layout string) string {
+// formatTime is the one place pages format a time: in loc, with layout.
+func formatTime(v any, loc *time.Location, layout string) string {
 	switch t := v.(type) {
 	case time.Time:
-		return t.UTC().Format(layout)
+		return t.In(loc).Format(layout)
 	case *time.Time:
 		if t != nil {
-			return t.UTC().Format(layout)
+			return t.In(loc).Format(layout)
 		}
 	}
 	return ""
@@ -150,4 +156,22 @@ func replyKind(k string) string {
 		return "Not concerned"
 	}
 	return k
+}
+
+// fieldLimits are the models' limits of the short fields, by what they hold.
+var fieldLimits = map[string]int{
+	"title": models.MaxTitleLen, "company": models.MaxCompanyNameLen, "city": models.MaxCityLen,
+	"name": models.MaxNameLen, "handle": models.MaxHandleLen, "email": models.MaxEmailLen, "url": models.MaxURLLen,
+	"category": models.MaxCategoryNameLen, "description": models.MaxDescriptionLen, "note": models.MaxNoteLen,
+	"alt": models.MaxAltLen,
+}
+
+// maxLen is the limit of a kind of field; an unknown kind is a template
+// error at render time, which the page tests catch.
+func maxLen(kind string) (int, error) {
+	n, ok := fieldLimits[kind]
+	if !ok {
+		return 0, fmt.Errorf("maxlen: no limit for %q", kind)
+	}
+	return n, nil
 }

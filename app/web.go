@@ -33,7 +33,11 @@ func newWeb(cfg Config, store *models.Store, log *slog.Logger, opts ...func(*han
 	if err != nil {
 		return nil, err
 	}
-	r, err := newRenderer(views.FS, templateFuncs(a))
+	loc, err := cfg.location()
+	if err != nil {
+		return nil, err
+	}
+	r, err := newRenderer(views.FS, templateFuncs(a, loc))
 	if err != nil {
 		return nil, err
 	}

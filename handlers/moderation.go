@@ -71,7 +71,7 @@ func (m *moderation) queue(c *fiber.Ctx, u *models.User) error {
 		mp.Pager.Next = base + strconv.Itoa(q.Page+1)
 	}
 	if d, err := strconv.Atoi(c.Query("done")); err == nil && d >= 0 { // a count, never text from the address
-		mp.Flash = strconv.Itoa(d) + " comment(s) changed."
+		mp.Flash = strconv.Itoa(d) + " " + plural(d, "comment", "comments") + " changed."
 	}
 	return m.render(c, fiber.StatusOK, "moderation", mp)
 }

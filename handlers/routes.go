@@ -229,6 +229,9 @@ func Routes(app *fiber.App, d Deps) []Route {
 
 	ad := &admin{pages: p, store: d.Store}
 	admins.get("/admin", ad.page)
+	admins.get("/admin/users", ad.section("users"))
+	admins.get("/admin/categories", ad.section("categories"))
+	admins.get("/admin/companies", ad.section("companies"))
 	admins.post("/admin/stories/:id/approve", ad.approve)
 	admins.post("/admin/stories/:id/send-back", ad.sendBack)
 	admins.post("/admin/users/:id/role", ad.setRole)

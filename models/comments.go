@@ -100,7 +100,7 @@ func (s *Store) AddComment(ctx context.Context, in CommentInput) (*Comment, erro
 	case n == 0:
 		return nil, &ValidationError{Fields: map[string]string{"body": "The comment is empty."}}
 	case n > MaxCommentLen:
-		return nil, &ValidationError{Fields: map[string]string{"body": fmt.Sprintf("The comment is %d characters long; the limit is %d.", n, MaxCommentLen)}}
+		return nil, &ValidationError{Fields: map[string]string{"body": tooLong("The comment is", n, MaxCommentLen)}}
 	}
 	html, err := RenderComment(body)
 	if err != nil {
