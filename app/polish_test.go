@@ -2,6 +2,7 @@ package app
 
 import (
 	"net/http"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -102,5 +103,24 @@ func TestCommentTimesShowTheSiteZone(t *testing.T) {
 	c, err := parseConfig("doleances", nil, func(k string) string { return map[string]string{"DOLEANCES_TIMEZONE": "Asia/Tokyo"}[k] }, &strings.Builder{})
 	if err != nil || c.Timezone != "Asia/Tokyo" {
 		t.Errorf("DOLEANCES_TIMEZONE: %q, %v", c.Timezone, err)
+	}
+}
+
+// TestSearchShowsTextNotMarkdown: a comment's snippet reads "lettre
+// recommandée", not "*lettre recommandée*"; a phrase search's heading has
+// one pair of quotes, curly.
+func TestSearchShowsTextNotMarkdown(t *testing.T) {
+	cs := newSite(t, withComments())
+	res, body := cs.comment(cs.signIn(cs.admin), cs.story, "J'ai envoyé une *lettre recommandée* et **rien**, voir [le site](https://example.org).")
+	wantCode(t, res, body, http.StatusSeeOther)
+	_, body = cs.get(nil, "/search?q="+url.QueryEscape(`"lettre recommandée"`))
+	wantIn(t, "the search of a phrase", body, "In the comments:", "<mark>lettre</mark> <mark>recommandée</mark> et rien, voir le site",
+		"Results for “lettre recommandée”</h1>", "<title>Search for “lettre recommandée” ·")
+	if strings.Contains(body, "*<mark>") || strings.Contains(body, "“&#34;") || strings.Contains(body, "[le site]") {
+		t.Error("the search page shows Markdown marks or doubled quotes")
+	}
+	for q, want := range map[string]string{`orange`: "“orange”", `orange "la box"`: "orange “la box”", `"open`: "“open”"} {
+		_, body = cs.get(nil, "/search?q="+url.QueryEscape(q))
+		wantIn(t, "the heading of "+q, body, "Results for "+want+"</h1>")
 	}
 }

@@ -33,6 +33,13 @@ var commentMarkdown = goldmark.New(
 	)),
 )
 
+// commentText is the text a comment's Markdown shows, without its marks
+// (a search snippet reads "lettre recommandée", not "*lettre recommandée*").
+func commentText(src string) string {
+	source := []byte(src)
+	return plainText(commentMarkdown.Parser().Parse(text.NewReader(source)), source)
+}
+
 // RenderComment renders a comment's Markdown once, at save time.
 func RenderComment(src string) (string, error) {
 	var buf bytes.Buffer
