@@ -124,3 +124,37 @@ func TestSearchShowsTextNotMarkdown(t *testing.T) {
 		wantIn(t, "the heading of "+q, body, "Results for "+want+"</h1>")
 	}
 }
+
+// TestFeedsCarryDatedUpdates: an update added to a story shows in its feed
+// item after the text, and the item's updated date becomes the update's.
+func TestFeedsCarryDatedUpdates(t *testing.T) {
+	ts := newSite(t, withStories())
+	st := ts.stories["fibre"]
+	ts.clock.set(siteStart.Add(72 * time.Hour))
+	res, body := ts.do(ts.signIn(ts.author), http.MethodPost, "/stories/"+st.Slug+"/updates", url.Values{"body": {"Refund **received** at last."}, "resolution": {"resolved"}})
+	wantCode(t, res, body, http.StatusSeeOther)
+	for _, path := range []string{"/feed", "/feed/atom"} {
+		ctype := "application/rss+xml; charset=utf-8"
+		if strings.HasSuffix(path, "atom") {
+			ctype = "application/atom+xml; charset=utf-8"
+		}
+		f := ts.parseFeed(path, ctype)
+		found := false
+		for _, it := range f.Items {
+			if it.Title != st.Title {
+				continue
+			}
+			found = true
+			html := it.Content + it.Description
+			if !strings.Contains(html, "Update, 4 March 2026") || !strings.Contains(html, "Refund <strong>received</strong> at last.") {
+				t.Errorf("%s: the item lacks the update: %q", path, html)
+			}
+			if path == "/feed/atom" && (it.UpdatedParsed == nil || !it.UpdatedParsed.Equal(siteStart.Add(72*time.Hour))) {
+				t.Errorf("%s: the item's updated date is %v", path, it.UpdatedParsed)
+			}
+		}
+		if !found {
+			t.Errorf("%s: no item for %q", path, st.Title)
+		}
+	}
+}

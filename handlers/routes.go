@@ -29,6 +29,16 @@ type Site struct {
 	Name    string
 	Tagline string
 	BaseURL string // without a trailing slash
+	// Zone is the time zone dates are written in (the app sets it; nil: UTC).
+	Zone *time.Location
+}
+
+// zone is the site's time zone.
+func (s Site) zone() *time.Location {
+	if s.Zone == nil {
+		return time.UTC
+	}
+	return s.Zone
 }
 
 // Deps are the dependencies of the handlers.
