@@ -109,4 +109,6 @@ func latest(a, b time.Time) time.Time {
 }
 
 // publicUpdates preloads the updates readers see, oldest first.
-func publicUpdates(db *gorm.DB) *gorm.DB { return db.Where("pending = ?", false).Order("created_at, id") }
+func publicUpdates(db *gorm.DB) *gorm.DB {
+	return db.Where("pending = ?", false).Order("created_at, id")
+}
