@@ -260,15 +260,16 @@ func Routes(app *fiber.App, d Deps) []Route {
 
 	rules := models.ModerationRules{HoldWords: d.Comments.HoldWords}
 	cm := &comments{reading: r, store: d.Store, rules: rules, secure: strings.HasPrefix(d.Site.BaseURL, "https://"), mail: em}
-	rx := &reactions{store: d.Store}
+	rx := &reactions{store: d.Store, secure: cm.secure}
 	oc := &ownComments{pages: r.pages, store: d.Store, rules: rules, now: d.Now}
 	mod := &moderation{pages: r.pages, store: d.Store}
 
 	pub.post("/stories/:slug/comments", cm.post) // guests comment too
 	readers := rt.signedIn(signIn(rx.backToStory))
 	readers.post("/stories/:slug/comments/close", rx.closeComments)
-	readers.post("/stories/:slug/like", rx.like)
-	readers.post("/stories/:slug/metoo", rx.metoo)
+	reacting := rt.signedIn(rx.guestPressed) // a guest comes back with the reaction offered
+	reacting.post("/stories/:slug/like", rx.like)
+	reacting.post("/stories/:slug/metoo", rx.metoo)
 	readers.post("/stories/:slug/report", rx.reportStory)
 	writers := rt.signedIn(signIn(backToComment))
 	writers.get("/comments/:id/edit", oc.editForm)

@@ -26,7 +26,7 @@ const (
 // commentMarkdown renders comments: like stories, but images become their
 // alt text, headings become paragraphs and links get rel="nofollow ugc noopener".
 var commentMarkdown = goldmark.New(
-	goldmark.WithExtensions(extension.Strikethrough, extension.Linkify),
+	goldmark.WithExtensions(extension.Strikethrough, extension.Linkify, typographer),
 	goldmark.WithParserOptions(parser.WithASTTransformers(
 		util.Prioritized(urlGuard{}, 100),
 		util.Prioritized(commentGuard{}, 200),
@@ -43,7 +43,7 @@ func commentText(src string) string {
 // RenderComment renders a comment's Markdown once, at save time.
 func RenderComment(src string) (string, error) {
 	var buf bytes.Buffer
-	if err := commentMarkdown.Convert([]byte(src), &buf); err != nil {
+	if err := commentMarkdown.Convert(typeset([]byte(src)), &buf); err != nil {
 		return "", err
 	}
 	return buf.String(), nil
