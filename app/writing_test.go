@@ -178,7 +178,7 @@ func TestEditorKeepsTheText(t *testing.T) {
 	}{
 		{"empty title", "  ", "My long story, kept.", "A story needs a title."},
 		{"long title", strings.Repeat("t", 201), "My long story, kept.", "the limit is 200"},
-		{"long body", "Title kept", long, "the limit is 100000"},
+		{"long body", "Title kept", long, "the limit is 100,000"},
 	}
 	for _, c := range cases {
 		r, body := ts.do(w, http.MethodPost, "/write", storyForm(c.title, c.body, "draft"))
