@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"regexp"
+	"strings"
 	"testing"
 
 	"doleances/models"
@@ -58,5 +59,24 @@ func TestAdminDashboard(t *testing.T) {
 		res, body := cs.get(admin, path)
 		wantCode(t, res, body, http.StatusOK)
 		wantIn(t, path, body, want, `aria-current="page"`)
+	}
+}
+
+// TestWorkingPagesHaveNoSidebar: the account, writing, moderation and
+// admin pages give their width to their work; reading pages keep the sidebar.
+func TestWorkingPagesHaveNoSidebar(t *testing.T) {
+	cs := newSite(t, withComments())
+	admin := cs.signIn(cs.admin)
+	for _, path := range []string{"/me", "/me/stories", "/write", "/admin", "/admin/users", "/admin/comments", "/admin/reports", "/admin/notices"} {
+		res, body := cs.get(admin, path)
+		wantCode(t, res, body, http.StatusOK)
+		if strings.Contains(body, `class="sidebar"`) {
+			t.Errorf("%s has the sidebar", path)
+		}
+	}
+	for _, path := range []string{"/", "/stories/" + cs.story.Slug, "/category/telecom"} {
+		if _, body := cs.get(nil, path); !strings.Contains(body, `class="sidebar"`) {
+			t.Errorf("%s lost the sidebar", path)
+		}
 	}
 }
