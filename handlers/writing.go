@@ -162,7 +162,7 @@ func (w *writing) renderEditor(c *fiber.Ctx, status int, ep EditorPage) error {
 	if err != nil {
 		return err
 	}
-	l.Canonical = ""
+	l.Canonical, l.Wide = "", true
 	ep.Layout = l
 	if ep.Categories, err = w.store.Categories(c.UserContext()); err != nil {
 		return err

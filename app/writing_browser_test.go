@@ -1,0 +1,111 @@
+package app
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"doleances/models"
+)
+
+// writerChromium opens a Chromium window of w×h signed in as u on s.
+func writerChromium(t *testing.T, s *testSite, u *models.User, w, h int) *cdp {
+	t.Helper()
+	v := s.signIn(u)
+	c := startChromium(t, chromium(t), w, h)
+	c.call("Network.setCookie", map[string]any{"name": "doleances_session", "value": v.cookies["doleances_session"], "url": s.URL, "httpOnly": true}, nil)
+	return c
+}
+
+// press sends a key as the keyboard does (keyDown then keyUp), with
+// modifiers as CDP counts them (2: Ctrl, 4: Meta).
+func (c *cdp) press(key, code string, keyCode, modifiers int) {
+	c.t.Helper()
+	down := map[string]any{"type": "rawKeyDown", "key": key, "code": code, "windowsVirtualKeyCode": keyCode, "modifiers": modifiers}
+	if key == "Enter" {
+		down["type"], down["text"] = "keyDown", "\r" // a key that types something: Enter presses a focused button
+	}
+	c.call("Input.dispatchKeyEvent", down, nil)
+	c.call("Input.dispatchKeyEvent", map[string]any{"type": "keyUp", "key": key, "code": code, "windowsVirtualKeyCode": keyCode, "modifiers": modifiers}, nil)
+}
+
+// writingSite is a listening site on the real clock (a stopped one would
+// renew sessions with cookies that Chromium takes as expired), with an
+// author and a category.
+func writingSite(t *testing.T) (*testSite, *models.User) {
+	t.Helper()
+	s := newSite(t, listening())
+	u := s.newUser("margot", "Margot Lefèvre", models.RoleAuthor)
+	check(t, s.store.CreateCategory(context.Background(), &models.Category{Name: "Telecom", Position: 1}))
+	return s, u
+}
+
+// TestEditorLayoutInChromium: at 1366 px the editor has no sidebar, a
+// monospace text box and the preview beside it; the toolbar's buttons and
+// the Ctrl+B / Ctrl+I shortcuts format the selection; at 390 px Write and
+// Preview are tabs.
+func TestEditorLayoutInChromium(t *testing.T) {
+	slow(t)
+	s, author := writingSite(t)
+	c := writerChromium(t, s, author, 1366, 1000)
+	c.open(s.URL + "/write")
+	if got := string(c.eval(`document.querySelector(".sidebar") === null`)); got != "true" {
+		t.Error("the editor still shows the sidebar")
+	}
+	if got := string(c.eval(`getComputedStyle(document.getElementById("body")).fontFamily`)); !strings.Contains(got, "monospace") {
+		t.Errorf("the text box's font is %s, want a monospace one", got)
+	}
+	if got := string(c.eval(`(function (b, p) { return b.width > 550 && p.left >= b.right && Math.abs(p.top - b.top) < 120; })(
+		document.getElementById("body").getBoundingClientRect(), document.getElementById("preview-pane").getBoundingClientRect())`)); got != "true" {
+		t.Errorf("text and preview are not side by side and wide: %s", c.eval(`JSON.stringify([document.getElementById("body").getBoundingClientRect(), document.getElementById("preview-pane").getBoundingClientRect()])`))
+	}
+	if got := string(c.eval(`!document.querySelector(".md-toolbar").hidden && document.querySelector(".md-help").hidden`)); got != "true" {
+		t.Error("with JavaScript the toolbar should replace the Markdown help")
+	}
+	c.eval(`var b = document.getElementById("body"); b.value = "the word and more"; b.focus(); b.setSelectionRange(4, 8); true`)
+	c.press("b", "KeyB", 66, 2)
+	if got := string(c.eval(`document.getElementById("body").value`)); got != `"the **word** and more"` {
+		t.Errorf("Ctrl+B gave %s", got)
+	}
+	c.eval(`document.getElementById("body").setSelectionRange(17, 21); true`)
+	c.press("i", "KeyI", 73, 4) // Cmd+I, as on a Mac
+	if got := string(c.eval(`document.getElementById("body").value`)); got != `"the **word** and _more_"` {
+		t.Errorf("Cmd+I gave %s", got)
+	}
+	// The toolbar works from the keyboard: a focused button and Enter.
+	c.eval(`var b = document.getElementById("body"); b.setSelectionRange(0, 0); document.querySelector('[data-md=heading]').focus(); true`)
+	c.press("Enter", "Enter", 13, 0)
+	if got := string(c.eval(`document.getElementById("body").value`)); got != `"## the **word** and _more_"` {
+		t.Errorf("the heading button gave %s", got)
+	}
+	c.waitFor("the live preview of the heading", `document.querySelector("#preview h2 strong")`)
+
+	p := writerChromium(t, s, author, 390, 900)
+	p.open(s.URL + "/write")
+	if got := string(p.eval(`(function (t, pv, b) { return t.offsetHeight > 0 && pv.offsetHeight === 0 && b.offsetHeight > 0; })(
+		document.querySelector(".editor-tabs"), document.getElementById("preview-pane"), document.getElementById("body"))`)); got != "true" {
+		t.Fatal("at 390 px the editor should show the Write tab, the preview hidden")
+	}
+	p.eval(`document.getElementById("tab-preview").click(); true`)
+	if got := string(p.eval(`document.getElementById("preview-pane").offsetHeight > 0 && document.getElementById("body").offsetHeight === 0 &&
+		document.getElementById("tab-preview").getAttribute("aria-selected")`)); got != `"true"` {
+		t.Errorf("the Preview tab does not show the preview: %s", got)
+	}
+}
+
+// TestEditorWithoutJavaScript: the toolbar is hidden in the HTML and the
+// Markdown help is there, so a browser without JavaScript keeps a working
+// form with its help.
+func TestEditorWithoutJavaScript(t *testing.T) {
+	s := newSite(t, withStories())
+	_, body := s.get(s.signIn(s.author), "/write")
+	for _, want := range []string{`class="md-toolbar" role="toolbar" aria-label="Formatting" aria-controls="body" hidden`,
+		`class="help md-help">(Markdown: **bold**`, `class="editor-tabs" role="tablist" aria-label="Editor" hidden`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/write lacks %s", want)
+		}
+	}
+	if strings.Contains(body, `class="sidebar"`) {
+		t.Error("/write shows the sidebar")
+	}
+}
