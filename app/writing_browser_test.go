@@ -109,3 +109,54 @@ func TestEditorWithoutJavaScript(t *testing.T) {
 		t.Error("/write shows the sidebar")
 	}
 }
+
+// TestAutosaveInChromium: typing a new story shows "Saved at hh:mm", moves
+// the address to the draft's editor and keeps the text on the server;
+// leaving with unsaved changes asks first. On a public story the changes
+// stay on the device (the story is unchanged) and coming back offers them.
+func TestAutosaveInChromium(t *testing.T) {
+	slow(t)
+	s, author := writingSite(t)
+	ctx := context.Background()
+	c := writerChromium(t, s, author, 1366, 1000)
+	c.open(s.URL + "/write")
+	c.eval(`document.getElementById("title").value = "The box that never came";
+		var b = document.getElementById("body"); b.value = "I waited all day."; b.dispatchEvent(new Event("input", {bubbles: true})); true`)
+	if got := string(c.eval(`(function () { var e = new Event("beforeunload", {cancelable: true}); window.dispatchEvent(e); return e.defaultPrevented; })()`)); got != "true" {
+		t.Error("leaving with unsaved text does not ask first")
+	}
+	c.waitFor("Saved at", `/^Saved at \d\d:\d\d$/.test(document.getElementById("autosave-status").textContent)`)
+	c.waitFor("the draft's address", `/^\/stories\/draft-[a-z0-9-]+\/edit$/.test(location.pathname) && /\/edit$/.test(document.getElementById("editor").getAttribute("action"))`)
+	slug := strings.TrimSuffix(strings.TrimPrefix(strings.Trim(string(c.eval(`location.pathname`)), `"`), "/stories/"), "/edit")
+	st, err := s.store.StoryForEditBySlug(ctx, slug, author.ID)
+	check(t, err)
+	if st.Body != "I waited all day." || st.Status != models.StatusDraft {
+		t.Errorf("the server kept %s %q", st.Status, st.Body)
+	}
+	if got := string(c.eval(`(function () { var e = new Event("beforeunload", {cancelable: true}); window.dispatchEvent(e); return e.defaultPrevented; })()`)); got != "false" {
+		t.Error("leaving asks although everything is saved")
+	}
+	// Saving by hand goes to the same draft, not to a new story.
+	c.eval(`document.querySelector('button[value=draft]').click(); true`)
+	c.waitFor("the saved draft", `location.search === "?saved=draft" && document.readyState === "complete"`)
+	if mine, _ := s.store.StoriesOf(ctx, author.ID); len(mine) != 1 {
+		t.Errorf("autosave then Save draft made %d stories", len(mine))
+	}
+
+	pub, err := s.store.CreateStory(ctx, models.StoryInput{Title: "Published already", Body: "The public text.", AuthorID: author.ID,
+		CategoryIDs: []uint{1}, Status: models.StatusPublished})
+	check(t, err)
+	edit := s.URL + "/stories/" + pub.Slug + "/edit"
+	c.open(edit)
+	c.eval(`var b = document.getElementById("body"); b.value = "The public text, changed."; b.dispatchEvent(new Event("input", {bubbles: true})); true`)
+	c.waitFor("kept on this device", `/^Kept on this device at \d\d:\d\d/.test(document.getElementById("autosave-status").textContent)`)
+	if got, _ := s.store.PublishedStory(ctx, pub.Slug); got == nil || got.Body != "The public text." {
+		t.Error("an autosave changed the published story")
+	}
+	c.eval(`window.onbeforeunload = null; location.reload(); true`)
+	c.waitFor("the restore offer", `document.readyState === "complete" && document.querySelector(".restore-offer button")`)
+	c.eval(`document.querySelector(".restore-offer button").click(); true`)
+	if got := string(c.eval(`document.getElementById("body").value`)); got != `"The public text, changed."` {
+		t.Errorf("restoring gave %s", got)
+	}
+}

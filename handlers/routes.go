@@ -210,6 +210,8 @@ func Routes(app *fiber.App, d Deps) []Route {
 	editor.post("/write", w.createStory)
 	editor.stories(w.store.StoryForEditBySlug).post("/stories/:slug/edit", w.updateStory)
 	rt.signedIn(unauthorized).post("/preview", w.preview)
+	rt.signedIn(unauthorized).post("/write/autosave", w.autosaveNew)
+	rt.signedIn(unauthorized).stories(w.store.StoryForEditBySlug).post("/stories/:slug/autosave", w.autosave)
 	own := rt.signedIn(notFound).stories(w.store.StoryForEditBySlug)
 	own.post("/stories/:slug/publish", w.publish)
 	own.post("/stories/:slug/unpublish", w.unpublish)

@@ -59,7 +59,7 @@
   function run(name) {
     actions[name]();
     if (name !== "picture") {
-      body.dispatchEvent(new Event("input")); // preview and autosave follow
+      body.dispatchEvent(new Event("input", { bubbles: true })); // preview and autosave follow
     }
   }
 
