@@ -124,6 +124,7 @@ func Routes(app *fiber.App, d Deps) []Route {
 	pub.get("/", cached(r.front))
 	pub.get("/page/:n", cached(r.front))
 	pub.get("/stories/:slug", cached(r.story))
+	pub.get("/stories/:slug/share/mastodon", r.shareMastodon)
 	pub.get("/category/:slug", cached(r.category))
 	pub.get("/category/:slug/page/:n", cached(r.category))
 	pub.get("/tag/:slug", cached(r.tag))

@@ -34,6 +34,9 @@ type StoryPage struct {
 	// Company is the company's side of a story about a company; nil otherwise.
 	Company *CompanySide
 	Follow  FollowForm
+	// Share is the confirmation with share links that the author sees
+	// right after publishing (never in a page kept for visitors).
+	Share *ShareLinks
 }
 
 // KeptStory is the HTML of a story's page that is the same for every
@@ -149,6 +152,9 @@ func (r *reading) renderStory(c *fiber.Ctx, status int, st *models.Story, form C
 	sp.CommentsHTML = template.HTML(list.String()) //nolint:gosec // html/template partials' output and an escaped token
 	sp.CanModerate = moderates(sp.User, st)
 	sp.CanEdit = sp.CanModerate
+	if c.Query("published") != "" && sp.User != nil && sp.User.ID == st.AuthorID {
+		sp.Share = shareLinks(sp.Site.BaseURL, st)
+	}
 	if err := r.companySide(c, &sp); err != nil {
 		return err
 	}

@@ -14,7 +14,7 @@ func (w *writing) publish(c *fiber.Ctx, u *models.User, st *models.Story) error 
 	if err != nil {
 		return err
 	}
-	return c.Redirect(afterSave(st), fiber.StatusSeeOther)
+	return c.Redirect(afterPublish(st), fiber.StatusSeeOther)
 }
 
 // unpublish is POST /stories/{slug}/unpublish: back to a draft.

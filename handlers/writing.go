@@ -280,8 +280,18 @@ func (w *writing) save(c *fiber.Ctx, u *models.User, st *models.Story) error {
 		if err != nil {
 			return err
 		}
+		return c.Redirect(afterPublish(st), fiber.StatusSeeOther)
 	}
 	return c.Redirect(afterSave(st), fiber.StatusSeeOther)
+}
+
+// afterPublish is afterSave for the Publish button: a story just made
+// public opens with its author's confirmation and share links.
+func afterPublish(st *models.Story) string {
+	if st.Status == models.StatusPublished {
+		return "/stories/" + st.Slug + "?published=1"
+	}
+	return afterSave(st)
 }
 
 // afterSave is where the editor goes once a story is saved: the story

@@ -146,6 +146,8 @@ type Story struct {
 	// everything else found is masked in HTML, Excerpt and PlainText.
 	// Body keeps the original, which only the author and admins see.
 	ShownPII string `gorm:"column:shown_pii;not null;default:''"`
+	// ReadingMinutes is how long the text takes to read, set at each save.
+	ReadingMinutes int `gorm:"not null;default:0"`
 }
 
 // StoryCategory joins stories and categories; its index on category_id serves

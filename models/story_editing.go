@@ -132,9 +132,9 @@ func applyEdit(tx *gorm.DB, st *Story, editorID uint, e edit) error {
 		return err
 	}
 	resCols := resolutionChange(st, e.resolution, tx.NowFunc()) // before the update changes st
-	err := tx.Model(st).Select("title", "slug", "body", "html", "excerpt", "plain_text", "company_id", "city", "resolution", "cover", "cover_alt", "shown_pii", "updated_at").
+	err := tx.Model(st).Select("title", "slug", "body", "html", "excerpt", "plain_text", "company_id", "city", "resolution", "cover", "cover_alt", "shown_pii", "reading_minutes", "updated_at").
 		Updates(Story{Title: e.title, Slug: st.Slug, Body: e.body, ShownPII: e.shown, HTML: e.r.HTML, Excerpt: e.r.Excerpt,
-			PlainText: e.r.Text, CompanyID: e.company, City: e.city, Resolution: e.resolution, Cover: e.cover, CoverAlt: e.coverAlt}).Error
+			PlainText: e.r.Text, ReadingMinutes: ReadingMinutes(e.r.Text), CompanyID: e.company, City: e.city, Resolution: e.resolution, Cover: e.cover, CoverAlt: e.coverAlt}).Error
 	if err != nil {
 		return err
 	}
