@@ -87,9 +87,11 @@ var authzTable = map[string]authzRule{
 		return v
 	}},
 	"POST /stories/:slug/comments/close": {allowed: "owner admin", path: story("comments/close"), form: values("closed", "1")},
-	"POST /stories/:slug/like":           {allowed: signedIn, path: story("like"), form: values("on", "1")},
-	"POST /stories/:slug/metoo":          {allowed: signedIn, path: story("metoo"), form: values("on", "1")},
-	"POST /stories/:slug/report":         {allowed: signedIn, path: story("report"), form: values("reason", "spam")},
+	// Readers' browsers count reads without cookies; signed-in or not, a read counts.
+	"POST /stories/:slug/read":   {allowed: "guest " + signedIn, path: story("read")},
+	"POST /stories/:slug/like":   {allowed: signedIn, path: story("like"), form: values("on", "1")},
+	"POST /stories/:slug/metoo":  {allowed: signedIn, path: story("metoo"), form: values("on", "1")},
+	"POST /stories/:slug/report": {allowed: signedIn, path: story("report"), form: values("reason", "spam")},
 	// Only representatives of the story's company reply ("author" represents it).
 	"POST /stories/:slug/company-reply": {allowed: "author", path: story("company-reply"), form: values("kind", "act", "body", "We will call you.")},
 	"POST /stories/:slug/company-reply/follow-ups": {allowed: "author", path: func(f *authzFixture) string {

@@ -2,8 +2,10 @@ package app
 
 import (
 	"context"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"doleances/models"
 )
@@ -158,5 +160,72 @@ func TestAutosaveInChromium(t *testing.T) {
 	c.eval(`document.querySelector(".restore-offer button").click(); true`)
 	if got := string(c.eval(`document.getElementById("body").value`)); got != `"The public text, changed."` {
 		t.Errorf("restoring gave %s", got)
+	}
+}
+
+// TestPublishAndReadInChromium publishes from the editor: the story opens
+// with the confirmation and its share links, its script counts the read
+// (without cookies), and My stories shows it. The screenshots of the
+// editor, the confirmation and My stories at 1366 and 390 px wide in
+// docs/screenshots come from here
+// (DOLEANCES_SCREENSHOTS=docs/screenshots go test ./app -run PublishAndReadInChromium).
+func TestPublishAndReadInChromium(t *testing.T) {
+	slow(t)
+	s, author := writingSite(t)
+	ctx := context.Background()
+	dir := screenshotDir(t)
+	c := writerChromium(t, s, author, 1366, 900)
+	c.open(s.URL + "/write")
+	c.eval(`document.getElementById("title").value = "The router that never came";
+		document.getElementById("company").value = "Orange"; document.getElementById("city").value = "Lyon";
+		document.querySelector('input[name=categories]').checked = true;
+		var b = document.getElementById("body");
+		b.value = "## Day one\n\nI ordered **fibre** in March. The router was to come in a week.\n\n- called 4 times\n- wrote a _registered_ letter\n\n> We will call you back.\n\nThey never did.";
+		b.dispatchEvent(new Event("input", {bubbles: true})); true`)
+	c.waitFor("Saved at", `/^Saved at \d\d:\d\d$/.test(document.getElementById("autosave-status").textContent) && document.querySelector("#preview h2")`)
+	c.screenshotViewport(filepath.Join(dir, "writing-editor-desktop.png"))
+	c.eval(`document.querySelector('button[value=publish]').click(); true`)
+	c.waitFor("the confirmation", `location.pathname === "/stories/the-router-that-never-came" && document.readyState === "complete" && document.getElementById("published")`)
+	if got := string(c.eval(`document.getElementById("share-url").value`)); got != jsString(s.URL+"/stories/the-router-that-never-came") {
+		t.Errorf("the address shown is %s", got)
+	}
+	if got := string(c.eval(`!document.getElementById("copy-link").hidden && document.querySelectorAll(".share-links a").length`)); got != "3" {
+		t.Errorf("copy button shown and share links: %s", got)
+	}
+	c.screenshotViewport(filepath.Join(dir, "writing-published-desktop.png"))
+	st, err := s.store.PublishedStory(ctx, "the-router-that-never-came")
+	check(t, err)
+	deadline := time.Now().Add(10 * time.Second)
+	for n := 0; n != 1; {
+		counts, err := s.store.ReadCounts(ctx, []uint{st.ID})
+		check(t, err)
+		if n = counts[st.ID]; n != 1 && time.Now().After(deadline) {
+			t.Fatalf("the story's read count is %d, want 1", n)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	c.open(s.URL + "/me/stories")
+	if got := string(c.eval(`document.querySelector(".my-story-stats").textContent`)); !strings.Contains(got, "read by 1 person") {
+		t.Errorf("My stories shows %s", got)
+	}
+	c.screenshotViewport(filepath.Join(dir, "writing-mystories-desktop.png"))
+
+	p := writerChromium(t, s, author, 390, 844)
+	for _, shot := range []struct{ path, file string }{
+		{"/write", "writing-editor-phone.png"},
+		{"/stories/the-router-that-never-came?published=1", "writing-published-phone.png"},
+		{"/me/stories", "writing-mystories-phone.png"},
+	} {
+		p.open(s.URL + shot.path)
+		if shot.path == "/write" {
+			p.eval(`document.getElementById("title").value = "Fibre at last"; document.getElementById("body").value = "The **technician** came on time."; true`)
+		} else if strings.Contains(shot.path, "published") {
+			p.eval(`document.getElementById("published").scrollIntoView(); true`)
+		}
+		p.screenshotViewport(filepath.Join(dir, shot.file))
+	}
+	for _, f := range []string{"writing-editor", "writing-published", "writing-mystories"} {
+		checkPNG(t, filepath.Join(dir, f+"-desktop.png"))
+		checkPNG(t, filepath.Join(dir, f+"-phone.png"))
 	}
 }

@@ -125,6 +125,7 @@ func Routes(app *fiber.App, d Deps) []Route {
 	pub.get("/page/:n", cached(r.front))
 	pub.get("/stories/:slug", cached(r.story))
 	pub.get("/stories/:slug/share/mastodon", r.shareMastodon)
+	pub.post("/stories/:slug/read", r.countRead)
 	pub.get("/category/:slug", cached(r.category))
 	pub.get("/category/:slug/page/:n", cached(r.category))
 	pub.get("/tag/:slug", cached(r.tag))

@@ -57,3 +57,19 @@ func (r *reading) shareMastodon(c *fiber.Ctx) error {
 	text := st.Title + " " + r.site.BaseURL + "/stories/" + st.Slug
 	return c.Redirect("https://"+host+"/share?"+url.Values{"text": {text}}.Encode(), fiber.StatusSeeOther)
 }
+
+// countRead is POST /stories/{slug}/read, which a reader's browser sends
+// once the story is on screen (static/reads.js), without cookies: it
+// counts the read once per address and day (see models.CountRead). The
+// page itself stays the same for every visitor, and cached.
+func (r *reading) countRead(c *fiber.Ctx) error {
+	id, err := r.store.PublishedStoryID(c.UserContext(), c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	if _, err := r.store.CountRead(c.UserContext(), id, clientIP(c)); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.SendStatus(fiber.StatusNoContent)
+}

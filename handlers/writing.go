@@ -28,6 +28,7 @@ type writingStore interface {
 	Revisions(ctx context.Context, storyID uint) ([]models.Revision, error)
 	StoriesOf(ctx context.Context, userID uint) ([]models.Story, error)
 	AutosaveDraft(ctx context.Context, id, editorID uint, in models.StoryInput) (*models.Story, error)
+	ReadCounts(ctx context.Context, ids []uint) (map[uint]int, error)
 }
 
 // writing serves the editor, the actions on a story and /me/stories.
