@@ -48,6 +48,7 @@ var authzTable = map[string]authzRule{
 	}},
 	"POST /media":                 {allowed: signedIn, path: fixed("/media"), file: "file", form: values("alt", "A square")},
 	"POST /me/avatar":             {allowed: signedIn, path: fixed("/me/avatar"), file: "avatar"},
+	"POST /me/about":              {allowed: signedIn, path: fixed("/me/about"), form: values("bio", "Expat in Lyon.", "links", "https://example.org/")},
 	"POST /preview":               {allowed: signedIn, path: fixed("/preview"), form: values("body", "*Hello*"), inert: true},
 	"POST /stories/:slug/edit":    {allowed: "owner admin", path: story("edit"), form: authzStoryForm},
 	"POST /stories/:slug/publish": {allowed: "owner admin", path: func(f *authzFixture) string { return "/stories/" + f.draft.Slug + "/publish" }},

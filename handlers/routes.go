@@ -179,6 +179,7 @@ func Routes(app *fiber.App, d Deps) []Route {
 	account.post("/me/sessions/delete", a.signOutEverywhere)
 	account.post("/me/delete", a.deleteAccount)
 	account.post("/me/avatar", a.setAvatar)
+	account.post("/me/about", a.saveAbout)
 	account.post("/me/notices/:id/appeal", a.appeal)
 
 	em := &email{auth: a, store: d.Store, mailer: d.Mail.Mailer, unsubKey: d.Mail.UnsubscribeKey,

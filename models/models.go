@@ -45,7 +45,9 @@ type User struct {
 	EmailVerified bool   `gorm:"not null;default:false"`
 	AvatarURL     string `gorm:"size:2000"`
 	Bio           string `gorm:"size:1000"`
-	Role          string `gorm:"size:10;not null;default:reader"`
+	// Links are up to MaxProfileLinks http(s) addresses, one a line, shown on the author page.
+	Links string `gorm:"not null;default:''"`
+	Role  string `gorm:"size:10;not null;default:reader"`
 	// MuteCommentMail and MuteModerationMail turn off the mails of new
 	// comments on one's stories and of held comments and reports (on by default).
 	MuteCommentMail    bool `gorm:"not null;default:false"`
