@@ -10,6 +10,13 @@ import (
 	"doleances/models"
 )
 
+// publishedSlug is the slug of the story a publish redirected to
+// ("/stories/{slug}?published=1").
+func publishedSlug(location string) string {
+	slug, _, _ := strings.Cut(strings.TrimPrefix(location, "/stories/"), "?")
+	return slug
+}
+
 // TestPublishConfirmation: publishing sends the author to the story with a
 // confirmation holding its address and plain share links; a visitor or
 // another reader opening the same address sees none of it, and the story

@@ -108,8 +108,12 @@
     }
   });
   form.addEventListener("submit", function () {
-    dirty = false; // the form itself carries the text now
+    // The form itself carries the text now: a refusal gives it back in the
+    // page, and a copy kept here would differ from what the server made of
+    // it (tags tidied, spaces trimmed) and be offered again for nothing.
+    dirty = false;
     clearTimeout(timer);
+    store.drop(key);
   });
   window.addEventListener("beforeunload", function (e) {
     if (dirty) {
