@@ -46,11 +46,15 @@ var authzTable = map[string]authzRule{
 	"POST /write": {allowed: signedIn, path: fixed("/write"), form: func(f *authzFixture, _ string) url.Values {
 		return url.Values{"title": {"A new story"}, "body": {"It happened."}, "categories": {fmt.Sprint(f.category)}, "resolution": {"open"}}
 	}},
-	"POST /media":                   {allowed: signedIn, path: fixed("/media"), file: "file", form: values("alt", "A square")},
-	"POST /me/avatar":               {allowed: signedIn, path: fixed("/me/avatar"), file: "avatar"},
-	"POST /preview":                 {allowed: signedIn, path: fixed("/preview"), form: values("body", "*Hello*"), inert: true},
-	"POST /stories/:slug/edit":      {allowed: "owner admin", path: story("edit"), form: authzStoryForm},
-	"POST /stories/:slug/publish":   {allowed: "owner admin", path: func(f *authzFixture) string { return "/stories/" + f.draft.Slug + "/publish" }},
+	"POST /media":                 {allowed: signedIn, path: fixed("/media"), file: "file", form: values("alt", "A square")},
+	"POST /me/avatar":             {allowed: signedIn, path: fixed("/me/avatar"), file: "avatar"},
+	"POST /me/about":              {allowed: signedIn, path: fixed("/me/about"), form: values("bio", "Expat in Lyon.", "links", "https://example.org/")},
+	"POST /preview":               {allowed: signedIn, path: fixed("/preview"), form: values("body", "*Hello*"), inert: true},
+	"POST /stories/:slug/edit":    {allowed: "owner admin", path: story("edit"), form: authzStoryForm},
+	"POST /stories/:slug/publish": {allowed: "owner admin", path: func(f *authzFixture) string { return "/stories/" + f.draft.Slug + "/publish" }},
+	"POST /write/autosave":        {allowed: signedIn, path: fixed("/write/autosave"), form: values("title", "Typing", "body", "Half")},
+	"POST /stories/:slug/autosave": {allowed: "owner admin", path: func(f *authzFixture) string { return "/stories/" + f.draft.Slug + "/autosave" },
+		form: values("title", "Typing", "body", "Half")},
 	"POST /stories/:slug/unpublish": {allowed: "owner admin", path: story("unpublish")},
 	"POST /stories/:slug/delete":    {allowed: "owner admin", path: story("delete"), form: values("confirm", "yes")},
 	"POST /stories/:slug/updates": {allowed: "owner admin", path: story("updates"),
@@ -84,9 +88,11 @@ var authzTable = map[string]authzRule{
 		return v
 	}},
 	"POST /stories/:slug/comments/close": {allowed: "owner admin", path: story("comments/close"), form: values("closed", "1")},
-	"POST /stories/:slug/like":           {allowed: signedIn, path: story("like"), form: values("on", "1")},
-	"POST /stories/:slug/metoo":          {allowed: signedIn, path: story("metoo"), form: values("on", "1")},
-	"POST /stories/:slug/report":         {allowed: signedIn, path: story("report"), form: values("reason", "spam")},
+	// Readers' browsers count reads without cookies; signed-in or not, a read counts.
+	"POST /stories/:slug/read":   {allowed: "guest " + signedIn, path: story("read")},
+	"POST /stories/:slug/like":   {allowed: signedIn, path: story("like"), form: values("on", "1")},
+	"POST /stories/:slug/metoo":  {allowed: signedIn, path: story("metoo"), form: values("on", "1")},
+	"POST /stories/:slug/report": {allowed: signedIn, path: story("report"), form: values("reason", "spam")},
 	// Only representatives of the story's company reply ("author" represents it).
 	"POST /stories/:slug/company-reply": {allowed: "author", path: story("company-reply"), form: values("kind", "act", "body", "We will call you.")},
 	"POST /stories/:slug/company-reply/follow-ups": {allowed: "author", path: func(f *authzFixture) string {

@@ -68,7 +68,7 @@ func TestWriteEditUpdateUnpublishDelete(t *testing.T) {
 	f.Set("action", "publish")
 	r, body = ts.do(w, http.MethodPost, "/stories/"+draftSlug+"/edit", f)
 	wantCode(t, r, body, http.StatusSeeOther)
-	if r.Header.Get("Location") != "/stories/fibre-at-last" {
+	if r.Header.Get("Location") != "/stories/fibre-at-last?published=1" { // with the author's confirmation
 		t.Fatalf("publish went to %q", r.Header.Get("Location"))
 	}
 	res, body := ts.get(nil, "/stories/fibre-at-last")

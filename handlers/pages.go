@@ -33,6 +33,8 @@ type Layout struct {
 	OpenGraph   *OpenGraph    // link-preview metadata of a story
 	JSONLD      any           // structured data of the page, for search engines
 	Refresh     int           // seconds after which the page reloads itself; 0: never
+	// Wide pages (the editor) take the whole width, without the sidebar.
+	Wide bool
 }
 
 type sidebarStore interface {

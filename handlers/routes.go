@@ -134,6 +134,8 @@ func Routes(app *fiber.App, d Deps) []Route {
 	pub.get("/", cached(r.front))
 	pub.get("/page/:n", cached(r.front))
 	pub.get("/stories/:slug", cached(r.story))
+	pub.get("/stories/:slug/share/mastodon", r.shareMastodon)
+	pub.post("/stories/:slug/read", r.countRead)
 	pub.get("/category/:slug", cached(r.category))
 	pub.get("/category/:slug/page/:n", cached(r.category))
 	pub.get("/tag/:slug", cached(r.tag))
@@ -187,6 +189,7 @@ func Routes(app *fiber.App, d Deps) []Route {
 	account.post("/me/sessions/delete", a.signOutEverywhere)
 	account.post("/me/delete", a.deleteAccount)
 	account.post("/me/avatar", a.setAvatar)
+	account.post("/me/about", a.saveAbout)
 	account.post("/me/notices/:id/appeal", a.appeal)
 
 	em := &email{auth: a, store: d.Store, mailer: d.Mail.Mailer, unsubKey: d.Mail.UnsubscribeKey,
@@ -220,6 +223,8 @@ func Routes(app *fiber.App, d Deps) []Route {
 	editor.post("/write", w.createStory)
 	editor.stories(w.store.StoryForEditBySlug).post("/stories/:slug/edit", w.updateStory)
 	rt.signedIn(unauthorized).post("/preview", w.preview)
+	rt.signedIn(unauthorized).post("/write/autosave", w.autosaveNew)
+	rt.signedIn(unauthorized).stories(w.store.StoryForEditBySlug).post("/stories/:slug/autosave", w.autosave)
 	own := rt.signedIn(notFound).stories(w.store.StoryForEditBySlug)
 	own.post("/stories/:slug/publish", w.publish)
 	own.post("/stories/:slug/unpublish", w.unpublish)

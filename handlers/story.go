@@ -40,6 +40,9 @@ type StoryPage struct {
 	// PendingAuto: this browser pressed it (pendingCookie), so the page's
 	// script sends the form by itself.
 	PendingAuto bool
+	// Share is the confirmation with share links that the author sees
+	// right after publishing (never in a page kept for visitors).
+	Share *ShareLinks
 }
 
 // KeptStory is the HTML of a story's page that is the same for every
@@ -161,6 +164,9 @@ func (r *reading) renderStory(c *fiber.Ctx, status int, st *models.Story, form C
 		sp.PendingAuto = sp.Pending != "" && p == sp.Pending+":"+st.Slug
 		// Sent once at most: the cookie goes (with its path, or it stays).
 		c.Cookie(&fiber.Cookie{Name: pendingCookie, Path: "/stories/", MaxAge: -1, Expires: time.Unix(0, 0), HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode})
+	}
+	if c.Query("published") != "" && sp.User != nil && sp.User.ID == st.AuthorID {
+		sp.Share = shareLinks(sp.Site.BaseURL, st)
 	}
 	if err := r.companySide(c, &sp); err != nil {
 		return err

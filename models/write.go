@@ -124,7 +124,7 @@ func (s *Store) CreateStory(ctx context.Context, in StoryInput) (*Story, error) 
 		return nil, fmt.Errorf("render story: %w", err)
 	}
 	st := &Story{
-		Title: strings.TrimSpace(in.Title), Body: in.Body, ShownPII: shown, HTML: r.HTML, Excerpt: r.Excerpt, PlainText: r.Text,
+		Title: strings.TrimSpace(in.Title), Body: in.Body, ShownPII: shown, HTML: r.HTML, Excerpt: r.Excerpt, PlainText: r.Text, ReadingMinutes: ReadingMinutes(r.Text),
 		AuthorID: in.AuthorID, CompanyID: in.CompanyID, City: strings.TrimSpace(in.City),
 		Status: in.Status, Resolution: in.Resolution, PublishedAt: in.PublishedAt,
 		Cover: in.Cover, CoverAlt: strings.TrimSpace(in.CoverAlt),
