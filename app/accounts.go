@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -61,6 +62,9 @@ func signinLink(ctx context.Context, name string, args []string, getenv func(str
 		return err
 	}
 	defer store.Close()
+	if err := linkBase(ctx, &cfg, store, args, getenv, stdout); err != nil {
+		return err
+	}
 	u, err := store.UserByEmailOrHandle(ctx, who)
 	if errors.Is(err, models.ErrNotFound) {
 		return fmt.Errorf("no user with the handle or email %q", who)
@@ -74,5 +78,33 @@ func signinLink(ctx context.Context, name string, args []string, getenv func(str
 	}
 	fmt.Fprintf(stdout, "One-time sign-in link for %s (@%s), valid %d minutes:\n%s/signin/%s\n",
 		u.Name, u.Handle, int(signinLinkTTL.Minutes()), cfg.BaseURL, token)
+	return nil
+}
+
+// linkBase makes the links of a command point where the server answers:
+// when neither -base-url nor -addr (flags or DOLEANCES_ variables) are
+// given, the base URL the server last started with on this database, and
+// a warning when no server ever did.
+func linkBase(ctx context.Context, cfg *Config, store *models.Store, args []string, getenv func(string) string, out io.Writer) error {
+	for _, name := range []string{"base-url", "addr"} {
+		if getenv(envName(name)) != "" || slices.ContainsFunc(args, func(a string) bool {
+			a = strings.TrimLeft(a, "-")
+			return a == name || strings.HasPrefix(a, name+"=")
+		}) {
+			return nil
+		}
+	}
+	served, err := store.RememberedBaseURL(ctx)
+	if err != nil {
+		return err
+	}
+	if served == "" {
+		fmt.Fprintf(out, "Warning: -base-url is not set (nor %s) and no server has started on this database: the link assumes the site answers at %s. Give the server's -base-url or -addr.\n", envName("base-url"), cfg.BaseURL)
+		return nil
+	}
+	if served != cfg.BaseURL {
+		fmt.Fprintf(out, "The site's address is the one its server last started with (%s); -base-url gives another.\n", served)
+		cfg.BaseURL = served
+	}
 	return nil
 }

@@ -96,7 +96,7 @@ func TestAdminManagesUsersCategoriesCompanies(t *testing.T) {
 	// Categories.
 	r, body = ts.do(root, http.MethodPost, "/admin/categories", url.Values{"name": {""}, "description": {"Kept text"}})
 	wantCode(t, r, body, http.StatusUnprocessableEntity)
-	wantIn(t, "empty category", body, "A category needs a name.", `value="Kept text"`)
+	wantIn(t, "empty category", body, "A category needs a name.", `>Kept text</textarea>`)
 	r, body = ts.do(root, http.MethodPost, "/admin/categories", url.Values{"name": {"Banks"}, "position": {"3"}})
 	wantCode(t, r, body, http.StatusSeeOther)
 	cats, _ := ts.store.Categories(ctx)

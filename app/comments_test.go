@@ -132,7 +132,7 @@ func TestBadCommentInputKeepsTheText(t *testing.T) {
 		says   string
 	}{
 		{"empty", paul, "   ", nil, 422, "The comment is empty."},
-		{"too long", paul, kept + strings.Repeat("x", models.MaxCommentLen), nil, 422, "the limit is 10000"},
+		{"too long", paul, kept + strings.Repeat("x", models.MaxCommentLen), nil, 422, "the limit is 10,000"},
 		{"unknown parent", paul, kept, []string{"parent", "999999"}, 422, "not on this story"},
 		{"parent not a number", paul, kept, []string{"parent", "abc"}, 422, "not on this story"},
 		{"parent on another story", paul, kept, []string{"parent", fmt.Sprint(elsewhere)}, 422, "not on this story"},

@@ -150,7 +150,7 @@ func TestOfficialReplyRefusals(t *testing.T) {
 		{"an unknown kind", func() *visitor { return rs.signIn(rs.rep) }, slug, "sorry", text, http.StatusUnprocessableEntity, "Choose what the company does"},
 		{"no kind", func() *visitor { return rs.signIn(rs.rep) }, slug, "", text, http.StatusUnprocessableEntity, "Choose what the company does"},
 		{"an empty text", func() *visitor { return rs.signIn(rs.rep) }, slug, "act", "  \n ", http.StatusUnprocessableEntity, "The reply is empty."},
-		{"a text too long", func() *visitor { return rs.signIn(rs.rep) }, slug, "act", strings.Repeat("é", 10_001), http.StatusUnprocessableEntity, "the limit is 10000"},
+		{"a text too long", func() *visitor { return rs.signIn(rs.rep) }, slug, "act", strings.Repeat("é", 10_001), http.StatusUnprocessableEntity, "the limit is 10,000"},
 	}
 	for _, c := range cases {
 		res, body := rs.reply(c.who(), c.slug, c.kind, c.body)

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -16,7 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	_ "time/tzdata" // -timezone works on machines without a zone database
+	_ "time/tzdata" // the zone database inside the binary: -timezone works on hosts without one
 
 	"github.com/gofiber/fiber/v2"
 
@@ -46,7 +45,7 @@ type Config struct {
 	SMTPURL        string // smtp://user:pass@host:587, smtps://...:465; empty: mail is logged and kept
 	MailFrom       string // the From of every mail; empty: the site's name at noreply@ the base URL's host
 	Lang           string // the site's language (en, fr); empty: en
-	Timezone       string // the zone of the dates and times shown; empty: Europe/Paris
+	Timezone       string // IANA zone the pages show times in (Europe/Paris)
 
 	pseudoLocale bool // adds the pseudo-locale (tests of the translations)
 	// missingText is told of each message a catalogue lacks (tests); nil: ignored.
@@ -147,7 +146,7 @@ func parseConfig(name string, args []string, getenv func(string) string, out io.
 	str(&c.SMTPURL, "smtp-url", "", "SMTP server: smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465; empty: mail is written to the log and kept in the outbox")
 	str(&c.MailFrom, "mail-from", "", "From address of the site's mail, e.g. 'Doléances <noreply@example.org>' (default: noreply@ the base URL's host)")
 	str(&c.Lang, "lang", "en", "the site's language, for visitors whose browser asks for none of the site's: en or fr")
-	str(&c.Timezone, "timezone", "Europe/Paris", "time zone of the dates and times shown, e.g. Europe/Paris, UTC, America/Montreal")
+	str(&c.Timezone, "timezone", "Europe/Paris", "time zone of the times shown on pages (an IANA name: Europe/Paris, UTC, America/Montreal...)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -183,9 +182,9 @@ func (c *Config) complete() error {
 
 // languages loads the catalogues with the site's language and time zone.
 func (c *Config) languages() (*i18n.Bundle, error) {
-	zone, err := time.LoadLocation(cmp.Or(c.Timezone, "Europe/Paris"))
+	zone, err := c.location()
 	if err != nil {
-		return nil, fmt.Errorf("timezone %q: want a name from the time zone database, e.g. Europe/Paris or UTC", c.Timezone)
+		return nil, err
 	}
 	b, err := i18n.New(i18n.Options{Default: c.Lang, Zone: zone, Pseudo: c.pseudoLocale, Missing: c.missingText})
 	if err != nil {
@@ -256,4 +255,18 @@ func (c *Config) mailFrom() (string, string, error) {
 		return "", "", fmt.Errorf("mail-from %q: want an address, e.g. 'Doléances <noreply@example.org>'", c.MailFrom)
 	}
 	return a.Name, a.Address, nil
+}
+
+// location is the time zone pages show times in; an empty setting is
+// Europe/Paris (tests build a Config without parsing flags).
+func (c *Config) location() (*time.Location, error) {
+	name := c.Timezone
+	if name == "" {
+		name = "Europe/Paris"
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, fmt.Errorf("timezone %q: want an IANA name such as Europe/Paris or UTC", name)
+	}
+	return loc, nil
 }

@@ -53,19 +53,27 @@ func TestEmailAndOAuthAreNeverMerged(t *testing.T) {
 }
 
 // TestGuestReactionComesBackAfterEmailSignIn: a guest who clicks "Me too"
-// is sent to sign in, is offered email, and lands back on the story.
+// is sent to sign in, is offered email, lands back on the story with the
+// "me too" offered as a form the page's script sends, and sends it.
 func TestGuestReactionComesBackAfterEmailSignIn(t *testing.T) {
 	s, mb := startMailSite(t)
 	path := publishByMail(t, s, mb, s.browser(), "Orange again")
 	g := s.browser()
 	p := g.post(s.URL+path+"/metoo", url.Values{"on": {"1"}})
 	if u, _ := url.Parse(p.URL); u.Path != "/login" || !strings.Contains(p.Body, `action="/login/email"`) ||
-		!strings.Contains(p.Body, `name="next" value="`+path+`"`) {
+		!strings.Contains(p.Body, `name="next" value="`+path+`?react=metoo#reactions"`) {
 		t.Fatalf("a guest's me-too went to %s without the email form keeping the story", p.URL)
 	}
-	p = signInByEmail(t, s, mb, g, "guest@example.org", path)
+	p = signInByEmail(t, s, mb, g, "guest@example.org", path+"?react=metoo#reactions")
 	if u, _ := url.Parse(p.URL); p.Status != http.StatusOK || u.Path != path {
-		t.Errorf("after signing in by email: %s, want %s", p.URL, path)
+		t.Fatalf("after signing in by email: %s, want %s", p.URL, path)
+	}
+	if !strings.Contains(p.Body, `<form class="pending-reaction" method="post" action="`+path+`/metoo" data-send="auto">`) {
+		t.Fatal("the story does not offer the pending me-too to send")
+	}
+	p = g.post(s.URL+path+"/metoo", url.Values{"csrf": {g.csrf()}, "on": {"1"}})
+	if p.Status != http.StatusOK || !strings.Contains(p.Body, "It happened to you too") || strings.Contains(p.Body, "pending-reaction") {
+		t.Errorf("after sending the pending me-too: %d at %s", p.Status, p.URL)
 	}
 }
 

@@ -136,9 +136,9 @@ func TestDeletedUserIsNotListedNorPromotable(t *testing.T) {
 	check(t, cs.store.DeleteUser(ctx, ines.ID, true))
 	ghost, err := cs.store.UserByHandle(ctx, models.DeletedUserHandle)
 	check(t, err)
-	_, users := cs.get(admin, "/admin")
+	_, users := cs.get(admin, "/admin/users")
 	if strings.Contains(users, "@"+models.DeletedUserHandle) || !strings.Contains(users, "@paul") {
-		t.Error("/admin lists the deleted-user account (or not the others)")
+		t.Error("/admin/users lists the deleted-user account (or not the others)")
 	}
 	_, sitemap := cs.get(nil, "/sitemap.xml")
 	for n := 1; strings.Contains(sitemap, "sitemap-") && n < 3; n++ {

@@ -41,7 +41,7 @@ func TestPersonalDataMasked(t *testing.T) {
 		t.Error("the feed shows the phone number")
 	}
 
-	r = w.get(t, strings.TrimPrefix(r.Location, "")+"/edit")
+	r = w.get(t, "/stories/"+publishedSlug(r.Location)+"/edit")
 	wantStatus(t, "editor", r, http.StatusOK)
 	wantIn(t, "editor", r.Body, body, `name="show" value="40123456" checked`)
 	if strings.Contains(r.Body, `name="show" value="06 12 34 56 78" checked`) {

@@ -36,7 +36,7 @@ func TestPicturesGoWithWhatUsesThem(t *testing.T) {
 		}
 		r := w.post(t, "/write", storyForm(title, body, "publish"))
 		wantStatus(t, "publish "+title, r, http.StatusSeeOther)
-		return strings.TrimPrefix(r.Location, "/stories/")
+		return publishedSlug(r.Location)
 	}
 	only, shared, unused := up(alice, "only in alice's story"), up(alice, "also in bob's story"), up(alice, "never used")
 	slug := publish(alice, "Alice's story", only, shared)

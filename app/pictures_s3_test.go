@@ -57,7 +57,7 @@ func TestPicturesInAnS3Bucket(t *testing.T) {
 	if got.Body != string(stored) || got.Header.Get("Content-Type") != "image/jpeg" {
 		t.Errorf("served %d bytes of %s, stored %d", len(got.Body), got.Header.Get("Content-Type"), len(stored))
 	}
-	slug := strings.TrimPrefix(r.Location, "/stories/")
+	slug := publishedSlug(r.Location)
 	r = w.post(t, "/stories/"+slug+"/delete", map[string][]string{"confirm": {"yes"}})
 	wantStatus(t, "delete", r, http.StatusSeeOther)
 	if _, err := backend.GetObject("pictures", key, nil); err == nil {

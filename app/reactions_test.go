@@ -17,10 +17,10 @@ import (
 func TestLikesAndMeTooWithAndWithoutScript(t *testing.T) {
 	cs := newSite(t, withComments())
 	page := "/stories/" + cs.story.Slug
-	// A visitor is sent to sign in, and back.
+	// A visitor is sent to sign in, and back, with the like offered.
 	res, body := cs.do(nil, http.MethodPost, page+"/like", url.Values{"on": {"1"}})
 	wantCode(t, res, body, http.StatusSeeOther)
-	if loc := res.Header.Get("Location"); loc != "/login?next="+page {
+	if loc := res.Header.Get("Location"); loc != "/login?next="+page+"?react=like%23reactions" {
 		t.Errorf("a visitor's like goes to %q", loc)
 	}
 	// The form, twice (a double click): one like, back to the reactions.

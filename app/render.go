@@ -97,10 +97,12 @@ func templateFuncs(a *assets, siteLang string) func(l *i18n.Locale) template.Fun
 			// t translates an interface text (its key is the English text).
 			"t": l.T,
 			// text translates a text kept in English (a follow's label).
-			"text":     l.Text,
-			"lang":     func() string { return l.Code },
-			"date":     func(v any) string { return withTime(v, l.Date) },
-			"clock":    func(v any) string { return withTime(v, l.Clock) },
+			"text": l.Text,
+			"lang": func() string { return l.Code },
+			"date": func(v any) string { return withTime(v, l.Date) },
+			// clock is a time of day with its zone ("14:02 CET"), for times a
+			// visitor may read from another zone.
+			"clock":    func(v any) string { return withTime(v, l.ClockZone) },
 			"datetime": func(v any) string { return withTime(v, l.DateTime) },
 			"iso": func(v any) string {
 				return withTime(v, func(t time.Time) string { return t.UTC().Format(time.RFC3339) })
@@ -120,6 +122,9 @@ func templateFuncs(a *assets, siteLang string) func(l *i18n.Locale) template.Fun
 			// html marks HTML that the models rendered and sanitised at save time.
 			"html":    func(s string) template.HTML { return template.HTML(s) }, //nolint:gosec // rendered by models without raw HTML
 			"safeURL": models.SafeURLAbsolute,
+			// maxlen is a form field's limit in the models, so that a
+			// maxlength attribute and the server's limit are one number.
+			"maxlen": maxLen,
 			// media reads the URL of one of the site's pictures, for its srcset,
 			// width and height; nil for any other URL.
 			"media": func(u string) *models.MediaRef {
@@ -219,4 +224,22 @@ func replyKind(k string) string {
 		return "Not concerned"
 	}
 	return k
+}
+
+// fieldLimits are the models' limits of the short fields, by what they hold.
+var fieldLimits = map[string]int{
+	"title": models.MaxTitleLen, "company": models.MaxCompanyNameLen, "city": models.MaxCityLen,
+	"name": models.MaxNameLen, "handle": models.MaxHandleLen, "email": models.MaxEmailLen, "url": models.MaxURLLen,
+	"category": models.MaxCategoryNameLen, "description": models.MaxDescriptionLen, "note": models.MaxNoteLen,
+	"alt": models.MaxAltLen,
+}
+
+// maxLen is the limit of a kind of field; an unknown kind is a template
+// error at render time, which the page tests catch.
+func maxLen(kind string) (int, error) {
+	n, ok := fieldLimits[kind]
+	if !ok {
+		return 0, fmt.Errorf("maxlen: no limit for %q", kind)
+	}
+	return n, nil
 }

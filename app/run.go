@@ -133,6 +133,9 @@ func newServer(ctx context.Context, cfg Config, log *slog.Logger, store *models.
 		store.Close()
 		return nil, err
 	}
+	if err := store.RememberBaseURL(ctx, cfg.BaseURL); err != nil {
+		return nil, err
+	}
 	if err := handlers.SweepPictures(ctx, store, files); err != nil {
 		log.Warn("removing unused pictures", "err", err)
 	}

@@ -283,7 +283,7 @@ func TestReaderChangesWaitForReview(t *testing.T) {
 	res, body = cs.do(cs.signIn(cs.author), http.MethodPost, "/stories/"+cs.story.Slug+"/edit",
 		url.Values{"title": {cs.story.Title}, "body": {"Texte corrigé par l'autrice."}, "categories": {cat}, "resolution": {"open"}, "action": {"draft"}})
 	wantCode(t, res, body, http.StatusSeeOther)
-	if _, page := cs.get(guest(), "/stories/"+cs.story.Slug); !strings.Contains(page, "Texte corrigé par l'autrice.") {
+	if _, page := cs.get(guest(), "/stories/"+cs.story.Slug); !strings.Contains(page, "Texte corrigé par l’autrice.") {
 		t.Error("an author's edit is not public at once")
 	}
 }

@@ -59,6 +59,7 @@ func newWeb(cfg Config, store *models.Store, log *slog.Logger, opts ...func(*han
 			Name:    siteName,
 			Tagline: "Customer-service stories, told by the people who lived them",
 			BaseURL: cfg.BaseURL,
+			Zone:    langs.Default().Zone(),
 		},
 		Auth: handlers.AuthConfig{
 			Providers:     oauth.Providers(cfg.Settings, cfg.BaseURL, log),

@@ -68,7 +68,7 @@ func TestWriteEditUpdateUnpublishDelete(t *testing.T) {
 	f.Set("action", "publish")
 	r, body = ts.do(w, http.MethodPost, "/stories/"+draftSlug+"/edit", f)
 	wantCode(t, r, body, http.StatusSeeOther)
-	if r.Header.Get("Location") != "/stories/fibre-at-last" {
+	if r.Header.Get("Location") != "/stories/fibre-at-last?published=1" { // with the author's confirmation
 		t.Fatalf("publish went to %q", r.Header.Get("Location"))
 	}
 	res, body := ts.get(nil, "/stories/fibre-at-last")
@@ -178,7 +178,7 @@ func TestEditorKeepsTheText(t *testing.T) {
 	}{
 		{"empty title", "  ", "My long story, kept.", "A story needs a title."},
 		{"long title", strings.Repeat("t", 201), "My long story, kept.", "the limit is 200"},
-		{"long body", "Title kept", long, "the limit is 100000"},
+		{"long body", "Title kept", long, "the limit is 100,000"},
 	}
 	for _, c := range cases {
 		r, body := ts.do(w, http.MethodPost, "/write", storyForm(c.title, c.body, "draft"))

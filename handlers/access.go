@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 	"slices"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -187,6 +188,43 @@ func backToComment(c *fiber.Ctx) (string, error) {
 func backToReported(c *fiber.Ctx) (string, error) {
 	_, err := idParam(c)
 	return "/stories/" + url.PathEscape(formLine(c, "slug")), err
+}
+
+// backToReaction is the story of a like or "me too" a guest pressed, with
+// the reaction named (react=), so that once signed in they are offered to
+// make it with one press (a POST, with their session's token), or with
+// none when the page's script sends it.
+func (h *reactions) backToReaction(c *fiber.Ctx) (string, error) {
+	to, err := h.backToStory(c)
+	if err != nil || c.FormValue("on") == "0" {
+		return to, err
+	}
+	kind := "like"
+	if strings.HasSuffix(c.Path(), "/metoo") {
+		kind = "metoo"
+	}
+	return to + "?react=" + kind + "#reactions", nil
+}
+
+// pendingCookie remembers, for half an hour, the reaction a guest pressed
+// ("like:slug"): coming back signed in, the story's script sends it by
+// itself. Only this browser's own press sets it (cross-site posts are
+// refused before), so a link with react= in it merely offers the button.
+const pendingCookie = "doleances_react"
+
+// guestPressed answers a guest's like or "me too": sign in, then back to
+// the story with the reaction offered (see backToReaction, pendingCookie).
+func (h *reactions) guestPressed(c *fiber.Ctx) error {
+	to, err := h.backToReaction(c)
+	if err != nil {
+		return err
+	}
+	if _, kind, ok := strings.Cut(to, "?react="); ok {
+		kind = strings.TrimSuffix(kind, "#reactions")
+		c.Cookie(&fiber.Cookie{Name: pendingCookie, Value: kind + ":" + c.Params("slug"), Path: "/stories/",
+			MaxAge: 1800, HTTPOnly: true, Secure: h.secure, SameSite: fiber.CookieSameSiteLaxMode})
+	}
+	return c.Redirect("/login?next="+nextEscaper.Replace(to), fiber.StatusSeeOther)
 }
 
 // backToStory is the published story of :slug, at its current address.

@@ -24,18 +24,24 @@ type adminStore interface {
 	DeleteCategory(ctx context.Context, id uint) error
 	Companies(ctx context.Context) ([]models.Company, error)
 	MergeCompanies(ctx context.Context, fromID, intoID uint) error
+	AdminDashboard(ctx context.Context, userID uint) (models.Dashboard, error)
 }
 
-// admin serves /admin: the review queue, users, categories and companies.
+// admin serves /admin, the dashboard with the review queue, and the pages
+// of users, categories and companies.
 type admin struct {
 	*pages
 	store adminStore
 }
 
-// AdminPage is /admin. Problem and Errors belong to the form named by Form
-// (and, for a story or category, the row ID), whose input is kept in Input.
+// AdminPage is /admin or one of its sections (Section: "" for the
+// dashboard, "users", "categories", "companies"). Problem and Errors belong
+// to the form named by Form (and, for a story or category, the row ID),
+// whose input is kept in Input.
 type AdminPage struct {
 	Layout
+	Section    string
+	Dashboard  models.Dashboard
 	Queue      []models.Story
 	Users      []models.User
 	Categories []models.Category
@@ -58,32 +64,60 @@ var adminFlashes = map[string]string{
 	"merged": "The companies are merged; the old address redirects.",
 }
 
+// adminSections are the pages of /admin: the template and title of each.
+var adminSections = map[string]struct{ page, title string }{
+	"": {"admin", "Admin"}, "users": {"adminusers", "Users"},
+	"categories": {"admincategories", "Categories"}, "companies": {"admincompanies", "Companies"},
+}
+
+// formSections says on which page each form is, to show it again there.
+var formSections = map[string]string{
+	"role": "users", "category": "categories", "new-category": "categories",
+	"delete-category": "categories", "merge": "companies",
+}
+
+// page is GET /admin: the dashboard.
 func (a *admin) page(c *fiber.Ctx, _ *models.User) error {
 	return a.renderAdmin(c, fiber.StatusOK, AdminPage{Flash: tr(c, adminFlashes[c.Query("done")])})
 }
 
+// section is GET /admin/{users,categories,companies}.
+func (a *admin) section(name string) func(*fiber.Ctx, *models.User) error {
+	return func(c *fiber.Ctx, _ *models.User) error {
+		return a.renderAdmin(c, fiber.StatusOK, AdminPage{Section: name, Flash: adminFlashes[c.Query("done")]})
+	}
+}
+
+// renderAdmin loads what the page of ap's section (or of its form) shows.
 func (a *admin) renderAdmin(c *fiber.Ctx, status int, ap AdminPage) error {
 	ctx := c.UserContext()
+	if ap.Form != "" {
+		ap.Section = formSections[ap.Form]
+	}
 	var err error
-	if ap.Queue, err = a.store.ReviewQueue(ctx); err != nil {
+	switch ap.Section {
+	case "users":
+		ap.Users, err = a.store.Users(ctx)
+		ap.Roles = []string{models.RoleReader, models.RoleAuthor, models.RoleAdmin}
+	case "categories":
+		ap.Categories, err = a.store.Categories(ctx)
+	case "companies":
+		ap.Companies, err = a.store.Companies(ctx)
+	default:
+		if ap.Queue, err = a.store.ReviewQueue(ctx); err == nil {
+			ap.Dashboard, err = a.store.AdminDashboard(ctx, currentSession(c).User.ID)
+		}
+	}
+	if err != nil {
 		return err
 	}
-	if ap.Users, err = a.store.Users(ctx); err != nil {
-		return err
-	}
-	if ap.Categories, err = a.store.Categories(ctx); err != nil {
-		return err
-	}
-	if ap.Companies, err = a.store.Companies(ctx); err != nil {
-		return err
-	}
-	if ap.Layout, err = a.layout(c, tr(c, "Admin"), "", ""); err != nil {
+	sec := adminSections[ap.Section]
+	if ap.Layout, err = a.layout(c, tr(c, sec.title), "", ""); err != nil {
 		return err
 	}
 	ap.Canonical = ""
-	ap.Roles = []string{models.RoleReader, models.RoleAuthor, models.RoleAdmin}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return a.render(c, status, "admin", ap)
+	return a.render(c, status, sec.page, ap)
 }
 
 // refused shows /admin again with the form's input and what was wrong:
@@ -106,8 +140,13 @@ func formID(c *fiber.Ctx, name string) uint {
 	return uint(id)
 }
 
+// done goes back to the page of the form, anchor "review" being the
+// dashboard's review queue and any other a section of its own.
 func done(c *fiber.Ctx, what, anchor string) error {
-	return c.Redirect("/admin?done="+what+"#"+anchor, fiber.StatusSeeOther)
+	if anchor == "review" {
+		return c.Redirect("/admin?done="+what+"#review", fiber.StatusSeeOther)
+	}
+	return c.Redirect("/admin/"+anchor+"?done="+what, fiber.StatusSeeOther)
 }
 
 // approve is POST /admin/stories/{id}/approve.

@@ -50,6 +50,7 @@ type authStore interface {
 	Identities(ctx context.Context, userID uint) ([]models.Identity, error)
 	UnlinkIdentity(ctx context.Context, userID, identityID uint) error
 	UpdateProfile(ctx context.Context, userID uint, name, handle string) error
+	UpdateAbout(ctx context.Context, userID uint, bio string, links []string) error
 	DeleteUser(ctx context.Context, userID uint, keep bool) error
 	PeekOneTimeToken(ctx context.Context, purpose, token string) (*models.OneTimeToken, error)
 	CreateFirstAdmin(ctx context.Context, token, name string) (*models.User, error)

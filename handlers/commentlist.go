@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"html/template"
 	"strings"
+
+	"doleances/models"
 )
 
 // keptComment is a comment's HTML as kept between writes: its head, and
@@ -19,11 +21,19 @@ type keptComment struct {
 // actions. Upper case: no slug or number rendered beside it can hold it.
 const csrfStandIn = "CSRF-STAND-IN"
 
+// CommentHead is the data of the head of a comment: the comment, and
+// whether the story's author wrote it (a badge says so).
+type CommentHead struct {
+	*models.Comment
+	ByAuthor bool
+}
+
 // keepComment renders what of n is the same for every viewer of a kind.
 func (r *reading) keepComment(n *CommentNode) (keptComment, error) {
 	var k keptComment
 	var b strings.Builder
-	if err := r.views.Partial(&b, n.View.Lang, "commenthead", &n.Comment); err != nil {
+	head := CommentHead{Comment: &n.Comment, ByAuthor: n.UserID != nil && n.View.AuthorID != 0 && *n.UserID == n.View.AuthorID}
+	if err := r.views.Partial(&b, n.View.Lang, "commenthead", head); err != nil {
 		return k, fmt.Errorf("render comment %d: %w", n.ID, err)
 	}
 	k.head = template.HTML(b.String()) //nolint:gosec // an html/template partial's output

@@ -63,7 +63,7 @@ func ErrorHandler(d Deps) fiber.ErrorHandler {
 			// A handler that has no form to show the fields on: the messages
 			// are the site's own, safe to show, and the status a 422.
 			status = fiber.StatusUnprocessableEntity
-			pe = &PageError{Status: status, Heading: "That could not be done", Message: localSummary(c, ve)}
+			pe = &PageError{Status: status, Heading: tr(c, "That could not be done"), Message: localSummary(c, ve)}
 		case errors.Is(err, models.ErrNotFound):
 			status = fiber.StatusNotFound
 		case errors.Is(err, models.ErrForbidden):

@@ -112,6 +112,14 @@ func (fd *feeds) storyItem(st *models.Story) feedItem {
 	if st.UpdatedAt.After(pub) {
 		it.Updated = st.UpdatedAt
 	}
+	// Dated updates follow the text, as on the page, and date the item:
+	// a feed reader shows the story again when its author adds one.
+	for _, u := range st.Updates {
+		it.HTML += `<h3>Update, ` + html.EscapeString(u.CreatedAt.In(fd.site.zone()).Format("2 January 2006")) + `</h3>` + absolutize(u.HTML, link)
+		if u.CreatedAt.After(it.Updated) {
+			it.Updated = u.CreatedAt
+		}
+	}
 	if ref, ok := models.ParseMediaURL(st.Cover); ok {
 		src := fd.site.BaseURL + ref.URL()
 		it.Image = &feedImage{URL: src, Type: media.TypeOf(ref.URL()), W: ref.W, H: ref.H}

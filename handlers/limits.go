@@ -31,6 +31,8 @@ var bodyLimits = []struct {
 }{
 	{"/write", StoryBodyLimit},
 	{"/preview", StoryBodyLimit},
+	{"/write/autosave", StoryBodyLimit},
+	{"/stories/:slug/autosave", StoryBodyLimit},
 	{"/stories/:slug/edit", StoryBodyLimit},
 	{"/stories/:slug/updates", StoryBodyLimit},
 	{"/stories/:slug/comments", CommentLimit},

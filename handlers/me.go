@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -29,6 +30,23 @@ type MePage struct {
 	AppealID    uint
 	AppealText  string
 	AppealError string
+	// About is the bio and links form, as saved or as typed.
+	About AboutForm
+}
+
+// AboutForm is the bio and the links of /me. Typed is set when it holds
+// what was sent (kept after a refusal), not what is saved.
+type AboutForm struct {
+	Bio   string
+	Links [models.MaxProfileLinks]string
+	Typed bool
+}
+
+// aboutOf is u's saved bio and links.
+func aboutOf(u *models.User) AboutForm {
+	f := AboutForm{Bio: u.Bio}
+	copy(f.Links[:], u.LinkList())
+	return f
 }
 
 // IdentityRow is a linked identity as /me lists it.
@@ -42,6 +60,8 @@ func (a *auth) me(c *fiber.Ctx, u *models.User) error {
 	switch {
 	case c.Query("saved") == "avatar":
 		mp.Flash = tr(c, "Your picture is saved.")
+	case c.Query("saved") == "about":
+		mp.Flash = tr(c, "Your bio and links are saved: they are on your author page.")
 	case c.Query("saved") != "":
 		mp.Flash = tr(c, "Your profile is saved.")
 	case c.Query("linked") != "":
@@ -59,6 +79,9 @@ func (a *auth) renderMe(c *fiber.Ctx, status int, mp MePage) error {
 	l, err := a.layout(c, tr(c, "Your account"), "/me", "")
 	if err != nil {
 		return err
+	}
+	if !mp.About.Typed && l.User != nil {
+		mp.About = aboutOf(l.User)
 	}
 	l.Canonical = ""
 	mp.Layout = l
@@ -102,6 +125,29 @@ func (a *auth) saveProfile(c *fiber.Ctx, u *models.User) error {
 		return err
 	}
 	return c.Redirect("/me?saved=1", fiber.StatusSeeOther)
+}
+
+// saveAbout sets the bio and links of the author page: POST /me/about.
+func (a *auth) saveAbout(c *fiber.Ctx, u *models.User) error {
+	f := AboutForm{Bio: formText(c, "bio"), Typed: true}
+	links := formValues(c, "links")
+	for i := range links {
+		links[i] = strings.TrimSpace(cleanText(links[i], false))
+	}
+	for i := range f.Links {
+		if i < len(links) {
+			f.Links[i] = links[i]
+		}
+	}
+	err := a.store.UpdateAbout(c.UserContext(), u.ID, f.Bio, links)
+	var ve *models.ValidationError
+	if errors.As(err, &ve) {
+		return a.renderMe(c, fiber.StatusUnprocessableEntity, MePage{Name: u.Name, Handle: u.Handle, Errors: ve.Fields, About: f})
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect("/me?saved=about#about", fiber.StatusSeeOther)
 }
 
 // unlink removes a linked identity, unless it is the last way to sign in.

@@ -98,7 +98,7 @@ func readUpload(fh *multipart.FileHeader) ([]byte, error) {
 func (p *pictures) save(c *fiber.Ctx, fh *multipart.FileHeader, owner uint, kind, alt string) (string, error) {
 	if wait := p.limit.allow("user:" + strconv.FormatUint(uint64(owner), 10)); wait > 0 {
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(wait))
-		return "", &uploadError{fiber.StatusTooManyRequests, fmt.Sprintf("You sent %d pictures in the last minute, the most the site takes. Please wait %d seconds.", UploadsPerMinute, wait)}
+		return "", &uploadError{fiber.StatusTooManyRequests, fmt.Sprintf(tr(c, "You sent %d pictures in the last minute, the most the site takes. Please wait %d seconds."), UploadsPerMinute, wait)}
 	}
 	data, err := readUpload(fh)
 	if err != nil {

@@ -30,12 +30,16 @@ type ownComments struct {
 // CommentEditPage edits or deletes one's comment.
 type CommentEditPage struct {
 	Layout
-	Comment  *models.Comment
-	Body     string
-	CanEdit  bool // still within models.EditWindow
-	Errors   map[string]string
-	Problem  string
-	StoryURL string
+	Comment *models.Comment
+	Body    string
+	CanEdit bool // still within models.EditWindow
+	// Left says how long editing remains ("12 minutes"); EditUntil is when
+	// it ends, for the page's clock.
+	Left      string
+	EditUntil time.Time
+	Errors    map[string]string
+	Problem   string
+	StoryURL  string
 }
 
 // ownComment loads the comment of the :id in the path if it is u's: the
@@ -64,7 +68,10 @@ func (h *ownComments) renderEdit(c *fiber.Ctx, status int, p CommentEditPage) er
 	l.Canonical = ""
 	p.Layout = l
 	p.StoryURL = "/stories/" + p.Comment.Story.Slug
-	p.CanEdit = h.now().Sub(p.Comment.CreatedAt) <= models.EditWindow
+	p.EditUntil = p.Comment.CreatedAt.Add(models.EditWindow)
+	left := p.EditUntil.Sub(h.now())
+	p.CanEdit = left >= 0
+	p.Left = timeLeft(c, left)
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	return h.render(c, status, "commentedit", p)
 }
@@ -132,4 +139,14 @@ func reported(c *fiber.Ctx, slug string, report reportFunc, userID uint, t model
 		return err
 	}
 	return c.Redirect("/stories/"+url.PathEscape(slug)+"?reported=1#comments", fiber.StatusSeeOther)
+}
+
+// timeLeft says a time still to run in whole minutes, rounded up, or
+// "less than a minute".
+func timeLeft(c *fiber.Ctx, d time.Duration) string {
+	m := int((d + time.Minute - 1) / time.Minute)
+	if d < time.Minute {
+		return tr(c, "less than a minute")
+	}
+	return tr(c, "%d minutes", m)
 }

@@ -38,6 +38,8 @@ type Layout struct {
 	Here        string        // the page's path, for the language switch
 	Languages   []*i18n.Locale
 	Alternates  []Alternate // the page in each language, for hreflang links
+	// Wide pages (the editor) take the whole width, without the sidebar.
+	Wide bool
 }
 
 type sidebarStore interface {

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -52,15 +53,16 @@ func (l *ipLimiter) allow(ip string) int {
 }
 
 // limitPosts refuses a POST over the rate with a 429 that gives the form back.
-// The editor's live preview, sent at every pause in the typing, is counted
-// apart (previews), so that writing never uses up the forms of the minute.
+// The editor's live preview and autosave, sent at pauses in the typing, and
+// the read counts that story pages send are counted apart (previews), so
+// that writing or reading never uses up the forms of the minute.
 func (a *auth) limitPosts(forms, previews *ipLimiter) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		if c.Method() != fiber.MethodPost {
 			return c.Next()
 		}
 		l := forms
-		if c.Path() == "/preview" {
+		if p := c.Path(); p == "/preview" || strings.HasSuffix(p, "/autosave") || strings.HasSuffix(p, "/read") {
 			l = previews
 		}
 		wait := l.allow(clientIP(c))

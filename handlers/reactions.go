@@ -19,7 +19,8 @@ type reactionStore interface {
 
 // reactions serves likes, "me too"s, reports of stories and closing comments.
 type reactions struct {
-	store reactionStore
+	store  reactionStore
+	secure bool // the site is served over https: its cookies are Secure
 }
 
 // like and metoo set the reader's like or "me too" to the form's "on" (1

@@ -30,6 +30,8 @@ type readingStore interface {
 	Represents(ctx context.Context, userID, companyID uint) (bool, error)
 	CompanyStats(ctx context.Context, id uint) (models.CompanyStats, error)
 	Representatives(ctx context.Context, companyID uint) ([]models.User, error)
+	PublishedStoryID(ctx context.Context, slug string) (uint, error)
+	CountRead(ctx context.Context, storyID uint, ip string) (bool, error)
 }
 
 // reading serves the pages readers browse: lists of stories and stories.

@@ -30,6 +30,16 @@ type Site struct {
 	Name    string
 	Tagline string
 	BaseURL string // without a trailing slash
+	// Zone is the time zone dates are written in (the app sets it; nil: UTC).
+	Zone *time.Location
+}
+
+// zone is the site's time zone.
+func (s Site) zone() *time.Location {
+	if s.Zone == nil {
+		return time.UTC
+	}
+	return s.Zone
 }
 
 // Deps are the dependencies of the handlers.
@@ -133,6 +143,8 @@ func Routes(app *fiber.App, d Deps) []Route {
 	pub.get("/", cached(r.front))
 	pub.get("/page/:n", cached(r.front))
 	pub.get("/stories/:slug", cached(r.story))
+	pub.get("/stories/:slug/share/mastodon", r.shareMastodon)
+	pub.post("/stories/:slug/read", r.countRead)
 	pub.get("/category/:slug", cached(r.category))
 	pub.get("/category/:slug/page/:n", cached(r.category))
 	pub.get("/tag/:slug", cached(r.tag))
@@ -189,6 +201,7 @@ func Routes(app *fiber.App, d Deps) []Route {
 	account.post("/me/sessions/delete", a.signOutEverywhere)
 	account.post("/me/delete", a.deleteAccount)
 	account.post("/me/avatar", a.setAvatar)
+	account.post("/me/about", a.saveAbout)
 	account.post("/me/notices/:id/appeal", a.appeal)
 
 	em := &email{auth: a, store: d.Store, mailer: d.Mail.Mailer, unsubKey: d.Mail.UnsubscribeKey,
@@ -222,6 +235,8 @@ func Routes(app *fiber.App, d Deps) []Route {
 	editor.post("/write", w.createStory)
 	editor.stories(w.store.StoryForEditBySlug).post("/stories/:slug/edit", w.updateStory)
 	rt.signedIn(unauthorized).post("/preview", w.preview)
+	rt.signedIn(unauthorized).post("/write/autosave", w.autosaveNew)
+	rt.signedIn(unauthorized).stories(w.store.StoryForEditBySlug).post("/stories/:slug/autosave", w.autosave)
 	own := rt.signedIn(notFound).stories(w.store.StoryForEditBySlug)
 	own.post("/stories/:slug/publish", w.publish)
 	own.post("/stories/:slug/unpublish", w.unpublish)
@@ -241,6 +256,9 @@ func Routes(app *fiber.App, d Deps) []Route {
 
 	ad := &admin{pages: p, store: d.Store}
 	admins.get("/admin", ad.page)
+	admins.get("/admin/users", ad.section("users"))
+	admins.get("/admin/categories", ad.section("categories"))
+	admins.get("/admin/companies", ad.section("companies"))
 	admins.post("/admin/stories/:id/approve", ad.approve)
 	admins.post("/admin/stories/:id/send-back", ad.sendBack)
 	admins.post("/admin/users/:id/role", ad.setRole)
@@ -259,15 +277,16 @@ func Routes(app *fiber.App, d Deps) []Route {
 
 	rules := models.ModerationRules{HoldWords: d.Comments.HoldWords}
 	cm := &comments{reading: r, store: d.Store, rules: rules, secure: strings.HasPrefix(d.Site.BaseURL, "https://"), mail: em}
-	rx := &reactions{store: d.Store}
+	rx := &reactions{store: d.Store, secure: cm.secure}
 	oc := &ownComments{pages: r.pages, store: d.Store, rules: rules, now: d.Now}
 	mod := &moderation{pages: r.pages, store: d.Store}
 
 	pub.post("/stories/:slug/comments", cm.post) // guests comment too
 	readers := rt.signedIn(signIn(rx.backToStory))
 	readers.post("/stories/:slug/comments/close", rx.closeComments)
-	readers.post("/stories/:slug/like", rx.like)
-	readers.post("/stories/:slug/metoo", rx.metoo)
+	reacting := rt.signedIn(rx.guestPressed) // a guest comes back with the reaction offered
+	reacting.post("/stories/:slug/like", rx.like)
+	reacting.post("/stories/:slug/metoo", rx.metoo)
 	readers.post("/stories/:slug/report", rx.reportStory)
 	writers := rt.signedIn(signIn(backToComment))
 	writers.get("/comments/:id/edit", oc.editForm)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/url"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
@@ -40,6 +41,36 @@ type SearchPage struct {
 	Older    string // the search of the next, older stories, if any
 	Newest   string // the search from the newest stories, on an older search
 }
+
+// quoted is the search's words between curly quotes for a heading or a
+// title. Quotes the person typed around a phrase become curly ones, and
+// then none are added around the whole: “"lettre recommandée"” read twice.
+func quoted(q string) string {
+	if !strings.Contains(q, `"`) {
+		return "“" + q + "”"
+	}
+	var b strings.Builder
+	open := true
+	for _, r := range q {
+		if r != '"' {
+			b.WriteRune(r)
+			continue
+		}
+		if open {
+			b.WriteRune('“')
+		} else {
+			b.WriteRune('”')
+		}
+		open = !open
+	}
+	if !open { // an unclosed phrase reads closed
+		b.WriteRune('”')
+	}
+	return b.String()
+}
+
+// Quoted is the searched words in quotes, for the heading.
+func (sp SearchPage) Quoted() string { return quoted(sp.Query) }
 
 // errBadSearch is a search request that cannot be answered as asked.
 var errBadSearch = errors.New("bad search")
@@ -148,7 +179,7 @@ func (s *search) page(c *fiber.Ctx) error {
 	}
 	title := tr(c, "Search")
 	if sp.Query != "" {
-		title = tr(c, "Search for “%s”", sp.Query)
+		title = tr(c, "Search for %s", quoted(sp.Query))
 	}
 	if sp.Layout, err = s.layout(c, title, "/search?"+sp.query(), "/search/feed?"+sp.query()); err != nil {
 		return err
@@ -200,7 +231,7 @@ func (s *search) feed(c *fiber.Ctx) (*feed, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := s.feeds.newFeed(c, tr(c, "Search for “%s”", sp.Query), tr(c, "Stories matching “%s”.", sp.Query), "/search")
+	f := s.feeds.newFeed(c, tr(c, "Search for %s", quoted(sp.Query)), tr(c, "Stories matching %s.", quoted(sp.Query)), "/search")
 	f.Link = s.site.BaseURL + "/search?" + sp.query()
 	f.Path, f.Query = "/search/feed", sp.query()
 	for i := range res.Hits {

@@ -34,6 +34,15 @@ type StoryPage struct {
 	// Company is the company's side of a story about a company; nil otherwise.
 	Company *CompanySide
 	Follow  FollowForm
+	// Pending is the reaction ("like", "metoo") a guest pressed before
+	// signing in, offered again, now signed in, as a form that posts it.
+	Pending string
+	// PendingAuto: this browser pressed it (pendingCookie), so the page's
+	// script sends the form by itself.
+	PendingAuto bool
+	// Share is the confirmation with share links that the author sees
+	// right after publishing (never in a page kept for visitors).
+	Share *ShareLinks
 }
 
 // KeptStory is the HTML of a story's page that is the same for every
@@ -80,6 +89,7 @@ type CommentView struct {
 	Slug     string
 	CSRF     string
 	SignedIn bool
+	AuthorID uint // the story's author, whose comments carry a badge
 }
 
 func (r *reading) story(c *fiber.Ctx) error {
@@ -140,7 +150,7 @@ func (r *reading) renderStory(c *fiber.Ctx, status int, st *models.Story, form C
 	if sp.Layout, err = r.layout(c, st.Title, path, path+"/feed"); err != nil {
 		return err
 	}
-	view := &CommentView{Slug: st.Slug, CSRF: sp.CSRF, SignedIn: sp.User != nil, Lang: locale(c).Code}
+	view := &CommentView{Slug: st.Slug, CSRF: sp.CSRF, SignedIn: sp.User != nil, AuthorID: st.AuthorID, Lang: locale(c).Code}
 	sp.Comments = threads(comments, view, uid, r.stamps.now())
 	var list strings.Builder
 	list.Grow(2 << 10 * len(comments)) // a comment's head and actions: about 1–2 kB
@@ -150,6 +160,15 @@ func (r *reading) renderStory(c *fiber.Ctx, status int, st *models.Story, form C
 	sp.CommentsHTML = template.HTML(list.String()) //nolint:gosec // html/template partials' output and an escaped token
 	sp.CanModerate = moderates(sp.User, st)
 	sp.CanEdit = sp.CanModerate
+	sp.Pending = pendingReaction(c.Query("react"), sp.User, sp.Reactions)
+	if p := c.Cookies(pendingCookie); p != "" && sp.User != nil {
+		sp.PendingAuto = sp.Pending != "" && p == sp.Pending+":"+st.Slug
+		// Sent once at most: the cookie goes (with its path, or it stays).
+		c.Cookie(&fiber.Cookie{Name: pendingCookie, Path: "/stories/", MaxAge: -1, Expires: time.Unix(0, 0), HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode})
+	}
+	if c.Query("published") != "" && sp.User != nil && sp.User.ID == st.AuthorID {
+		sp.Share = shareLinks(sp.Site.BaseURL, st)
+	}
 	if err := r.companySide(c, &sp); err != nil {
 		return err
 	}
@@ -208,4 +227,17 @@ func sortedPager(p Pager, sort string) Pager {
 		p.Next += "?sort=" + sort
 	}
 	return p
+}
+
+// pendingReaction is the reaction a guest pressed before signing in (the
+// react= of the address they come back to), if they are now signed in and
+// have not made it yet; "" otherwise. It is only offered: the form posts it.
+func pendingReaction(kind string, u *models.User, r models.Reactions) string {
+	if u == nil || kind == "like" && r.Liked || kind == "metoo" && r.MeToo {
+		return ""
+	}
+	if kind == "like" || kind == "metoo" {
+		return kind
+	}
+	return ""
 }

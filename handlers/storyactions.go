@@ -14,7 +14,7 @@ func (w *writing) publish(c *fiber.Ctx, u *models.User, st *models.Story) error 
 	if err != nil {
 		return err
 	}
-	return c.Redirect(afterSave(st), fiber.StatusSeeOther)
+	return c.Redirect(afterPublish(st), fiber.StatusSeeOther)
 }
 
 // unpublish is POST /stories/{slug}/unpublish: back to a draft.
@@ -107,6 +107,7 @@ func (w *writing) history(c *fiber.Ctx, _ *models.User, st *models.Story) error 
 type MyStoriesPage struct {
 	Layout
 	Stories []models.Story
+	Reads   map[uint]int // how many people read each story, by id (models.CountRead)
 	Flash   string
 }
 
@@ -121,6 +122,13 @@ func (w *writing) myStories(c *fiber.Ctx, u *models.User) error {
 	}
 	var err error
 	if mp.Stories, err = w.store.StoriesOf(c.UserContext(), u.ID); err != nil {
+		return err
+	}
+	ids := make([]uint, len(mp.Stories))
+	for i := range mp.Stories {
+		ids[i] = mp.Stories[i].ID
+	}
+	if mp.Reads, err = w.store.ReadCounts(c.UserContext(), ids); err != nil {
 		return err
 	}
 	if mp.Layout, err = w.layout(c, tr(c, "My stories"), "", ""); err != nil {

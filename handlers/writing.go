@@ -27,6 +27,8 @@ type writingStore interface {
 	AddStoryUpdate(ctx context.Context, storyID, userID uint, body, resolution string) (*models.StoryUpdate, error)
 	Revisions(ctx context.Context, storyID uint) ([]models.Revision, error)
 	StoriesOf(ctx context.Context, userID uint) ([]models.Story, error)
+	AutosaveDraft(ctx context.Context, id, editorID uint, in models.StoryInput) (*models.Story, error)
+	ReadCounts(ctx context.Context, ids []uint) (map[uint]int, error)
 }
 
 // writing serves the editor, the actions on a story and /me/stories.
@@ -132,16 +134,22 @@ func readForm(c *fiber.Ctx) StoryForm {
 	return f
 }
 
-// input turns the form into a StoryInput, finding or creating its company.
-// The company is only looked up once the rest of the form is acceptable, so
-// that a refused story leaves no company page behind.
-func (w *writing) input(ctx context.Context, f StoryForm) (models.StoryInput, error) {
+// storyInput is the form as a StoryInput, without its company.
+func storyInput(f StoryForm) models.StoryInput {
 	in := models.StoryInput{Title: f.Title, Body: f.Body, City: f.City, Resolution: f.Resolution, Lang: f.Lang,
 		Tags: strings.Split(f.Tags, ","), Cover: f.Cover, CoverAlt: f.CoverAlt, ShowPII: f.Show}
 	for id := range f.Categories {
 		in.CategoryIDs = append(in.CategoryIDs, id)
 	}
 	slices.Sort(in.CategoryIDs)
+	return in
+}
+
+// input turns the form into a StoryInput, finding or creating its company.
+// The company is only looked up once the rest of the form is acceptable, so
+// that a refused story leaves no company page behind.
+func (w *writing) input(ctx context.Context, f StoryForm) (models.StoryInput, error) {
+	in := storyInput(f)
 	if strings.TrimSpace(f.Company) == "" || in.Validate() != nil {
 		return in, nil
 	}
@@ -163,7 +171,7 @@ func (w *writing) renderEditor(c *fiber.Ctx, status int, ep EditorPage) error {
 	if err != nil {
 		return err
 	}
-	l.Canonical = ""
+	l.Canonical, l.Wide = "", true
 	ep.Layout = l
 	if ep.Categories, err = w.store.Categories(c.UserContext()); err != nil {
 		return err
@@ -280,8 +288,18 @@ func (w *writing) save(c *fiber.Ctx, u *models.User, st *models.Story) error {
 		if err != nil {
 			return err
 		}
+		return c.Redirect(afterPublish(st), fiber.StatusSeeOther)
 	}
 	return c.Redirect(afterSave(st), fiber.StatusSeeOther)
+}
+
+// afterPublish is afterSave for the Publish button: a story just made
+// public opens with its author's confirmation and share links.
+func afterPublish(st *models.Story) string {
+	if st.Status == models.StatusPublished {
+		return "/stories/" + st.Slug + "?published=1"
+	}
+	return afterSave(st)
 }
 
 // afterSave is where the editor goes once a story is saved: the story

@@ -30,7 +30,7 @@ func (in CategoryInput) validate() error {
 	case n == 0:
 		fields["name"] = "A category needs a name."
 	case n > MaxCategoryNameLen:
-		fields["name"] = fmt.Sprintf("The name is %d characters long; the limit is %d.", n, MaxCategoryNameLen)
+		fields["name"] = tooLong("The name is", n, MaxCategoryNameLen)
 	default:
 		setProblem(fields, "name", lineProblem(in.Name, false))
 	}
@@ -38,7 +38,7 @@ func (in CategoryInput) validate() error {
 		fields["slug"] = "Use lowercase letters, digits and hyphens, like " + orElse(Slugify(in.Slug), "telecom-and-internet") + "."
 	}
 	if n := utf8.RuneCountInString(in.Description); n > MaxDescriptionLen {
-		fields["description"] = fmt.Sprintf("The description is %d characters long; the limit is %d.", n, MaxDescriptionLen)
+		fields["description"] = tooLong("The description is", n, MaxDescriptionLen)
 	} else {
 		setProblem(fields, "description", lineProblem(in.Description, true))
 	}

@@ -207,7 +207,7 @@ func checkBody(body string) string {
 	case n == 0:
 		return "The comment is empty."
 	case n > MaxCommentLen:
-		return fmt.Sprintf("The comment is %d characters long; the limit is %d.", n, MaxCommentLen)
+		return tooLong("The comment is", n, MaxCommentLen)
 	}
 	if msg := CheckMarkdown(body); msg != "" {
 		return msg
@@ -230,7 +230,7 @@ func checkName(name string) string {
 	case n == 0:
 		return "Please give a name."
 	case n > MaxNameLen:
-		return fmt.Sprintf("The name is %d characters long; the limit is %d.", n, MaxNameLen)
+		return tooLong("The name is", n, MaxNameLen)
 	}
 	return ""
 }
@@ -243,7 +243,7 @@ func checkEmail(email string) string {
 	case email == "":
 		return "Please give an email address (it is never shown)."
 	case utf8.RuneCountInString(email) > MaxEmailLen:
-		return fmt.Sprintf("The email address is %d characters long; the limit is %d.", utf8.RuneCountInString(email), MaxEmailLen)
+		return tooLong("The email address is", utf8.RuneCountInString(email), MaxEmailLen)
 	}
 	a, err := mail.ParseAddress(email)
 	at := strings.LastIndexByte(email, '@')
@@ -263,7 +263,7 @@ func checkURL(raw string) (string, string) {
 		return raw, msg
 	}
 	if n := utf8.RuneCountInString(raw); n > MaxURLLen {
-		return raw, fmt.Sprintf("The website address is %d characters long; the limit is %d.", n, MaxURLLen)
+		return raw, tooLong("The website address is", n, MaxURLLen)
 	}
 	if !strings.Contains(raw, "://") {
 		raw = "https://" + raw

@@ -26,17 +26,24 @@ const (
 // commentMarkdown renders comments: like stories, but images become their
 // alt text, headings become paragraphs and links get rel="nofollow ugc noopener".
 var commentMarkdown = goldmark.New(
-	goldmark.WithExtensions(extension.Strikethrough, extension.Linkify),
+	goldmark.WithExtensions(extension.Strikethrough, extension.Linkify, typographer),
 	goldmark.WithParserOptions(parser.WithASTTransformers(
 		util.Prioritized(urlGuard{}, 100),
 		util.Prioritized(commentGuard{}, 200),
 	)),
 )
 
+// commentText is the text a comment's Markdown shows, without its marks
+// (a search snippet reads "lettre recommandée", not "*lettre recommandée*").
+func commentText(src string) string {
+	source := []byte(src)
+	return plainText(commentMarkdown.Parser().Parse(text.NewReader(source)), source)
+}
+
 // RenderComment renders a comment's Markdown once, at save time.
 func RenderComment(src string) (string, error) {
 	var buf bytes.Buffer
-	if err := commentMarkdown.Convert([]byte(src), &buf); err != nil {
+	if err := commentMarkdown.Convert(typeset([]byte(src)), &buf); err != nil {
 		return "", err
 	}
 	return buf.String(), nil
@@ -100,7 +107,7 @@ func (s *Store) AddComment(ctx context.Context, in CommentInput) (*Comment, erro
 	case n == 0:
 		return nil, &ValidationError{Fields: map[string]string{"body": "The comment is empty."}}
 	case n > MaxCommentLen:
-		return nil, &ValidationError{Fields: map[string]string{"body": fmt.Sprintf("The comment is %d characters long; the limit is %d.", n, MaxCommentLen)}}
+		return nil, &ValidationError{Fields: map[string]string{"body": tooLong("The comment is", n, MaxCommentLen)}}
 	}
 	html, err := RenderComment(body)
 	if err != nil {

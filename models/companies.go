@@ -78,7 +78,7 @@ func companyNameKey(name string) (string, error) {
 	case n == 0:
 		return "", &ValidationError{Fields: map[string]string{"company": "Name the company."}}
 	case n > MaxCompanyNameLen:
-		return "", &ValidationError{Fields: map[string]string{"company": fmt.Sprintf("The company's name is %d characters long; the limit is %d.", n, MaxCompanyNameLen)}}
+		return "", &ValidationError{Fields: map[string]string{"company": tooLong("The company's name is", n, MaxCompanyNameLen)}}
 	}
 	if msg := lineProblem(name, false); msg != "" {
 		return "", &ValidationError{Fields: map[string]string{"company": msg}}

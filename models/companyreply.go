@@ -66,7 +66,7 @@ func checkReplyBody(body string) string {
 	case n == 0:
 		return "The reply is empty."
 	case n > MaxCommentLen:
-		return fmt.Sprintf("The reply is %d characters long; the limit is %d.", n, MaxCommentLen)
+		return tooLong("The reply is", n, MaxCommentLen)
 	}
 	return CheckMarkdown(body)
 }

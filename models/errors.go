@@ -33,6 +33,10 @@ var ErrCommentsClosed = fmt.Errorf("comments are closed: %w", ErrConflict)
 // ErrEditWindowClosed is returned when a comment is edited after EditWindow.
 var ErrEditWindowClosed = fmt.Errorf("the time to edit this comment is over: %w", ErrConflict)
 
+// ErrNotDraft is returned by AutosaveDraft for a story that is public or
+// waiting for review: its changes are saved by hand only.
+var ErrNotDraft = fmt.Errorf("not a draft: %w", ErrConflict)
+
 // ErrAlreadyReported is returned when a reader reports the same thing twice.
 var ErrAlreadyReported = fmt.Errorf("already reported: %w", ErrConflict)
 

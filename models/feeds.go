@@ -19,7 +19,8 @@ func (s *Store) RecentStories(ctx context.Context, f StoryFilter, n int) ([]Stor
 		return nil, fmt.Errorf("recent stories: %w", err)
 	}
 	var stories []Story
-	err = withStoryRefs(q).Order("stories.published_at DESC, stories.id DESC").Limit(n).Find(&stories).Error
+	err = withStoryRefs(q).Preload("Updates", publicUpdates).
+		Order("stories.published_at DESC, stories.id DESC").Limit(n).Find(&stories).Error
 	if err != nil {
 		return nil, fmt.Errorf("recent stories: %w", err)
 	}
@@ -105,4 +106,9 @@ func latest(a, b time.Time) time.Time {
 		return b
 	}
 	return a
+}
+
+// publicUpdates preloads the updates readers see, oldest first.
+func publicUpdates(db *gorm.DB) *gorm.DB {
+	return db.Where("pending = ?", false).Order("created_at, id")
 }

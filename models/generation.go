@@ -89,7 +89,9 @@ func (s *Store) Generation() uint64 {
 // and the cached pages, alone.
 // quietTables hold what no page shows: writing to them moves no generation.
 // A list of exceptions, so that a new table counts until it is listed here.
-var quietTables = []string{"sessions", "login_states", "one_time_tokens", "identities", "site_keys"}
+// The read counts are shown on their author's own pages only.
+var quietTables = []string{"sessions", "login_states", "one_time_tokens", "identities", "site_keys",
+	"read_salts", "story_reads", "story_read_counts"}
 
 // watchWrites marks the transactions that write to a table not in
 // quietTables, and

@@ -143,7 +143,7 @@ func storyOf(in StoryInput) (*Story, error) {
 	}
 	at := in.PublishedAt.UTC()
 	st := &Story{
-		Title: strings.TrimSpace(in.Title), Body: in.Body, HTML: r.HTML, Excerpt: r.Excerpt, PlainText: r.Text,
+		Title: strings.TrimSpace(in.Title), Body: in.Body, HTML: r.HTML, Excerpt: r.Excerpt, PlainText: r.Text, ReadingMinutes: ReadingMinutes(r.Text),
 		AuthorID: in.AuthorID, CompanyID: in.CompanyID, City: strings.TrimSpace(in.City),
 		Status: in.Status, Resolution: in.Resolution, CreatedAt: at, UpdatedAt: at,
 	}

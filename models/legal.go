@@ -69,7 +69,7 @@ func (s *Store) SaveLegalPage(ctx context.Context, adminID uint, slug, title, bo
 	setLength(f, "title", title, MaxTitleLen, "The page needs a title.")
 	setProblem(f, "title", lineProblem(title, false))
 	if n := utf8.RuneCountInString(body); n > MaxLegalLen {
-		f["body"] = fmt.Sprintf("The page is %d characters long; the limit is %d.", n, MaxLegalLen)
+		f["body"] = tooLong("The page is", n, MaxLegalLen)
 	} else if msg := badText(body); msg != "" {
 		f["body"] = msg
 	} else if msg := CheckMarkdown(body); msg != "" {

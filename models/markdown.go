@@ -2,6 +2,7 @@ package models
 
 import (
 	"bytes"
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -24,13 +25,39 @@ const excerptLen = 280
 // storyMarkdown renders stories: GFM, footnotes, heading ids, raw HTML
 // dropped (goldmark's default, never WithUnsafe), unsafe URLs removed.
 var storyMarkdown = goldmark.New(
-	goldmark.WithExtensions(extension.GFM, extension.Footnote),
+	goldmark.WithExtensions(extension.GFM, extension.Footnote, typographer),
 	goldmark.WithParserOptions(
 		parser.WithAutoHeadingID(),
 		parser.WithASTTransformers(util.Prioritized(urlGuard{}, 100)),
 	),
 	goldmark.WithRendererOptions(renderer.WithNodeRenderers(util.Prioritized(pictureRenderer{}, 100))),
 )
+
+// typographer writes curly quotes and apostrophes, dashes and ellipses
+// (goldmark's Typographer) as the characters themselves, not as entities:
+// the excerpts and the search index read the same text as the page.
+var typographer = extension.NewTypographer(extension.WithTypographicSubstitutions(map[extension.TypographicPunctuation]string{
+	extension.LeftSingleQuote: "‘", extension.RightSingleQuote: "’", extension.LeftDoubleQuote: "“",
+	extension.RightDoubleQuote: "”", extension.EnDash: "–", extension.EmDash: "—", extension.Ellipsis: "…",
+	extension.LeftAngleQuote: "«", extension.RightAngleQuote: "»", extension.Apostrophe: "’",
+}))
+
+// frenchSpaces holds French quotes to their words: the spaces inside « »
+// become no-break spaces, so that a line never ends on « nor starts on ».
+var frenchSpaces = regexp.MustCompile(`«[ \t]+|[ \t]+»`)
+
+// typeset prepares a Markdown source for rendering (see frenchSpaces).
+func typeset(source []byte) []byte {
+	if !bytes.Contains(source, []byte("«")) && !bytes.Contains(source, []byte("»")) {
+		return source
+	}
+	return frenchSpaces.ReplaceAllFunc(source, func(m []byte) []byte {
+		if m[0] == ' ' || m[0] == '\t' {
+			return []byte("\u00a0»")
+		}
+		return []byte("«\u00a0")
+	})
+}
 
 // Rendered is Markdown turned into stored HTML plus a plain-text excerpt.
 type Rendered struct {
@@ -54,6 +81,7 @@ func RenderStoryShowing(src string, shown []string) (Rendered, error) {
 func RenderPage(src string) (Rendered, error) { return renderMarkdown([]byte(src)) }
 
 func renderMarkdown(source []byte) (Rendered, error) {
+	source = typeset(source)
 	doc := storyMarkdown.Parser().Parse(text.NewReader(source))
 	var buf bytes.Buffer
 	if err := storyMarkdown.Renderer().Render(&buf, source, doc); err != nil {

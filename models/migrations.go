@@ -34,6 +34,7 @@ var migrations = []migration{
 	{Name: "personal data a writer chose to show", Up: addShownPII},
 	{Name: "notices, audit log and legal pages", Up: createSafetyTables},
 	{Name: "personal data masked in stories saved before", Up: maskStoriesSaved},
+	{Name: "writing: reading time, daily reads, author links", Up: createWritingStats},
 	{Name: "each story's language", Up: func(ctx context.Context, tx *gorm.DB, d dialect) error {
 		return d.addColumn(tx, "stories", "lang", "varchar(10) NOT NULL DEFAULT ''")
 	}},

@@ -45,7 +45,9 @@ type User struct {
 	EmailVerified bool   `gorm:"not null;default:false"`
 	AvatarURL     string `gorm:"size:2000"`
 	Bio           string `gorm:"size:1000"`
-	Role          string `gorm:"size:10;not null;default:reader"`
+	// Links are up to MaxProfileLinks http(s) addresses, one a line, shown on the author page.
+	Links string `gorm:"not null;default:''"`
+	Role  string `gorm:"size:10;not null;default:reader"`
 	// MuteCommentMail and MuteModerationMail turn off the mails of new
 	// comments on one's stories and of held comments and reports (on by default).
 	MuteCommentMail    bool `gorm:"not null;default:false"`
@@ -149,6 +151,8 @@ type Story struct {
 	// everything else found is masked in HTML, Excerpt and PlainText.
 	// Body keeps the original, which only the author and admins see.
 	ShownPII string `gorm:"column:shown_pii;not null;default:''"`
+	// ReadingMinutes is how long the text takes to read, set at each save.
+	ReadingMinutes int `gorm:"not null;default:0"`
 }
 
 // StoryCategory joins stories and categories; its index on category_id serves

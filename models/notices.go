@@ -149,7 +149,7 @@ func setLength(f map[string]string, field, s string, max int, empty string) {
 	case n == 0 && empty != "":
 		f[field] = empty
 	case n > max:
-		f[field] = fmt.Sprintf("This is %d characters long; the limit is %d.", n, max)
+		f[field] = tooLong("This is", n, max)
 	}
 }
 

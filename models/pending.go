@@ -59,6 +59,7 @@ type edit struct {
 	cats                          []uint
 	tags                          []Tag
 	cover, coverAlt               string
+	noRevision                    bool // an autosave of a draft keeps no revision
 }
 
 // changes reports whether e changes anything of st.

@@ -152,7 +152,7 @@ func (in *CompanyInput) validate() ([]string, error) {
 		}
 	}
 	if n := utf8.RuneCountInString(in.Description); n > MaxCompanyDescriptionLen {
-		fields["description"] = fmt.Sprintf("The description is %d characters long; the limit is %d.", n, MaxCompanyDescriptionLen)
+		fields["description"] = tooLong("The description is", n, MaxCompanyDescriptionLen)
 	} else if msg := badText(in.Description); msg != "" {
 		fields["description"] = msg
 	}

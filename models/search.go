@@ -531,7 +531,7 @@ func (s *Store) searchHits(ctx context.Context, match string, rows []searchRow) 
 			return nil, fmt.Errorf("search comments: %w", err)
 		}
 		for _, t := range rowsText {
-			comments[t.ID] = t.Text
+			comments[t.ID] = commentText(t.Text) // a few comments a page: parsed here, not stored
 		}
 	}
 	byID := map[uint]*Story{}

@@ -29,3 +29,32 @@ func (s *Store) Key(ctx context.Context, name string) ([]byte, error) {
 	}
 	return got.Key, nil
 }
+
+// servedBaseURL names the row keeping the base URL the server last started
+// with (a value, not a secret, kept beside the keys).
+const servedBaseURL = "served-base-url"
+
+// RememberBaseURL keeps the base URL the server runs with, so that the
+// commands printing links (signin-link), run beside it without its flags,
+// print links to where it answers.
+func (s *Store) RememberBaseURL(ctx context.Context, u string) error {
+	k := SiteKey{Name: servedBaseURL, Key: []byte(u)}
+	err := s.w.WithContext(ctx).Clauses(clause.OnConflict{UpdateAll: true}).Create(&k).Error
+	if err != nil {
+		return fmt.Errorf("remember the base URL: %w", err)
+	}
+	return nil
+}
+
+// RememberedBaseURL is the base URL the server last started with; "" when
+// no server started on this database yet.
+func (s *Store) RememberedBaseURL(ctx context.Context) (string, error) {
+	var ks []SiteKey
+	if err := s.r.WithContext(ctx).Where("name = ?", servedBaseURL).Limit(1).Find(&ks).Error; err != nil {
+		return "", fmt.Errorf("remembered base URL: %w", err)
+	}
+	if len(ks) == 0 {
+		return "", nil
+	}
+	return string(ks[0].Key), nil
+}

@@ -112,7 +112,7 @@ func withStoryRefs(q *gorm.DB) *gorm.DB {
 func (s *Store) PublishedStory(ctx context.Context, slug string) (*Story, error) {
 	var st Story
 	err := withStoryRefs(s.r.WithContext(ctx)).
-		Preload("Updates", func(db *gorm.DB) *gorm.DB { return db.Where("pending = ?", false).Order("created_at, id") }).
+		Preload("Updates", publicUpdates).
 		Where("slug = ? AND status = ?", slug, StatusPublished).Take(&st).Error
 	if err != nil {
 		return nil, fmt.Errorf("story %q: %w", slug, notFound(err))

@@ -58,6 +58,19 @@ func (s *Store) StoryForEditBySlug(ctx context.Context, slug string, userID uint
 // (see SubmitStory and UnpublishStory); an empty Resolution keeps the
 // current one.
 func (s *Store) UpdateStory(ctx context.Context, id, editorID uint, in StoryInput) (*Story, error) {
+	return s.updateStory(ctx, id, editorID, in, false)
+}
+
+// AutosaveDraft saves in as draft id while its writer types, as UpdateStory
+// does, but only while the story is a draft (ErrNotDraft otherwise: an
+// autosave must never publish half-typed text, nor put it in the review
+// queue), and without a Revision each time: the history keeps the
+// versions saved by hand.
+func (s *Store) AutosaveDraft(ctx context.Context, id, editorID uint, in StoryInput) (*Story, error) {
+	return s.updateStory(ctx, id, editorID, in, true)
+}
+
+func (s *Store) updateStory(ctx context.Context, id, editorID uint, in StoryInput, autosave bool) (*Story, error) {
 	if err := in.validate(); err != nil {
 		return nil, err
 	}
@@ -72,6 +85,9 @@ func (s *Store) UpdateStory(ctx context.Context, id, editorID uint, in StoryInpu
 		if err != nil {
 			return notFound(err)
 		}
+		if autosave && st.Status != StatusDraft {
+			return ErrNotDraft
+		}
 		cats, err := checkRefs(tx, in)
 		if err != nil {
 			return err
@@ -85,7 +101,7 @@ func (s *Store) UpdateStory(ctx context.Context, id, editorID uint, in StoryInpu
 		}
 		e := edit{title: strings.TrimSpace(in.Title), body: in.Body, shown: shown, city: strings.TrimSpace(in.City),
 			resolution: orElse(in.Resolution, st.Resolution), r: r, company: in.CompanyID, cats: cats, tags: tags,
-			cover: in.Cover, coverAlt: strings.TrimSpace(in.CoverAlt)}
+			cover: in.Cover, coverAlt: strings.TrimSpace(in.CoverAlt), noRevision: autosave}
 		if in.Lang != st.Lang {
 			// The language says how to read the text, not what it says: no review.
 			if err := tx.Model(&Story{}).Where("id = ?", st.ID).UpdateColumn("lang", in.Lang).Error; err != nil {
@@ -113,16 +129,18 @@ func applyEdit(tx *gorm.DB, st *Story, editorID uint, e edit) error {
 	if !e.changes(st) {
 		return nil
 	}
-	if err := tx.Create(revisionOf(st, editorID)).Error; err != nil {
-		return fmt.Errorf("revision: %w", err)
+	if !e.noRevision {
+		if err := tx.Create(revisionOf(st, editorID)).Error; err != nil {
+			return fmt.Errorf("revision: %w", err)
+		}
 	}
 	if err := retitle(tx, st, e.title); err != nil {
 		return err
 	}
 	resCols := resolutionChange(st, e.resolution, tx.NowFunc()) // before the update changes st
-	err := tx.Model(st).Select("title", "slug", "body", "html", "excerpt", "plain_text", "company_id", "city", "resolution", "cover", "cover_alt", "shown_pii", "updated_at").
+	err := tx.Model(st).Select("title", "slug", "body", "html", "excerpt", "plain_text", "company_id", "city", "resolution", "cover", "cover_alt", "shown_pii", "reading_minutes", "updated_at").
 		Updates(Story{Title: e.title, Slug: st.Slug, Body: e.body, ShownPII: e.shown, HTML: e.r.HTML, Excerpt: e.r.Excerpt,
-			PlainText: e.r.Text, CompanyID: e.company, City: e.city, Resolution: e.resolution, Cover: e.cover, CoverAlt: e.coverAlt}).Error
+			PlainText: e.r.Text, ReadingMinutes: ReadingMinutes(e.r.Text), CompanyID: e.company, City: e.city, Resolution: e.resolution, Cover: e.cover, CoverAlt: e.coverAlt}).Error
 	if err != nil {
 		return err
 	}

@@ -144,7 +144,7 @@ func (s *Store) SendBack(ctx context.Context, id, adminID uint, note string) err
 	case n == 0:
 		return &ValidationError{Fields: map[string]string{"note": "Tell the author what to change."}}
 	case n > MaxNoteLen:
-		return &ValidationError{Fields: map[string]string{"note": fmt.Sprintf("The note is %d characters long; the limit is %d.", n, MaxNoteLen)}}
+		return &ValidationError{Fields: map[string]string{"note": tooLong("The note is", n, MaxNoteLen)}}
 	}
 	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := requireAdmin(tx, adminID); err != nil {

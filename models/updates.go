@@ -39,7 +39,7 @@ func (s *Store) AddStoryUpdate(ctx context.Context, storyID, userID uint, body, 
 	case n == 0:
 		fields["body"] = "The update is empty."
 	case n > MaxUpdateLen:
-		fields["body"] = fmt.Sprintf("The update is %d characters long; the limit is %d.", n, MaxUpdateLen)
+		fields["body"] = tooLong("The update is", n, MaxUpdateLen)
 	default:
 		if msg := CheckMarkdown(body); msg != "" {
 			fields["body"] = msg

@@ -38,6 +38,7 @@ type ExportAccount struct {
 	Email     string    `json:"email,omitempty"`
 	Role      string    `json:"role"`
 	Bio       string    `json:"bio,omitempty"`
+	Links     []string  `json:"links,omitempty"`
 	AvatarURL string    `json:"avatar_url,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 }
@@ -94,7 +95,7 @@ func (s *Store) ExportUser(ctx context.Context, userID uint) (*UserExport, error
 		return nil, fmt.Errorf("export user %d: %w", userID, notFound(err))
 	}
 	x := &UserExport{ExportedAt: s.now(), Account: ExportAccount{ID: u.ID, Handle: u.Handle, Name: u.Name, Email: u.Email,
-		Role: u.Role, Bio: u.Bio, AvatarURL: u.AvatarURL, CreatedAt: u.CreatedAt}}
+		Role: u.Role, Bio: u.Bio, Links: u.LinkList(), AvatarURL: u.AvatarURL, CreatedAt: u.CreatedAt}}
 	var ids []Identity
 	if err := db.Where("user_id = ?", userID).Order("id").Find(&ids).Error; err != nil {
 		return nil, fmt.Errorf("export identities: %w", err)

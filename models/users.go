@@ -42,6 +42,9 @@ type IdentityInput struct {
 
 var handlePattern = regexp.MustCompile(`^[a-z0-9-]{3,30}$`)
 
+// MaxHandleLen is the longest handle, as handlePattern says.
+const MaxHandleLen = 30
+
 // SignInWithIdentity returns the user linked to the provider's account,
 // creating the user and the identity on the first sign-in. Accounts are never
 // merged by email: an identity joins an existing user only through LinkIdentity.
@@ -209,8 +212,8 @@ func ValidateProfile(name, handle string) map[string]string {
 	switch n := utf8.RuneCountInString(strings.TrimSpace(name)); {
 	case n == 0:
 		fields["name"] = "Please give a display name."
-	case n > 100:
-		fields["name"] = fmt.Sprintf("The name is %d characters long; the limit is 100.", n)
+	case n > MaxNameLen:
+		fields["name"] = tooLong("The name is", n, MaxNameLen)
 	default:
 		setProblem(fields, "name", lineProblem(name, false))
 	}

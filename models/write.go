@@ -80,19 +80,19 @@ func (in StoryInput) validate() error {
 	case n == 0:
 		fields["title"] = "A story needs a title."
 	case n > MaxTitleLen:
-		fields["title"] = fmt.Sprintf("The title is %d characters long; the limit is %d.", n, MaxTitleLen)
+		fields["title"] = tooLong("The title is", n, MaxTitleLen)
 	default:
 		setProblem(fields, "title", lineProblem(title, false))
 	}
 	if n := utf8.RuneCountInString(in.Body); n > MaxBodyLen {
-		fields["body"] = fmt.Sprintf("The story is %d characters long; the limit is %d.", n, MaxBodyLen)
+		fields["body"] = tooLong("The story is", n, MaxBodyLen)
 	} else if msg := badText(in.Body); msg != "" {
 		fields["body"] = msg
 	} else if msg := CheckMarkdown(in.Body); msg != "" {
 		fields["body"] = msg
 	}
 	if n := utf8.RuneCountInString(strings.TrimSpace(in.City)); n > MaxCityLen {
-		fields["city"] = fmt.Sprintf("The city is %d characters long; the limit is %d.", n, MaxCityLen)
+		fields["city"] = tooLong("The city is", n, MaxCityLen)
 	} else {
 		setProblem(fields, "city", lineProblem(in.City, false))
 	}
@@ -107,7 +107,7 @@ func (in StoryInput) validate() error {
 	if _, ok := ParseMediaURL(in.Cover); in.Cover != "" && !ok {
 		fields["cover"] = "The cover must be a picture uploaded here."
 	} else if n := utf8.RuneCountInString(in.CoverAlt); n > MaxAltLen {
-		fields["cover"] = fmt.Sprintf("The cover's description is %d characters long; the limit is %d.", n, MaxAltLen)
+		fields["cover"] = tooLong("The cover's description is", n, MaxAltLen)
 	}
 	if in.Lang != "" && !langTag.MatchString(in.Lang) {
 		fields["lang"] = "Choose the language the story is written in."
@@ -135,7 +135,7 @@ func (s *Store) CreateStory(ctx context.Context, in StoryInput) (*Story, error) 
 		return nil, fmt.Errorf("render story: %w", err)
 	}
 	st := &Story{
-		Title: strings.TrimSpace(in.Title), Body: in.Body, ShownPII: shown, HTML: r.HTML, Excerpt: r.Excerpt, PlainText: r.Text,
+		Title: strings.TrimSpace(in.Title), Body: in.Body, ShownPII: shown, HTML: r.HTML, Excerpt: r.Excerpt, PlainText: r.Text, ReadingMinutes: ReadingMinutes(r.Text),
 		AuthorID: in.AuthorID, CompanyID: in.CompanyID, City: strings.TrimSpace(in.City),
 		Status: in.Status, Resolution: in.Resolution, PublishedAt: in.PublishedAt,
 		Cover: in.Cover, CoverAlt: strings.TrimSpace(in.CoverAlt), Lang: in.Lang,

@@ -40,3 +40,111 @@
     });
   });
 })();
+
+// A like or "me too" pressed before signing in, by this browser: sent now.
+(function () {
+  "use strict";
+  var pending = document.querySelector("form.pending-reaction[data-send=auto]");
+  if (pending) { pending.submit(); }
+})();
+
+// Reply opens the comment form under the comment replied to; without this
+// script the Reply link reloads the page with ?replyto= and the form at the
+// bottom says whom it answers.
+(function () {
+  "use strict";
+  var respond = document.getElementById("respond");
+  var form = respond && respond.querySelector("form.comment-form");
+  if (!form) { return; }
+  var home = document.createElement("div");
+  respond.parentNode.insertBefore(home, respond);
+  var title = document.getElementById("respond-title");
+  var firstTitle = title.textContent;
+  var submit = form.querySelector("button[type=submit]");
+  var firstSubmit = submit.textContent;
+  var cancel = document.createElement("p");
+  cancel.className = "replying";
+  var cancelLink = document.createElement("a");
+  cancelLink.href = "#respond";
+  cancelLink.textContent = "Cancel the reply";
+  cancel.appendChild(cancelLink);
+
+  function parentField() {
+    var p = form.querySelector("input[name=parent]");
+    if (!p) {
+      p = document.createElement("input");
+      p.type = "hidden";
+      p.name = "parent";
+      form.insertBefore(p, form.firstChild);
+    }
+    return p;
+  }
+  function openUnder(li, id) {
+    var who = li.querySelector(".who");
+    var name = who ? who.textContent.trim() : "";
+    parentField().value = id;
+    title.textContent = name ? "Reply to " + name : "Reply";
+    submit.textContent = "Post the reply";
+    var old = respond.querySelector(".replying");
+    if (old && old !== cancel) { old.remove(); }
+    title.after(cancel);
+    var article = li.querySelector("article");
+    article.after(respond);
+    respond.classList.add("is-inline");
+    var body = document.getElementById("c-body");
+    if (body) { body.focus(); }
+  }
+  cancelLink.addEventListener("click", function (ev) {
+    ev.preventDefault();
+    var p = form.querySelector("input[name=parent]");
+    if (p) { p.remove(); }
+    title.textContent = firstTitle;
+    submit.textContent = firstSubmit;
+    cancel.remove();
+    home.after(respond);
+    respond.classList.remove("is-inline");
+  });
+  document.addEventListener("click", function (ev) {
+    var a = ev.target.closest && ev.target.closest("a.reply");
+    if (!a) { return; }
+    var m = /[?&]replyto=(\d+)/.exec(a.getAttribute("href"));
+    var li = a.closest("li.comment");
+    if (!m || !li) { return; }
+    ev.preventDefault();
+    openUnder(li, m[1]);
+  });
+})();
+
+// A guest's name, email and website, kept on this device only (the page
+// is the same for everyone; this script fills the fields in), when they
+// tick the box it adds.
+(function () {
+  "use strict";
+  var key = "doleances-guest";
+  var form = document.querySelector("form.comment-form");
+  var name = form && form.querySelector("#c-name");
+  if (!name || !window.localStorage) { return; }
+  var fields = { name: name, email: form.querySelector("#c-email"), url: form.querySelector("#c-url") };
+  var saved = null;
+  try { saved = JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { saved = null; }
+  var label = document.createElement("label");
+  label.className = "choice remember";
+  var box = document.createElement("input");
+  box.type = "checkbox";
+  box.id = "c-remember";
+  label.appendChild(box);
+  label.appendChild(document.createTextNode(" Remember my name, email and website on this device"));
+  form.querySelector(".guest-fields").after(label);
+  if (saved) {
+    box.checked = true;
+    Object.keys(fields).forEach(function (k) {
+      if (fields[k] && !fields[k].value && typeof saved[k] === "string") { fields[k].value = saved[k]; }
+    });
+  }
+  form.addEventListener("submit", function () {
+    if (!box.checked) { localStorage.removeItem(key); return; }
+    var v = {};
+    Object.keys(fields).forEach(function (k) { if (fields[k]) { v[k] = fields[k].value; } });
+    localStorage.setItem(key, JSON.stringify(v));
+  });
+})();

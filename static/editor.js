@@ -93,7 +93,7 @@
     var pos = (before + pad + text).length;
     body.focus();
     body.setSelectionRange(pos, pos);
-    body.dispatchEvent(new Event("input")); // the live preview follows
+    body.dispatchEvent(new Event("input", { bubbles: true })); // the live preview follows
   }
 
   function send(file) {

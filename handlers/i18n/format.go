@@ -76,6 +76,15 @@ func (l *Locale) Clock(t time.Time) string {
 	return t.In(l.zone).Format("15:04")
 }
 
+// ClockZone writes the time of day of t in the site's time zone, naming
+// the zone: "15:04 CET".
+func (l *Locale) ClockZone(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(l.zone).Format("15:04 MST")
+}
+
 // DateTime writes the day and time of t with the time zone, for times a
 // visitor may read from another zone: "19 janvier 2009 à 15:04 CET".
 func (l *Locale) DateTime(t time.Time) string {
