@@ -153,8 +153,26 @@ func templateFuncs(a *assets, siteLang string) func(l *i18n.Locale) template.Fun
 				return map[string]any{"Slug": slug, "Kind": kind, "On": on, "Count": count, "CSRF": csrf}
 			},
 			"initial": initial,
+			// uiText is the scripts' messages in l's language (static/*.js
+			// read them from the page's #ui-text element).
+			"uiText": func() map[string]string {
+				m := make(map[string]string, len(scriptMessages))
+				for _, k := range scriptMessages {
+					m[k] = l.T(k)
+				}
+				return m
+			},
 		}
 	}
+}
+
+// scriptMessages are the messages static/*.js show, keyed by their English
+// text; %s stands for what the script puts in.
+var scriptMessages = []string{
+	"Saved at %s", "Kept on this device at %s: press “Save changes” to publish them.", "Not saved on the server.",
+	"Kept on this device at %s.", "Not saved on the server (no connection?). Kept on this device at %s.", "Unsaved changes…",
+	"This device kept text you wrote here at %s that was not saved.", "Restore it", "Discard it",
+	"Cancel the reply", "Reply to %s", "Reply", "Post the reply", "Copied", "Press Ctrl+C to copy",
 }
 
 func initial(name string) string {

@@ -6,6 +6,11 @@
 // form offers to restore it; leaving with unsaved changes asks first.
 (function () {
   "use strict";
+  // T gives a message in the page's language: the page holds the
+  // translations of the scripts' messages (the #ui-text element).
+  var uiText = {};
+  try { uiText = JSON.parse(document.getElementById("ui-text").textContent); } catch (e) { /* English */ }
+  function T(s, arg) { return (uiText[s] || s).replace("%s", arg === undefined ? "" : arg); }
   var form = document.getElementById("editor");
   var status = document.getElementById("autosave-status");
   if (!form || !status || !window.fetch || !window.JSON) {
@@ -53,7 +58,7 @@
       dirty = false;
       store.drop(key);
     }
-    status.textContent = "Saved at " + hhmm(new Date(answer.saved_at));
+    status.textContent = T("Saved at %s", hhmm(new Date(answer.saved_at)));
     if (answer.autosave_url && answer.autosave_url !== url) { // the first autosave made the draft
       var copy = store.get(key);
       store.drop(key);
@@ -73,7 +78,7 @@
     var at = new Date();
     store.set(key, { fields: fields(), at: at.getTime() });
     if (!url) {
-      status.textContent = "Kept on this device at " + hhmm(at) + ": press “Save changes” to publish them.";
+      status.textContent = T("Kept on this device at %s: press “Save changes” to publish them.", hhmm(at));
       return;
     }
     fetch(url, {
@@ -86,18 +91,18 @@
         if (res.ok) {
           saved(answer, n);
         } else {
-          status.textContent = (answer.error || "Not saved on the server.") + " Kept on this device at " + hhmm(at) + ".";
+          status.textContent = (answer.error || T("Not saved on the server.")) + " " + T("Kept on this device at %s.", hhmm(at));
         }
       });
     }).catch(function () {
-      status.textContent = "Not saved on the server (no connection?). Kept on this device at " + hhmm(at) + ".";
+      status.textContent = T("Not saved on the server (no connection?). Kept on this device at %s.", hhmm(at));
     });
   }
 
   function changed() {
     dirty = true;
     edits++;
-    status.textContent = "Unsaved changes…";
+    status.textContent = T("Unsaved changes…");
     clearTimeout(timer);
     timer = setTimeout(save, 1500);
   }
@@ -128,15 +133,15 @@
     box.className = "flash restore-offer";
     box.setAttribute("role", "alert");
     var p = document.createElement("p");
-    p.textContent = "This device kept text you wrote here at " + hhmm(new Date(copy.at)) + " that was not saved. ";
+    p.textContent = T("This device kept text you wrote here at %s that was not saved.", hhmm(new Date(copy.at))) + " ";
     var restore = document.createElement("button");
     restore.type = "button";
     restore.className = "button";
-    restore.textContent = "Restore it";
+    restore.textContent = T("Restore it");
     var discard = document.createElement("button");
     discard.type = "button";
     discard.className = "button secondary";
-    discard.textContent = "Discard it";
+    discard.textContent = T("Discard it");
     box.appendChild(p);
     box.appendChild(restore);
     box.appendChild(discard);

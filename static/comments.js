@@ -1,5 +1,13 @@
 // Likes and "me too" without reloading the page. Without this file the
 // buttons are plain forms that post and come back to the story.
+// uiT gives a message in the page's language: the page holds the
+// translations of the scripts' messages (the #ui-text element).
+var uiT = (function () {
+  "use strict";
+  var text = {};
+  try { text = JSON.parse(document.getElementById("ui-text").textContent); } catch (e) { /* English */ }
+  return function (s, arg) { return (text[s] || s).replace("%s", arg === undefined ? "" : arg); };
+})();
 (function () {
   "use strict";
   var labels = {
@@ -66,7 +74,7 @@
   cancel.className = "replying";
   var cancelLink = document.createElement("a");
   cancelLink.href = "#respond";
-  cancelLink.textContent = "Cancel the reply";
+  cancelLink.textContent = uiT("Cancel the reply");
   cancel.appendChild(cancelLink);
 
   function parentField() {
@@ -83,8 +91,8 @@
     var who = li.querySelector(".who");
     var name = who ? who.textContent.trim() : "";
     parentField().value = id;
-    title.textContent = name ? "Reply to " + name : "Reply";
-    submit.textContent = "Post the reply";
+    title.textContent = name ? uiT("Reply to %s", name) : uiT("Reply");
+    submit.textContent = uiT("Post the reply");
     var old = respond.querySelector(".replying");
     if (old && old !== cancel) { old.remove(); }
     title.after(cancel);

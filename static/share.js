@@ -3,6 +3,9 @@
 // to select and copy by hand.
 (function () {
   "use strict";
+  var text = {};
+  try { text = JSON.parse(document.getElementById("ui-text").textContent); } catch (e) { /* English */ }
+  function T(s) { return text[s] || s; }
   var button = document.getElementById("copy-link");
   var field = document.getElementById("share-url");
   if (!button || !field || !navigator.clipboard) {
@@ -11,11 +14,11 @@
   button.hidden = false;
   button.addEventListener("click", function () {
     navigator.clipboard.writeText(field.value).then(function () {
-      button.textContent = "Copied";
+      button.textContent = T("Copied");
     }, function () {
       field.focus();
       field.select();
-      button.textContent = "Press Ctrl+C to copy";
+      button.textContent = T("Press Ctrl+C to copy");
     });
   });
 })();
