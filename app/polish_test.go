@@ -86,7 +86,7 @@ func attr(tag, name string) string {
 // reads 13:00 CET on a site in Europe/Paris (the default), 12:00 UTC on a
 // site set to UTC.
 func TestCommentTimesShowTheSiteZone(t *testing.T) {
-	for zone, want := range map[string]string{"": "1 March 2026 at 13:00 CET", "UTC": "1 March 2026 at 12:00 UTC", "America/Montreal": "1 March 2026 at 07:00 EST"} {
+	for zone, want := range map[string]string{"": "March 1, 2026 at 13:00 CET", "UTC": "March 1, 2026 at 12:00 UTC", "America/Montreal": "March 1, 2026 at 07:00 EST"} {
 		cs := newSite(t, withComments(), withConfig(func(c *Config) { c.Timezone = zone }))
 		cs.clock.set(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
 		res, body := cs.comment(cs.signIn(cs.admin), cs.story, "Même chose chez moi.")
