@@ -99,7 +99,7 @@ func templateFuncs(a *assets) template.FuncMap {
 			}
 			return fmt.Sprintf("after %d days", days)
 		},
-		"replyKind":    replyKind,
+		"replyKind":    models.ReplyKindLabel,
 		"replyKinds":   func() []string { return models.ReplyKinds },
 		"noticeReason": models.NoticeReasonLabel,
 		"decision":     models.DecisionLabel,
@@ -135,19 +135,4 @@ func formatTime(v any, layout string) string {
 		}
 	}
 	return ""
-}
-
-// replyKind is how an official reply's kind reads.
-func replyKind(k string) string {
-	switch k {
-	case models.ReplyAct:
-		return "We will act"
-	case models.ReplyResolved:
-		return "Resolved on our side"
-	case models.ReplyContest:
-		return "We contest the facts"
-	case models.ReplyNotConcerned:
-		return "Not concerned"
-	}
-	return k
 }

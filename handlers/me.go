@@ -29,6 +29,9 @@ type MePage struct {
 	AppealID    uint
 	AppealText  string
 	AppealError string
+	// Replies are the user's open stories that their company answered:
+	// the page asks whether they are resolved.
+	Replies []models.ReplyToConfirm
 }
 
 // IdentityRow is a linked identity as /me lists it.
@@ -77,6 +80,9 @@ func (a *auth) renderMe(c *fiber.Ctx, status int, mp MePage) error {
 	}
 	mp.CanUnlink = len(ids) > 1
 	if mp.Notices, err = a.store.NoticesAbout(c.UserContext(), sess.UserID); err != nil {
+		return err
+	}
+	if mp.Replies, err = a.store.RepliesToConfirm(c.UserContext(), sess.UserID); err != nil {
 		return err
 	}
 	if err := a.mailSettings(c, sess, &mp); err != nil {

@@ -22,6 +22,21 @@ const (
 // ReplyKinds are the kinds of official reply, in the order the form offers them.
 var ReplyKinds = []string{ReplyAct, ReplyResolved, ReplyContest, ReplyNotConcerned}
 
+// ReplyKindLabel is how an official reply's kind reads.
+func ReplyKindLabel(k string) string {
+	switch k {
+	case ReplyAct:
+		return "We will act"
+	case ReplyResolved:
+		return "Resolved on our side"
+	case ReplyContest:
+		return "We contest the facts"
+	case ReplyNotConcerned:
+		return "Not concerned"
+	}
+	return k
+}
+
 // ErrAlreadyReplied is returned when a company answers a story a second
 // time: it answers once, then adds follow-ups.
 var ErrAlreadyReplied = fmt.Errorf("the company already replied to this story: %w", ErrConflict)
@@ -41,6 +56,8 @@ type CompanyReply struct {
 	Body      string `gorm:"not null"`
 	HTML      string `gorm:"column:html;not null"`
 	CreatedAt time.Time
+	// MailState says whether the author heard of it (see MailNew).
+	MailState int `gorm:"not null;default:0"`
 	// FollowUps are the company's later, dated messages, oldest first.
 	FollowUps []CompanyFollowUp `gorm:"foreignKey:ReplyID"`
 }
@@ -55,6 +72,7 @@ type CompanyFollowUp struct {
 	Body      string    `gorm:"not null"`
 	HTML      string    `gorm:"column:html;not null"`
 	CreatedAt time.Time `gorm:"index"`
+	MailState int       `gorm:"not null;default:0"` // as CompanyReply's
 }
 
 // checkReplyBody validates the text of a reply or follow-up: the comments' rules.
@@ -102,7 +120,7 @@ func (s *Store) PostCompanyReply(ctx context.Context, storyID, userID uint, kind
 	if err != nil {
 		return nil, fmt.Errorf("render reply: %w", err)
 	}
-	r := &CompanyReply{StoryID: storyID, UserID: userID, Kind: kind, Body: body, HTML: html}
+	r := &CompanyReply{StoryID: storyID, UserID: userID, Kind: kind, Body: body, HTML: html, MailState: MailNew}
 	err = s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		st, err := answerable(tx, storyID, userID)
 		if err != nil {
@@ -157,7 +175,7 @@ func (s *Store) AddCompanyFollowUp(ctx context.Context, storyID, userID uint, bo
 	if err != nil {
 		return nil, fmt.Errorf("render follow-up: %w", err)
 	}
-	f := &CompanyFollowUp{UserID: userID, Body: body, HTML: html}
+	f := &CompanyFollowUp{UserID: userID, Body: body, HTML: html, MailState: MailNew}
 	err = s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if _, err := answerable(tx, storyID, userID); err != nil {
 			return err
