@@ -15,6 +15,8 @@ import (
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 	"gorm.io/gorm"
+
+	"doleances/models/pii"
 )
 
 // Limits on comments.
@@ -33,10 +35,13 @@ var commentMarkdown = goldmark.New(
 	)),
 )
 
-// RenderComment renders a comment's Markdown once, at save time.
+// RenderComment renders a comment's Markdown once, at save time, with
+// personal data masked. Company replies and follow-ups are rendered by it too.
 func RenderComment(src string) (string, error) {
 	var buf bytes.Buffer
-	if err := commentMarkdown.Convert([]byte(src), &buf); err != nil {
+	// Personal data pasted by mistake (a phone number, a contract number)
+	// is masked as in stories; the text as typed stays in Body, for its writer.
+	if err := commentMarkdown.Convert([]byte(pii.Mask(src, nil)), &buf); err != nil {
 		return "", err
 	}
 	return buf.String(), nil

@@ -35,6 +35,7 @@ var migrations = []migration{
 	{Name: "notices, audit log and legal pages", Up: createSafetyTables},
 	{Name: "personal data masked in stories saved before", Up: maskStoriesSaved},
 	{Name: "company claims, reply mails, notices about company replies", Up: addCompanyClaims},
+	{Name: "personal data masked in comments and company replies saved before", Up: maskCommentsSaved},
 }
 
 // createImportTables is step 4: ImportKey and LegacyPath (imported.go),

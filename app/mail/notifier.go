@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"doleances/models"
+	"doleances/models/pii"
 )
 
 // Notifier writes the mails of new comments, stories and reports, and the
@@ -167,11 +168,12 @@ func reportTarget(r *models.Report) string {
 	return "the story"
 }
 
-// quote is a comment's text as a mail quotes it: its Markdown, cut.
+// quote is a comment's text as a mail quotes it: its Markdown, personal
+// data masked as on the page, cut.
 func quote(body string) string {
-	r := []rune(body)
-	if len(r) > 1200 {
+	masked := pii.Mask(body, nil)
+	if r := []rune(masked); len(r) > 1200 {
 		return string(r[:1200]) + "…"
 	}
-	return body
+	return masked
 }
