@@ -26,7 +26,8 @@ var (
 
 // addCompanyClaims is a migration step: the company a claim link is for,
 // the mail states of official replies and follow-ups (the author hears of
-// them), and the reply or follow-up a notice is about.
+// them), the reply or follow-up a notice is about, and whether a decision
+// on a notice unpublished it.
 func addCompanyClaims(ctx context.Context, tx *gorm.DB, d dialect) error {
 	for _, c := range []struct{ table, column, definition string }{
 		{"one_time_tokens", "company_id", "integer"},
@@ -34,6 +35,8 @@ func addCompanyClaims(ctx context.Context, tx *gorm.DB, d dialect) error {
 		{"company_follow_ups", "mail_state", "integer NOT NULL DEFAULT 0"},
 		{"notices", "reply_id", "integer NOT NULL DEFAULT 0"},
 		{"notices", "follow_up_id", "integer NOT NULL DEFAULT 0"},
+		{"company_replies", "hidden", "numeric NOT NULL DEFAULT false"},
+		{"company_follow_ups", "hidden", "numeric NOT NULL DEFAULT false"},
 	} {
 		if err := d.addColumn(tx, c.table, c.column, c.definition); err != nil {
 			return fmt.Errorf("%s.%s: %w", c.table, c.column, err)

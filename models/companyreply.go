@@ -58,6 +58,8 @@ type CompanyReply struct {
 	CreatedAt time.Time
 	// MailState says whether the author heard of it (see MailNew).
 	MailState int `gorm:"not null;default:0"`
+	// Hidden: unpublished by a decision on a notice (kept for an appeal).
+	Hidden bool `gorm:"not null;default:false"`
 	// FollowUps are the company's later, dated messages, oldest first.
 	FollowUps []CompanyFollowUp `gorm:"foreignKey:ReplyID"`
 }
@@ -72,7 +74,8 @@ type CompanyFollowUp struct {
 	Body      string    `gorm:"not null"`
 	HTML      string    `gorm:"column:html;not null"`
 	CreatedAt time.Time `gorm:"index"`
-	MailState int       `gorm:"not null;default:0"` // as CompanyReply's
+	MailState int       `gorm:"not null;default:0"`     // as CompanyReply's
+	Hidden    bool      `gorm:"not null;default:false"` // as CompanyReply's
 }
 
 // checkReplyBody validates the text of a reply or follow-up: the comments' rules.
@@ -205,9 +208,9 @@ func publicUser(db *gorm.DB) *gorm.DB { return db.Select("id", "handle", "name",
 func (s *Store) CompanyReplyOf(ctx context.Context, storyID uint) (*CompanyReply, error) {
 	var r CompanyReply
 	err := s.r.WithContext(ctx).Preload("User", publicUser).Preload("Company").
-		Preload("FollowUps", func(db *gorm.DB) *gorm.DB { return db.Order("created_at, id") }).
+		Preload("FollowUps", func(db *gorm.DB) *gorm.DB { return db.Where("NOT hidden").Order("created_at, id") }).
 		Preload("FollowUps.User", publicUser).
-		Where("story_id = ?", storyID).Take(&r).Error
+		Where("story_id = ? AND NOT hidden", storyID).Take(&r).Error
 	if err != nil {
 		return nil, fmt.Errorf("reply to story %d: %w", storyID, notFound(err))
 	}
@@ -265,19 +268,25 @@ func (s *Store) DeleteCompanyReply(ctx context.Context, adminID, replyID uint) (
 		if err := tx.Take(&r, replyID).Error; err != nil {
 			return notFound(err)
 		}
-		if err := tx.Where("reply_id = ?", r.ID).Delete(&CompanyFollowUp{}).Error; err != nil {
+		if err := deleteReply(tx, &r); err != nil {
 			return err
 		}
-		if err := tx.Delete(&r).Error; err != nil {
-			return err
-		}
-		if err := tx.Select("id", "slug").Take(&st, r.StoryID).Error; err != nil {
-			return err
-		}
-		return tx.Model(&Story{}).Where("id = ?", r.StoryID).UpdateColumn("replied_at", nil).Error
+		return tx.Select("id", "slug").Take(&st, r.StoryID).Error
 	})
 	if err != nil {
 		return nil, fmt.Errorf("delete reply %d: %w", replyID, err)
 	}
 	return &st, nil
+}
+
+// deleteReply deletes r and its follow-ups: the story counts as not
+// answered again.
+func deleteReply(tx *gorm.DB, r *CompanyReply) error {
+	if err := tx.Where("reply_id = ?", r.ID).Delete(&CompanyFollowUp{}).Error; err != nil {
+		return err
+	}
+	if err := tx.Delete(r).Error; err != nil {
+		return err
+	}
+	return tx.Model(&Story{}).Where("id = ?", r.StoryID).UpdateColumn("replied_at", nil).Error
 }
