@@ -36,6 +36,7 @@ var migrations = []migration{
 	{Name: "personal data masked in stories saved before", Up: maskStoriesSaved},
 	{Name: "company claims, reply mails, notices about company replies", Up: addCompanyClaims},
 	{Name: "personal data masked in comments and company replies saved before", Up: maskCommentsSaved},
+	{Name: "transparency: a version of the notices, for the memo of its figures", Up: addNoticesVersion},
 }
 
 // createImportTables is step 4: ImportKey and LegacyPath (imported.go),
