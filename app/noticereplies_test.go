@@ -85,6 +85,16 @@ func TestNoticesAboutCompanyReplies(t *testing.T) {
 		t.Error("the reversed redaction did not put the passage back")
 	}
 
+	// Keep the follow-up: nothing changes, and nothing is left to appeal.
+	id = rs.replyNotice(fmt.Sprintf("follow-up-%d", f.ID))
+	rs.decide(admin, id, url.Values{"decision": {"keep"}, "reasons": {"An opinion."}})
+	if _, page = rs.get(nil, path); !strings.Contains(page, "Nous portons plainte contre elle.") {
+		t.Error("a kept follow-up is no longer shown")
+	}
+	if res, _ := rs.do(rep, http.MethodPost, "/me/notices/"+id+"/appeal", url.Values{"appeal": {"Why?"}}); res.StatusCode != http.StatusConflict {
+		t.Errorf("an appeal of a decision to keep: %d", res.StatusCode)
+	}
+
 	// Unpublish the follow-up: gone from the page, the reply stays.
 	id = rs.replyNotice(fmt.Sprintf("follow-up-%d", f.ID))
 	rs.decide(admin, id, url.Values{"decision": {"unpublish"}, "reasons": {"Threat."}})
