@@ -104,7 +104,7 @@ func templateFuncs(a *assets, loc *time.Location) template.FuncMap {
 			}
 			return fmt.Sprintf("after %d days", days)
 		},
-		"replyKind":    replyKind,
+		"replyKind":    models.ReplyKindLabel,
 		"replyKinds":   func() []string { return models.ReplyKinds },
 		"noticeReason": models.NoticeReasonLabel,
 		"decision":     models.DecisionLabel,
@@ -141,21 +141,6 @@ func formatTime(v any, loc *time.Location, layout string) string {
 		}
 	}
 	return ""
-}
-
-// replyKind is how an official reply's kind reads.
-func replyKind(k string) string {
-	switch k {
-	case models.ReplyAct:
-		return "We will act"
-	case models.ReplyResolved:
-		return "Resolved on our side"
-	case models.ReplyContest:
-		return "We contest the facts"
-	case models.ReplyNotConcerned:
-		return "Not concerned"
-	}
-	return k
 }
 
 // fieldLimits are the models' limits of the short fields, by what they hold.

@@ -67,6 +67,7 @@ type OneTimeToken struct {
 	Email     string `gorm:"size:254;not null;default:''"`
 	Next      string `gorm:"size:2000;not null;default:''"`
 	FollowID  *uint
+	CompanyID *uint     // the company a claim link is for
 	ExpiresAt time.Time `gorm:"index"`
 	CreatedAt time.Time
 }

@@ -23,6 +23,8 @@ type Store struct {
 	gen  *generation
 	stop func() // stops the checkpointer
 	span uint   // stories one search reads; see SearchSpan
+	// transparency keeps the last /transparency figures (see Transparency).
+	transparency transparencyMemo
 }
 
 // Options tune Open.
