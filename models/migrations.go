@@ -34,6 +34,7 @@ var migrations = []migration{
 	{Name: "personal data a writer chose to show", Up: addShownPII},
 	{Name: "notices, audit log and legal pages", Up: createSafetyTables},
 	{Name: "personal data masked in stories saved before", Up: maskStoriesSaved},
+	{Name: "state shared between instances: rate limits, site version", Up: createSharedState},
 }
 
 // createImportTables is step 4: ImportKey and LegacyPath (imported.go),
