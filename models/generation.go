@@ -99,10 +99,14 @@ func scanState(row *sql.Row, state *string) error {
 // Generation returns the site generation: two equal values mean that no
 // write was committed between the two calls. Read it before reading what
 // depends on it, so that a write during the reading makes the result old.
+//
+// It looks at site_state when externalPoll has passed on the store's clock
+// since its last look (or the clock went back), so that tests move it by
+// hand.
 func (s *Store) Generation() uint64 {
 	g := s.gen
-	if last := g.polled.Load(); time.Since(time.Unix(0, last)) >= externalPoll &&
-		g.polled.CompareAndSwap(last, time.Now().UnixNano()) {
+	now := s.now().UnixNano()
+	if last := g.polled.Load(); (now-last >= int64(externalPoll) || now < last) && g.polled.CompareAndSwap(last, now) {
 		g.look()
 	}
 	return g.n.Load()
