@@ -170,3 +170,33 @@ func BenchmarkCountHit(b *testing.B) {
 		}
 	}
 }
+
+// TestSignInLinkWorksOnceAcrossInstances: a sign-in link opened at once on
+// two instances signs in once (on PostgreSQL both transactions read the
+// token; only the one whose delete removed it may sign in).
+func TestSignInLinkWorksOnceAcrossInstances(t *testing.T) {
+	a, b, _ := twoInstances(t)
+	ctx := context.Background()
+	u := newUser(t, a, "ada", RoleAuthor)
+	token, err := a.CreateOneTimeToken(ctx, PurposeSignIn, &u.ID, time.Hour)
+	must(t, err)
+	errs := make(chan error, 6)
+	for i := range 6 {
+		s := []*Store{a, b}[i%2]
+		go func() {
+			_, err := s.SignInWithLink(ctx, token)
+			errs <- err
+		}()
+	}
+	used := 0
+	for range 6 {
+		if err := <-errs; err == nil {
+			used++
+		} else if !errors.Is(err, ErrNotFound) {
+			t.Error(err)
+		}
+	}
+	if used != 1 {
+		t.Errorf("the link signed in %d times, want once", used)
+	}
+}
