@@ -105,9 +105,7 @@ func TestCopyToRefusesATargetWithRows(t *testing.T) {
 	if !errors.Is(err, ErrTargetNotEmpty) || !strings.Contains(err.Error(), "users: 1") {
 		t.Fatalf("copy into a target with a user: %v", err)
 	}
-	var n int64
-	must(t, dst.r.Table("stories").Count(&n).Error)
-	if n != 0 {
+	if n := countRows(t, dst, "stories"); n != 0 {
 		t.Errorf("the refused copy wrote %d stories", n)
 	}
 }

@@ -53,9 +53,7 @@ func TestHitsCountAcrossInstances(t *testing.T) {
 	if n := hit(b, "search|192.0.2.1"); n != 1 {
 		t.Errorf("the next minute starts at %d, want 1", n)
 	}
-	var rows int64
-	must(t, a.r.Table("rate_limits").Count(&rows).Error)
-	if rows != 1 {
+	if rows := countRows(t, a, "rate_limits"); rows != 1 {
 		t.Errorf("%d rate-limit rows after the sweep, want 1 (the current minute's)", rows)
 	}
 }
@@ -199,4 +197,12 @@ func TestSignInLinkWorksOnceAcrossInstances(t *testing.T) {
 	if used != 1 {
 		t.Errorf("the link signed in %d times, want once", used)
 	}
+}
+
+// countRows is the number of rows of a table.
+func countRows(t *testing.T, s *Store, table string) int64 {
+	t.Helper()
+	var n int64
+	must(t, s.r.Table(table).Count(&n).Error)
+	return n
 }
