@@ -19,13 +19,19 @@ const limitWindow = time.Minute
 // createSharedState is the migration step of what instances share: the
 // rate-limit counters, and site_state.version, which every committed write
 // that pages show moves (see generation.go). Its SQL runs unchanged on
-// SQLite and PostgreSQL.
+// SQLite and PostgreSQL (addColumn asks the dialect whether the column is
+// there).
 func createSharedState(ctx context.Context, tx *gorm.DB, d dialect) error {
-	return execAll(tx, []string{
+	err := execAll(tx, []string{
 		"CREATE TABLE IF NOT EXISTS rate_limits (name TEXT PRIMARY KEY, window_start BIGINT NOT NULL, hits INTEGER NOT NULL)",
 		"CREATE INDEX IF NOT EXISTS idx_rate_limits_window ON rate_limits (window_start)",
-		"ALTER TABLE site_state ADD COLUMN version BIGINT NOT NULL DEFAULT 0",
 	})
+	if err != nil {
+		return err
+	}
+	// A database whose recorded version was put back (a legacy upgrade run
+	// again) has the column already.
+	return d.addColumn(tx, "site_state", "version", "BIGINT NOT NULL DEFAULT 0")
 }
 
 // hitQuery counts one hit of a key in a window: the row of an earlier
