@@ -47,7 +47,9 @@ func (e *email) claim(c *fiber.Ctx, u *models.User) error {
 		}
 		return err
 	}
-	if e.limit.allow(clientIP(c)) > 0 {
+	if wait, err := e.limit.allow(c.UserContext(), clientIP(c)); err != nil {
+		return err
+	} else if wait > 0 {
 		return refuse(fiber.StatusTooManyRequests, "Too many mails were asked for in a short time. Please wait a few minutes and try again.")
 	}
 	if err := e.mailer.ClaimLink(c.UserContext(), u, co); errors.Is(err, models.ErrTooManyMails) {

@@ -114,7 +114,9 @@ func (e *email) checkAddress(c *fiber.Ctx, mp MailPage) (addr string, done bool,
 		mp.Error = ve.Fields["email"]
 		return "", true, e.page(c, fiber.StatusUnprocessableEntity, mp)
 	}
-	if e.limit.allow(clientIP(c)) > 0 {
+	if wait, err := e.limit.allow(c.UserContext(), clientIP(c)); err != nil {
+		return "", true, err
+	} else if wait > 0 {
 		return "", true, e.tooFast(c, mp)
 	}
 	return addr, false, err

@@ -87,7 +87,9 @@ func (h *notices) renderForm(c *fiber.Ctx, status int, np NoticePage) error {
 func (h *notices) file(c *fiber.Ctx) error {
 	f := NoticeForm{URL: formLine(c, "url"), Reason: formLine(c, "reason"), Explanation: formText(c, "explanation"),
 		Name: formLine(c, "name"), Email: formLine(c, "email"), GoodFaith: c.FormValue("good_faith") != ""}
-	if wait := h.limit.allow(clientIP(c)); wait > 0 {
+	if wait, err := h.limit.allow(c.UserContext(), clientIP(c)); err != nil {
+		return err
+	} else if wait > 0 {
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(wait))
 		return h.renderForm(c, fiber.StatusTooManyRequests, NoticePage{Form: f, Retry: wait})
 	}

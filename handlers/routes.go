@@ -100,7 +100,7 @@ func Routes(app *fiber.App, d Deps) []Route {
 		heads: newMemo[uint, keptComment](d.Store.Generation, 8*memoEntries),
 		parts: newMemo[*models.Story, KeptStory](d.Store.Generation, memoTexts)}
 	fd := &feeds{store: d.Store, site: d.Site, now: d.Now}
-	sr := &search{pages: p, store: d.Store, feeds: fd, limit: newIPLimiter(d.Limits.SearchRate, d.Now)}
+	sr := &search{pages: p, store: d.Store, feeds: fd, limit: newIPLimiter("search", d.Limits.SearchRate, d.Store, d.Now)}
 	m := &machines{store: d.Store, site: d.Site, limit: cmp.Or(d.SitemapLimit, SitemapLimit)}
 	a := newAuth(p, d)
 	rt := &router{app: app}
@@ -122,7 +122,7 @@ func Routes(app *fiber.App, d Deps) []Route {
 		d.Extra(app)
 	}
 	app.Use(realIP(d.Limits.TrustedProxies), limitBodies)
-	app.Use(a.loadSession, a.guard, a.limitPosts(newIPLimiter(d.Comments.PostRate, d.Now), newIPLimiter(PreviewsPerPost*d.Comments.PostRate, d.Now)))
+	app.Use(a.loadSession, a.guard, a.limitPosts(newIPLimiter("posts", d.Comments.PostRate, d.Store, d.Now), newIPLimiter("previews", PreviewsPerPost*d.Comments.PostRate, d.Store, d.Now)))
 	pub.get("/healthz", health(d.Store))
 	pics := newPictures(d.Store, d.Media, d.Log, d.Now)
 	a.pics = pics
@@ -193,7 +193,7 @@ func Routes(app *fiber.App, d Deps) []Route {
 	account.post("/me/notices/:id/appeal", a.appeal)
 
 	em := &email{auth: a, store: d.Store, mailer: d.Mail.Mailer, unsubKey: d.Mail.UnsubscribeKey,
-		limit: newIPLimiter(cmp.Or(d.Mail.RatePerMinute, MailRate), d.Now)}
+		limit: newIPLimiter("mail", cmp.Or(d.Mail.RatePerMinute, MailRate), d.Store, d.Now)}
 	// Mailed links work for whoever holds them; following asks for an address.
 	pub.post("/login/email", em.requestLink)
 	pub.get("/login/email/:token", em.linkForm)

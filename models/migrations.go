@@ -38,6 +38,7 @@ var migrations = []migration{
 	{Name: "company claims, reply mails, notices about company replies", Up: addCompanyClaims},
 	{Name: "personal data masked in comments and company replies saved before", Up: maskCommentsSaved},
 	{Name: "transparency: a version of the notices, for the memo of its figures", Up: addNoticesVersion},
+	{Name: "state shared between instances: rate limits, site version", Up: createSharedState},
 }
 
 // createImportTables is step 4: ImportKey and LegacyPath (imported.go),
