@@ -167,6 +167,10 @@ var authzTable = map[string]authzRule{
 	"POST /author/:handle/follow": {allowed: "guest " + signedIn, path: follow("author"), form: values("email", "fan@example.org")},
 	"POST /company/:slug/follow":  {allowed: "guest " + signedIn, path: follow("company"), form: values("email", "fan@example.org")},
 	"POST /stories/:slug/follow":  {allowed: "guest " + signedIn, path: story("follow"), form: values("email", "fan@example.org")},
+	// The company has no email domain: no one may claim it (TestCompanyClaim
+	// checks those who may); a forged claim link does nothing.
+	"POST /company/:slug/claim": {allowed: "", path: func(f *authzFixture) string { return "/company/" + f.slugs["company"] + "/claim" }},
+	"POST /claim/:token":        {allowed: "", path: fixed("/claim/forged-token")},
 }
 
 func follow(kind string) func(*authzFixture) string {

@@ -174,8 +174,10 @@ func (c *Config) complete() error {
 	if _, err := c.languages(); err != nil {
 		return err
 	}
-	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "sqlite:") && !strings.HasPrefix(c.DatabaseURL, "file:") {
-		return errors.New("database-url: only SQLite is supported for now (leave it empty, or give sqlite:PATH)")
+	if c.DatabaseURL != "" {
+		if _, err := sqliteFile(c.DatabaseURL); err != nil {
+			return fmt.Errorf("database-url: %w", err)
+		}
 	}
 	return nil
 }
@@ -214,13 +216,21 @@ func (c *Config) openMedia(ctx context.Context) (media.Storage, error) {
 
 // databasePath is the SQLite file to open.
 func (c *Config) databasePath() string {
-	if p, ok := strings.CutPrefix(c.DatabaseURL, "sqlite:"); ok {
-		return p
-	}
-	if p, ok := strings.CutPrefix(c.DatabaseURL, "file:"); ok {
+	if p, err := sqliteFile(c.DatabaseURL); err == nil {
 		return p
 	}
 	return filepath.Join(c.Data, "doleances.db")
+}
+
+// sqliteFile is the file of a database URL sqlite:PATH or file:PATH
+// (sqlite:///srv/doleances.db is the path /srv/doleances.db too).
+func sqliteFile(url string) (string, error) {
+	for _, prefix := range []string{"sqlite:", "file:"} {
+		if p, ok := strings.CutPrefix(url, prefix); ok && p != "" {
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("%q: only SQLite is supported for now (leave it empty, or give sqlite:PATH)", url)
 }
 
 // parseProxies reads the trusted-proxies setting: addresses and CIDR ranges.

@@ -53,7 +53,7 @@ func TestNoticeBadInput(t *testing.T) {
 		{"same path, other scheme-less host", "url", "//evil.example" + path, "not an address of this site"},
 		{"javascript", "url", "javascript:alert(1)", "not an address of this site"},
 		{"a page that is not a story", "url", testBase + "/category/telecom", "not an address of this site"},
-		{"a story that does not exist", "url", testBase + "/stories/nope", "No story or comment of this site is at this address"},
+		{"a story that does not exist", "url", testBase + "/stories/nope", "No story or comment (or company reply) of this site is at this address"},
 		{"a comment that does not exist", "url", testBase + path + "#comment-9999", "No story or comment"},
 		{"a draft", "url", testBase + "/stories/" + cs.mustSlug(draftOf(t, cs)), "No story or comment"},
 		{"no name", "name", "", "Give your name"},

@@ -137,7 +137,7 @@ func templateFuncs(a *assets, siteLang string) func(l *i18n.Locale) template.Fun
 			"plural":       func(n any, _, many string) string { return l.T("%d "+many, toInt(n)) },
 			"resolution":   func(r string) string { return l.T(resolution(r)) },
 			"after":        func(days int) string { return l.T("after %d days", days) },
-			"replyKind":    func(k string) string { return l.T(replyKind(k)) },
+			"replyKind":    func(k string) string { return l.T(models.ReplyKindLabel(k)) },
 			"replyKinds":   func() []string { return models.ReplyKinds },
 			"noticeReason": func(r string) string { return l.T(models.NoticeReasonLabel(r)) },
 			"decision":     func(d string) string { return l.T(models.DecisionLabel(d)) },
@@ -227,21 +227,6 @@ func toInt(n any) int {
 	}
 	i, _ := strconv.Atoi(fmt.Sprint(n))
 	return i
-}
-
-// replyKind is how an official reply's kind reads.
-func replyKind(k string) string {
-	switch k {
-	case models.ReplyAct:
-		return "We will act"
-	case models.ReplyResolved:
-		return "Resolved on our side"
-	case models.ReplyContest:
-		return "We contest the facts"
-	case models.ReplyNotConcerned:
-		return "Not concerned"
-	}
-	return k
 }
 
 // fieldLimits are the models' limits of the short fields, by what they hold.

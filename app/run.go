@@ -40,6 +40,8 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			return importCmd(ctx, name, args[1:], getenv, stdout)
 		case "export":
 			return exportCmd(ctx, name, args[1:], getenv, stdout)
+		case "copy-to":
+			return copyToCmd(ctx, name, args[1:], getenv, stdout)
 		}
 	}
 	if len(args) > 0 && args[0] == "seed" {

@@ -58,6 +58,7 @@ type authStore interface {
 	UserByID(ctx context.Context, id uint) (*models.User, error)
 	Follows(ctx context.Context, userID uint, verifiedEmail string) ([]models.Follow, error)
 	NoticesAbout(ctx context.Context, userID uint) ([]models.Notice, error)
+	RepliesToConfirm(ctx context.Context, userID uint) ([]models.ReplyToConfirm, error)
 	AppealNotice(ctx context.Context, userID, id uint, text string) error
 }
 

@@ -20,6 +20,8 @@ type Mailer interface {
 	SignInLink(ctx context.Context, email, next string, linkUser *uint) error
 	// Confirm mails a link confirming the address (and follow followID).
 	Confirm(ctx context.Context, email string, followID *uint, what string) error
+	// ClaimLink mails user u the link that makes them a representative of co.
+	ClaimLink(ctx context.Context, u *models.User, co *models.Company) error
 }
 
 // MailSettings are the dependencies of the email features.
@@ -48,6 +50,9 @@ type mailStore interface {
 	SetMailPreferences(ctx context.Context, userID uint, comments, moderation bool) error
 	Outbox(ctx context.Context, n int) ([]models.OutboxMail, error)
 	UserByID(ctx context.Context, id uint) (*models.User, error)
+	CompanyBySlug(ctx context.Context, slug string) (*models.Company, error)
+	CanClaim(ctx context.Context, userID, companyID uint) error
+	ConfirmClaim(ctx context.Context, token string) (*models.Company, error)
 }
 
 // email serves signing in by email, confirmations, unsubscribing and follows.
@@ -109,7 +114,9 @@ func (e *email) checkAddress(c *fiber.Ctx, mp MailPage) (addr string, done bool,
 		mp.Error = localFields(c, ve.Fields)["email"]
 		return "", true, e.page(c, fiber.StatusUnprocessableEntity, mp)
 	}
-	if e.limit.allow(clientIP(c)) > 0 {
+	if wait, err := e.limit.allow(c.UserContext(), clientIP(c)); err != nil {
+		return "", true, err
+	} else if wait > 0 {
 		return "", true, e.tooFast(c, mp)
 	}
 	return addr, false, err

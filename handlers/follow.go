@@ -88,8 +88,12 @@ func (e *email) follow(kind, param string) fiber.Handler {
 			}
 			req.Verified = sess.User.EmailVerified && strings.EqualFold(req.Email, sess.User.Email)
 		}
-		if !req.Verified && e.limit.allow(clientIP(c)) > 0 {
-			return e.tooFast(c, mp)
+		if !req.Verified {
+			if wait, err := e.limit.allow(ctx, clientIP(c)); err != nil {
+				return err
+			} else if wait > 0 {
+				return e.tooFast(c, mp)
+			}
 		}
 		f, pending, err := e.store.RequestFollow(ctx, req)
 		var ve *models.ValidationError

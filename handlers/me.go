@@ -32,6 +32,9 @@ type MePage struct {
 	AppealError string
 	// About is the bio and links form, as saved or as typed.
 	About AboutForm
+	// Replies are the user's open stories that their company answered:
+	// the page asks whether they are resolved.
+	Replies []models.ReplyToConfirm
 }
 
 // AboutForm is the bio and the links of /me. Typed is set when it holds
@@ -100,6 +103,9 @@ func (a *auth) renderMe(c *fiber.Ctx, status int, mp MePage) error {
 	}
 	mp.CanUnlink = len(ids) > 1
 	if mp.Notices, err = a.store.NoticesAbout(c.UserContext(), sess.UserID); err != nil {
+		return err
+	}
+	if mp.Replies, err = a.store.RepliesToConfirm(c.UserContext(), sess.UserID); err != nil {
 		return err
 	}
 	if err := a.mailSettings(c, sess, &mp); err != nil {

@@ -34,6 +34,7 @@ const (
 )
 
 type mediaStore interface {
+	hitCounter
 	AddPicture(ctx context.Context, p *models.Picture) error
 	PictureAccess(ctx context.Context, name string) (*models.Picture, bool, error)
 	OrphanPictures(ctx context.Context) ([]models.Picture, error)
@@ -50,7 +51,7 @@ type pictures struct {
 }
 
 func newPictures(store mediaStore, files media.Storage, log *slog.Logger, now func() time.Time) *pictures {
-	return &pictures{store: store, files: files, log: log, limit: newIPLimiter(UploadsPerMinute, now), working: make(chan struct{}, 1)}
+	return &pictures{store: store, files: files, log: log, limit: newIPLimiter("pictures", UploadsPerMinute, store, now), working: make(chan struct{}, 1)}
 }
 
 // uploadError is a refused upload: a status and what to tell the person.
@@ -96,7 +97,9 @@ func readUpload(fh *multipart.FileHeader) ([]byte, error) {
 // save processes an uploaded file of a kind for user owner and stores its
 // files and its row. It returns the picture's URL, at its largest size.
 func (p *pictures) save(c *fiber.Ctx, fh *multipart.FileHeader, owner uint, kind, alt string) (string, error) {
-	if wait := p.limit.allow("user:" + strconv.FormatUint(uint64(owner), 10)); wait > 0 {
+	if wait, err := p.limit.allow(c.UserContext(), "user:"+strconv.FormatUint(uint64(owner), 10)); err != nil {
+		return "", err
+	} else if wait > 0 {
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(wait))
 		return "", &uploadError{fiber.StatusTooManyRequests, fmt.Sprintf(tr(c, "You sent %d pictures in the last minute, the most the site takes. Please wait %d seconds."), UploadsPerMinute, wait)}
 	}

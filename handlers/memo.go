@@ -173,7 +173,13 @@ type readingMemo struct {
 	stats      *memo[uint, models.CompanyStats]
 	reps       *memo[uint, []models.User]
 	represents *memo[[2]uint, bool]
+	// A company's email domains, and why a viewer may not claim it (nil: they may).
+	domains *memo[uint, []string]
+	claims  *memo[[2]uint, claimState]
 }
+
+// claimState is what CanClaim said: nil, or why the viewer may not claim.
+type claimState struct{ refusal error }
 
 func newReadingMemo(s readingStore, gen func() uint64) *readingMemo {
 	return &readingMemo{readingStore: s,
@@ -186,7 +192,29 @@ func newReadingMemo(s readingStore, gen func() uint64) *readingMemo {
 		stats:      newMemo[uint, models.CompanyStats](gen, memoEntries),
 		reps:       newMemo[uint, []models.User](gen, memoEntries),
 		represents: newMemo[[2]uint, bool](gen, memoEntries),
+		domains:    newMemo[uint, []string](gen, memoEntries),
+		claims:     newMemo[[2]uint, claimState](gen, memoEntries),
 	}
+}
+
+func (r *readingMemo) CompanyDomains(ctx context.Context, id uint) ([]string, error) {
+	return r.domains.read(ctx, id, func(ctx context.Context) ([]string, error) { return r.readingStore.CompanyDomains(ctx, id) })
+}
+
+// CanClaim is kept per viewer and company: its refusal is the value kept
+// (a failure to read is not).
+func (r *readingMemo) CanClaim(ctx context.Context, userID, companyID uint) error {
+	st, err := r.claims.read(ctx, [2]uint{userID, companyID}, func(ctx context.Context) (claimState, error) {
+		err := r.readingStore.CanClaim(ctx, userID, companyID)
+		if err == nil || claimRefusal(err) != "" {
+			return claimState{refusal: err}, nil
+		}
+		return claimState{}, err
+	})
+	if err != nil {
+		return err
+	}
+	return st.refusal
 }
 
 func (r *readingMemo) CompanyStats(ctx context.Context, id uint) (models.CompanyStats, error) {

@@ -87,13 +87,14 @@ func (h *notices) renderForm(c *fiber.Ctx, status int, np NoticePage) error {
 func (h *notices) file(c *fiber.Ctx) error {
 	f := NoticeForm{URL: formLine(c, "url"), Reason: formLine(c, "reason"), Explanation: formText(c, "explanation"),
 		Name: formLine(c, "name"), Email: formLine(c, "email"), GoodFaith: c.FormValue("good_faith") != ""}
-	if wait := h.limit.allow(clientIP(c)); wait > 0 {
+	if wait, err := h.limit.allow(c.UserContext(), clientIP(c)); err != nil {
+		return err
+	} else if wait > 0 {
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(wait))
 		return h.renderForm(c, fiber.StatusTooManyRequests, NoticePage{Form: f, Retry: wait})
 	}
 	in := models.NoticeInput{URL: f.URL, Reason: f.Reason, Explanation: f.Explanation, Name: f.Name, Email: f.Email, GoodFaith: f.GoodFaith}
-	var err error
-	in.Slug, in.CommentID, err = h.target(f.URL)
+	err := h.target(f.URL, &in)
 	var n *models.Notice
 	if err == nil {
 		n, err = h.store.FileNotice(c.UserContext(), in)
@@ -117,27 +118,37 @@ func (h *notices) absolute(u string) string {
 }
 
 // notOurs is the message for an address the site does not serve.
-var notOurs = &models.ValidationError{Fields: map[string]string{"url": "This is not an address of this site: notices here are about its stories and comments only. Copy the address from your browser's address bar on the story, or the link of the comment (its date)."}}
+var notOurs = &models.ValidationError{Fields: map[string]string{"url": "This is not an address of this site: notices here are about its stories, comments and company replies only. Copy the address from your browser's address bar on the story, or the link of the comment (its date)."}}
 
-// target reads the story slug and comment id of an address of ours:
-// BASE/stories/{slug} or BASE/stories/{slug}#comment-{id}.
-func (h *notices) target(raw string) (string, uint, error) {
+// target reads into in the story slug and what of the story an address
+// of ours names: BASE/stories/{slug} (the story), #comment-{id} (a
+// comment), #company-reply (the company's official reply) or
+// #follow-up-{id} (one of its follow-ups).
+func (h *notices) target(raw string, in *models.NoticeInput) error {
 	u, err := url.Parse(h.absolute(strings.TrimSpace(raw)))
 	base, _ := url.Parse(h.site.BaseURL)
 	if err != nil || base == nil || !strings.EqualFold(u.Host, base.Host) || (u.Scheme != "http" && u.Scheme != "https") {
-		return "", 0, notOurs
+		return notOurs
 	}
 	slug, ok := strings.CutPrefix(strings.TrimSuffix(u.Path, "/"), "/stories/")
 	if !ok || slug == "" || strings.Contains(slug, "/") {
-		return "", 0, notOurs
+		return notOurs
 	}
-	var id uint
-	if frag, ok := strings.CutPrefix(u.Fragment, "comment-"); ok {
+	in.Slug = slug
+	id := func(frag string) (uint, error) {
 		n, err := strconv.ParseUint(frag, 10, 32)
 		if err != nil || n == 0 {
-			return "", 0, notOurs
+			return 0, notOurs
 		}
-		id = uint(n)
+		return uint(n), nil
 	}
-	return slug, id, nil
+	switch frag := u.Fragment; {
+	case frag == "company-reply" || frag == "official-reply":
+		in.Reply = true
+	case strings.HasPrefix(frag, "comment-"):
+		in.CommentID, err = id(strings.TrimPrefix(frag, "comment-"))
+	case strings.HasPrefix(frag, "follow-up-"):
+		in.FollowUpID, err = id(strings.TrimPrefix(frag, "follow-up-"))
+	}
+	return err
 }

@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"sync"
@@ -11,45 +13,71 @@ import (
 	"doleances/models"
 )
 
-// ipLimiter caps the requests of one IP address per minute (form posts,
-// searches). It lives in the process: a defence layer against bursts, not a
-// rule the site relies on (the 15-second flood rule for comments is checked
-// in the database), so several instances may each allow the rate without
-// anything going wrong.
-type ipLimiter struct {
-	perMinute int // 0: no limit
-	now       func() time.Time
-	mu        sync.Mutex
-	window    int64 // the current minute, in Unix minutes
-	counts    map[string]int
+// hitCounter counts the hits of a rate limit where every instance of the
+// site sees them (*models.Store: a row per key and minute in the database).
+type hitCounter interface {
+	CountHit(ctx context.Context, key string, at time.Time) (int, error)
 }
 
-func newIPLimiter(perMinute int, now func() time.Time) *ipLimiter {
+// ipLimiter caps the requests of one client (an IP address, or a user for
+// uploads) per minute: form posts, searches, mails, notices, pictures. The
+// count is kept in the database, so that several instances behind a load
+// balancer allow the rate between them, not each. The process keeps only
+// the keys the database said were over the limit this minute, to refuse
+// their next requests without a query (the count only grows within a
+// minute, so the database is still the truth).
+type ipLimiter struct {
+	name      string // tells this limit's rows from the others'
+	perMinute int    // 0: no limit
+	hits      hitCounter
+	now       func() time.Time
+	mu        sync.Mutex
+	window    int64           // the current minute, in Unix minutes
+	full      map[string]bool // keys over the limit in window
+}
+
+func newIPLimiter(name string, perMinute int, hits hitCounter, now func() time.Time) *ipLimiter {
 	if now == nil {
 		now = time.Now
 	}
-	return &ipLimiter{perMinute: perMinute, now: now, counts: map[string]int{}}
+	return &ipLimiter{name: name, perMinute: perMinute, hits: hits, now: now, full: map[string]bool{}}
 }
 
-// allow counts a request from ip and returns 0, or the seconds to wait.
-// An IPv6 address counts as its /64 network (models.AddressKey).
-func (l *ipLimiter) allow(ip string) int {
-	ip = models.AddressKey(ip)
+// allow counts a request from key (an address, or "user:ID") and returns 0,
+// or the seconds to wait. An IPv6 address counts as its /64 network
+// (models.AddressKey).
+func (l *ipLimiter) allow(ctx context.Context, key string) (int, error) {
 	if l.perMinute <= 0 {
-		return 0
+		return 0, nil
 	}
+	key = models.AddressKey(key)
 	t := l.now()
-	min := t.Unix() / 60
+	wait := int(60 - t.Unix()%60)
+	if l.refused(t.Unix()/60, key) {
+		return wait, nil
+	}
+	n, err := l.hits.CountHit(ctx, l.name+"|"+key, t)
+	if err != nil {
+		return 0, fmt.Errorf("%s limit: %w", l.name, err)
+	}
+	if n <= l.perMinute {
+		return 0, nil
+	}
+	l.mu.Lock()
+	l.full[key] = true
+	l.mu.Unlock()
+	return wait, nil
+}
+
+// refused says whether key was found over the limit earlier in minute,
+// forgetting the keys of earlier minutes.
+func (l *ipLimiter) refused(minute int64, key string) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if min != l.window {
-		l.window, l.counts = min, map[string]int{} // a fixed window: forget the last minute whole
+	if minute != l.window {
+		l.window, l.full = minute, map[string]bool{}
 	}
-	if l.counts[ip] >= l.perMinute {
-		return int(60 - t.Unix()%60)
-	}
-	l.counts[ip]++
-	return 0
+	return l.full[key]
 }
 
 // limitPosts refuses a POST over the rate with a 429 that gives the form back.
@@ -65,8 +93,10 @@ func (a *auth) limitPosts(forms, previews *ipLimiter) fiber.Handler {
 		if p := c.Path(); p == "/preview" || strings.HasSuffix(p, "/autosave") || strings.HasSuffix(p, "/read") {
 			l = previews
 		}
-		wait := l.allow(clientIP(c))
-		if wait == 0 {
+		wait, err := l.allow(c.UserContext(), clientIP(c))
+		if err != nil {
+			return err
+		} else if wait == 0 {
 			return c.Next()
 		}
 		if wantsJSON(c) {

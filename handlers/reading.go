@@ -32,6 +32,8 @@ type readingStore interface {
 	Representatives(ctx context.Context, companyID uint) ([]models.User, error)
 	PublishedStoryID(ctx context.Context, slug string) (uint, error)
 	CountRead(ctx context.Context, storyID uint, ip string) (bool, error)
+	CompanyDomains(ctx context.Context, id uint) ([]string, error)
+	CanClaim(ctx context.Context, userID, companyID uint) error
 }
 
 // reading serves the pages readers browse: lists of stories and stories.
@@ -60,6 +62,18 @@ type ListPage struct {
 	Scorecard       *Scorecard
 	Representatives []models.User
 	Follow          *FollowForm
+	// Claim is who may claim to represent a company, and whether the
+	// signed-in user may.
+	Claim *ClaimBox
+}
+
+// ClaimBox is the "represent this company" part of a company page: its
+// email domains, and for a signed-in user whether they may claim it
+// (CanClaim) or why not (Refusal).
+type ClaimBox struct {
+	Domains  []string
+	CanClaim bool
+	Refusal  string
 }
 
 // FollowForm is the "follow by email" form of a list or a story.
@@ -184,7 +198,28 @@ func (r *reading) company(c *fiber.Ctx) error {
 	if lp.Representatives, err = r.store.Representatives(c.UserContext(), co.ID); err != nil {
 		return err
 	}
+	if lp.Claim, err = r.claimBox(c, co.ID); err != nil {
+		return err
+	}
 	return r.list(c, "/company/"+co.Slug, lp, models.StoryFilter{CompanyID: co.ID})
+}
+
+// claimBox says who may claim company id, and whether the signed-in user
+// may (visitors see the rule only; their page is the cached one).
+func (r *reading) claimBox(c *fiber.Ctx, id uint) (*ClaimBox, error) {
+	ds, err := r.store.CompanyDomains(c.UserContext(), id)
+	if err != nil || len(ds) == 0 {
+		return nil, err
+	}
+	box := &ClaimBox{Domains: ds}
+	if sess := currentSession(c); sess != nil {
+		err := r.store.CanClaim(c.UserContext(), sess.UserID, id)
+		if box.Refusal = claimRefusal(err); box.Refusal == "" && err != nil {
+			return nil, err
+		}
+		box.CanClaim = err == nil
+	}
+	return box, nil
 }
 
 // archive lists a month's stories; a month without any is not found.

@@ -106,7 +106,7 @@ func Routes(app *fiber.App, d Deps) []Route {
 	if d.Langs != nil {
 		fd.siteLang = d.Langs.Default().Code
 	}
-	sr := &search{pages: p, store: d.Store, feeds: fd, limit: newIPLimiter(d.Limits.SearchRate, d.Now)}
+	sr := &search{pages: p, store: d.Store, feeds: fd, limit: newIPLimiter("search", d.Limits.SearchRate, d.Store, d.Now)}
 	m := &machines{store: d.Store, site: d.Site, limit: cmp.Or(d.SitemapLimit, SitemapLimit)}
 	a := newAuth(p, d)
 	rt := &router{app: app}
@@ -131,7 +131,7 @@ func Routes(app *fiber.App, d Deps) []Route {
 	if d.Langs != nil {
 		app.Use(languages(d.Langs))
 	}
-	app.Use(a.loadSession, a.guard, a.limitPosts(newIPLimiter(d.Comments.PostRate, d.Now), newIPLimiter(PreviewsPerPost*d.Comments.PostRate, d.Now)))
+	app.Use(a.loadSession, a.guard, a.limitPosts(newIPLimiter("posts", d.Comments.PostRate, d.Store, d.Now), newIPLimiter("previews", PreviewsPerPost*d.Comments.PostRate, d.Store, d.Now)))
 	pub.get("/healthz", health(d.Store))
 	pics := newPictures(d.Store, d.Media, d.Log, d.Now)
 	a.pics = pics
@@ -205,7 +205,7 @@ func Routes(app *fiber.App, d Deps) []Route {
 	account.post("/me/notices/:id/appeal", a.appeal)
 
 	em := &email{auth: a, store: d.Store, mailer: d.Mail.Mailer, unsubKey: d.Mail.UnsubscribeKey,
-		limit: newIPLimiter(cmp.Or(d.Mail.RatePerMinute, MailRate), d.Now)}
+		limit: newIPLimiter("mail", cmp.Or(d.Mail.RatePerMinute, MailRate), d.Store, d.Now)}
 	// Mailed links work for whoever holds them; following asks for an address.
 	pub.post("/login/email", em.requestLink)
 	pub.get("/login/email/:token", em.linkForm)
@@ -215,6 +215,9 @@ func Routes(app *fiber.App, d Deps) []Route {
 	pub.get("/unsubscribe/:token", em.unsubscribeForm)
 	pub.post("/unsubscribe/:token", em.unsubscribe)
 	account.post("/me/email", em.addAddress)
+	account.post("/company/:slug/claim", em.claim)
+	pub.get("/claim/:token", em.claimForm)
+	pub.post("/claim/:token", em.confirmClaim)
 	account.post("/me/mail", em.mailPreferences)
 	account.post("/me/follows/:id/delete", em.endFollow)
 	admins := rt.admins()

@@ -136,7 +136,7 @@ const NoticeRate = 5
 // transparency report, the legal pages and the export.
 func safetyRoutes(rt *router, p *pages, d Deps) {
 	pub := rt.anyone()
-	nt := &notices{pages: p, store: d.Store, limit: newIPLimiter(NoticeRate, d.Now), mail: d.Mail.Notices, log: d.Log}
+	nt := &notices{pages: p, store: d.Store, limit: newIPLimiter("notices", NoticeRate, d.Store, d.Now), mail: d.Mail.Notices, log: d.Log}
 	pub.get("/notice", nt.form)
 	pub.post("/notice", nt.file) // notifiers need no account
 	sf := &safety{pages: p, store: d.Store}

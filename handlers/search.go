@@ -160,7 +160,9 @@ func (s *search) page(c *fiber.Ctx) error {
 	case err != nil:
 		return err
 	}
-	if wait := s.limit.allow(clientIP(c)); wait > 0 {
+	if wait, err := s.limit.allow(c.UserContext(), clientIP(c)); err != nil {
+		return err
+	} else if wait > 0 {
 		if wantsJSON(c) {
 			return tooManyJSON(c, wait)
 		}
@@ -214,7 +216,9 @@ func (s *search) page(c *fiber.Ctx) error {
 
 // feed is the feed of the first results of a search.
 func (s *search) feed(c *fiber.Ctx) (*feed, error) {
-	if wait := s.limit.allow(clientIP(c)); wait > 0 {
+	if wait, err := s.limit.allow(c.UserContext(), clientIP(c)); err != nil {
+		return nil, err
+	} else if wait > 0 {
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(wait))
 		return nil, &PageError{Status: fiber.StatusTooManyRequests, Heading: tr(c, "Too many searches"), Message: tooManySearches(wait)}
 	}

@@ -19,6 +19,7 @@ const (
 	AuditStoryApprove   = "story.approve"
 	AuditStorySendBack  = "story.send-back"
 	AuditUserRole       = "user.role"
+	AuditCompanyClaim   = "company.claim" // a user became a representative by a claim link
 )
 
 // AuditEntry is one line of the audit log. The table is append-only: the

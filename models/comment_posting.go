@@ -65,11 +65,15 @@ func (s *Store) PostComment(ctx context.Context, in CommentPost) (*Comment, bool
 		c.GuestKey = guestKey(in.Poster.GuestToken)
 	}
 	err = s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		// The clock is read inside the transaction, which is serialised:
-		// two posts by one person cannot both pass the flood check.
+		// The clock is read inside the transaction, which is serialised
+		// (per poster on PostgreSQL, by lockPoster): two posts by one
+		// person cannot both pass the flood check.
 		c.CreatedAt = s.now()
 		st, err := openStory(tx, in.StoryID)
 		if err != nil {
+			return err
+		}
+		if err := lockPoster(tx, in.Poster, c.CreatedAt); err != nil {
 			return err
 		}
 		if wait, err := floodWait(tx, in.Poster, c.CreatedAt); err != nil {

@@ -15,6 +15,8 @@ import (
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 	"gorm.io/gorm"
+
+	"doleances/models/pii"
 )
 
 // Limits on comments.
@@ -40,10 +42,12 @@ func commentText(src string) string {
 	return plainText(commentMarkdown.Parser().Parse(text.NewReader(source)), source)
 }
 
-// RenderComment renders a comment's Markdown once, at save time.
+// RenderComment renders a comment's Markdown once, at save time, with
+// personal data masked (as in stories; the text as typed stays in Body, for
+// its writer). Company replies and follow-ups are rendered by it too.
 func RenderComment(src string) (string, error) {
 	var buf bytes.Buffer
-	if err := commentMarkdown.Convert(typeset([]byte(src)), &buf); err != nil {
+	if err := commentMarkdown.Convert(typeset([]byte(pii.Mask(src, nil))), &buf); err != nil {
 		return "", err
 	}
 	return buf.String(), nil

@@ -22,6 +22,21 @@ const (
 // ReplyKinds are the kinds of official reply, in the order the form offers them.
 var ReplyKinds = []string{ReplyAct, ReplyResolved, ReplyContest, ReplyNotConcerned}
 
+// ReplyKindLabel is how an official reply's kind reads.
+func ReplyKindLabel(k string) string {
+	switch k {
+	case ReplyAct:
+		return "We will act"
+	case ReplyResolved:
+		return "Resolved on our side"
+	case ReplyContest:
+		return "We contest the facts"
+	case ReplyNotConcerned:
+		return "Not concerned"
+	}
+	return k
+}
+
 // ErrAlreadyReplied is returned when a company answers a story a second
 // time: it answers once, then adds follow-ups.
 var ErrAlreadyReplied = fmt.Errorf("the company already replied to this story: %w", ErrConflict)
@@ -41,6 +56,10 @@ type CompanyReply struct {
 	Body      string `gorm:"not null"`
 	HTML      string `gorm:"column:html;not null"`
 	CreatedAt time.Time
+	// MailState says whether the author heard of it (see MailNew).
+	MailState int `gorm:"not null;default:0"`
+	// Hidden: unpublished by a decision on a notice (kept for an appeal).
+	Hidden bool `gorm:"not null;default:false"`
 	// FollowUps are the company's later, dated messages, oldest first.
 	FollowUps []CompanyFollowUp `gorm:"foreignKey:ReplyID"`
 }
@@ -55,6 +74,8 @@ type CompanyFollowUp struct {
 	Body      string    `gorm:"not null"`
 	HTML      string    `gorm:"column:html;not null"`
 	CreatedAt time.Time `gorm:"index"`
+	MailState int       `gorm:"not null;default:0"`     // as CompanyReply's
+	Hidden    bool      `gorm:"not null;default:false"` // as CompanyReply's
 }
 
 // checkReplyBody validates the text of a reply or follow-up: the comments' rules.
@@ -102,7 +123,7 @@ func (s *Store) PostCompanyReply(ctx context.Context, storyID, userID uint, kind
 	if err != nil {
 		return nil, fmt.Errorf("render reply: %w", err)
 	}
-	r := &CompanyReply{StoryID: storyID, UserID: userID, Kind: kind, Body: body, HTML: html}
+	r := &CompanyReply{StoryID: storyID, UserID: userID, Kind: kind, Body: body, HTML: html, MailState: MailNew}
 	err = s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		st, err := answerable(tx, storyID, userID)
 		if err != nil {
@@ -157,7 +178,7 @@ func (s *Store) AddCompanyFollowUp(ctx context.Context, storyID, userID uint, bo
 	if err != nil {
 		return nil, fmt.Errorf("render follow-up: %w", err)
 	}
-	f := &CompanyFollowUp{UserID: userID, Body: body, HTML: html}
+	f := &CompanyFollowUp{UserID: userID, Body: body, HTML: html, MailState: MailNew}
 	err = s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if _, err := answerable(tx, storyID, userID); err != nil {
 			return err
@@ -187,9 +208,9 @@ func publicUser(db *gorm.DB) *gorm.DB { return db.Select("id", "handle", "name",
 func (s *Store) CompanyReplyOf(ctx context.Context, storyID uint) (*CompanyReply, error) {
 	var r CompanyReply
 	err := s.r.WithContext(ctx).Preload("User", publicUser).Preload("Company").
-		Preload("FollowUps", func(db *gorm.DB) *gorm.DB { return db.Order("created_at, id") }).
+		Preload("FollowUps", func(db *gorm.DB) *gorm.DB { return db.Where("NOT hidden").Order("created_at, id") }).
 		Preload("FollowUps.User", publicUser).
-		Where("story_id = ?", storyID).Take(&r).Error
+		Where("story_id = ? AND NOT hidden", storyID).Take(&r).Error
 	if err != nil {
 		return nil, fmt.Errorf("reply to story %d: %w", storyID, notFound(err))
 	}
@@ -247,19 +268,25 @@ func (s *Store) DeleteCompanyReply(ctx context.Context, adminID, replyID uint) (
 		if err := tx.Take(&r, replyID).Error; err != nil {
 			return notFound(err)
 		}
-		if err := tx.Where("reply_id = ?", r.ID).Delete(&CompanyFollowUp{}).Error; err != nil {
+		if err := deleteReply(tx, &r); err != nil {
 			return err
 		}
-		if err := tx.Delete(&r).Error; err != nil {
-			return err
-		}
-		if err := tx.Select("id", "slug").Take(&st, r.StoryID).Error; err != nil {
-			return err
-		}
-		return tx.Model(&Story{}).Where("id = ?", r.StoryID).UpdateColumn("replied_at", nil).Error
+		return tx.Select("id", "slug").Take(&st, r.StoryID).Error
 	})
 	if err != nil {
 		return nil, fmt.Errorf("delete reply %d: %w", replyID, err)
 	}
 	return &st, nil
+}
+
+// deleteReply deletes r and its follow-ups: the story counts as not
+// answered again.
+func deleteReply(tx *gorm.DB, r *CompanyReply) error {
+	if err := tx.Where("reply_id = ?", r.ID).Delete(&CompanyFollowUp{}).Error; err != nil {
+		return err
+	}
+	if err := tx.Delete(r).Error; err != nil {
+		return err
+	}
+	return tx.Model(&Story{}).Where("id = ?", r.StoryID).UpdateColumn("replied_at", nil).Error
 }

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -47,16 +48,25 @@ func (s *Store) DeliverDigest(ctx context.Context, d Digest, m *OutboxMail) erro
 	}
 	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Where("id IN ?", ids).Delete(&DigestItem{})
-		if res.Error != nil || res.RowsAffected == 0 {
+		if res.Error != nil {
 			return res.Error
+		}
+		if res.RowsAffected != int64(len(ids)) {
+			// Another instance sent some of these items (on PostgreSQL
+			// both read them): this digest is given up, and the items
+			// left go in the next one.
+			return errDigestTaken
 		}
 		if err := tx.Model(&Follow{}).Where("id = ?", d.Follow.ID).Update("last_digest_at", s.now()).Error; err != nil {
 			return err
 		}
 		return s.queueMail(tx, m)
 	})
-	if err != nil {
+	if err != nil && !errors.Is(err, errDigestTaken) {
 		return fmt.Errorf("deliver digest of follow %d: %w", d.Follow.ID, err)
 	}
 	return nil
 }
+
+// errDigestTaken rolls back a digest whose items another sender took.
+var errDigestTaken = errors.New("digest items taken by another sender")

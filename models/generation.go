@@ -1,7 +1,9 @@
 package models
 
 import (
+	"database/sql"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -12,12 +14,16 @@ import (
 // The site generation is a counter that moves after every committed write,
 // so that whatever is derived from the data (rendered pages, the sidebar) can
 // be kept as long as the generation it was made in is current. It lives in
-// the process and costs an atomic load to read; writes from another process
-// (a CLI command, the sqlite3 shell) are noticed within externalPoll through
-// site_state.changed_at, which triggers move on every content write.
+// the process and costs an atomic load to read. Writes from another process
+// (another instance on the same database, a CLI command, the sqlite3 shell)
+// are noticed within externalPoll through site_state: every writing
+// transaction of a Store moves site_state.version before it commits, and
+// triggers move site_state.changed_at on every content write, whoever makes
+// it.
 
 // externalPoll is how often Generation looks at site_state for writes made
-// by another process.
+// by another process: the longest a page cached by one instance may be
+// served after another instance committed a write it shows.
 const externalPoll = time.Second
 
 type generation struct {
@@ -27,6 +33,9 @@ type generation struct {
 	changed  string // the latest site_state.changed_at seen or written
 	commits  uint64 // committed calls, for a look that a commit overtook
 	readOnly *gorm.DB
+	// shared is set once the schema has site_state.version (after the
+	// migrations): writing transactions then move it.
+	shared atomic.Bool
 }
 
 func (g *generation) bump() { g.n.Add(1) }
@@ -57,7 +66,7 @@ func (g *generation) look() {
 	commits := g.commits
 	g.mu.Unlock()
 	var v string
-	err := g.readOnly.Raw(changedAtQuery).Scan(&v).Error
+	err := scanState(g.readOnly.Raw(stateQuery).Row(), &v)
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if err != nil || v != g.changed {
@@ -68,16 +77,36 @@ func (g *generation) look() {
 	}
 }
 
-// changedAtQuery reads when the data pages show last changed.
-const changedAtQuery = "SELECT changed_at FROM site_state WHERE id = 1"
+// stateQuery reads the version of the data pages show and when it last
+// changed; bumpVersionQuery moves the version and reads both.
+const (
+	stateQuery       = "SELECT version, changed_at FROM site_state WHERE id = 1"
+	bumpVersionQuery = "UPDATE site_state SET version = version + 1 WHERE id = 1 RETURNING version, changed_at"
+)
+
+// scanState reads a row of stateQuery or bumpVersionQuery into one string
+// to compare.
+func scanState(row *sql.Row, state *string) error {
+	var version int64
+	var changed string
+	if err := row.Scan(&version, &changed); err != nil {
+		return err
+	}
+	*state = strconv.FormatInt(version, 10) + " " + changed
+	return nil
+}
 
 // Generation returns the site generation: two equal values mean that no
 // write was committed between the two calls. Read it before reading what
 // depends on it, so that a write during the reading makes the result old.
+//
+// It looks at site_state when externalPoll has passed on the store's clock
+// since its last look (or the clock went back), so that tests move it by
+// hand.
 func (s *Store) Generation() uint64 {
 	g := s.gen
-	if last := g.polled.Load(); time.Since(time.Unix(0, last)) >= externalPoll &&
-		g.polled.CompareAndSwap(last, time.Now().UnixNano()) {
+	now := s.now().UnixNano()
+	if last := g.polled.Load(); (now-last >= int64(externalPoll) || now < last) && g.polled.CompareAndSwap(last, now) {
 		g.look()
 	}
 	return g.n.Load()
@@ -90,7 +119,7 @@ func (s *Store) Generation() uint64 {
 // quietTables hold what no page shows: writing to them moves no generation.
 // A list of exceptions, so that a new table counts until it is listed here.
 // The read counts are shown on their author's own pages only.
-var quietTables = []string{"sessions", "login_states", "one_time_tokens", "identities", "site_keys",
+var quietTables = []string{"sessions", "login_states", "one_time_tokens", "identities", "site_keys", "rate_limits",
 	"read_salts", "story_reads", "story_read_counts"}
 
 // watchWrites marks the transactions that write to a table not in

@@ -35,6 +35,10 @@ var migrations = []migration{
 	{Name: "notices, audit log and legal pages", Up: createSafetyTables},
 	{Name: "personal data masked in stories saved before", Up: maskStoriesSaved},
 	{Name: "writing: reading time, daily reads, author links", Up: createWritingStats},
+	{Name: "company claims, reply mails, notices about company replies", Up: addCompanyClaims},
+	{Name: "personal data masked in comments and company replies saved before", Up: maskCommentsSaved},
+	{Name: "transparency: a version of the notices, for the memo of its figures", Up: addNoticesVersion},
+	{Name: "state shared between instances: rate limits, site version", Up: createSharedState},
 	{Name: "each story's language", Up: func(ctx context.Context, tx *gorm.DB, d dialect) error {
 		return d.addColumn(tx, "stories", "lang", "varchar(10) NOT NULL DEFAULT ''")
 	}},

@@ -92,6 +92,9 @@ func (s *Store) DecideAppeal(ctx context.Context, adminID, id uint, outcome, rea
 // undo reverses n's decision where the content still exists.
 func (s *Store) undo(tx *gorm.DB, n *Notice, adminID uint) error {
 	mark := RedactionMark(*n.DecidedAt)
+	if n.ReplyID != 0 {
+		return undoOnReply(tx, n)
+	}
 	if n.CommentID != 0 {
 		var cs []Comment
 		if err := tx.Where("id = ? AND NOT deleted", n.CommentID).Find(&cs).Error; err != nil || len(cs) == 0 {

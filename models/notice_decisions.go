@@ -114,6 +114,12 @@ func noticeTarget(n *Notice) string {
 	if n.CommentID != 0 {
 		t += fmt.Sprintf(", comment %d", n.CommentID)
 	}
+	if n.ReplyID != 0 {
+		t += fmt.Sprintf(", company reply %d", n.ReplyID)
+	}
+	if n.FollowUpID != 0 {
+		t += fmt.Sprintf(", follow-up %d", n.FollowUpID)
+	}
 	return t
 }
 
@@ -125,6 +131,9 @@ func gone(what string) error {
 
 // act applies a decision other than keep to the notice's content.
 func (s *Store) act(tx *gorm.DB, n *Notice, in DecisionInput, now time.Time) error {
+	if n.ReplyID != 0 {
+		return actOnReply(tx, n, in, now)
+	}
 	if n.CommentID != 0 {
 		var c Comment
 		if err := tx.Take(&c, n.CommentID).Error; err != nil || c.Deleted {

@@ -71,10 +71,14 @@ const (
 // The target's ids are copied, not foreign keys, so that the notice and its
 // decision outlive the content.
 type Notice struct {
-	ID          uint   `gorm:"primaryKey"`
-	URL         string `gorm:"size:2000;not null"`
-	StoryID     uint   `gorm:"not null;index"`
-	CommentID   uint   `gorm:"not null;default:0"` // 0: the story itself
+	ID        uint   `gorm:"primaryKey"`
+	URL       string `gorm:"size:2000;not null"`
+	StoryID   uint   `gorm:"not null;index"`
+	CommentID uint   `gorm:"not null;default:0"` // 0: the story itself
+	// ReplyID is the company's official reply the notice is about, and
+	// FollowUpID one of its follow-ups (0: neither).
+	ReplyID     uint   `gorm:"not null;default:0"`
+	FollowUpID  uint   `gorm:"not null;default:0"`
 	AuthorID    uint   `gorm:"not null;default:0;index"`
 	Reason      string `gorm:"size:20;not null"`
 	Explanation string `gorm:"not null"`
@@ -101,10 +105,13 @@ type Notice struct {
 func (n Notice) Ref() string { return fmt.Sprintf("N-%d-%05d", n.CreatedAt.Year(), n.ID) }
 
 // NoticeInput is a notice as the form gives it: the address already
-// parsed into its story's slug and comment id (0 for the story).
+// parsed into its story's slug and comment id (0 for the story), or the
+// company's reply (Reply) or one of its follow-ups (FollowUpID).
 type NoticeInput struct {
 	URL, Slug   string
 	CommentID   uint
+	Reply       bool
+	FollowUpID  uint
 	Reason      string
 	Explanation string
 	Name, Email string
@@ -169,6 +176,9 @@ func (s *Store) FileNotice(ctx context.Context, in NoticeInput) (*Notice, error)
 			return noSuchAddress(err)
 		}
 		n.StoryID, n.AuthorID = st.ID, st.AuthorID
+		if in.Reply || in.FollowUpID != 0 {
+			return fileAboutReply(tx, n, in)
+		}
 		if in.CommentID != 0 {
 			var c Comment
 			err := tx.Select("id, user_id").Where("id = ? AND story_id = ? AND status = ? AND NOT deleted", in.CommentID, st.ID, CommentApproved).Take(&c).Error
@@ -188,10 +198,29 @@ func (s *Store) FileNotice(ctx context.Context, in NoticeInput) (*Notice, error)
 	return n, nil
 }
 
+// fileAboutReply records n about the company's reply to n's story, or
+// one of its follow-ups: their representative is the author who hears of
+// the decision and may appeal it.
+func fileAboutReply(tx *gorm.DB, n *Notice, in NoticeInput) error {
+	var r CompanyReply
+	if err := tx.Select("id, user_id").Where("story_id = ? AND NOT hidden", n.StoryID).Take(&r).Error; err != nil {
+		return noSuchAddress(err)
+	}
+	n.ReplyID, n.AuthorID = r.ID, r.UserID
+	if in.FollowUpID != 0 {
+		var f CompanyFollowUp
+		if err := tx.Select("id, user_id").Where("id = ? AND reply_id = ? AND NOT hidden", in.FollowUpID, r.ID).Take(&f).Error; err != nil {
+			return noSuchAddress(err)
+		}
+		n.FollowUpID, n.AuthorID = f.ID, f.UserID
+	}
+	return tx.Create(n).Error
+}
+
 // noSuchAddress turns a target not found into the form's message.
 func noSuchAddress(err error) error {
 	if notFound(err) == ErrNotFound {
-		return &ValidationError{Fields: map[string]string{"url": "No story or comment of this site is at this address: copy the address of the story, or the link of the comment (its date)."}}
+		return &ValidationError{Fields: map[string]string{"url": "No story or comment (or company reply) of this site is at this address: copy the address of the story, or the link of the comment (its date)."}}
 	}
 	return err
 }
@@ -215,6 +244,10 @@ type NoticeTarget struct {
 	Notice  Notice
 	Story   *Story
 	Comment *Comment
+	// Reply is the company reply a notice is about, or the reply whose
+	// follow-up FollowUp is; both nil when they no longer exist.
+	Reply    *CompanyReply
+	FollowUp *CompanyFollowUp
 }
 
 // NoticeByID returns notice id with its target.
@@ -230,6 +263,9 @@ func (s *Store) NoticeByID(ctx context.Context, id uint) (*NoticeTarget, error) 
 	}
 	if len(sts) > 0 {
 		t.Story = &sts[0]
+	}
+	if err := t.loadReply(db); err != nil {
+		return nil, fmt.Errorf("notice %d reply: %w", id, err)
 	}
 	if t.Notice.CommentID != 0 {
 		var cs []Comment
@@ -252,4 +288,27 @@ func (s *Store) NoticesAbout(ctx context.Context, userID uint) ([]Notice, error)
 		return nil, fmt.Errorf("notices about user %d: %w", userID, err)
 	}
 	return ns, nil
+}
+
+// loadReply loads the company reply and follow-up t's notice is about, if
+// they still exist.
+func (t *NoticeTarget) loadReply(db *gorm.DB) error {
+	if t.Notice.ReplyID == 0 {
+		return nil
+	}
+	var rs []CompanyReply
+	if err := db.Preload("Company").Where("id = ?", t.Notice.ReplyID).Limit(1).Find(&rs).Error; err != nil || len(rs) == 0 {
+		return err
+	}
+	t.Reply = &rs[0]
+	if t.Notice.FollowUpID == 0 {
+		return nil
+	}
+	var fs []CompanyFollowUp
+	if err := db.Where("id = ?", t.Notice.FollowUpID).Limit(1).Find(&fs).Error; err != nil || len(fs) == 0 {
+		t.Reply = nil // the content is the follow-up: gone
+		return err
+	}
+	t.FollowUp = &fs[0]
+	return nil
 }

@@ -44,12 +44,16 @@ type Recipient struct {
 
 // News is one comment, story or report the notifier announces.
 type News struct {
-	Table      string // comments, stories or reports
-	ID         uint
-	From, To   int // the mail state it moves from and to
-	Comment    *Comment
-	Story      Story
-	Report     *Report
+	Table    string // comments, stories or reports
+	ID       uint
+	From, To int // the mail state it moves from and to
+	Comment  *Comment
+	Story    Story
+	Report   *Report
+	// Reply is a company's official reply or, with FollowUp, the
+	// follow-up added under it: the story's author hears of either.
+	Reply      *CompanyReply
+	FollowUp   *CompanyFollowUp
 	Recipients []Recipient
 }
 
@@ -105,6 +109,8 @@ func (s *Store) PendingNews(ctx context.Context, n int) ([]News, error) {
 	}{
 		{"stories", s.storyNews, "mail_state = 1 AND status = 'published'"},
 		{"reports", s.reportNews, "mail_state = 1"},
+		{"company_replies", s.replyNews, "mail_state = 1"},
+		{"company_follow_ups", s.followUpNews, "mail_state = 1"},
 	} {
 		ids = nil
 		if err := db.Table(q.table).Where(q.where).Order("id").Limit(n).Pluck("id", &ids).Error; err != nil {

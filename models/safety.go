@@ -52,32 +52,61 @@ func createSafetyTables(ctx context.Context, tx *gorm.DB, d dialect) error {
 // the others).
 func maskStoriesSaved(ctx context.Context, tx *gorm.DB, d dialect) error {
 	for _, table := range []string{"stories", "story_updates"} {
-		var rows []struct {
-			ID   uint
-			Body string
-		}
-		err := tx.Table(table).Select("id, body").FindInBatches(&rows, 500, func(_ *gorm.DB, _ int) error {
-			for _, r := range rows {
-				if len(pii.Find(r.Body)) == 0 {
-					continue
-				}
-				rd, err := RenderStory(r.Body)
-				if err != nil {
-					return err
-				}
-				cols := map[string]any{"html": rd.HTML}
-				if table == "stories" {
-					cols["excerpt"], cols["plain_text"] = rd.Excerpt, rd.Text
-				}
-				if err := tx.Table(table).Where("id = ?", r.ID).UpdateColumns(cols).Error; err != nil {
-					return err
-				}
+		err := rerender(tx, table, func(body string) (map[string]any, error) {
+			rd, err := RenderStory(body)
+			cols := map[string]any{"html": rd.HTML}
+			if table == "stories" {
+				cols["excerpt"], cols["plain_text"] = rd.Excerpt, rd.Text
 			}
-			return nil
-		}).Error
+			return cols, err
+		})
 		if err != nil {
-			return fmt.Errorf("mask %s: %w", table, err)
+			return err
 		}
+	}
+	return nil
+}
+
+// maskCommentsSaved masks the personal data of the comments, company
+// replies and follow-ups saved before comments were masked, as
+// maskStoriesSaved does for stories.
+func maskCommentsSaved(ctx context.Context, tx *gorm.DB, d dialect) error {
+	for _, table := range []string{"comments", "company_replies", "company_follow_ups"} {
+		err := rerender(tx, table, func(body string) (map[string]any, error) {
+			html, err := RenderComment(body)
+			return map[string]any{"html": html}, err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// rerender gives the rows of table whose body holds personal data the
+// columns render returns, 500 rows read at a time.
+func rerender(tx *gorm.DB, table string, render func(body string) (map[string]any, error)) error {
+	var rows []struct {
+		ID   uint
+		Body string
+	}
+	err := tx.Table(table).Select("id, body").FindInBatches(&rows, 500, func(_ *gorm.DB, _ int) error {
+		for _, r := range rows {
+			if len(pii.Find(r.Body)) == 0 {
+				continue
+			}
+			cols, err := render(r.Body)
+			if err != nil {
+				return err
+			}
+			if err := tx.Table(table).Where("id = ?", r.ID).UpdateColumns(cols).Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	}).Error
+	if err != nil {
+		return fmt.Errorf("mask %s: %w", table, err)
 	}
 	return nil
 }

@@ -13,6 +13,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"doleances/models/pii"
+
 	"gorm.io/gorm"
 )
 
@@ -531,7 +533,9 @@ func (s *Store) searchHits(ctx context.Context, match string, rows []searchRow) 
 			return nil, fmt.Errorf("search comments: %w", err)
 		}
 		for _, t := range rowsText {
-			comments[t.ID] = commentText(t.Text) // a few comments a page: parsed here, not stored
+			// A few comments a page: parsed here, not stored; masked as
+			// their page shows them (Body is the text as typed).
+			comments[t.ID] = commentText(pii.Mask(t.Text, nil))
 		}
 	}
 	byID := map[uint]*Story{}

@@ -67,6 +67,7 @@ type OneTimeToken struct {
 	Email     string `gorm:"size:254;not null;default:''"`
 	Next      string `gorm:"size:2000;not null;default:''"`
 	FollowID  *uint
+	CompanyID *uint     // the company a claim link is for
 	ExpiresAt time.Time `gorm:"index"`
 	CreatedAt time.Time
 }
@@ -183,7 +184,7 @@ func (s *Store) TakeLoginState(ctx context.Context, state string) (*LoginState, 
 		if err := tx.Where("state_hash = ?", HashToken(state)).Take(&ls).Error; err != nil {
 			return notFound(err)
 		}
-		return tx.Delete(&ls).Error
+		return deleteOnce(tx.Delete(&ls))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("login state: %w", err)
@@ -222,10 +223,20 @@ func (s *Store) useOneTimeToken(tx *gorm.DB, purpose, token string) (*OneTimeTok
 	if err != nil {
 		return nil, notFound(err)
 	}
-	if err := tx.Delete(&t).Error; err != nil {
+	if err := deleteOnce(tx.Delete(&t)); err != nil {
 		return nil, err
 	}
 	return &t, nil
+}
+
+// deleteOnce checks that a delete of a one-time row removed it: another
+// instance using it at the same moment (on PostgreSQL, whose transactions
+// both read it) deletes nothing, and gets ErrNotFound.
+func deleteOnce(res *gorm.DB) error {
+	if res.Error == nil && res.RowsAffected == 0 {
+		return ErrNotFound
+	}
+	return res.Error
 }
 
 // SignInWithLink uses a sign-in link token and returns its user.

@@ -182,12 +182,13 @@ func (t *stmtTx) QueryRowContext(ctx context.Context, query string, args ...any)
 // sees the new also sees the new), then prepares the statements this
 // transaction met first.
 func (t *stmtTx) Commit() error {
-	// What a writing transaction leaves in site_state, read before the
-	// commit so that no other process's write comes between (a schema
-	// step before site_state exists has none: ok stays false).
+	// A writing transaction moves site_state.version, which other
+	// instances look at, and notes what it leaves there, read before the
+	// commit so that no other process's write comes between (schema steps
+	// run before the version column exists: ok stays false).
 	wrote, changed, ok := t.wrote.Load(), "", false
-	if wrote {
-		ok = t.QueryRowContext(context.Background(), changedAtQuery).Scan(&changed) == nil
+	if wrote && t.p.gen.shared.Load() {
+		ok = scanState(t.QueryRowContext(context.Background(), bumpVersionQuery), &changed) == nil
 	}
 	err := t.tx.Commit()
 	if wrote {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"gorm.io/driver/sqlite"
@@ -23,6 +24,10 @@ type Store struct {
 	gen  *generation
 	stop func() // stops the checkpointer
 	span uint   // stories one search reads; see SearchSpan
+	// transparency keeps the last /transparency figures (see Transparency).
+	transparency transparencyMemo
+	// swept is the rate-limit window whose sweep this store last ran.
+	swept atomic.Int64
 }
 
 // Options tune Open.
@@ -81,6 +86,7 @@ func Open(path string, opt Options) (*Store, error) {
 		wdb.Close()
 		return nil, fmt.Errorf("migrate %s: %w", path, err)
 	}
+	gen.shared.Store(true)
 	// Scorecards an import cut short left to recompute (see Import).
 	if err := refreshStale(w); err != nil {
 		wdb.Close()

@@ -225,28 +225,36 @@ func storyChanged(st *Story, e edit) bool {
 
 // replaceJoins makes cats and tags the story's categories and tags.
 func replaceJoins(tx *gorm.DB, storyID uint, cats []uint, tags []Tag) error {
-	if err := tx.Where("story_id = ?", storyID).Delete(&StoryCategory{}).Error; err != nil {
+	tagIDs := make([]uint, len(tags))
+	for i, t := range tags {
+		tagIDs[i] = t.ID
+	}
+	if err := syncJoin(tx, "story_categories", "category_id", storyID, cats); err != nil {
 		return fmt.Errorf("categories: %w", err)
 	}
-	if err := tx.Where("story_id = ?", storyID).Delete(&StoryTag{}).Error; err != nil {
+	if err := syncJoin(tx, "story_tags", "tag_id", storyID, tagIDs); err != nil {
 		return fmt.Errorf("tags: %w", err)
 	}
-	if len(cats) > 0 {
-		rows := make([]StoryCategory, len(cats))
-		for i, c := range cats {
-			rows[i] = StoryCategory{StoryID: storyID, CategoryID: c}
-		}
-		if err := tx.Create(&rows).Error; err != nil {
-			return fmt.Errorf("categories: %w", err)
-		}
+	return nil
+}
+
+// syncJoin makes the rows of the join table of storyID those of ids,
+// deleting and inserting only what changed: each row written fires the
+// scorecard and count triggers, which read all of a company's stories, so
+// an edit that keeps its categories must not rewrite them (it did: two
+// recomputes per category, 100 ms an edit at 3,000 stories).
+func syncJoin(tx *gorm.DB, table, column string, storyID uint, ids []uint) error {
+	del := tx.Table(table).Where("story_id = ?", storyID)
+	if len(ids) > 0 {
+		del = del.Where(column+" NOT IN ?", ids)
 	}
-	if len(tags) > 0 {
-		rows := make([]StoryTag, len(tags))
-		for i, t := range tags {
-			rows[i] = StoryTag{StoryID: storyID, TagID: t.ID}
-		}
-		if err := tx.Create(&rows).Error; err != nil {
-			return fmt.Errorf("tags: %w", err)
+	if err := del.Delete(nil).Error; err != nil {
+		return err
+	}
+	for _, id := range ids {
+		err := tx.Exec("INSERT INTO "+table+" (story_id, "+column+") VALUES (?, ?) ON CONFLICT DO NOTHING", storyID, id).Error
+		if err != nil {
+			return err
 		}
 	}
 	return nil

@@ -102,3 +102,32 @@ func (m *Mailer) queue(ctx context.Context, c Content) error {
 	}
 	return nil
 }
+
+// Claims: a confirmation link is valid a day, and one address gets a few a day.
+const (
+	ClaimTTL     = 24 * time.Hour
+	claimsPerDay = 3
+)
+
+// ClaimLink mails user u, at their verified address, the link that makes
+// them a representative of company co. Past the per-address limit it
+// returns models.ErrTooManyMails.
+func (m *Mailer) ClaimLink(ctx context.Context, u *models.User, co *models.Company) error {
+	n, err := m.Store.RecentMails(ctx, u.Email, models.MailKindClaim, m.Now().Add(-24*time.Hour))
+	if err != nil {
+		return err
+	}
+	if n >= claimsPerDay {
+		return models.ErrTooManyMails
+	}
+	uid, cid := u.ID, co.ID
+	token, err := m.Store.CreateMailToken(ctx, models.OneTimeToken{Purpose: models.PurposeClaim, Email: u.Email, UserID: &uid, CompanyID: &cid}, ClaimTTL)
+	if err != nil {
+		return err
+	}
+	return m.queue(ctx, Content{To: u.Email, Kind: models.MailKindClaim, Subject: "Represent " + co.Name + " on " + m.SiteName,
+		Paragraphs: []string{"Open this link within 24 hours to become a representative of " + co.Name + " on " + m.SiteName +
+			": you will be able to reply officially to the stories about it. It works once."},
+		Action: "Represent " + co.Name, ActionURL: m.BaseURL + "/claim/" + token,
+		Why: "The account @" + u.Handle + " asked to represent " + co.Name + " with this address. If it was not you, ignore this mail: nothing happens without the link."})
+}

@@ -7,6 +7,7 @@ import (
 
 	"doleances/handlers/i18n"
 	"doleances/models"
+	"doleances/models/pii"
 )
 
 // Notifier writes the mails of new comments, stories and reports, and the
@@ -111,10 +112,14 @@ func (n *Notifier) content(nw models.News, r models.Recipient) Content {
 		c.Why = l.T("You asked to get the replies to your comment by email.")
 	case models.MailKindComment:
 		c.Why = l.T("You get the new comments on your stories. Switch this off on %s/me or below.", n.BaseURL)
+	case models.MailKindCompanyReply:
+		c.Why = l.T("You get the new comments and company replies on your stories. Switch this off on %s/me or below.", n.BaseURL)
 	case models.MailKindModeration:
 		c.Why = l.T("You moderate comments on %s. Switch these mails off on %s/me or below.", n.SiteName, n.BaseURL)
 	}
 	switch {
+	case nw.Reply != nil:
+		n.replyContent(&c, nw, storyURL)
 	case nw.Report != nil:
 		c.Subject = l.T("New report on “%s”", st.Title)
 		c.Paragraphs = []string{l.T("A reader reported %s on “%s” as %s.", l.T(reportTarget(nw.Report)), st.Title, l.T(nw.Report.Reason))}
@@ -144,6 +149,22 @@ func (n *Notifier) content(nw models.News, r models.Recipient) Content {
 	return c
 }
 
+// replyContent is the mail telling an author that the company replied to
+// their story, or added a follow-up, asking them whether it is resolved.
+func (n *Notifier) replyContent(c *Content, nw models.News, storyURL string) {
+	co, title := nw.Reply.Company.Name, nw.Story.Title
+	c.Subject = co + " replied to your story “" + title + "”"
+	c.Paragraphs = []string{co + " posted an official reply (" + models.ReplyKindLabel(nw.Reply.Kind) + ") to your story “" + title + "”:"}
+	c.Quote = quote(nw.Reply.Body)
+	if f := nw.FollowUp; f != nil {
+		c.Subject = co + " added a follow-up on your story “" + title + "”"
+		c.Paragraphs = []string{co + " added a follow-up to its reply to your story “" + title + "”:"}
+		c.Quote = quote(f.Body)
+	}
+	// Only the author says whether it is resolved: the mail asks them.
+	c.Action, c.ActionURL = "Is your problem resolved? Say so on your story (it counts in "+co+"’s public scorecard)", storyURL+"#resolution"
+}
+
 func reportTarget(r *models.Report) string {
 	if r.CommentID != 0 {
 		return "a comment"
@@ -151,11 +172,12 @@ func reportTarget(r *models.Report) string {
 	return "the story"
 }
 
-// quote is a comment's text as a mail quotes it: its Markdown, cut.
+// quote is a comment's text as a mail quotes it: its Markdown, personal
+// data masked as on the page, cut.
 func quote(body string) string {
-	r := []rune(body)
-	if len(r) > 1200 {
+	masked := pii.Mask(body, nil)
+	if r := []rune(masked); len(r) > 1200 {
 		return string(r[:1200]) + "…"
 	}
-	return body
+	return masked
 }

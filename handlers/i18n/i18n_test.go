@@ -102,6 +102,7 @@ func TestTextOfModelMessages(t *testing.T) {
 		{"The title is 250 characters long; the limit is 200.", "Le titre fait 250 caractères\u202f; la limite est 200."},
 		{"The category \"Télécom\" has this name already.", "La catégorie \"Télécom\" porte déjà ce nom."},
 		{"A story needs a title.", "Un récit a besoin d'un titre."},
+		{"The story is 100,001 characters long; the limit is 100,000.", "Le récit fait 100\u00a0001 caractères\u202f; la limite est 100\u00a0000."},
 		{"Un récit a besoin d'un titre.", "Un récit a besoin d'un titre."},
 		{"This contains an invisible or direction-changing character (U+200B, character 3); please remove it.",
 			"Ceci contient un caractère invisible ou qui change le sens d'écriture (U+200B, caractère 3)\u202f; retirez-le."},

@@ -39,7 +39,7 @@ func patterns(keys map[string]string) []pattern {
 			b.WriteString(regexp.QuoteMeta(key[last:loc[0]]))
 			switch verb := key[loc[0]:loc[1]]; verb {
 			case "%d":
-				b.WriteString(`(-?\d+)`)
+				b.WriteString(`(-?\d{1,3}(?:,\d{3})+|-?\d+)`) // the models group thousands: 10,000
 				kinds = append(kinds, 'd')
 			case "%04X":
 				b.WriteString(`([0-9A-F]{4,6})`)
@@ -77,7 +77,7 @@ func (p pattern) args(s string) ([]any, bool) {
 		v := m[i+1]
 		switch k {
 		case 'd':
-			n, err := strconv.Atoi(v)
+			n, err := strconv.Atoi(strings.ReplaceAll(v, ",", ""))
 			if err != nil {
 				return nil, false
 			}
