@@ -125,9 +125,9 @@ func (m *Mailer) ClaimLink(ctx context.Context, u *models.User, co *models.Compa
 	if err != nil {
 		return err
 	}
-	return m.queue(ctx, Content{To: u.Email, Kind: models.MailKindClaim, Subject: "Represent " + co.Name + " on " + m.SiteName,
-		Paragraphs: []string{"Open this link within 24 hours to become a representative of " + co.Name + " on " + m.SiteName +
-			": you will be able to reply officially to the stories about it. It works once."},
-		Action: "Represent " + co.Name, ActionURL: m.BaseURL + "/claim/" + token,
-		Why: "The account @" + u.Handle + " asked to represent " + co.Name + " with this address. If it was not you, ignore this mail: nothing happens without the link."})
+	l := orEnglish(m.Loc)
+	return m.queue(ctx, in(l, Content{To: u.Email, Kind: models.MailKindClaim, Subject: l.T("Represent %s on %s", co.Name, m.SiteName),
+		Paragraphs: []string{l.T("Open this link within 24 hours to become a representative of %s on %s: you will be able to reply officially to the stories about it. It works once.", co.Name, m.SiteName)},
+		Action:     l.T("Represent %s", co.Name), ActionURL: m.BaseURL + "/claim/" + token,
+		Why: l.T("The account @%s asked to represent %s with this address. If it was not you, ignore this mail: nothing happens without the link.", u.Handle, co.Name)}))
 }

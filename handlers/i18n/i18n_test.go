@@ -102,6 +102,8 @@ func TestTextOfModelMessages(t *testing.T) {
 		{"The title is 250 characters long; the limit is 200.", "Le titre fait 250 caractères\u202f; la limite est 200."},
 		{"The category \"Télécom\" has this name already.", "La catégorie \"Télécom\" porte déjà ce nom."},
 		{"A story needs a title.", "Un récit a besoin d'un titre."},
+		// A message inside a message: both read in French.
+		{"Confirmation links work once, for 7 days. Nothing was changed.", "Les liens de confirmation servent une fois, pendant 7 jours. Rien n'a été changé."},
 		{"The story is 100,001 characters long; the limit is 100,000.", "Le récit fait 100\u00a0001 caractères\u202f; la limite est 100\u00a0000."},
 		{"Un récit a besoin d'un titre.", "Un récit a besoin d'un titre."},
 		{"This contains an invisible or direction-changing character (U+200B, character 3); please remove it.",
