@@ -2,6 +2,7 @@ package app
 
 import (
 	"cmp"
+	"encoding/json"
 	"fmt"
 	"html/template"
 	"io"
@@ -153,14 +154,15 @@ func templateFuncs(a *assets, siteLang string) func(l *i18n.Locale) template.Fun
 				return map[string]any{"Slug": slug, "Kind": kind, "On": on, "Count": count, "CSRF": csrf}
 			},
 			"initial": initial,
-			// uiText is the scripts' messages in l's language (static/*.js
-			// read them from the page's #ui-text element).
-			"uiText": func() map[string]string {
+			// uiText is the scripts' messages in l's language, as JSON
+			// (static/*.js read it from the body's data-ui-text: no inline script).
+			"uiText": func() (string, error) {
 				m := make(map[string]string, len(scriptMessages))
 				for _, k := range scriptMessages {
 					m[k] = l.T(k)
 				}
-				return m
+				b, err := json.Marshal(m)
+				return string(b), err
 			},
 		}
 	}

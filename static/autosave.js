@@ -7,9 +7,9 @@
 (function () {
   "use strict";
   // T gives a message in the page's language: the page holds the
-  // translations of the scripts' messages (the #ui-text element).
+  // translations of the scripts' messages (the body's data-ui-text).
   var uiText = {};
-  try { uiText = JSON.parse(document.getElementById("ui-text").textContent); } catch (e) { /* English */ }
+  try { uiText = JSON.parse(document.body.getAttribute("data-ui-text")); } catch (e) { /* English */ }
   function T(s, arg) { return (uiText[s] || s).replace("%s", arg === undefined ? "" : arg); }
   var form = document.getElementById("editor");
   var status = document.getElementById("autosave-status");

@@ -1,11 +1,11 @@
 // Likes and "me too" without reloading the page. Without this file the
 // buttons are plain forms that post and come back to the story.
 // uiT gives a message in the page's language: the page holds the
-// translations of the scripts' messages (the #ui-text element).
+// translations of the scripts' messages (the body's data-ui-text).
 var uiT = (function () {
   "use strict";
   var text = {};
-  try { text = JSON.parse(document.getElementById("ui-text").textContent); } catch (e) { /* English */ }
+  try { text = JSON.parse(document.body.getAttribute("data-ui-text")); } catch (e) { /* English */ }
   return function (s, arg) { return (text[s] || s).replace("%s", arg === undefined ? "" : arg); };
 })();
 (function () {

@@ -4,7 +4,7 @@
 (function () {
   "use strict";
   var text = {};
-  try { text = JSON.parse(document.getElementById("ui-text").textContent); } catch (e) { /* English */ }
+  try { text = JSON.parse(document.body.getAttribute("data-ui-text")); } catch (e) { /* English */ }
   function T(s) { return text[s] || s; }
   var button = document.getElementById("copy-link");
   var field = document.getElementById("share-url");
