@@ -1,0 +1,125 @@
+package models
+
+import (
+	"context"
+	"sync"
+
+	"gorm.io/gorm"
+)
+
+// Comments are committed in groups: every comment waiting for the writer
+// when it becomes free goes into one transaction, each in a savepoint of its
+// own, so that a refused comment (too soon, a closed story) leaves the
+// others in. The rules are applied one comment after the other inside that
+// transaction, exactly as when each had its own: a second comment of one
+// person in the same group sees the first and is refused by the flood rule.
+// Nobody is answered before the group's commit returns.
+//
+// Committing a transaction costs about as much as the comment in it, and
+// the writer is the one thing comments wait for: one commit per group lets
+// the posting rate grow with the number of people posting at once.
+
+// maxPostBatch bounds the comments of one transaction, so that a burst does
+// not hold the writer (which every other write waits for) too long.
+const maxPostBatch = 256
+
+// pendingPost is a comment waiting for its group's commit.
+type pendingPost struct {
+	ctx    context.Context
+	in     *CommentPost
+	c      *Comment
+	done   chan error    // the outcome, once committed (or refused)
+	leader chan struct{} // closed when this post is to run the next group
+}
+
+// postQueue holds the comments waiting for the writer. There is no
+// goroutine of its own: the first poster to find the writer free runs a
+// group (its own comment and those waiting), then hands the next group
+// to the first poster still waiting.
+type postQueue struct {
+	mu      sync.Mutex
+	waiting []*pendingPost
+	busy    bool // a poster is running a group
+}
+
+// commitPost queues p, runs a group if it is its turn, and returns p's
+// outcome once its group is committed.
+func (s *Store) commitPost(p *pendingPost) error {
+	q := &s.posts
+	q.mu.Lock()
+	q.waiting = append(q.waiting, p)
+	if q.busy {
+		q.mu.Unlock()
+		select {
+		case err := <-p.done:
+			return err
+		case <-p.leader: // its turn: p is first in waiting
+		}
+		q.mu.Lock()
+	}
+	q.busy = true
+	n := min(len(q.waiting), maxPostBatch)
+	group := append([]*pendingPost(nil), q.waiting[:n]...)
+	q.waiting = append(q.waiting[:0], q.waiting[n:]...)
+	q.mu.Unlock()
+
+	s.commitGroup(group)
+
+	q.mu.Lock()
+	if len(q.waiting) > 0 {
+		close(q.waiting[0].leader)
+	} else {
+		q.busy = false
+	}
+	q.mu.Unlock()
+	return <-p.done
+}
+
+// commitGroup saves the posts of group in one transaction and tells each
+// its outcome: its own refusal, or the commit's result.
+func (s *Store) commitGroup(group []*pendingPost) {
+	outcome := make([]error, len(group))
+	// The group is not any one request's: one that gives up must not undo
+	// the others' comments (a post that gave up before its turn is skipped).
+	ctx := context.WithoutCancel(group[0].ctx)
+	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		for i, p := range group {
+			var err error
+			if outcome[i], err = s.savePost(tx, p); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil && len(group) > 1 {
+		// A write failed, or the commit: the group is undone. Each post
+		// then goes alone, and learns its own outcome.
+		for _, p := range group {
+			s.commitGroup([]*pendingPost{p})
+		}
+		return
+	}
+	for i, p := range group {
+		if err != nil {
+			outcome[i] = err
+		}
+		p.done <- outcome[i]
+	}
+}
+
+// savePost applies the rules to one post of a group, then inserts it. The
+// rules only read: a refused post has written nothing, and is returned as
+// its refusal while the group goes on (a savepoint per post would do, but
+// makes SQLite copy every page a post changes, and cost as much as a
+// commit). err is a failed write: the group must be undone.
+func (s *Store) savePost(tx *gorm.DB, p *pendingPost) (refusal, err error) {
+	if err := p.ctx.Err(); err != nil {
+		return err, nil
+	}
+	p.c.ID = 0 // when a failed group is retried
+	parent, refusal := s.checkPost(tx, p.in, p.c)
+	if refusal != nil {
+		return refusal, nil
+	}
+	return nil, insertComment(tx, p.c, parent)
+}
