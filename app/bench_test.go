@@ -297,6 +297,14 @@ func BenchmarkServe(b *testing.B) {
 			return s.base + "/search?q=" + url.QueryEscape(benchQueries[i%int64(len(benchQueries))]), nil
 		})
 	})
+	b.Run("search-uncached", func(b *testing.B) {
+		// An address never asked for before: the search runs every time.
+		run := time.Now().UnixNano()
+		drive(b, s.client, static, func(i int64) (string, []string) {
+			q := url.QueryEscape(benchQueries[i%int64(len(benchQueries))])
+			return s.base + "/search?q=" + q + "&run=" + strconv.FormatInt(run, 36) + "-" + strconv.FormatInt(i, 36), nil
+		})
+	})
 	commenting.static = static
 	b.Run("comment-post", commenting.run)
 }

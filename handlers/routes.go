@@ -134,7 +134,7 @@ func Routes(app *fiber.App, d Deps) []Route {
 	pub.get("/company/:slug/page/:n", cached(r.company, "sort=metoo"))
 	pub.get("/archive/:year/:month", cached(r.archive))
 	pub.get("/archive/:year/:month/page/:n", cached(r.archive))
-	pub.get("/search", sr.page)
+	pub.get("/search", cachedPopular(sr.page))
 	pub.get("/feeds", cached(p.feedList))
 	co := &companies{pages: p, store: d.Store, now: d.Now}
 	pub.get("/companies", cached(co.list, companySorts()...))
