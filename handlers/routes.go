@@ -87,8 +87,9 @@ func Routes(app *fiber.App, d Deps) []Route {
 		stamps.key = []byte(models.NewGuestToken())
 	}
 	r := &reading{pages: p, store: newReadingMemo(d.Store, d.Store.Generation), stamps: stamps,
-		heads: newMemo[uint, keptComment](d.Store.Generation, 8*memoEntries),
-		parts: newMemo[*models.Story, KeptStory](d.Store.Generation, memoTexts)}
+		heads:  newMemo[uint, keptComment](d.Store.Generation, 8*memoEntries),
+		parts:  newMemo[*models.Story, KeptStory](d.Store.Generation, memoTexts),
+		shells: newMemo[shellKey, *storyShell](d.Store.Generation, memoTexts)}
 	fd := &feeds{store: d.Store, site: d.Site, now: d.Now}
 	sr := &search{pages: p, store: d.Store, feeds: fd, limit: newIPLimiter(d.Limits.SearchRate, d.Now)}
 	m := &machines{store: d.Store, site: d.Site, limit: cmp.Or(d.SitemapLimit, SitemapLimit)}
