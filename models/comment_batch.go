@@ -82,15 +82,7 @@ func (s *Store) commitGroup(group []*pendingPost) {
 	// The group is not any one request's: one that gives up must not undo
 	// the others' comments (a post that gave up before its turn is skipped).
 	ctx := context.WithoutCancel(group[0].ctx)
-	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		for i, p := range group {
-			var err error
-			if outcome[i], err = s.savePost(tx, p); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return s.saveGroup(tx, group, outcome) })
 	if err != nil && len(group) > 1 {
 		// A write failed, or the commit: the group is undone. Each post
 		// then goes alone, and learns its own outcome.
@@ -107,6 +99,33 @@ func (s *Store) commitGroup(group []*pendingPost) {
 	}
 }
 
+// saveGroup saves the posts of group in tx, setting each one's refusal in
+// outcome; an error is a failed write, which undoes the group.
+func (s *Store) saveGroup(tx *gorm.DB, group []*pendingPost, outcome []error) error {
+	// A story's count is updated once for the group: its row holds the
+	// story's text, and rewriting it cost more than the comment's insert.
+	added := map[uint]int{}
+	var stories []uint
+	for i, p := range group {
+		var err error
+		if outcome[i], err = s.savePost(tx, p); err != nil {
+			return err
+		}
+		if outcome[i] == nil && p.c.Status == CommentApproved {
+			if added[p.c.StoryID] == 0 {
+				stories = append(stories, p.c.StoryID)
+			}
+			added[p.c.StoryID]++
+		}
+	}
+	for _, id := range stories {
+		if err := addCommentCount(tx, id, added[id]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // savePost applies the rules to one post of a group, then inserts it. The
 // rules only read: a refused post has written nothing, and is returned as
 // its refusal while the group goes on (a savepoint per post would do, but
@@ -121,5 +140,5 @@ func (s *Store) savePost(tx *gorm.DB, p *pendingPost) (refusal, err error) {
 	if refusal != nil {
 		return refusal, nil
 	}
-	return nil, insertComment(tx, p.c, parent)
+	return nil, insertCommentRow(tx, p.c, parent)
 }
