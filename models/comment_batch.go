@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"errors"
 	"sync"
 
 	"gorm.io/gorm"
@@ -62,22 +63,40 @@ func (s *Store) commitPost(p *pendingPost) error {
 	group := append([]*pendingPost(nil), q.waiting[:n]...)
 	q.waiting = append(q.waiting[:0], q.waiting[n:]...)
 	q.mu.Unlock()
-
+	defer q.passTurn() // even after a panic, or nobody would post again
 	s.commitGroup(group)
+	return <-p.done
+}
 
+// passTurn gives the writer to the first post waiting, if any.
+func (q *postQueue) passTurn() {
 	q.mu.Lock()
+	defer q.mu.Unlock()
 	if len(q.waiting) > 0 {
 		close(q.waiting[0].leader)
 	} else {
 		q.busy = false
 	}
-	q.mu.Unlock()
-	return <-p.done
 }
+
+// errGroupPanicked is what the posts of a group whose commit panicked get.
+var errGroupPanicked = errors.New("the comments' transaction panicked")
 
 // commitGroup saves the posts of group in one transaction and tells each
 // its outcome: its own refusal, or the commit's result.
 func (s *Store) commitGroup(group []*pendingPost) {
+	answered := 0
+	defer func() {
+		if v := recover(); v != nil {
+			for _, p := range group[answered:] {
+				select { // a post retried alone may have been answered
+				case p.done <- errGroupPanicked:
+				default:
+				}
+			}
+			panic(v)
+		}
+	}()
 	outcome := make([]error, len(group))
 	// The group is not any one request's: one that gives up must not undo
 	// the others' comments (a post that gave up before its turn is skipped).
@@ -88,6 +107,7 @@ func (s *Store) commitGroup(group []*pendingPost) {
 		// then goes alone, and learns its own outcome.
 		for _, p := range group {
 			s.commitGroup([]*pendingPost{p})
+			answered++
 		}
 		return
 	}
@@ -96,6 +116,7 @@ func (s *Store) commitGroup(group []*pendingPost) {
 			outcome[i] = err
 		}
 		p.done <- outcome[i]
+		answered++
 	}
 }
 

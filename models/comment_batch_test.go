@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // groupOf prepares posts as PostComment does, to commit them as one group.
@@ -156,5 +159,38 @@ func TestPostCommentConcurrentFloodAndModeration(t *testing.T) {
 	}
 	if got := storyCommentCount(t, s, st.ID); got != people/2 {
 		t.Errorf("comment_count %d, want %d", got, people/2)
+	}
+}
+
+// A panic while a group is committed answers its posts with an error and
+// passes the turn on: posting goes on after it.
+func TestPostQueueSurvivesAPanic(t *testing.T) {
+	s, clock := newTestStore(t)
+	ctx := context.Background()
+	author, rita := newUser(t, s, "ana", RoleAuthor), newUser(t, s, "rita", RoleReader)
+	st := newStory(t, s, author, "Box", time.Time{})
+	must(t, s.w.Callback().Create().Before("gorm:create").Register("test:panic", func(db *gorm.DB) {
+		if c, ok := db.Statement.Dest.(*Comment); ok && strings.Contains(c.Body, "PANIC") {
+			panic("test panic")
+		}
+	}))
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Error("no panic")
+			}
+		}()
+		_, _, _ = s.PostComment(ctx, userPost(st.ID, rita, "PANIC"))
+	}()
+	clock.Add(FloodInterval)
+	done := make(chan error, 1)
+	go func() { _, _, err := s.PostComment(ctx, userPost(st.ID, rita, "fine")); done <- err }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Error(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("posting is stuck after a panic")
 	}
 }
