@@ -24,7 +24,7 @@ type commentBench struct {
 	s       *benchSite
 	stories []struct{ slug, stamp string }
 	runs    int
-	static  float64 // baseline-static's req/s in the same run
+	static  staticRef // baseline-static's figures in the same run
 }
 
 // newCommentBench reads the comment forms' stamps early, so that by the
