@@ -89,7 +89,9 @@ func shellKind(sp *StoryPage) string {
 	kind := fmt.Sprintf("%t%t%t%t%t%t%t", sp.CanModerate, sp.CanEdit, sp.Form.NoAddress, sp.Form.Notify,
 		sp.Reactions.Liked, sp.Reactions.MeToo, sp.CommentsHTML == "")
 	if co := sp.Company; co != nil {
-		kind += fmt.Sprintf("|%t|%t|%+v", co.CanResolve, co.Form != nil, co.Timeline)
+		// The timeline's dates are the story's; its day counts, the clock's.
+		tl := co.Timeline
+		kind += fmt.Sprintf("|%t|%t|%d|%d|%d", co.CanResolve, co.Form != nil, tl.WaitingDays, tl.ReplyDays, tl.ResolveDays)
 		if co.Form != nil {
 			kind += fmt.Sprintf("%+v", *co.Form)
 		}
