@@ -44,6 +44,7 @@ type reading struct {
 	stamps *stamper                        // signs the comment form's "rendered at" time
 	heads  *memo[uint, keptComment]        // comments' HTML shown to every viewer of a kind, by comment id
 	parts  *memo[*models.Story, KeptStory] // stories' HTML shown to every viewer, by the story as read
+	shells *memo[shellKey, *storyShell]    // signed-in readers' story pages, by story, variant and kind
 }
 
 // ListPage is a page of stories: the front page, a category, a tag, an

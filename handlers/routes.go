@@ -97,8 +97,9 @@ func Routes(app *fiber.App, d Deps) []Route {
 		stamps.key = []byte(models.NewGuestToken())
 	}
 	r := &reading{pages: p, store: newReadingMemo(d.Store, d.Store.Generation), stamps: stamps,
-		heads: newMemo[uint, keptComment](d.Store.Generation, 8*memoEntries),
-		parts: newMemo[*models.Story, KeptStory](d.Store.Generation, memoTexts)}
+		heads:  newMemo[uint, keptComment](d.Store.Generation, 8*memoEntries),
+		parts:  newMemo[*models.Story, KeptStory](d.Store.Generation, memoTexts),
+		shells: newMemo[shellKey, *storyShell](d.Store.Generation, memoTexts)}
 	fd := &feeds{store: d.Store, site: d.Site, now: d.Now}
 	sr := &search{pages: p, store: d.Store, feeds: fd, limit: newIPLimiter("search", d.Limits.SearchRate, d.Store, d.Now)}
 	m := &machines{store: d.Store, site: d.Site, limit: cmp.Or(d.SitemapLimit, SitemapLimit)}
@@ -146,7 +147,7 @@ func Routes(app *fiber.App, d Deps) []Route {
 	pub.get("/company/:slug/page/:n", cached(r.company, "sort=metoo"))
 	pub.get("/archive/:year/:month", cached(r.archive))
 	pub.get("/archive/:year/:month/page/:n", cached(r.archive))
-	pub.get("/search", sr.page)
+	pub.get("/search", cachedPopular(sr.page))
 	pub.get("/feeds", cached(p.feedList))
 	co := &companies{pages: p, store: d.Store, now: d.Now}
 	pub.get("/companies", cached(co.list, companySorts()...))

@@ -18,12 +18,13 @@ import (
 // with "database is locked"; reads use a small pool beside it (WAL lets them
 // run while a write is in progress).
 type Store struct {
-	r    *gorm.DB
-	w    *gorm.DB
-	now  func() time.Time
-	gen  *generation
-	stop func() // stops the checkpointer
-	span uint   // stories one search reads; see SearchSpan
+	r     *gorm.DB
+	w     *gorm.DB
+	now   func() time.Time
+	gen   *generation
+	stop  func()    // stops the checkpointer
+	span  uint      // stories one search reads; see SearchSpan
+	posts postQueue // comments waiting for their group's commit
 	// transparency keeps the last /transparency figures (see Transparency).
 	transparency transparencyMemo
 	// swept is the rate-limit window whose sweep this store last ran.
