@@ -69,7 +69,7 @@ func countsTriggers() []struct{ name, event, body string } {
 	type trig = struct{ name, event, body string }
 	ts := []trig{
 		{"delta", "INSTEAD OF INSERT ON story_count_deltas", `INSERT INTO story_counts (kind, key, n) VALUES (NEW.kind, NEW.key, NEW.d)
-			ON CONFLICT (kind, key) DO UPDATE SET n = story_counts.n + excluded.n;
+			ON CONFLICT (kind, key) DO UPDATE SET n = n + excluded.n;
 		DELETE FROM story_counts WHERE kind = NEW.kind AND key = NEW.key AND n = 0;`},
 		{"story_ins", "AFTER INSERT ON stories WHEN NEW.status = " + pub, add + storyDeltas("NEW", 1) + ";"},
 		{"story_del", "AFTER DELETE ON stories WHEN OLD.status = " + pub, add + storyDeltas("OLD", -1) + ";"},
@@ -78,8 +78,8 @@ func countsTriggers() []struct{ name, event, body string } {
 		{"story_upd", "AFTER UPDATE OF status, author_id, company_id, published_at ON stories WHEN (OLD.status = " + pub + " OR NEW.status = " + pub + `)
 			AND (OLD.status IS NOT NEW.status OR OLD.author_id IS NOT NEW.author_id
 				OR OLD.company_id IS NOT NEW.company_id OR OLD.published_at IS NOT NEW.published_at)`,
-			add + "SELECT * FROM (" + storyDeltas("OLD", -1) + ") AS deltas WHERE OLD.status = " + pub + ";\n" +
-				add + "SELECT * FROM (" + storyDeltas("NEW", 1) + ") AS deltas WHERE NEW.status = " + pub + ";"},
+			add + "SELECT * FROM (" + storyDeltas("OLD", -1) + ") WHERE OLD.status = " + pub + ";\n" +
+				add + "SELECT * FROM (" + storyDeltas("NEW", 1) + ") WHERE NEW.status = " + pub + ";"},
 	}
 	for _, l := range []struct{ table, kind, column string }{
 		{"story_categories", countCategory, "category_id"},

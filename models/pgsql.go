@@ -55,6 +55,11 @@ var pgSpelling = []struct {
 	{regexp.MustCompile(`'now'\)`), "clock_timestamp())"},
 	{regexp.MustCompile(`\bIS NOT (NEW\.|OLD\.|\$\d)`), "IS DISTINCT FROM $1"},
 	{regexp.MustCompile(`\bWHERE 0\b`), "WHERE false"},
+	// The counters' triggers, frozen in SQLite's schema of step 1: PostgreSQL
+	// 15 wants a name for a subquery, and the table's for a column that
+	// excluded also has.
+	{regexp.MustCompile(`\) WHERE (OLD|NEW)\.status = `), ") AS deltas WHERE $1.status = "},
+	{regexp.MustCompile(`DO UPDATE SET n = n \+ excluded\.n`), "DO UPDATE SET n = story_counts.n + excluded.n"},
 	{regexp.MustCompile(`(?i)^\s*CREATE VIEW IF NOT EXISTS\b`), "CREATE OR REPLACE VIEW"},
 	{regexp.MustCompile(`\)\s*WITHOUT ROWID`), ")"},
 	// A unary + keeps SQLite's planner off an index; PostgreSQL has no + on text.
