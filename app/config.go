@@ -161,8 +161,8 @@ func (c *Config) complete() error {
 	if _, _, err := c.mailFrom(); err != nil {
 		return err
 	}
-	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "sqlite:") && !strings.HasPrefix(c.DatabaseURL, "file:") {
-		return errors.New("database-url: only SQLite is supported for now (leave it empty, or give sqlite:PATH)")
+	if c.DatabaseURL != "" && !c.onPostgres() && !strings.HasPrefix(c.DatabaseURL, "sqlite:") && !strings.HasPrefix(c.DatabaseURL, "file:") {
+		return errors.New("database-url: give postgres://user:password@host:5432/name, or sqlite:PATH (or leave it empty for the SQLite file in the data folder)")
 	}
 	return nil
 }
@@ -186,8 +186,31 @@ func (c *Config) openMedia(ctx context.Context) (media.Storage, error) {
 	return media.Open(ctx, c.MediaURL, filepath.Join(c.Data, "media"))
 }
 
-// databasePath is the SQLite file to open.
+// onPostgres says whether the site's database is a PostgreSQL server.
+func (c *Config) onPostgres() bool {
+	return strings.HasPrefix(c.DatabaseURL, "postgres://") || strings.HasPrefix(c.DatabaseURL, "postgresql://")
+}
+
+// databaseShown names the database for the log, without its password.
+func (c *Config) databaseShown() string {
+	if !c.onPostgres() {
+		return c.databasePath()
+	}
+	if u, err := url.Parse(c.DatabaseURL); err == nil {
+		return u.Redacted()
+	}
+	return "PostgreSQL"
+}
+
+// errNotSQLiteFile refuses a command about the SQLite file on a PostgreSQL site.
+var errNotSQLiteFile = errors.New("this site's database is PostgreSQL: back it up with pg_dump and restore it with pg_restore (see the README)")
+
+// databasePath is the database to open: the SQLite file, or the
+// postgres:// address.
 func (c *Config) databasePath() string {
+	if c.onPostgres() {
+		return c.DatabaseURL
+	}
 	if p, ok := strings.CutPrefix(c.DatabaseURL, "sqlite:"); ok {
 		return p
 	}

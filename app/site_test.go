@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"context"
+	"doleances/models/pgtest"
 	"log/slog"
 	"net"
 	"sync"
@@ -104,7 +105,7 @@ type testSite struct {
 	Log     *syncBuffer
 	URL     string // the base URL; the real address of a listening site
 	Data    string // the data folder
-	dbPath  string // the SQLite file
+	dbPath  string // the SQLite file, or the postgres:// address
 
 	// Made by withStories and withComments.
 	author  *models.User
@@ -170,6 +171,9 @@ func newSite(t *testing.T, opts ...siteOption) *testSite {
 	}
 	s := &testSite{t: t, clock: &testClock{t: set.start, running: set.start.IsZero()}, Log: &syncBuffer{}, Data: t.TempDir()}
 	set.cfg.Data, set.cfg.now = s.Data, s.clock.now
+	if set.cfg.DatabaseURL == "" && pgtest.URL() != "" {
+		set.cfg.DatabaseURL = testPostgres(t)
+	}
 	s.dbPath = set.cfg.databasePath()
 	log := slog.New(slog.NewTextHandler(s.Log, nil))
 	if set.listen {
@@ -185,6 +189,28 @@ func newSite(t *testing.T, opts ...siteOption) *testSite {
 	}
 	s.web, s.URL = s.srv.web, s.srv.cfg.BaseURL
 	return s
+}
+
+// testPostgres is a fresh PostgreSQL database for a test's site, when the
+// tests run on PostgreSQL (see pgtest).
+func testPostgres(t testing.TB) string {
+	t.Helper()
+	return pgtest.Database(t, func(addr string) error {
+		s, err := models.Open(addr, models.Options{})
+		if err == nil {
+			err = s.Close()
+		}
+		return err
+	})
+}
+
+// onPostgres skips a test that is about SQLite itself (its file, its
+// locks, backups of it) when the tests run on PostgreSQL.
+func onPostgres(t testing.TB, why string) {
+	t.Helper()
+	if pgtest.URL() != "" {
+		t.Skip("SQLite only: " + why)
+	}
 }
 
 // build makes an in-process site on a store that counts its queries; the
