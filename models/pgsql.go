@@ -49,6 +49,7 @@ var pgSpelling = []struct {
 	{regexp.MustCompile("`"), `"`},
 	{regexp.MustCompile(`(?i)\bgroup_concat\(`), "string_agg("},
 	{regexp.MustCompile(`\bINDEXED BY \w+`), ""},
+	{regexp.MustCompile(`\bCROSS JOIN (\w+ \w+)\s+ON\b`), "JOIN $1 ON"},
 	// SQLite's LIKE ignores the case of ASCII letters.
 	{regexp.MustCompile(`\bLIKE\b`), "ILIKE"},
 	// 'now' would be read once, when a trigger's plan is made.
