@@ -127,6 +127,7 @@ type siteSetup struct {
 	listen   bool
 	deps     []func(*handlers.Deps)
 	fixtures []func(*testSite)
+	clock    *testClock // shared with another site; nil: the site's own
 }
 
 // withConfig changes the site's configuration (limits, providers, ...).
@@ -169,7 +170,11 @@ func newSite(t *testing.T, opts ...siteOption) *testSite {
 	for _, o := range opts {
 		o(&set)
 	}
-	s := &testSite{t: t, clock: &testClock{t: set.start, running: set.start.IsZero()}, Log: &syncBuffer{}, Data: t.TempDir()}
+	clock := set.clock
+	if clock == nil {
+		clock = &testClock{t: set.start, running: set.start.IsZero()}
+	}
+	s := &testSite{t: t, clock: clock, Log: &syncBuffer{}, Data: t.TempDir()}
 	set.cfg.Data, set.cfg.now = s.Data, s.clock.now
 	if set.cfg.DatabaseURL == "" && pgtest.URL() != "" {
 		set.cfg.DatabaseURL = testPostgres(t)
