@@ -4,8 +4,12 @@ import (
 	"bytes"
 	"context"
 	"doleances/models/pgtest"
+	"gorm.io/driver/postgres"
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
 	"log/slog"
 	"net"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -216,6 +220,39 @@ func onPostgres(t testing.TB, why string) {
 	if pgtest.URL() != "" {
 		t.Skip("SQLite only: " + why)
 	}
+}
+
+// databaseURL is the site's -database-url: empty for its SQLite file.
+func (s *testSite) databaseURL() string {
+	if strings.HasPrefix(s.dbPath, "postgres") {
+		return s.dbPath
+	}
+	return ""
+}
+
+// rawDB opens the site's database without the store (read only on
+// SQLite), for the tests that look at every table; close it with closeRaw.
+func (s *testSite) rawDB() *gorm.DB {
+	s.t.Helper()
+	d := sqlite.Open("file:" + s.dbPath + "?mode=ro")
+	if strings.HasPrefix(s.dbPath, "postgres") {
+		d = postgres.Open(s.dbPath)
+	}
+	db, err := gorm.Open(d, &gorm.Config{Logger: logger.Discard})
+	check(s.t, err)
+	return db
+}
+
+// tablesOf lists the tables of a database that rawDB opened, by name.
+func tablesOf(t testing.TB, db *gorm.DB) []string {
+	t.Helper()
+	q := "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+	if db.Dialector.Name() == "postgres" {
+		q = "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY 1"
+	}
+	var names []string
+	check(t, db.Raw(q).Scan(&names).Error)
+	return names
 }
 
 // build makes an in-process site on a store that counts its queries; the
