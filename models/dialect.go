@@ -73,6 +73,22 @@ func (d dialect) lockSchema(tx *gorm.DB) error {
 	return tx.Exec("SELECT pg_advisory_xact_lock(1972180800)").Error
 }
 
+// catchUpIDs moves the id sequences of tables past the ids in use, after
+// rows were inserted with ids of their own (an import numbers its rows):
+// SQLite's AUTOINCREMENT does so by itself, a PostgreSQL sequence does not.
+func (d dialect) catchUpIDs(tx *gorm.DB, tables ...string) error {
+	if d != postgresDialect {
+		return nil
+	}
+	for _, t := range tables {
+		q := "SELECT setval(pg_get_serial_sequence('" + t + "', 'id'), GREATEST((SELECT max(id) FROM " + t + "), 1))"
+		if err := tx.Exec(q).Error; err != nil {
+			return fmt.Errorf("ids of %s: %w", t, err)
+		}
+	}
+	return nil
+}
+
 // isPostgresURL says whether a database address names a PostgreSQL server.
 func isPostgresURL(s string) bool {
 	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")

@@ -1,6 +1,7 @@
 package models
 
 import (
+	"errors"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -76,5 +77,16 @@ func TestPostgresSpelling(t *testing.T) {
 	if len(trig) != 2 || !strings.Contains(trig[0], "IF OLD.a IS DISTINCT FROM NEW.a THEN") ||
 		!strings.Contains(trig[1], "CREATE OR REPLACE TRIGGER t_upd AFTER UPDATE OF a ON t FOR EACH ROW EXECUTE FUNCTION t_upd()") {
 		t.Errorf("trigger: %q", trig)
+	}
+}
+
+// A look-up with bytes that are not UTF-8 (or a NUL), as a URL can carry,
+// finds nothing on either engine: PostgreSQL refuses such text outright.
+func TestLookUpWithInvalidText(t *testing.T) {
+	s, _ := newTestStore(t)
+	for _, slug := range []string{"\xff", "a\x00b"} {
+		if _, err := s.CompanyBySlug(t.Context(), slug); !errors.Is(err, ErrNotFound) {
+			t.Errorf("company %q: %v, want ErrNotFound", slug, err)
+		}
 	}
 }

@@ -3,7 +3,9 @@ package models
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"sync/atomic"
+	"unicode/utf8"
 
 	"gorm.io/gorm"
 )
@@ -45,8 +47,25 @@ func pgExec(ctx context.Context, db execer, q string, args []any) (sql.Result, e
 			return nil, dbError(err)
 		}
 	}
-	res, err := db.ExecContext(ctx, stmts[len(stmts)-1], args...)
+	res, err := db.ExecContext(ctx, stmts[len(stmts)-1], pgArgs(args)...)
 	return res, dbError(err)
+}
+
+// pgArgs are args as PostgreSQL takes them: its text holds valid UTF-8
+// without NUL, where SQLite keeps any bytes. What a visitor typed is
+// checked before it is saved; a look-up with such a string (a slug from a
+// URL) finds nothing either way, instead of failing.
+func pgArgs(args []any) []any {
+	copied := false
+	for i, a := range args {
+		if s, ok := a.(string); ok && (!utf8.ValidString(s) || strings.ContainsRune(s, 0)) {
+			if !copied { // the caller's slice is GORM's
+				args, copied = append([]any(nil), args...), true
+			}
+			args[i] = strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "\uFFFD")
+		}
+	}
+	return args
 }
 
 // pgOne is the one statement a query becomes.
@@ -80,12 +99,12 @@ func (p *pgPool) ExecContext(ctx context.Context, query string, args ...any) (sq
 }
 
 func (p *pgPool) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	rows, err := p.db.QueryContext(ctx, pgOne(query), args...)
+	rows, err := p.db.QueryContext(ctx, pgOne(query), pgArgs(args)...)
 	return rows, dbError(err)
 }
 
 func (p *pgPool) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	return p.db.QueryRowContext(ctx, pgOne(query), args...)
+	return p.db.QueryRowContext(ctx, pgOne(query), pgArgs(args)...)
 }
 
 // BeginTx starts a transaction on one of the pool's connections.
@@ -125,12 +144,12 @@ func (t *pgTx) ExecContext(ctx context.Context, query string, args ...any) (sql.
 }
 
 func (t *pgTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	rows, err := t.tx.QueryContext(ctx, pgOne(query), args...)
+	rows, err := t.tx.QueryContext(ctx, pgOne(query), pgArgs(args)...)
 	return rows, dbError(err)
 }
 
 func (t *pgTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	return t.tx.QueryRowContext(ctx, pgOne(query), args...)
+	return t.tx.QueryRowContext(ctx, pgOne(query), pgArgs(args)...)
 }
 
 // Commit commits, then moves the generation if the transaction wrote; see
