@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"doleances/models/pgtest"
 )
@@ -88,5 +89,23 @@ func TestLookUpWithInvalidText(t *testing.T) {
 		if _, err := s.CompanyBySlug(t.Context(), slug); !errors.Is(err, ErrNotFound) {
 			t.Errorf("company %q: %v, want ErrNotFound", slug, err)
 		}
+	}
+}
+
+// An import numbers its rows itself; the stories and comments written
+// after it take the next ids (on PostgreSQL the sequences follow).
+func TestWritesAfterAnImport(t *testing.T) {
+	s, _ := newTestStore(t)
+	ctx := t.Context()
+	ann := newUser(t, s, "ann", RoleAuthor)
+	when := testNow.Add(-time.Hour)
+	b, err := PrepareImport([]ImportStory{{Story: StoryInput{Title: "Imported", Body: "Old story.", AuthorID: ann.ID,
+		Status: StatusPublished, PublishedAt: &when},
+		Comments: []ImportComment{{Parent: -1, AuthorName: "Guest", Body: "Old comment.", Status: CommentApproved}}}})
+	must(t, err)
+	must(t, s.Import(ctx, b))
+	st := newStory(t, s, ann, "Written after", time.Time{})
+	if _, err := s.AddComment(ctx, CommentInput{StoryID: st.ID, AuthorName: "G", Body: "New comment.", Status: CommentApproved}); err != nil {
+		t.Fatalf("a comment after the import: %v", err)
 	}
 }
