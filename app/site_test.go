@@ -230,6 +230,16 @@ func (s *testSite) databaseURL() string {
 	return ""
 }
 
+// cliEnv is the environment of a command run on the site's database.
+func (s *testSite) cliEnv() func(string) string {
+	return func(k string) string {
+		if k == "DOLEANCES_DATABASE_URL" {
+			return s.databaseURL()
+		}
+		return ""
+	}
+}
+
 // rawDB opens the site's database without the store (read only on
 // SQLite), for the tests that look at every table; close it with closeRaw.
 func (s *testSite) rawDB() *gorm.DB {
