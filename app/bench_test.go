@@ -20,10 +20,12 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
 
 	"doleances/models"
+	"doleances/models/pgtest"
 
 	"doleances/app/demo"
 )
@@ -53,7 +55,19 @@ func benchSizeFromEnv(b *testing.B) benchSize {
 
 // benchDatabase returns a copy, in a temporary folder, of a database seeded
 // with size, seeding it first into the user's cache folder if needed.
+//
+// When the tests run on PostgreSQL (pgtest.Env), it is a fresh PostgreSQL
+// database seeded for this run.
 func benchDatabase(b *testing.B, size benchSize) string {
+	if pgtest.URL() != "" {
+		addr := testPostgres(b)
+		store, err := models.Open(addr, models.Options{})
+		check(b, err)
+		err = demo.Generate(context.Background(), store, demo.Options{Stories: size.stories, Comments: size.comments, Users: size.users, Seed: 1, Now: time.Now()}, os.Stderr)
+		check(b, store.Close())
+		check(b, err)
+		return addr
+	}
 	cache, err := os.UserCacheDir()
 	if err != nil {
 		cache = os.TempDir()
@@ -87,6 +101,22 @@ func benchDatabase(b *testing.B, size benchSize) string {
 	return copyPath
 }
 
+// benchData is the data folder of the site on the database at path.
+func benchData(b *testing.B, path string) string {
+	if strings.HasPrefix(path, "postgres") {
+		return b.TempDir()
+	}
+	return filepath.Dir(path)
+}
+
+// benchURL is the -database-url of the database at path.
+func benchURL(path string) string {
+	if strings.HasPrefix(path, "postgres") {
+		return path
+	}
+	return ""
+}
+
 // benchSite is the real server over a seeded database, on 127.0.0.1:0.
 type benchSite struct {
 	base   string
@@ -104,7 +134,7 @@ func startBenchSite(b *testing.B, path string) *benchSite {
 	store, err := models.Open(path, models.Options{})
 	check(b, err)
 	// Rate limits raised for the run (0: none); everything else as in production.
-	cfg := Config{Addr: ln.Addr().String(), BaseURL: base, Data: filepath.Dir(path), PostRate: 0}
+	cfg := Config{Addr: ln.Addr().String(), BaseURL: base, Data: benchData(b, path), PostRate: 0}
 	srv, err := newServer(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), store)
 	check(b, err)
 	b.Logf("start-up (open, migrate, build) on %s: %v", path, time.Since(start).Round(time.Millisecond))
@@ -118,7 +148,11 @@ func startBenchSite(b *testing.B, path string) *benchSite {
 		<-done
 		srv.Close()
 	})
-	raw, err := gorm.Open(sqlite.Open(path+"?_busy_timeout=10000"), &gorm.Config{})
+	d := sqlite.Open(path + "?_busy_timeout=10000")
+	if pgtest.URL() != "" {
+		d = postgres.Open(path)
+	}
+	raw, err := gorm.Open(d, &gorm.Config{})
 	check(b, err)
 	b.Cleanup(func() {
 		if db, err := raw.DB(); err == nil {
@@ -261,7 +295,7 @@ func BenchmarkServe(b *testing.B) {
 	path := benchDatabase(b, size)
 	b.Run("startup", func(b *testing.B) {
 		// New: open, migrate (no-ops once done), build the app; then close.
-		cfg := Config{Addr: "127.0.0.1:0", BaseURL: "http://127.0.0.1", Data: filepath.Dir(path)}
+		cfg := Config{Addr: "127.0.0.1:0", BaseURL: "http://127.0.0.1", Data: benchData(b, path), DatabaseURL: benchURL(path)}
 		for b.Loop() {
 			srv, err := New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 			check(b, err)

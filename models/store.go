@@ -29,6 +29,7 @@ type Store struct {
 	transparency transparencyMemo
 	// swept is the rate-limit window whose sweep this store last ran.
 	swept atomic.Int64
+	d     dialect
 }
 
 // Options tune Open.
@@ -46,7 +47,9 @@ type Options struct {
 	BusyTimeout time.Duration
 }
 
-// Open opens (creating if needed) the SQLite database at path and migrates it.
+// Open opens the database at path and migrates it: a PostgreSQL database
+// when path is a postgres:// address, else the SQLite file at path
+// (created if needed).
 func Open(path string, opt Options) (*Store, error) {
 	now := opt.Now
 	if now == nil {
@@ -56,6 +59,9 @@ func Open(path string, opt Options) (*Store, error) {
 	lg := opt.Logger
 	if lg == nil {
 		lg = logger.Discard
+	}
+	if isPostgresURL(path) {
+		return openPostgres(path, opt, utc, lg)
 	}
 	conf := func() *gorm.Config {
 		return &gorm.Config{NowFunc: utc, Logger: lg, PrepareStmt: true, TranslateError: true}
@@ -125,7 +131,7 @@ func Open(path string, opt Options) (*Store, error) {
 	if span == 0 {
 		span = SearchSpan
 	}
-	return &Store{r: r, w: w, now: utc, gen: gen, stop: stop, span: span}, nil
+	return &Store{r: r, w: w, now: utc, gen: gen, stop: stop, span: span, d: sqliteDialect}, nil
 }
 
 // Close closes both database handles, readers first, then folds the
@@ -133,6 +139,13 @@ func Open(path string, opt Options) (*Store, error) {
 func (s *Store) Close() error {
 	if s.stop != nil {
 		s.stop()
+	}
+	if s.d == postgresDialect { // one pool
+		sqlDB, err := s.w.DB()
+		if err != nil {
+			return err
+		}
+		return sqlDB.Close()
 	}
 	var errs []error
 	if sqlDB, err := s.r.DB(); err == nil {
