@@ -46,7 +46,7 @@ func TestSigninLinkExpires(t *testing.T) {
 	link := func(who string) string {
 		var out bytes.Buffer
 		env := func(k string) string {
-			return map[string]string{"DOLEANCES_DATA": s.Data, "DOLEANCES_BASE_URL": s.URL}[k]
+			return map[string]string{"DOLEANCES_DATA": s.Data, "DOLEANCES_BASE_URL": s.URL, "DOLEANCES_DATABASE_URL": s.databaseURL()}[k]
 		}
 		if err := Run(context.Background(), []string{"doleances", "signin-link", who}, env, &out); err != nil {
 			t.Fatalf("signin-link %s: %v", who, err)
@@ -58,7 +58,7 @@ func TestSigninLinkExpires(t *testing.T) {
 		return m
 	}
 	if err := Run(context.Background(), []string{"doleances", "signin-link", "nobody"}, func(k string) string {
-		return map[string]string{"DOLEANCES_DATA": s.Data}[k]
+		return map[string]string{"DOLEANCES_DATA": s.Data, "DOLEANCES_DATABASE_URL": s.databaseURL()}[k]
 	}, &bytes.Buffer{}); err == nil {
 		t.Error("signin-link for an unknown user succeeded")
 	}

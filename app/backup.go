@@ -25,6 +25,9 @@ func backupCmd(ctx context.Context, name string, args []string, getenv func(stri
 	if err != nil || file == "" {
 		return err
 	}
+	if cfg.onPostgres() {
+		return errNotSQLiteFile
+	}
 	src := cfg.databasePath()
 	if _, err := os.Stat(src); err != nil {
 		return fmt.Errorf("no database at %s: give the site's -data (or DOLEANCES_DATA)", src)
@@ -75,6 +78,9 @@ func restoreCmd(ctx context.Context, name string, args []string, getenv func(str
 	}
 	if force {
 		return errors.New("restore has no -force: it always keeps the database it replaces")
+	}
+	if cfg.onPostgres() {
+		return errNotSQLiteFile
 	}
 	dst := cfg.databasePath()
 	if err := checkNotSiteFile(file, dst, "the backup to restore"); err != nil {

@@ -153,6 +153,7 @@ func TestRestoreRefusesADamagedBackup(t *testing.T) {
 // A second server on the same data folder refuses to start, naming the
 // process that holds it, and so does a restore; a backup works.
 func TestSecondServerOnTheSameDataRefuses(t *testing.T) {
+	onPostgres(t, "the lock file beside the SQLite database (instances share a PostgreSQL one)")
 	s := newSite(t, listening())
 	cfg := Config{Addr: "127.0.0.1:0", BaseURL: s.URL, Data: s.Data}
 	_, err := New(context.Background(), cfg, newLogger(&bytes.Buffer{}, "error"))

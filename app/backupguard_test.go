@@ -11,6 +11,7 @@ import (
 // backup -force refuses every file the running site uses, however the path
 // is spelled, and every path that is not a regular file; nothing changes.
 func TestBackupForceRefusesTheSiteFiles(t *testing.T) {
+	onPostgres(t, "backup writes a copy of the SQLite file")
 	s := newSite(t, listening())
 	db := filepath.Join(s.Data, "doleances.db")
 	before, err := os.Stat(db)

@@ -24,6 +24,7 @@ type commentBench struct {
 	s       *benchSite
 	stories []struct{ slug, stamp string }
 	runs    int
+	static  staticRef // baseline-static's figures in the same run
 }
 
 // newCommentBench reads the comment forms' stamps early, so that by the
@@ -92,6 +93,7 @@ func (cb *commentBench) run(b *testing.B) {
 	b.SetParallelism((commentClients + 1) / 2) // times GOMAXPROCS (2 here)
 	b.StartTimer()
 	start := time.Now()
+	l.cpu = cpuTime()
 	b.RunParallel(func(pb *testing.PB) {
 		var mine []time.Duration
 		for pb.Next() {
@@ -132,5 +134,5 @@ func (cb *commentBench) run(b *testing.B) {
 	if saved != int64(b.N) {
 		b.Fatalf("%d comments accepted, %d saved", b.N, saved)
 	}
-	l.report(b, elapsed, "comments/s", 0)
+	l.report(b, elapsed, "comments/s", cb.static)
 }

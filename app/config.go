@@ -174,7 +174,7 @@ func (c *Config) complete() error {
 	if _, err := c.languages(); err != nil {
 		return err
 	}
-	if c.DatabaseURL != "" {
+	if c.DatabaseURL != "" && !c.onPostgres() {
 		if _, err := sqliteFile(c.DatabaseURL); err != nil {
 			return fmt.Errorf("database-url: %w", err)
 		}
@@ -214,15 +214,39 @@ func (c *Config) openMedia(ctx context.Context) (media.Storage, error) {
 	return media.Open(ctx, c.MediaURL, filepath.Join(c.Data, "media"))
 }
 
-// databasePath is the SQLite file to open.
+// onPostgres says whether the site's database is a PostgreSQL server.
+func (c *Config) onPostgres() bool {
+	return strings.HasPrefix(c.DatabaseURL, "postgres://") || strings.HasPrefix(c.DatabaseURL, "postgresql://")
+}
+
+// databaseShown names the database for the log, without its password.
+func (c *Config) databaseShown() string {
+	if !c.onPostgres() {
+		return c.databasePath()
+	}
+	if u, err := url.Parse(c.DatabaseURL); err == nil {
+		return u.Redacted()
+	}
+	return "PostgreSQL"
+}
+
+// errNotSQLiteFile refuses a command about the SQLite file on a PostgreSQL site.
+var errNotSQLiteFile = errors.New("this site's database is PostgreSQL: back it up with pg_dump and restore it with pg_restore (see the README)")
+
+// databasePath is the database to open: the SQLite file, or the
+// postgres:// address.
 func (c *Config) databasePath() string {
+	if c.onPostgres() {
+		return c.DatabaseURL
+	}
 	if p, err := sqliteFile(c.DatabaseURL); err == nil {
 		return p
 	}
 	return filepath.Join(c.Data, "doleances.db")
 }
 
-// sqliteFile is the file of a database URL sqlite:PATH or file:PATH
+// sqliteFile is the file of a database URL sqlite:PATH or file:PATH, or an
+// error saying which URLs are understood
 // (sqlite:///srv/doleances.db is the path /srv/doleances.db too).
 func sqliteFile(url string) (string, error) {
 	for _, prefix := range []string{"sqlite:", "file:"} {
@@ -230,7 +254,7 @@ func sqliteFile(url string) (string, error) {
 			return p, nil
 		}
 	}
-	return "", fmt.Errorf("%q: only SQLite is supported for now (leave it empty, or give sqlite:PATH)", url)
+	return "", fmt.Errorf("%q: give postgres://user:password@host:5432/name, or sqlite:PATH (or leave it empty for the SQLite file in the data folder)", url)
 }
 
 // parseProxies reads the trusted-proxies setting: addresses and CIDR ranges.

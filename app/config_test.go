@@ -2,6 +2,8 @@ package app
 
 import (
 	"bytes"
+	"errors"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -44,13 +46,34 @@ func TestConfigRejectsBadValues(t *testing.T) {
 	}{
 		"base url scheme": {args: []string{"-base-url", "ftp://x"}},
 		"demo env":        {env: map[string]string{"DOLEANCES_DEMO": "maybe"}},
-		"postgres":        {args: []string{"-database-url", "postgres://db/x"}},
+		"other engine":    {args: []string{"-database-url", "mysql://db/x"}},
 		"stray argument":  {args: []string{"serve-please"}},
 		"unknown flag":    {args: []string{"-nope"}},
 		"mail-from":       {env: map[string]string{"DOLEANCES_MAIL_FROM": "not an address"}},
 	} {
 		if _, err := parseConfig("doleances", tt.args, env(tt.env), &bytes.Buffer{}); err == nil {
 			t.Errorf("%s: accepted", name)
+		}
+	}
+}
+
+// A postgres:// address is the site's database; the commands about the
+// SQLite file say to use PostgreSQL's tools instead, and the log does not
+// show the password.
+func TestConfigTakesPostgres(t *testing.T) {
+	const addr = "postgres://site:secret@db.example:5432/doleances"
+	c, err := parseConfig("doleances", []string{"-database-url", addr}, env(nil), &bytes.Buffer{})
+	if err != nil || c.databasePath() != addr || !c.onPostgres() {
+		t.Fatalf("config %q: %v, database %q", addr, err, c.databasePath())
+	}
+	if shown := c.databaseShown(); strings.Contains(shown, "secret") || !strings.Contains(shown, "db.example") {
+		t.Errorf("the log shows the database as %q", shown)
+	}
+	vars := env(map[string]string{"DOLEANCES_DATABASE_URL": addr})
+	for _, cmd := range []string{"backup", "restore"} {
+		err := Run(t.Context(), []string{"doleances", cmd, filepath.Join(t.TempDir(), "b.db")}, vars, &bytes.Buffer{})
+		if !errors.Is(err, errNotSQLiteFile) {
+			t.Errorf("%s on PostgreSQL: %v, want to be told about pg_dump", cmd, err)
 		}
 	}
 }

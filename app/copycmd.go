@@ -23,7 +23,7 @@ func copyToCmd(ctx context.Context, name string, args []string, getenv func(stri
 	target, rest := splitFileArg(args)
 	cfg, err := parseConfig(name+" copy-to", rest, getenv, stdout)
 	if errors.Is(err, flag.ErrHelp) {
-		fmt.Fprintf(stdout, "usage: %s copy-to [flags] DATABASE_URL (sqlite:PATH, file:PATH)\n", name)
+		fmt.Fprintf(stdout, "usage: %s copy-to [flags] DATABASE_URL (postgres://..., sqlite:PATH, file:PATH)\n", name)
 		return nil
 	}
 	if err != nil {
@@ -58,22 +58,22 @@ func copyToCmd(ctx context.Context, name string, args []string, getenv func(stri
 }
 
 // openCopyEnds opens the site's database and the target; the target must
-// not be the same file.
+// not be the same database.
 func openCopyEnds(cfg Config, target string) (*models.Store, *models.Store, error) {
-	path, err := sqliteFile(target)
-	if err != nil {
+	to := Config{DatabaseURL: target}
+	path := target
+	if !to.onPostgres() {
+		p, err := sqliteFile(target)
+		if err != nil {
+			return nil, nil, err
+		}
+		path = p
+		if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+			return nil, nil, fmt.Errorf("folder of %s: %w", target, err)
+		}
+	}
+	if err := sameDatabase(cfg, to, path); err != nil {
 		return nil, nil, err
-	}
-	from := cfg.databasePath()
-	fi, err := os.Stat(from)
-	if err != nil {
-		return nil, nil, fmt.Errorf("no database at %s: give the site's -data or -database-url", from)
-	}
-	if ti, err := os.Stat(path); err == nil && os.SameFile(fi, ti) {
-		return nil, nil, fmt.Errorf("%s is the site's own database: give a new one", target)
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
-		return nil, nil, fmt.Errorf("folder of %s: %w", target, err)
 	}
 	src, err := cfg.openStore()
 	if err != nil {
@@ -82,9 +82,30 @@ func openCopyEnds(cfg Config, target string) (*models.Store, *models.Store, erro
 	dst, err := models.Open(path, models.Options{Now: cfg.now})
 	if err != nil {
 		src.Close()
-		return nil, nil, fmt.Errorf("open %s: %w", target, err)
+		return nil, nil, fmt.Errorf("open %s: %w", to.databaseShown(), err)
 	}
 	return src, dst, nil
+}
+
+// sameDatabase refuses a target that is the site's own database (the same
+// SQLite file, or the same PostgreSQL address), and a SQLite site whose
+// file is missing.
+func sameDatabase(cfg, to Config, path string) error {
+	from := cfg.databasePath()
+	if cfg.onPostgres() || to.onPostgres() {
+		if from == path {
+			return fmt.Errorf("%s is the site's own database: give a new one", to.databaseShown())
+		}
+		return nil
+	}
+	fi, err := os.Stat(from)
+	if err != nil {
+		return fmt.Errorf("no database at %s: give the site's -data or -database-url", from)
+	}
+	if ti, err := os.Stat(path); err == nil && os.SameFile(fi, ti) {
+		return fmt.Errorf("%s is the site's own database: give a new one", path)
+	}
+	return nil
 }
 
 // reportCopy prints each table's rows in both databases and where the

@@ -326,3 +326,27 @@ func TestFeedsPageAndLinks(t *testing.T) {
 		}
 	}
 }
+
+// A search asked for again comes from the page cache, and a write (here a
+// story published) shows in it at once.
+func TestRepeatedSearchSeesWrites(t *testing.T) {
+	ts := newSite(t, withStories())
+	for range 3 {
+		if _, body := ts.get(nil, "/search?q=technician"); strings.Count(body, `class="card hit`) != 1 {
+			t.Fatalf("one story has the word:\n%.2000s", body)
+		}
+	}
+	if ts.queries != nil {
+		before := ts.queries.n.Load()
+		ts.get(nil, "/search?q=technician")
+		if n := ts.queries.n.Load() - before; n != 0 {
+			t.Errorf("a repeated search ran %d queries, want none (from the page cache)", n)
+		}
+	}
+	_, err := ts.store.CreateStory(context.Background(), models.StoryInput{Title: "Another technician", Body: "The technician never came.",
+		AuthorID: ts.author.ID, Status: models.StatusPublished})
+	check(t, err)
+	if _, body := ts.get(nil, "/search?q=technician"); strings.Count(body, `class="card hit`) != 2 {
+		t.Errorf("after a story was published, the search shows:\n%.2000s", body)
+	}
+}

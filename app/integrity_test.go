@@ -45,6 +45,7 @@ func TestStoryWithUnknownCategoryKeepsTheText(t *testing.T) {
 // While another process holds SQLite's write lock past the busy timeout,
 // every form answers 503 with Retry-After and gives back what was typed.
 func TestBusyDatabaseGivesTheFormBack(t *testing.T) {
+	onPostgres(t, "another process holding SQLite's write lock")
 	// A short busy timeout: a lock held by another connection answers in
 	// milliseconds instead of 10 seconds.
 	ts := newSite(t, withStore(func(o *models.Options) { o.BusyTimeout = 50 * time.Millisecond }))

@@ -217,8 +217,12 @@ func TestPostRateLimitPage(t *testing.T) {
 // The client's address comes from X-Forwarded-For only when the peer is a
 // trusted proxy: otherwise a client cannot dodge a limit by writing one.
 func TestForwardedForOnlyFromTrustedProxies(t *testing.T) {
+	n := 0
 	search := func(s *testSite, xff string) int {
-		res, _ := s.get(nil, "/search?q=box", "X-Forwarded-For", xff)
+		// A new search each time: one asked for again comes from the page
+		// cache, and is not counted.
+		n++
+		res, _ := s.get(nil, fmt.Sprintf("/search?q=box+%d", n), "X-Forwarded-For", xff)
 		return res.StatusCode
 	}
 	direct := newSite(t, withBase(plainBase), withConfig(func(c *Config) { c.SearchRate = 1 }))

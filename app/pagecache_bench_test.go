@@ -15,6 +15,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"doleances/models"
+	"doleances/models/pgtest"
 )
 
 // BenchmarkPageCache compares pages served by the real server on 127.0.0.1
@@ -71,7 +72,11 @@ func BenchmarkPageCache(b *testing.B) {
 // pageCacheSite is a story of about 8 kB with 50 comments, and a session of its author.
 func pageCacheSite(b *testing.B) (*models.Store, string, string) {
 	ctx := context.Background()
-	store, err := models.Open(filepath.Join(b.TempDir(), "bench.db"), models.Options{})
+	path := filepath.Join(b.TempDir(), "bench.db")
+	if pgtest.URL() != "" {
+		path = testPostgres(b)
+	}
+	store, err := models.Open(path, models.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -92,6 +92,7 @@ func TestAvatarOnMe(t *testing.T) {
 // TestBackupAndRestoreCarryPictures: backup writes the pictures beside the
 // database's copy, and restore puts them back into an empty data folder.
 func TestBackupAndRestoreCarryPictures(t *testing.T) {
+	onPostgres(t, "backup and restore copy the SQLite file")
 	ts := newSite(t, withBase(plainBase))
 	w := ts.writerAs("alice", models.RoleAuthor)
 	r, up := w.upload(t, "p.png", mediatest.PNG(mediatest.Halves(640, 480)), "a square")

@@ -64,7 +64,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		srv.Close()
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
-	log.Info("Doléances is running", "url", cfg.BaseURL, "addr", ln.Addr().String(), "database", cfg.databasePath())
+	log.Info("Doléances is running", "url", cfg.BaseURL, "addr", ln.Addr().String(), "database", cfg.databaseShown())
 	err = srv.Serve(ctx, ln)
 	if cerr := srv.Close(); cerr != nil && err == nil {
 		err = fmt.Errorf("close the database: %w", cerr)
@@ -96,12 +96,7 @@ type Server struct {
 // database, seeds the demo site into an empty one when cfg.Demo is set, and
 // builds the web application.
 func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
-	for _, dir := range []string{cfg.Data, filepath.Dir(cfg.databasePath())} {
-		if err := os.MkdirAll(dir, 0o750); err != nil {
-			return nil, fmt.Errorf("data folder: %w", err)
-		}
-	}
-	lock, err := lockDatabase(cfg.databasePath())
+	lock, err := lockSite(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -118,6 +113,24 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 	}
 	srv.lock = lock
 	return srv, nil
+}
+
+// lockSite makes the data folder and takes the SQLite database's lock (see
+// lockDatabase). A PostgreSQL database has none: several instances share it.
+func lockSite(cfg Config) (*dataLock, error) {
+	dirs := []string{cfg.Data}
+	if !cfg.onPostgres() {
+		dirs = append(dirs, filepath.Dir(cfg.databasePath()))
+	}
+	for _, dir := range dirs {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("data folder: %w", err)
+		}
+	}
+	if cfg.onPostgres() {
+		return nil, nil
+	}
+	return lockDatabase(cfg.databasePath())
 }
 
 // newServer builds a server on an open store, which it then owns.

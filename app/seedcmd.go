@@ -44,6 +44,6 @@ func seedCommand(ctx context.Context, name string, args []string, getenv func(st
 		return err
 	}
 	fmt.Fprintf(stdout, "Seeded %s with %d stories, %d comments and %d users in %v.\n",
-		cfg.databasePath(), opt.Stories, opt.Comments, opt.Users, time.Since(start).Round(time.Millisecond))
+		cfg.databaseShown(), opt.Stories, opt.Comments, opt.Users, time.Since(start).Round(time.Millisecond))
 	return nil
 }

@@ -14,10 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"gorm.io/driver/sqlite"
-	"gorm.io/gorm"
-	"gorm.io/gorm/logger"
-
 	"doleances/handlers"
 	"doleances/models"
 )
@@ -32,15 +28,10 @@ import (
 // every post moves, refused or not.
 func (cs *testSite) rowCounts() map[string]int64 {
 	cs.t.Helper()
-	db, err := gorm.Open(sqlite.Open("file:"+cs.dbPath+"?_query_only=true"), &gorm.Config{Logger: logger.Discard})
-	check(cs.t, err)
-	sqlDB, err := db.DB()
-	check(cs.t, err)
-	defer sqlDB.Close()
-	var names []string
-	check(cs.t, db.Raw(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).Scan(&names).Error)
+	db := cs.rawDB()
+	defer closeRaw(db)
 	counts := map[string]int64{}
-	for _, n := range names {
+	for _, n := range tablesOf(cs.t, db) {
 		if n == "sessions" || n == "login_states" || n == "rate_limits" {
 			continue
 		}

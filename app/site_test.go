@@ -3,8 +3,13 @@ package app
 import (
 	"bytes"
 	"context"
+	"doleances/models/pgtest"
+	"gorm.io/driver/postgres"
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
 	"log/slog"
 	"net"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -104,7 +109,7 @@ type testSite struct {
 	Log     *syncBuffer
 	URL     string // the base URL; the real address of a listening site
 	Data    string // the data folder
-	dbPath  string // the SQLite file
+	dbPath  string // the SQLite file, or the postgres:// address
 
 	// Made by withStories and withComments.
 	author  *models.User
@@ -126,6 +131,7 @@ type siteSetup struct {
 	listen   bool
 	deps     []func(*handlers.Deps)
 	fixtures []func(*testSite)
+	clock    *testClock // shared with another site; nil: the site's own
 }
 
 // withConfig changes the site's configuration (limits, providers, ...).
@@ -168,8 +174,15 @@ func newSite(t *testing.T, opts ...siteOption) *testSite {
 	for _, o := range opts {
 		o(&set)
 	}
-	s := &testSite{t: t, clock: &testClock{t: set.start, running: set.start.IsZero()}, Log: &syncBuffer{}, Data: t.TempDir()}
+	clock := set.clock
+	if clock == nil {
+		clock = &testClock{t: set.start, running: set.start.IsZero()}
+	}
+	s := &testSite{t: t, clock: clock, Log: &syncBuffer{}, Data: t.TempDir()}
 	set.cfg.Data, set.cfg.now = s.Data, s.clock.now
+	if set.cfg.DatabaseURL == "" && pgtest.URL() != "" {
+		set.cfg.DatabaseURL = testPostgres(t)
+	}
 	s.dbPath = set.cfg.databasePath()
 	log := slog.New(slog.NewTextHandler(s.Log, nil))
 	if set.listen {
@@ -185,6 +198,71 @@ func newSite(t *testing.T, opts ...siteOption) *testSite {
 	}
 	s.web, s.URL = s.srv.web, s.srv.cfg.BaseURL
 	return s
+}
+
+// testPostgres is a fresh PostgreSQL database for a test's site, when the
+// tests run on PostgreSQL (see pgtest).
+func testPostgres(t testing.TB) string {
+	t.Helper()
+	return pgtest.Database(t, func(addr string) error {
+		s, err := models.Open(addr, models.Options{})
+		if err == nil {
+			err = s.Close()
+		}
+		return err
+	})
+}
+
+// onPostgres skips a test that is about SQLite itself (its file, its
+// locks, backups of it) when the tests run on PostgreSQL.
+func onPostgres(t testing.TB, why string) {
+	t.Helper()
+	if pgtest.URL() != "" {
+		t.Skip("SQLite only: " + why)
+	}
+}
+
+// databaseURL is the site's -database-url: empty for its SQLite file.
+func (s *testSite) databaseURL() string {
+	if strings.HasPrefix(s.dbPath, "postgres") {
+		return s.dbPath
+	}
+	return ""
+}
+
+// cliEnv is the environment of a command run on the site's database.
+func (s *testSite) cliEnv() func(string) string {
+	return func(k string) string {
+		if k == "DOLEANCES_DATABASE_URL" {
+			return s.databaseURL()
+		}
+		return ""
+	}
+}
+
+// rawDB opens the site's database without the store (read only on
+// SQLite), for the tests that look at every table; close it with closeRaw.
+func (s *testSite) rawDB() *gorm.DB {
+	s.t.Helper()
+	d := sqlite.Open("file:" + s.dbPath + "?mode=ro")
+	if strings.HasPrefix(s.dbPath, "postgres") {
+		d = postgres.Open(s.dbPath)
+	}
+	db, err := gorm.Open(d, &gorm.Config{Logger: logger.Discard})
+	check(s.t, err)
+	return db
+}
+
+// tablesOf lists the tables of a database that rawDB opened, by name.
+func tablesOf(t testing.TB, db *gorm.DB) []string {
+	t.Helper()
+	q := "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+	if db.Dialector.Name() == "postgres" {
+		q = "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY 1"
+	}
+	var names []string
+	check(t, db.Raw(q).Scan(&names).Error)
+	return names
 }
 
 // build makes an in-process site on a store that counts its queries; the

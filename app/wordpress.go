@@ -142,7 +142,7 @@ func exportCmd(ctx context.Context, name string, args []string, getenv func(stri
 	if _, err := os.Stat(file); err == nil && !force {
 		return fmt.Errorf("%s already exists: choose another name, or add -force to replace it", file)
 	}
-	if _, err := os.Stat(cfg.databasePath()); err != nil {
+	if _, err := os.Stat(cfg.databasePath()); err != nil && !cfg.onPostgres() {
 		return fmt.Errorf("no database at %s: give the site's -data (or DOLEANCES_DATA)", cfg.databasePath())
 	}
 	store, err := cfg.openStore()

@@ -90,7 +90,7 @@ func TestImportCommand(t *testing.T) {
 // its old addresses on the running site.
 func TestOldLinksAnswer301(t *testing.T) {
 	s := newSite(t, listening())
-	check(t, Run(context.Background(), []string{"doleances", "import", "wordpress", writeExport(t, blogExport), "-data", s.Data}, func(string) string { return "" }, &bytes.Buffer{}))
+	check(t, Run(context.Background(), []string{"doleances", "import", "wordpress", writeExport(t, blogExport), "-data", s.Data}, s.cliEnv(), &bytes.Buffer{}))
 	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	cases := []struct{ path, want string }{
 		{"/blog/2020/01/router-blinked/", "/stories/router-blinked"},

@@ -32,7 +32,7 @@ func TestImportBringsPictures(t *testing.T) {
 	check(t, os.MkdirAll(dir, 0o750))
 	check(t, os.WriteFile(filepath.Join(dir, "photo.jpg"), photo(), 0o600))
 	check(t, os.WriteFile(filepath.Join(dir, "bogus.jpg"), []byte("this is not a picture"), 0o600))
-	file, env := writeExport(t, picturesExport), func(string) string { return "" }
+	file, env := writeExport(t, picturesExport), s.cliEnv()
 	var out bytes.Buffer
 	check(t, Run(context.Background(), []string{"doleances", "import", "wordpress", file, "-data", s.Data, "-uploads", uploads, "-dry-run"}, env, &out))
 	if files, _ := filepath.Glob(filepath.Join(s.Data, "media", "*")); len(files) != 0 {
@@ -42,7 +42,7 @@ func TestImportBringsPictures(t *testing.T) {
 	check(t, Run(context.Background(), []string{"doleances", "import", "wordpress", file, "-data", s.Data, "-uploads", uploads}, env, &out))
 	wantIn(t, "summary", out.String(), "Picture 2020/01/bogus.jpg was not brought (picture refused: not a JPEG, PNG, WebP or GIF picture); its link stays on the old site.")
 
-	store, err := models.Open(filepath.Join(s.Data, "doleances.db"), models.Options{})
+	store, err := models.Open(s.dbPath, models.Options{})
 	check(t, err)
 	defer store.Close()
 	ann, err := store.UserByHandle(context.Background(), "ann")

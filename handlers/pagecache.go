@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"container/list"
+	"hash/maphash"
 	"strings"
 	"sync"
 	"time"
@@ -39,7 +40,13 @@ type pageCache struct {
 	items map[string]*list.Element // of *cachedPage
 	lru   list.List                // front: most recently used
 	size  int
+	seen  map[uint64]struct{} // hashes of the popular-only keys asked for once; see cachedPopular
+	seed  maphash.Seed
 }
+
+// maxSeen bounds the keys remembered as asked for once (8 bytes each):
+// when full, the memory is started afresh.
+const maxSeen = 8192
 
 // cachedPage is a rendered page with its validators.
 type cachedPage struct {
@@ -54,7 +61,8 @@ type cachedPage struct {
 }
 
 func newPageCache(gen func() uint64, now func() time.Time, budget int) *pageCache {
-	return &pageCache{gen: gen, now: now, budget: budget, items: map[string]*list.Element{}}
+	return &pageCache{gen: gen, now: now, budget: budget, items: map[string]*list.Element{},
+		seen: map[uint64]struct{}{}, seed: maphash.MakeSeed()}
 }
 
 func (p *cachedPage) cost() int { return len(p.body) + len(p.key) + entryOverhead }
@@ -125,6 +133,7 @@ func anonymous(c *fiber.Ctx) bool {
 const (
 	cacheableLocal  = "pagecache.ok"
 	cacheUntilLocal = "pagecache.until"
+	popularLocal    = "pagecache.popular"
 )
 
 // cached marks the responses of h as fit for the page cache when the query
@@ -146,6 +155,34 @@ func cached(h fiber.Handler, queries ...string) fiber.Handler {
 	}
 }
 
+// cachedPopular marks the responses of h as fit for the page cache whatever
+// their query string, but keeps one only when the same address was asked
+// for before (the search page: popular searches come from the cache, a
+// search made once does not push other pages out).
+func cachedPopular(h fiber.Handler) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		c.Locals(cacheableLocal, true)
+		c.Locals(popularLocal, true)
+		return h(c)
+	}
+}
+
+// askedBefore says whether key was asked for before (since the memory of
+// such keys was last started afresh), and remembers it.
+func (pc *pageCache) askedBefore(key string) bool {
+	h := maphash.String(pc.seed, key)
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if _, ok := pc.seen[h]; ok {
+		return true
+	}
+	if len(pc.seen) >= maxSeen {
+		clear(pc.seen)
+	}
+	pc.seen[h] = struct{}{}
+	return false
+}
+
 // cacheUntil says that the page being rendered may be served from the cache
 // only before t (its comment form's stamp must stay in the future).
 func cacheUntil(c *fiber.Ctx, t time.Time) {
@@ -165,6 +202,9 @@ func (pc *pageCache) keep(c *fiber.Ctx, p *cachedPage) {
 		return
 	}
 	p.key = cacheKey(c)
+	if popular, _ := c.Locals(popularLocal).(bool); popular && !pc.askedBefore(p.key) {
+		return
+	}
 	p.until, _ = c.Locals(cacheUntilLocal).(time.Time)
 	if !p.dated {
 		// Last-Modified is left out in the second of a write; a page kept

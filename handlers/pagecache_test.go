@@ -127,3 +127,32 @@ func TestRenderNeverSendsHalfAPage(t *testing.T) {
 		t.Errorf("%d %q, want 500 and the error page alone", res.StatusCode, b)
 	}
 }
+
+// A page marked popular-only (the search page) is kept from its second
+// request on, whatever its query string, and goes with the next write.
+func TestPageCacheKeepsPopularSearchesOnly(t *testing.T) {
+	var gen atomic.Uint64
+	now := func() time.Time { return time.Date(2026, 1, 1, 12, 0, 5, 0, time.UTC) }
+	cache := newPageCache(gen.Load, now, 1<<20)
+	renders := map[string]int{}
+	app := fiber.New(fiber.Config{Immutable: true})
+	app.Use(conditional(fixedChanges(now().Add(-time.Minute)), cache, now))
+	app.Get("/search", cachedPopular(func(c *fiber.Ctx) error {
+		renders[c.Query("q")]++
+		return c.SendString("results for " + c.Query("q") + " at " + strconv.FormatUint(gen.Load(), 10))
+	}))
+	for range 4 {
+		fetch(t, app, "/search?q=orange")
+	}
+	fetch(t, app, "/search?q=once")
+	if renders["orange"] != 2 || renders["once"] != 1 {
+		t.Errorf("renders %v: want orange twice (the second is kept), once once", renders)
+	}
+	if len(cache.items) != 1 {
+		t.Errorf("%d pages kept, want only the popular search", len(cache.items))
+	}
+	gen.Add(1) // a write
+	if got := fetch(t, app, "/search?q=orange"); got != "results for orange at 1" || renders["orange"] != 3 {
+		t.Errorf("after a write: %q, %d renders", got, renders["orange"])
+	}
+}

@@ -30,6 +30,7 @@ type Layout struct {
 	SidebarHTML template.HTML // the sidebar rendered, when kept; empty: rendered from Sidebar
 	User        *models.User  // the signed-in person; nil for visitors
 	CSRF        string        // the session's CSRF token; empty for visitors
+	AccountHTML template.HTML // the account menu rendered, when given; empty: rendered from User
 	Query       string        // the text of the search box
 	OpenGraph   *OpenGraph    // link-preview metadata of a story
 	JSONLD      any           // structured data of the page, for search engines

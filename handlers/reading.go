@@ -43,6 +43,7 @@ type reading struct {
 	stamps *stamper                       // signs the comment form's "rendered at" time
 	heads  *memo[commentKey, keptComment] // comments' HTML shown to every viewer of a kind, by comment id and language
 	parts  *memo[storyLang, KeptStory]    // stories' HTML shown to every viewer, by the story as read and language
+	shells *memo[shellKey, *storyShell]   // signed-in readers' story pages, by story, variant, kind and language
 }
 
 // ListPage is a page of stories: the front page, a category, a tag, an

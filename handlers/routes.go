@@ -100,8 +100,9 @@ func Routes(app *fiber.App, d Deps) []Route {
 		stamps.key = []byte(models.NewGuestToken())
 	}
 	r := &reading{pages: p, store: newReadingMemo(d.Store, d.Store.Generation), stamps: stamps,
-		heads: newMemo[commentKey, keptComment](d.Store.Generation, 8*memoEntries),
-		parts: newMemo[storyLang, KeptStory](d.Store.Generation, memoTexts)}
+		heads:  newMemo[commentKey, keptComment](d.Store.Generation, 8*memoEntries),
+		parts:  newMemo[storyLang, KeptStory](d.Store.Generation, memoTexts),
+		shells: newMemo[shellKey, *storyShell](d.Store.Generation, memoTexts)}
 	fd := &feeds{store: d.Store, site: d.Site, now: d.Now, siteLang: "en"}
 	if d.Langs != nil {
 		fd.siteLang = d.Langs.Default().Code
@@ -155,7 +156,7 @@ func Routes(app *fiber.App, d Deps) []Route {
 	pub.get("/company/:slug/page/:n", cached(r.company, "sort=metoo"))
 	pub.get("/archive/:year/:month", cached(r.archive))
 	pub.get("/archive/:year/:month/page/:n", cached(r.archive))
-	pub.get("/search", sr.page)
+	pub.get("/search", cachedPopular(sr.page))
 	pub.get("/feeds", cached(p.feedList))
 	co := &companies{pages: p, store: d.Store, now: d.Now}
 	pub.get("/companies", cached(co.list, companySorts()...))

@@ -191,6 +191,9 @@ func (r *reading) renderStory(c *fiber.Ctx, status int, st *models.Story, form C
 		// A guest's own held comments, or a refused form, are for them alone.
 		c.Set(fiber.HeaderCacheControl, "private, no-store")
 	}
+	if shellable(&sp, status) {
+		return r.renderShell(c, gen, sp, "")
+	}
 	return r.render(c, status, "story", sp)
 }
 

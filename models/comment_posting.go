@@ -49,57 +49,70 @@ type CommentPost struct {
 // an unknown or unpublished story, ErrCommentsClosed, or a *TooSoonError
 // (ErrTooSoon) when the same person commented less than FloodInterval ago.
 func (s *Store) PostComment(ctx context.Context, in CommentPost) (*Comment, bool, error) {
-	if err := in.normalize(); err != nil {
+	p, err := preparePost(ctx, in)
+	if err != nil {
 		return nil, false, err
 	}
+	if err := s.commitPost(p); err != nil {
+		return nil, false, fmt.Errorf("post comment on story %d: %w", in.StoryID, err)
+	}
+	return p.c, p.c.Status != CommentApproved, nil
+}
+
+// preparePost checks and renders what can be without the database, before
+// the post waits for the writer.
+func preparePost(ctx context.Context, in CommentPost) (*pendingPost, error) {
+	if err := in.normalize(); err != nil {
+		return nil, err
+	}
 	if in.Poster.UserID == nil && in.Poster.IP == "" {
-		return nil, false, errors.New("post comment: a guest comment needs the poster's IP")
+		return nil, errors.New("post comment: a guest comment needs the poster's IP")
 	}
 	html, err := RenderComment(in.Body)
 	if err != nil {
-		return nil, false, fmt.Errorf("render comment: %w", err)
+		return nil, fmt.Errorf("render comment: %w", err)
 	}
 	c := &Comment{StoryID: in.StoryID, Body: in.Body, HTML: html, IP: in.Poster.IP, Notify: in.Notify, MailState: MailNew}
 	if in.Poster.UserID == nil {
 		c.AuthorName, c.AuthorEmail, c.AuthorURL = in.Name, in.Email, in.URL
 		c.GuestKey = guestKey(in.Poster.GuestToken)
 	}
-	err = s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		// The clock is read inside the transaction, which is serialised
-		// (per poster on PostgreSQL, by lockPoster): two posts by one
-		// person cannot both pass the flood check.
-		c.CreatedAt = s.now()
-		st, err := openStory(tx, in.StoryID)
-		if err != nil {
-			return err
-		}
-		if err := lockPoster(tx, in.Poster, c.CreatedAt); err != nil {
-			return err
-		}
-		if wait, err := floodWait(tx, in.Poster, c.CreatedAt); err != nil {
-			return err
-		} else if wait > 0 {
-			return &TooSoonError{Wait: wait}
-		}
-		var parent *Comment
-		if in.ParentID != nil {
-			p, err := loadParent(tx, in.StoryID, *in.ParentID)
-			if errors.Is(err, ErrNotFound) || err == nil && (p.Status != CommentApproved || p.Deleted) {
-				return &ValidationError{Fields: map[string]string{"parent": "The comment you are replying to is not on this story."}}
-			} else if err != nil {
-				return err
-			}
-			parent = p
-		}
-		if c.Status, err = decideStatus(tx, c, st, in.Poster.UserID, in.Rules); err != nil {
-			return err
-		}
-		return insertComment(tx, c, parent)
-	})
+	return &pendingPost{ctx: ctx, in: &in, c: c, done: make(chan error, 1), leader: make(chan struct{})}, nil
+}
+
+// checkPost applies the rules to in in tx (a group's transaction, see
+// commitPost), filling in c, and returns the comment it answers. It only
+// reads, but for the poster's flood-lock row (a rate-limit row no page
+// shows): a refusal leaves the transaction as it was otherwise.
+func (s *Store) checkPost(tx *gorm.DB, in *CommentPost, c *Comment) (*Comment, error) {
+	// The clock is read inside the transaction, which is serialised
+	// (per poster on PostgreSQL, by lockPoster): two posts by one person
+	// cannot both pass the flood check.
+	c.CreatedAt = s.now()
+	st, err := openStory(tx, in.StoryID)
 	if err != nil {
-		return nil, false, fmt.Errorf("post comment on story %d: %w", in.StoryID, err)
+		return nil, err
 	}
-	return c, c.Status != CommentApproved, nil
+	if err := lockPoster(tx, in.Poster, c.CreatedAt); err != nil {
+		return nil, err
+	}
+	if wait, err := floodWait(tx, in.Poster, c.CreatedAt); err != nil {
+		return nil, err
+	} else if wait > 0 {
+		return nil, &TooSoonError{Wait: wait}
+	}
+	var parent *Comment
+	if in.ParentID != nil {
+		p, err := loadParent(tx, in.StoryID, *in.ParentID)
+		if errors.Is(err, ErrNotFound) || err == nil && (p.Status != CommentApproved || p.Deleted) {
+			return nil, &ValidationError{Fields: map[string]string{"parent": "The comment you are replying to is not on this story."}}
+		} else if err != nil {
+			return nil, err
+		}
+		parent = p
+	}
+	c.Status, err = decideStatus(tx, c, st, in.Poster.UserID, in.Rules)
+	return parent, err
 }
 
 // openStory returns the published story id if it takes comments.

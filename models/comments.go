@@ -161,6 +161,14 @@ func loadParent(tx *gorm.DB, storyID, id uint) (*Comment, error) {
 // replies deeper than MaxDepth to the deepest allowed level, and counts it on
 // the story if it is approved.
 func insertComment(tx *gorm.DB, c *Comment, parent *Comment) error {
+	if err := insertCommentRow(tx, c, parent); err != nil || c.Status != CommentApproved {
+		return err
+	}
+	return addCommentCount(tx, c.StoryID, 1)
+}
+
+// insertCommentRow saves c as insertComment does, leaving the story's count.
+func insertCommentRow(tx *gorm.DB, c *Comment, parent *Comment) error {
 	if parent != nil {
 		if parent.Depth >= MaxDepth-1 {
 			c.ParentID, c.Depth = parent.ParentID, parent.Depth
@@ -168,14 +176,13 @@ func insertComment(tx *gorm.DB, c *Comment, parent *Comment) error {
 			c.ParentID, c.Depth = &parent.ID, parent.Depth+1
 		}
 	}
-	if err := tx.Create(c).Error; err != nil {
-		return err
-	}
-	if c.Status != CommentApproved {
-		return nil
-	}
-	return tx.Model(&Story{}).Where("id = ?", c.StoryID).
-		UpdateColumn("comment_count", gorm.Expr("comment_count + 1")).Error
+	return tx.Create(c).Error
+}
+
+// addCommentCount adds n approved comments to the count of story id.
+func addCommentCount(tx *gorm.DB, id uint, n int) error {
+	return tx.Model(&Story{}).Where("id = ?", id).
+		UpdateColumn("comment_count", gorm.Expr("comment_count + ?", n)).Error
 }
 
 // recountComments sets the comment count of each story to its approved,

@@ -40,7 +40,7 @@ const statsTriggerVersion = "stats_v1_"
 func medianOf(company, column, cond string) string {
 	return `(SELECT avg(d) FROM (SELECT d, row_number() OVER (ORDER BY d) AS i, count(*) OVER () AS n FROM (
 		SELECT julianday(` + column + `) - julianday(published_at) AS d FROM stories
-		WHERE company_id = ` + company + ` AND status = '` + StatusPublished + `' AND ` + cond + `))
+		WHERE company_id = ` + company + ` AND status = '` + StatusPublished + `' AND ` + cond + `) AS durations) AS ranked
 		WHERE i IN ((n + 1) / 2, (n + 2) / 2))`
 }
 
@@ -64,8 +64,8 @@ func recomputeStats(company, when string) string {
 		coalesce((SELECT group_concat(m, ',') FROM (SELECT strftime('%Y-%m', published_at) || ' ' || count(*) || ' ' ||
 			count(replied_at) || ' ' || coalesce(sum(resolution = ` + res + `), 0) AS m FROM stories
 			WHERE company_id = ` + company + ` AND status = ` + pub + `
-			GROUP BY strftime('%Y-%m', published_at) ORDER BY strftime('%Y-%m', published_at))), '')
-		FROM stories WHERE company_id = ` + company + ` AND status = ` + pub + `)
+			GROUP BY strftime('%Y-%m', published_at) ORDER BY strftime('%Y-%m', published_at)) AS months), '')
+		FROM stories WHERE company_id = ` + company + ` AND status = ` + pub + `) AS stats
 	WHERE EXISTS (SELECT 1 FROM companies WHERE companies.id = ` + company + `)` + when + `
 	ON CONFLICT (company_id) DO UPDATE SET stories = excluded.stories, replied = excluded.replied,
 		resolved = excluded.resolved, reply_days = excluded.reply_days, resolve_days = excluded.resolve_days,
@@ -162,7 +162,7 @@ func refreshStale(db *gorm.DB) error {
 // refreshStats recomputes the scorecards of the companies ids.
 func refreshStats(tx *gorm.DB, ids ...uint) error {
 	for _, id := range ids {
-		if err := tx.Exec(recomputeStats("@id", ""), map[string]any{"id": id}).Error; err != nil {
+		if err := tx.Exec(recomputeStats("CAST(@id AS INTEGER)", ""), map[string]any{"id": id}).Error; err != nil {
 			return fmt.Errorf("scorecard of company %d: %w", id, err)
 		}
 	}

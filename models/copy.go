@@ -29,14 +29,15 @@ var copyTables = []string{
 	"identities", "sessions", "one_time_tokens", "login_states",
 	"email_addresses", "follows", "digest_items", "outbox",
 	"import_keys", "legacy_paths", "legal_pages", "notices", "audit_entries", "site_keys",
+	"read_salts", "story_reads", "story_read_counts",
 }
 
 // derivedTables are not copied: the target's own (schema version, site
 // state), what the target's triggers rebuild as the rows above arrive (the
 // search index, the stored counts, the scorecards), and what expires within
-// a minute (rate limits).
+// a minute (rate limits); notices_version is the target's own counter.
 var derivedTables = []string{
-	"schema_version", "site_state", "rate_limits", "sqlite_sequence",
+	"schema_version", "site_state", "rate_limits", "sqlite_sequence", "notices_version",
 	"story_counts", "story_count_deltas", "company_stats", "company_stats_stale",
 	"story_search", "story_search_text", "comment_search", "comment_search_text",
 }

@@ -132,8 +132,8 @@ func watchWrites(db *gorm.DB, gen *generation) error {
 		if slices.Contains(quietTables, tx.Statement.Table) {
 			return
 		}
-		if t, ok := tx.Statement.ConnPool.(*stmtTx); ok {
-			t.wrote.Store(true)
+		if t, ok := tx.Statement.ConnPool.(interface{ markWrote() }); ok {
+			t.markWrote()
 			return
 		}
 		gen.bump()

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"doleances/models/pgtest"
 	"errors"
 	"path/filepath"
 	"strings"
@@ -65,10 +66,35 @@ func newTestStore(t testing.TB, opts ...storeOption) (*Store, *testClock) {
 	for _, opt := range opts {
 		opt(&o)
 	}
-	s, err := Open(filepath.Join(t.TempDir(), "test.db"), o)
+	s, err := Open(testDatabase(t), o)
 	must(t, err)
 	t.Cleanup(func() { s.Close() })
 	return s, clock
+}
+
+// testDatabase is where a test's store lives: a SQLite file in a
+// temporary folder, or a fresh PostgreSQL database when pgtest.Env is set.
+func testDatabase(t testing.TB) string {
+	t.Helper()
+	if pgtest.URL() == "" {
+		return filepath.Join(t.TempDir(), "test.db")
+	}
+	return pgtest.Database(t, func(addr string) error {
+		s, err := Open(addr, Options{})
+		if err == nil {
+			err = s.Close()
+		}
+		return err
+	})
+}
+
+// onPostgres skips a test that is about SQLite itself (its file, its
+// locks, its upgrade from an old file) when the tests run on PostgreSQL.
+func onPostgres(t testing.TB, why string) {
+	t.Helper()
+	if pgtest.URL() != "" {
+		t.Skip("SQLite only: " + why)
+	}
 }
 
 // must fails the test on an error.

@@ -185,6 +185,9 @@ func (s *Store) Import(ctx context.Context, b *ImportBatch) error {
 		if err := importRows(tx, b); err != nil {
 			return err
 		}
+		if err := s.d.catchUpIDs(tx, "stories", "comments"); err != nil {
+			return err
+		}
 		stats := func() error { return refreshStats(tx, companyIDsOf(b.stories)...) }
 		if b.deferStats {
 			stats = func() error { return markStale(tx, companyIDsOf(b.stories)) }

@@ -51,9 +51,6 @@ var companySideTables = []string{
 // companies and reports gain, and the scorecards with their triggers,
 // computed once for every company.
 func createCompanySide(ctx context.Context, tx *gorm.DB, d dialect) error {
-	if d != sqliteDialect {
-		return d.unsupported("company side") // the scorecard triggers are SQLite's
-	}
 	for _, c := range []struct{ table, column, def string }{
 		{"stories", "replied_at", "datetime"},
 		{"stories", "resolved_at", "datetime"},

@@ -47,9 +47,6 @@ var migrations = []migration{
 // createImportTables is step 4: ImportKey and LegacyPath (imported.go),
 // for the WordPress import.
 func createImportTables(ctx context.Context, tx *gorm.DB, d dialect) error {
-	if d != sqliteDialect {
-		return d.unsupported("import tables")
-	}
 	return execAll(tx, []string{
 		"CREATE TABLE IF NOT EXISTS `import_keys` (`id` integer PRIMARY KEY AUTOINCREMENT,`source` text NOT NULL," +
 			"`kind` text NOT NULL,`key` text NOT NULL,`target_id` integer NOT NULL)",
@@ -63,9 +60,6 @@ func createImportTables(ctx context.Context, tx *gorm.DB, d dialect) error {
 // createPictures is step 6: a row per uploaded picture, the pictures each
 // story shows, a story's cover (also in a held edit) and a company's logo.
 func createPictures(ctx context.Context, tx *gorm.DB, d dialect) error {
-	if d != sqliteDialect {
-		return d.unsupported("pictures")
-	}
 	err := execAll(tx, []string{
 		"CREATE TABLE IF NOT EXISTS `pictures` (`id` integer PRIMARY KEY AUTOINCREMENT,`name` text NOT NULL," +
 			"`owner_id` integer NOT NULL,`kind` text NOT NULL DEFAULT 'story',`ext` text NOT NULL,`files` text NOT NULL," +
@@ -97,9 +91,6 @@ func createPictures(ctx context.Context, tx *gorm.DB, d dialect) error {
 // createPendingEdits is step 2: the changes a reader made to a published
 // story, held until an admin reviews them (one per story).
 func createPendingEdits(ctx context.Context, tx *gorm.DB, d dialect) error {
-	if d != sqliteDialect {
-		return d.unsupported("pending edits")
-	}
 	return execAll(tx, []string{
 		"CREATE TABLE IF NOT EXISTS `pending_edits` (`id` integer PRIMARY KEY AUTOINCREMENT,`story_id` integer NOT NULL," +
 			"`editor_id` integer NOT NULL,`title` text NOT NULL,`body` text NOT NULL,`html` text NOT NULL,`company_id` integer," +
@@ -110,22 +101,6 @@ func createPendingEdits(ctx context.Context, tx *gorm.DB, d dialect) error {
 	})
 }
 
-// addColumn adds column (with its SQL definition) to table unless it is
-// there already (a step may have been half-applied by hand).
-func (d dialect) addColumn(tx *gorm.DB, table, column, definition string) error {
-	if d != sqliteDialect {
-		return d.unsupported("add column")
-	}
-	var n int64
-	if err := tx.Raw("SELECT count(*) FROM pragma_table_info(?) WHERE name = ?", table, column).Scan(&n).Error; err != nil {
-		return err
-	}
-	if n > 0 {
-		return nil
-	}
-	return tx.Exec("ALTER TABLE `" + table + "` ADD COLUMN `" + column + "` " + definition).Error
-}
-
 // legacyVersion is the version of a database written before versions were
 // recorded: the releases up to then had the schema of step 1 (after their
 // own fix-ups, which upgradeLegacy runs once).
@@ -134,34 +109,6 @@ const legacyVersion = 1
 // ErrSchemaTooNew is returned by Open for a database written by a newer
 // release, whose schema this binary does not know.
 var ErrSchemaTooNew = errors.New("the database was written by a newer release of Doléances")
-
-// errDialect is returned by a step that has no variant for the database engine.
-var errDialect = errors.New("database engine not supported by this migration")
-
-// dialect is what differs between database engines in the migrations.
-// Only SQLite exists for now; a PostgreSQL variant gets its own value, and
-// the steps with engine-specific SQL switch on it.
-type dialect struct {
-	name string
-}
-
-// sqliteDialect is the dialect of the SQLite store.
-var sqliteDialect = dialect{name: "sqlite"}
-
-// unsupported is the error of a step that has no variant for d.
-func (d dialect) unsupported(step string) error {
-	return fmt.Errorf("%s: %w: %s", step, errDialect, d.name)
-}
-
-// tableExists says whether the database has a table called name.
-func (d dialect) tableExists(tx *gorm.DB, name string) (bool, error) {
-	if d != sqliteDialect {
-		return false, d.unsupported("table exists")
-	}
-	var n int64
-	err := tx.Raw("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", name).Scan(&n).Error
-	return n > 0, err
-}
 
 // versionTable holds the schema version, in one row. It is a table rather
 // than SQLite's user_version so that PostgreSQL can keep it the same way.
@@ -203,6 +150,9 @@ func migrate(ctx context.Context, db *gorm.DB, d dialect, steps []migration) err
 	for {
 		done := false
 		err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			if err := d.lockSchema(tx); err != nil {
+				return fmt.Errorf("schema lock: %w", err)
+			}
 			v, legacy, err := readVersion(tx, d)
 			if err != nil {
 				return fmt.Errorf("schema version: %w", err)

@@ -252,21 +252,21 @@ func TestFailedStepKeepsThePreviousVersion(t *testing.T) {
 		}
 		return errors.New("disk on fire")
 	}})
-	err := migrate(ctx, s.w, sqliteDialect, failing)
+	err := migrate(ctx, s.w, s.d, failing)
 	if err == nil || !strings.Contains(err.Error(), "half done") {
 		t.Fatalf("a failing step: %v", err)
 	}
 	if v := storedVersion(t, s.w); v != n {
 		t.Errorf("version %d after a failed step, want %d", v, n)
 	}
-	if ok, err := sqliteDialect.tableExists(s.w, "half_done"); ok || err != nil {
+	if ok, err := s.d.tableExists(s.w, "half_done"); ok || err != nil {
 		t.Errorf("the failed step's table is left behind (%v)", err)
 	}
 
 	fixed := append(migrations[:n:n], migration{Name: "done", Up: func(ctx context.Context, tx *gorm.DB, d dialect) error {
 		return tx.Exec("CREATE TABLE done (id INTEGER PRIMARY KEY)").Error
 	}})
-	must(t, migrate(ctx, s.w, sqliteDialect, fixed))
+	must(t, migrate(ctx, s.w, s.d, fixed))
 	if v := storedVersion(t, s.w); v != n+1 {
 		t.Errorf("version %d after the step, want %d", v, n+1)
 	}

@@ -59,7 +59,7 @@ func TestMaskStoriesSaved(t *testing.T) {
 	clean := newStory(t, s, a, "Clean", time.Time{})
 	must(t, s.w.Exec("UPDATE stories SET body = ?, html = ? WHERE id = ?", "Call 06 12 34 56 78", "<p>Call 06 12 34 56 78</p>", old.ID).Error)
 	must(t, s.w.Exec("UPDATE stories SET html = ? WHERE id = ?", "<p>untouched</p>", clean.ID).Error)
-	must(t, s.w.Transaction(func(tx *gorm.DB) error { return maskStoriesSaved(ctx, tx, sqliteDialect) }))
+	must(t, s.w.Transaction(func(tx *gorm.DB) error { return maskStoriesSaved(ctx, tx, s.d) }))
 	var htmls []string
 	must(t, s.r.Model(&Story{}).Order("id").Pluck("html", &htmls).Error)
 	if !strings.Contains(htmls[0], "06 •• •• •• 78") || htmls[1] != "<p>untouched</p>" {

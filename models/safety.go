@@ -25,9 +25,6 @@ func addShownPII(ctx context.Context, tx *gorm.DB, d dialect) error {
 // createSafetyTables creates the notices, the audit log (append-only: its
 // triggers refuse UPDATE and DELETE) and the legal pages.
 func createSafetyTables(ctx context.Context, tx *gorm.DB, d dialect) error {
-	if d != sqliteDialect {
-		return d.unsupported("notices and audit log")
-	}
 	return execAll(tx, append([]string{
 		"CREATE TABLE IF NOT EXISTS `notices` (`id` integer PRIMARY KEY AUTOINCREMENT,`url` text NOT NULL,`story_id` integer NOT NULL," +
 			"`comment_id` integer NOT NULL DEFAULT 0,`author_id` integer NOT NULL DEFAULT 0,`reason` text NOT NULL,`explanation` text NOT NULL," +

@@ -11,9 +11,6 @@ import (
 // follow; the mail state of comments, stories and reports; a comment's
 // "email me replies"; a user's mail switches.
 func createMail(ctx context.Context, tx *gorm.DB, d dialect) error {
-	if d != sqliteDialect {
-		return d.unsupported("mail")
-	}
 	err := execAll(tx, []string{
 		"CREATE TABLE IF NOT EXISTS `outbox` (`id` integer PRIMARY KEY AUTOINCREMENT,`to_addr` text NOT NULL,`kind` text NOT NULL," +
 			"`subject` text NOT NULL,`text` text NOT NULL,`html` text NOT NULL,`status` text NOT NULL,`attempts` integer NOT NULL DEFAULT 0," +

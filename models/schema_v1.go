@@ -17,10 +17,20 @@ import (
 //go:embed schema_v1.sql
 var schemaV1Tables string
 
-// createTablesV1 runs schemaV1Tables, one statement at a time.
-func createTablesV1(tx *gorm.DB) error {
+// schemaV1Postgres is schemaV1Tables on PostgreSQL, with the functions
+// that stand for SQLite's.
+//
+//go:embed schema_v1_postgres.sql
+var schemaV1Postgres string
+
+// createTablesV1 runs the SQL of step 1's tables on d, one statement at a time.
+func createTablesV1(tx *gorm.DB, d dialect) error {
+	text := schemaV1Tables
+	if d == postgresDialect {
+		text = schemaV1Postgres
+	}
 	var stmts []string
-	for _, q := range strings.Split(schemaV1Tables, ";\n") {
+	for _, q := range strings.Split(text, ";\n") {
 		if q = strings.TrimSpace(stripSQLComments(q)); q != "" {
 			stmts = append(stmts, q)
 		}
@@ -43,18 +53,13 @@ func stripSQLComments(q string) string {
 // createSchemaV1 is step 1: the tables, the story counters and the search
 // index with their triggers (see counts.go and searchindex.go).
 func createSchemaV1(ctx context.Context, tx *gorm.DB, d dialect) error {
-	if d != sqliteDialect {
-		// The counters' and the search index's triggers and FTS4 tables
-		// are SQLite's; PostgreSQL needs its own variant of this step.
-		return d.unsupported("schema v1")
-	}
-	if err := createTablesV1(tx); err != nil {
+	if err := createTablesV1(tx, d); err != nil {
 		return err
 	}
 	if err := execAll(tx, countsSchema()); err != nil {
 		return fmt.Errorf("story counts: %w", err)
 	}
-	if err := execAll(tx, searchSchema()); err != nil {
+	if err := execAll(tx, d.searchSchema()); err != nil {
 		return fmt.Errorf("search index: %w", err)
 	}
 	return nil

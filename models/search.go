@@ -188,10 +188,10 @@ func (s *Store) Search(ctx context.Context, q SearchQuery) (SearchResult, error)
 	// search. So the words are searched as typed, and as prefixes only
 	// when nothing in the span holds them as typed.
 	exact := strings.ReplaceAll(match, `*"`, `"`)
-	w, err := findMatches(db, exact, q, span)
+	w, err := s.d.findMatches(db, exact, q, span)
 	if err == nil && len(w.rows) == 0 && exact != match {
 		exact = match
-		w, err = findMatches(db, match, q, span)
+		w, err = s.d.findMatches(db, match, q, span)
 	}
 	if err != nil {
 		return res, fmt.Errorf("search %q: %w", exact, err)
@@ -292,7 +292,7 @@ func writtenAt(db *gorm.DB, cond, order string, id uint) (time.Time, error) {
 // fewer match, those that match by their text or by a comment. Both index
 // tables are read newest first and only as far as the window or the span
 // goes: the cost of a query does not grow with the number of stories.
-func findMatches(db *gorm.DB, match string, q SearchQuery, span searchRange) (matchWindow, error) {
+func (d dialect) findMatches(db *gorm.DB, match string, q SearchQuery, span searchRange) (matchWindow, error) {
 	var filter string
 	var filterArgs []any
 	if q.CategoryID != 0 {
@@ -305,10 +305,7 @@ func findMatches(db *gorm.DB, match string, q SearchQuery, span searchRange) (ma
 	}
 	byID := map[uint]*searchRow{}
 	var ids []uint // newest first
-	err := scanMatches(db, `SELECT story_search.docid, matchinfo(story_search, 'pcy'), julianday(st.published_at) FROM story_search
-		CROSS JOIN stories st INDEXED BY idx_stories_search ON st.id = story_search.docid
-		WHERE story_search MATCH ? AND story_search.docid BETWEEN ? AND ?`+filter+` ORDER BY story_search.docid DESC`,
-		append([]any{match, span.lo, span.hi}, filterArgs...),
+	err := d.scanStoryMatches(db, match, span, filter, filterArgs,
 		func(id uint, info []uint32, at float64) bool {
 			r := &searchRow{ID: id, PublishedAt: at}
 			r.rankStory(info)
@@ -340,8 +337,8 @@ func findMatches(db *gorm.DB, match string, q SearchQuery, span searchRange) (ma
 	var last uint
 	var undated []uint // stories found by their comments only
 	fromDocid, toDocid := commentDocids(span.lo, span.hi)
-	err = eachDocid(db, cq+` WHERE comment_search MATCH ? AND comment_search.docid BETWEEN ? AND ?`+filter+` ORDER BY comment_search.docid DESC`,
-		append([]any{match, fromDocid, toDocid}, filterArgs...),
+	err = eachDocid(db, cq+` WHERE `+d.matches("comment_search")+` AND comment_search.docid BETWEEN ? AND ?`+filter+` ORDER BY comment_search.docid DESC`,
+		append([]any{d.matchArg(match), fromDocid, toDocid}, filterArgs...),
 		func(docid int64) bool {
 			id, commentID := uint(docid>>32), uint(docid&0xFFFFFFFF)
 			if id != last {
@@ -429,6 +426,20 @@ func eachDocid(db *gorm.DB, query string, args []any, f func(docid int64) bool) 
 		}
 	}
 	return cur.Err()
+}
+
+// scanStoryMatches runs the stories' query of findMatches: the docid,
+// matchinfo 'pcy' and publication date of each story of span whose text
+// holds match, newest first.
+func (d dialect) scanStoryMatches(db *gorm.DB, match string, span searchRange, filter string, filterArgs []any,
+	f func(id uint, info []uint32, at float64) bool) error {
+	if d == postgresDialect {
+		return pgStoryMatches(db, match, span, filter, filterArgs, f)
+	}
+	return scanMatches(db, `SELECT story_search.docid, matchinfo(story_search, 'pcy'), julianday(st.published_at) FROM story_search
+		CROSS JOIN stories st INDEXED BY idx_stories_search ON st.id = story_search.docid
+		WHERE story_search MATCH ? AND story_search.docid BETWEEN ? AND ?`+filter+` ORDER BY story_search.docid DESC`,
+		append([]any{match, span.lo, span.hi}, filterArgs...), f)
 }
 
 // scanMatches runs query and hands each row (story id, matchinfo,

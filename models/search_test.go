@@ -328,6 +328,7 @@ func TestSearchRanksTheNewestWindow(t *testing.T) {
 // it must look the stories up by id, not scan every published story, which
 // made each comment cost in proportion to the size of the site.
 func TestReindexLooksStoriesUp(t *testing.T) {
+	onPostgres(t, "the plan of SQLite's search triggers")
 	s, _ := newTestStore(t)
 	for _, ids := range []string{"SELECT 1", "SELECT 1 UNION SELECT 2"} {
 		q := strings.SplitAfter(fmt.Sprintf(reindexSQL, ids), ";")[2]
@@ -352,6 +353,7 @@ func TestReindexLooksStoriesUp(t *testing.T) {
 // comment of the site through the status index, which made a seed grow with
 // the square of its size.
 func TestReindexReadsCommentsByStory(t *testing.T) {
+	onPostgres(t, "the plan of SQLite's reindex")
 	s, _ := newTestStore(t)
 	q := strings.SplitAfter(fmt.Sprintf(indexCommentRangeSQL, 201, 400, 0, 0), ";")[0]
 	q = strings.Replace(q, "INSERT INTO comment_search_text(docid, body)", "", 1)

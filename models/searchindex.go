@@ -223,12 +223,25 @@ func dropOldSearch(tx *gorm.DB) (current bool, err error) {
 // searchSchema creates the search index, its triggers, site_state and the
 // triggers that move it.
 func searchSchema() []string {
-	stmts := []string{searchTextTable, commentSearchTextTable, searchTable, commentSearchTable,
-		`CREATE TABLE IF NOT EXISTS site_state (id INTEGER PRIMARY KEY CHECK (id = 1), changed_at TEXT NOT NULL)`,
-		`INSERT OR IGNORE INTO site_state (id, changed_at) VALUES (1, strftime('%Y-%m-%d %H:%M:%f', 'now'))`,
-	}
+	stmts := []string{searchTextTable, commentSearchTextTable, searchTable, commentSearchTable}
 	for _, t := range searchTriggers {
 		stmts = append(stmts, searchTriggerSQL(t.name, t.event, t.body))
+	}
+	stmts = append(stmts, siteStateSchema()...)
+	// A partial index of the stories still without plain text: it stays
+	// empty, and makes the legacy upgrade's backfillPlainText a look-up
+	// instead of a scan of every story's text.
+	stmts = append(stmts, `CREATE INDEX IF NOT EXISTS idx_stories_no_plain_text ON stories(id) WHERE plain_text = ''`)
+	// What a search reads of each story in its window, without the row
+	// itself, whose text makes it span several pages.
+	return append(stmts, `CREATE INDEX IF NOT EXISTS idx_stories_search ON stories(id, published_at, company_id)`)
+}
+
+// siteStateSchema creates site_state and the triggers that move it.
+func siteStateSchema() []string {
+	stmts := []string{
+		`CREATE TABLE IF NOT EXISTS site_state (id INTEGER PRIMARY KEY CHECK (id = 1), changed_at TEXT NOT NULL)`,
+		`INSERT OR IGNORE INTO site_state (id, changed_at) VALUES (1, strftime('%Y-%m-%d %H:%M:%f', 'now'))`,
 	}
 	for _, table := range changeTables {
 		for _, ev := range []string{"INSERT", "UPDATE", "DELETE"} {
@@ -237,13 +250,7 @@ func searchSchema() []string {
 				table, strings.ToLower(ev), ev, table))
 		}
 	}
-	// A partial index of the stories still without plain text: it stays
-	// empty, and makes the legacy upgrade's backfillPlainText a look-up
-	// instead of a scan of every story's text.
-	stmts = append(stmts, `CREATE INDEX IF NOT EXISTS idx_stories_no_plain_text ON stories(id) WHERE plain_text = ''`)
-	// What a search reads of each story in its window, without the row
-	// itself, whose text makes it span several pages.
-	return append(stmts, `CREATE INDEX IF NOT EXISTS idx_stories_search ON stories(id, published_at, company_id)`)
+	return stmts
 }
 
 // optimizeSearch merges each index table into one segment: a query then
@@ -328,6 +335,10 @@ func plainText(doc ast.Node, source []byte) string {
 // OptimizeSearch merges the search index into one segment per table, as
 // after a bulk import (the seed command), so that queries read one doclist
 // per word.
+// PostgreSQL's GIN index needs no such step.
 func (s *Store) OptimizeSearch(ctx context.Context) error {
+	if s.d == postgresDialect {
+		return nil
+	}
 	return optimizeSearch(s.w.WithContext(ctx))
 }

@@ -13,6 +13,9 @@ import (
 // would fail it).
 func indexIsSound(t *testing.T, s *Store) {
 	t.Helper()
+	if s.d == postgresDialect {
+		return // the words are a generated column of the text: always in step
+	}
 	for _, table := range []string{"story_search", "comment_search"} {
 		if err := s.w.Exec("INSERT INTO " + table + "(" + table + ") VALUES('integrity-check')").Error; err != nil {
 			t.Errorf("%s: %v", table, err)
@@ -107,6 +110,7 @@ func TestSearchLongerWordsOnlyWhenNothingMatches(t *testing.T) {
 // whose index is the one-table FTS4 of earlier releases: it is replaced
 // once, comments included.
 func TestOldSearchIndexIsRebuilt(t *testing.T) {
+	onPostgres(t, "the FTS4 index of SQLite releases from before schema versions")
 	w := newWorld(t)
 	var path string
 	must(t, w.s.r.Raw("SELECT file FROM pragma_database_list WHERE name = 'main'").Scan(&path).Error)

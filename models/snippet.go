@@ -106,18 +106,7 @@ func marks(toks []token, terms []snippetTerm) []int {
 	m := make([]int, len(toks))
 	for k := range toks {
 		for ti, t := range terms {
-			if k+len(t.words) > len(toks) {
-				continue
-			}
-			ok := true
-			for w, word := range t.words {
-				got := toks[k+w].folded
-				if !(got == word || t.prefix && w == len(t.words)-1 && strings.HasPrefix(got, word)) {
-					ok = false
-					break
-				}
-			}
-			if ok {
+			if termAt(toks, k, t) {
 				for w := range t.words {
 					m[k+w] = ti + 1
 				}
@@ -125,6 +114,20 @@ func marks(toks []token, terms []snippetTerm) []int {
 		}
 	}
 	return m
+}
+
+// termAt says whether term t matches toks from the k-th token on.
+func termAt(toks []token, k int, t snippetTerm) bool {
+	if k+len(t.words) > len(toks) {
+		return false
+	}
+	for w, word := range t.words {
+		got := toks[k+w].folded
+		if !(got == word || t.prefix && w == len(t.words)-1 && strings.HasPrefix(got, word)) {
+			return false
+		}
+	}
+	return true
 }
 
 // highlightAll is s escaped, with every match of terms in a <mark> element.

@@ -144,6 +144,8 @@ func (t *stmtTx) stmt(ctx context.Context, query string) *sql.Stmt {
 	return nil
 }
 
+func (t *stmtTx) markWrote() { t.wrote.Store(true) }
+
 func (t *stmtTx) PrepareContext(ctx context.Context, query string) (*sql.Stmt, error) {
 	return t.tx.PrepareContext(ctx, query)
 }

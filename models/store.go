@@ -18,16 +18,18 @@ import (
 // with "database is locked"; reads use a small pool beside it (WAL lets them
 // run while a write is in progress).
 type Store struct {
-	r    *gorm.DB
-	w    *gorm.DB
-	now  func() time.Time
-	gen  *generation
-	stop func() // stops the checkpointer
-	span uint   // stories one search reads; see SearchSpan
+	r     *gorm.DB
+	w     *gorm.DB
+	now   func() time.Time
+	gen   *generation
+	stop  func()    // stops the checkpointer
+	span  uint      // stories one search reads; see SearchSpan
+	posts postQueue // comments waiting for their group's commit
 	// transparency keeps the last /transparency figures (see Transparency).
 	transparency transparencyMemo
 	// swept is the rate-limit window whose sweep this store last ran.
 	swept atomic.Int64
+	d     dialect
 }
 
 // Options tune Open.
@@ -45,7 +47,9 @@ type Options struct {
 	BusyTimeout time.Duration
 }
 
-// Open opens (creating if needed) the SQLite database at path and migrates it.
+// Open opens the database at path and migrates it: a PostgreSQL database
+// when path is a postgres:// address, else the SQLite file at path
+// (created if needed).
 func Open(path string, opt Options) (*Store, error) {
 	now := opt.Now
 	if now == nil {
@@ -55,6 +59,9 @@ func Open(path string, opt Options) (*Store, error) {
 	lg := opt.Logger
 	if lg == nil {
 		lg = logger.Discard
+	}
+	if isPostgresURL(path) {
+		return openPostgres(path, opt, utc, lg)
 	}
 	conf := func() *gorm.Config {
 		return &gorm.Config{NowFunc: utc, Logger: lg, PrepareStmt: true, TranslateError: true}
@@ -124,7 +131,7 @@ func Open(path string, opt Options) (*Store, error) {
 	if span == 0 {
 		span = SearchSpan
 	}
-	return &Store{r: r, w: w, now: utc, gen: gen, stop: stop, span: span}, nil
+	return &Store{r: r, w: w, now: utc, gen: gen, stop: stop, span: span, d: sqliteDialect}, nil
 }
 
 // Close closes both database handles, readers first, then folds the
@@ -132,6 +139,13 @@ func Open(path string, opt Options) (*Store, error) {
 func (s *Store) Close() error {
 	if s.stop != nil {
 		s.stop()
+	}
+	if s.d == postgresDialect { // one pool
+		sqlDB, err := s.w.DB()
+		if err != nil {
+			return err
+		}
+		return sqlDB.Close()
 	}
 	var errs []error
 	if sqlDB, err := s.r.DB(); err == nil {

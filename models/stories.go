@@ -155,7 +155,7 @@ func (s *Store) Neighbours(ctx context.Context, st *Story) (prev, next *StoryLin
 	// published story.
 	const side = `SELECT * FROM (SELECT title, slug, published_at, %[1]d AS after FROM stories
 		WHERE status = ? AND published_at %[2]s= ? AND (published_at %[2]s ? OR (published_at = ? AND id %[2]s ?))
-		ORDER BY published_at %[3]s, id %[3]s LIMIT 1)`
+		ORDER BY published_at %[3]s, id %[3]s LIMIT 1) AS side%[1]d`
 	q := fmt.Sprintf(side, 0, "<", "DESC") + " UNION ALL " + fmt.Sprintf(side, 1, ">", "ASC")
 	side1 := []any{StatusPublished, st.PublishedAt, st.PublishedAt, st.PublishedAt, st.ID}
 	var rows []struct {
@@ -189,7 +189,7 @@ func (s *Store) Related(ctx context.Context, st *Story, n int) ([]StoryLink, err
 	}
 	// +status: the company's index, in publication order, not the status one.
 	q := `SELECT * FROM (SELECT title, slug, published_at, id, 0 AS grp FROM stories
-		WHERE company_id = ? AND +status = ? AND id <> ? ORDER BY published_at DESC, id DESC LIMIT ?)`
+		WHERE company_id = ? AND +status = ? AND id <> ? ORDER BY published_at DESC, id DESC LIMIT ?) AS same_company`
 	args := []any{company, StatusPublished, st.ID, n}
 	if len(cats) > 0 {
 		scan, err := s.scanLinks(ctx, countCategory, cats, n)
@@ -202,11 +202,11 @@ func (s *Store) Related(ctx context.Context, st *Story, n int) ([]StoryLink, err
 		}
 		q += ` UNION ALL SELECT * FROM (SELECT title, slug, published_at, id, 1 AS grp FROM stories
 			WHERE ` + status + ` AND id <> ? AND company_id IS NOT ? AND ` + linkCond("story_categories", "category_id", scan) + `
-			ORDER BY published_at DESC, id DESC LIMIT ?)`
+			ORDER BY published_at DESC, id DESC LIMIT ?) AS same_category`
 		args = append(args, StatusPublished, st.ID, company, cats, n)
 	}
 	var links []StoryLink
-	err := s.r.WithContext(ctx).Raw("SELECT title, slug, published_at FROM ("+q+") ORDER BY grp, published_at DESC, id DESC LIMIT ?",
+	err := s.r.WithContext(ctx).Raw("SELECT title, slug, published_at FROM ("+q+") AS related ORDER BY grp, published_at DESC, id DESC LIMIT ?",
 		append(args, n)...).Scan(&links).Error
 	if err != nil {
 		return nil, fmt.Errorf("related to %q: %w", st.Slug, err)

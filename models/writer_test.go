@@ -27,6 +27,7 @@ func TestPublishedStoryID(t *testing.T) {
 // first in a transaction is kept after its commit and reused by the next
 // ones, a rolled back transaction leaves nothing, schema changes are not kept.
 func TestWriterStatements(t *testing.T) {
+	onPostgres(t, "the statements of SQLite's single writer connection")
 	s, _ := newTestStore(t)
 	pool, ok := s.w.ConnPool.(*stmtPool)
 	if !ok {
@@ -55,6 +56,7 @@ func TestWriterStatements(t *testing.T) {
 // TestWriterLeavesCheckpointsToTheBackground: the writer checkpoints only
 // past walSafetyPages, and closing the store stops the background one.
 func TestWriterLeavesCheckpointsToTheBackground(t *testing.T) {
+	onPostgres(t, "SQLite's write-ahead log")
 	s, _ := newTestStore(t)
 	var pages int
 	must(t, s.w.Raw("PRAGMA wal_autocheckpoint").Scan(&pages).Error)
