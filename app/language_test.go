@@ -147,3 +147,23 @@ func TestMailInTheSiteLanguage(t *testing.T) {
 	wantIn(t, "the mail", m.Text, "Ouvrez ce lien dans les 15 minutes pour vous connecter à Doléances.", "ignorez cet e-mail\u00a0: rien ne se passe sans le lien.")
 	wantIn(t, "the mail's HTML", m.HTML, `<html lang="fr">`)
 }
+
+// TestSignedInStoryPagesPerLanguage: the story pages kept for signed-in
+// readers (their shells) are kept per language, like the anonymous ones.
+func TestSignedInStoryPagesPerLanguage(t *testing.T) {
+	cs := newSite(t, withComments())
+	v := cs.signIn(cs.readers[0])
+	page := "/stories/" + cs.story.Slug
+	for range 3 { // the later views come from the kept shell
+		_, body := cs.get(v, page)
+		wantIn(t, "in English", body, `<html lang="en">`, "Latest")
+	}
+	v.cookies["doleances_lang"] = "fr"
+	for range 3 {
+		_, body := cs.get(v, page)
+		wantIn(t, "in French", body, `<html lang="fr">`, "Derniers récits", "Se déconnecter")
+		if strings.Contains(body, ">Sign out<") {
+			t.Error("a French page with the English account menu")
+		}
+	}
+}
