@@ -19,7 +19,7 @@ func TestCopyToCommand(t *testing.T) {
 	cs.comment(reader, cs.story, "Copié avec le reste.")
 	target := "sqlite:" + filepath.Join(t.TempDir(), "moved", "doleances.db")
 	run := func(out io.Writer, args ...string) error {
-		return Run(context.Background(), append([]string{"doleances", "copy-to", "-data", cs.Data}, args...), func(string) string { return "" }, out)
+		return Run(context.Background(), append([]string{"doleances", "copy-to", "-data", cs.Data}, args...), cs.cliEnv(), out) // the site's database, on either engine
 	}
 	var out bytes.Buffer
 	check(t, run(&out, target))

@@ -83,7 +83,7 @@ func (s *Store) CopyTo(ctx context.Context, dst *Store, progress func(table stri
 					return fmt.Errorf("copy %s: %w", t, err)
 				}
 			}
-			return fixSequences(tx)
+			return dst.d.catchUpIDs(tx, copyTables...) // the copy kept the ids
 		})
 	}, snapshot)
 	if err != nil {
@@ -243,24 +243,4 @@ func parseStoredTime(s string) (time.Time, error) {
 		}
 	}
 	return time.Time{}, fmt.Errorf("time %q: unknown layout", s)
-}
-
-// fixSequences moves PostgreSQL's id sequences past the ids a copy wrote,
-// so that the next row gets a new id. SQLite needs nothing: an explicit id
-// moves its AUTOINCREMENT counter itself.
-// Dialect-specific (PostgreSQL), kept here until the dialect layer has it.
-func fixSequences(tx *gorm.DB) error {
-	if tx.Dialector.Name() != "postgres" {
-		return nil
-	}
-	for _, t := range copyTables {
-		if !tx.Migrator().HasColumn(t, "id") {
-			continue
-		}
-		q := fmt.Sprintf(`SELECT setval(pg_get_serial_sequence('%[1]s', 'id'), COALESCE(MAX(id), 1), MAX(id) IS NOT NULL) FROM "%[1]s"`, t)
-		if err := tx.Exec(q).Error; err != nil {
-			return fmt.Errorf("sequence of %s: %w", t, err)
-		}
-	}
-	return nil
 }

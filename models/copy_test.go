@@ -134,7 +134,14 @@ func TestCopyCutShortLeavesTheTargetEmpty(t *testing.T) {
 func TestCopyTablesCoverTheSchema(t *testing.T) {
 	s, _ := newTestStore(t)
 	var tables []string
-	must(t, s.r.Raw("SELECT name FROM sqlite_master WHERE type = 'table'").Scan(&tables).Error)
+	tablesQ := "SELECT name FROM sqlite_master WHERE type = 'table'"
+	parentsQ := `SELECT "table" FROM pragma_foreign_key_list(?)`
+	if s.d == postgresDialect {
+		tablesQ = "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
+		parentsQ = `SELECT p.relname FROM pg_constraint c JOIN pg_class p ON p.oid = c.confrelid
+			WHERE c.contype = 'f' AND c.conrelid = ?::regclass`
+	}
+	must(t, s.r.Raw(tablesQ).Scan(&tables).Error)
 	for _, table := range tables {
 		shadow := strings.Contains(table, "_search_") && !strings.HasSuffix(table, "_text")
 		if !shadow && !slices.Contains(copyTables, table) && !slices.Contains(derivedTables, table) {
@@ -143,7 +150,7 @@ func TestCopyTablesCoverTheSchema(t *testing.T) {
 	}
 	for i, table := range copyTables {
 		var parents []string
-		must(t, s.r.Raw(`SELECT "table" FROM pragma_foreign_key_list(?)`, table).Scan(&parents).Error)
+		must(t, s.r.Raw(parentsQ, table).Scan(&parents).Error)
 		for _, p := range parents {
 			if j := slices.Index(copyTables, p); j < 0 || j > i {
 				t.Errorf("%s is copied before %s, which its foreign key points to", table, p)

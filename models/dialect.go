@@ -76,12 +76,16 @@ func (d dialect) lockSchema(tx *gorm.DB) error {
 // catchUpIDs moves the id sequences of tables past the ids in use, after
 // rows were inserted with ids of their own (an import numbers its rows):
 // SQLite's AUTOINCREMENT does so by itself, a PostgreSQL sequence does not.
+// Tables without an id column are passed over; an empty table's next id is 1.
 func (d dialect) catchUpIDs(tx *gorm.DB, tables ...string) error {
 	if d != postgresDialect {
 		return nil
 	}
 	for _, t := range tables {
-		q := "SELECT setval(pg_get_serial_sequence('" + t + "', 'id'), GREATEST((SELECT max(id) FROM " + t + "), 1))"
+		if !tx.Migrator().HasColumn(t, "id") {
+			continue
+		}
+		q := fmt.Sprintf(`SELECT setval(pg_get_serial_sequence('%[1]s', 'id'), COALESCE(max(id), 1), max(id) IS NOT NULL) FROM "%[1]s"`, t)
 		if err := tx.Exec(q).Error; err != nil {
 			return fmt.Errorf("ids of %s: %w", t, err)
 		}

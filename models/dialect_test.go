@@ -79,6 +79,14 @@ func TestPostgresSpelling(t *testing.T) {
 		!strings.Contains(trig[1], "CREATE OR REPLACE TRIGGER t_upd AFTER UPDATE OF a ON t FOR EACH ROW EXECUTE FUNCTION t_upd()") {
 		t.Errorf("trigger: %q", trig)
 	}
+	// A BEFORE trigger whose condition is false lets the row be written:
+	// its function returns the row (NULL would skip the write).
+	for event, ret := range map[string]string{"BEFORE INSERT": "RETURN NEW;", "BEFORE DELETE": "RETURN OLD;", "AFTER INSERT": "RETURN NULL;"} {
+		fn := pgRewrite("CREATE TRIGGER IF NOT EXISTS t_b " + event + " ON t WHEN NEW.a = 1 BEGIN SELECT RAISE(ABORT, 'no'); END")[0]
+		if !strings.Contains(fn, ret) || !strings.Contains(fn, "RAISE EXCEPTION 'no';") {
+			t.Errorf("%s trigger's function lacks %s: %q", event, ret, fn)
+		}
+	}
 }
 
 // A look-up with bytes that are not UTF-8 (or a NUL), as a URL can carry,

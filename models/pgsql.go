@@ -119,9 +119,14 @@ func pgTrigger(q string) []string {
 	if w := pgWhenRE.FindStringSubmatch(event); w != nil {
 		event, body = w[1], "IF "+pgText(w[2])+" THEN\n"+body+"\nEND IF;"
 	}
-	ret := "NULL"
-	if strings.HasPrefix(strings.ToUpper(event), "INSTEAD OF") {
+	// A row trigger that runs before the write (or instead of it) returns
+	// the row to write: NULL would skip it, where SQLite goes on.
+	ret, when := "NULL", strings.ToUpper(event)
+	switch {
+	case strings.HasPrefix(when, "INSTEAD OF"), strings.HasPrefix(when, "BEFORE INSERT"), strings.HasPrefix(when, "BEFORE UPDATE"):
 		ret = "NEW"
+	case strings.HasPrefix(when, "BEFORE DELETE"):
+		ret = "OLD"
 	}
 	return []string{
 		fmt.Sprintf("CREATE OR REPLACE FUNCTION %s() RETURNS trigger LANGUAGE plpgsql AS $fn$\nBEGIN\n%s\nRETURN %s;\nEND\n$fn$", name, body, ret),

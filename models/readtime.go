@@ -23,9 +23,6 @@ func ReadingMinutes(text string) int {
 // reading time (filled for the stories saved before), the daily reads of
 // each story, and the author's links.
 func createWritingStats(ctx context.Context, tx *gorm.DB, d dialect) error {
-	if d != sqliteDialect {
-		return d.unsupported("writing stats")
-	}
 	for _, c := range []struct{ table, column, def string }{
 		{"stories", "reading_minutes", "integer NOT NULL DEFAULT 0"},
 		{"users", "links", "text NOT NULL DEFAULT ''"},

@@ -147,7 +147,8 @@ func setup(migrate func(string) error) error {
 
 // describe notes the template's shape and the statement that empties a
 // copy of it: every table but the schema's version, whose sequences start
-// again at 1; site_state keeps its one row.
+// again at 1; site_state and notices_version keep their one row (the
+// migrations wrote it, the store only updates it).
 func describe(addr string) error {
 	db, err := sql.Open("pgx", addr)
 	if err != nil {
@@ -159,7 +160,7 @@ func describe(addr string) error {
 	}
 	var tables string
 	err = db.QueryRow(`SELECT string_agg(quote_ident(table_name), ', ') FROM information_schema.tables
-		WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name NOT IN ('schema_version', 'site_state')`).Scan(&tables)
+		WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name NOT IN ('schema_version', 'site_state', 'notices_version')`).Scan(&tables)
 	empty = "TRUNCATE " + tables + " RESTART IDENTITY CASCADE"
 	return err
 }
