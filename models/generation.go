@@ -138,15 +138,26 @@ func watchWrites(db *gorm.DB, gen *generation) error {
 		}
 		gen.bump()
 	}
+	// A statement that changed no row (an UPDATE or DELETE matching
+	// nothing, an INSERT ... ON CONFLICT DO NOTHING that met its row, a
+	// sweep with nothing to sweep) changed no page: it must not empty the
+	// caches of every instance. A failed one counts, to be safe. Row (a
+	// Raw(...).Scan) cannot tell: it runs before the rows are read.
+	changed := func(tx *gorm.DB) {
+		if tx.Error == nil && tx.RowsAffected == 0 {
+			return
+		}
+		mark(tx)
+	}
 	// GORM commits its own transaction of a Create, Update or Delete in
 	// commit_or_rollback_transaction: the mark must come before it.
 	const commit = "gorm:commit_or_rollback_transaction"
 	cb := db.Callback()
 	for _, err := range []error{
-		cb.Create().Before(commit).Register("doleances:generation", mark),
-		cb.Update().Before(commit).Register("doleances:generation", mark),
-		cb.Delete().Before(commit).Register("doleances:generation", mark),
-		cb.Raw().After("*").Register("doleances:generation", mark),
+		cb.Create().Before(commit).Register("doleances:generation", changed),
+		cb.Update().Before(commit).Register("doleances:generation", changed),
+		cb.Delete().Before(commit).Register("doleances:generation", changed),
+		cb.Raw().After("*").Register("doleances:generation", changed),
 		cb.Row().After("*").Register("doleances:generation", mark),
 	} {
 		if err != nil {

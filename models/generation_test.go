@@ -54,6 +54,70 @@ func TestGenerationMovesAfterEachCommittedWrite(t *testing.T) {
 	}
 }
 
+// TestNoOpWritesLeaveTheGenerationAlone: a write that changes no row (a
+// periodic sweep with nothing to sweep, an upsert that met its row, an
+// update of something gone) changes no page; moving the generation for it
+// would empty the page cache here and, through site_state.version, on
+// every other instance.
+func TestNoOpWritesLeaveTheGenerationAlone(t *testing.T) {
+	s, _ := newTestStore(t)
+	ctx := context.Background()
+	author := newUser(t, s, "ada", RoleAuthor)
+	newStory(t, s, author, "A story", time.Time{})
+	if err := s.w.WithContext(ctx).Create(&Category{Name: "Banks", Slug: "banks"}).Error; err != nil {
+		t.Fatal(err)
+	}
+	s.gen.polled.Store(0)
+	s.Generation()
+	version := func() int64 {
+		var v int64
+		if err := s.r.WithContext(ctx).Raw("SELECT version FROM site_state WHERE id = 1").Scan(&v).Error; err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	noOps := []struct {
+		name  string
+		write func(tx *gorm.DB) error
+	}{
+		{"Exec matching nothing", func(tx *gorm.DB) error {
+			return tx.Exec("UPDATE users SET name = 'Nobody' WHERE id = ?", 1_000_000).Error
+		}},
+		{"Delete matching nothing", func(tx *gorm.DB) error {
+			return tx.Where("name = ?", "No such category").Delete(&Category{}).Error
+		}},
+		{"Update matching nothing", func(tx *gorm.DB) error {
+			return tx.Model(&User{}).Where("id = ?", 1_000_000).Update("bio", "gone").Error
+		}},
+		{"insert that met its row", func(tx *gorm.DB) error {
+			return tx.Exec("INSERT OR IGNORE INTO categories (name, slug, position) SELECT name, slug, position FROM categories WHERE slug = 'banks'").Error
+		}},
+	}
+	for _, w := range noOps {
+		before, v := s.Generation(), version()
+		if err := w.write(s.w.WithContext(ctx)); err != nil {
+			t.Fatalf("%s outside a transaction: %v", w.name, err)
+		}
+		if err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return w.write(tx) }); err != nil {
+			t.Fatalf("%s in a transaction: %v", w.name, err)
+		}
+		if s.Generation() != before {
+			t.Errorf("%s moved the generation", w.name)
+		}
+		if version() != v {
+			t.Errorf("%s moved site_state.version, which every other instance follows", w.name)
+		}
+	}
+	// The same statements changing a row still count.
+	before := s.Generation()
+	if err := s.w.WithContext(ctx).Exec("UPDATE users SET name = 'Ada L.' WHERE id = ?", author.ID).Error; err != nil {
+		t.Fatal(err)
+	}
+	if s.Generation() == before {
+		t.Error("an update of a row did not move the generation")
+	}
+}
+
 // TestSessionsLeaveTheGenerationAlone: signing in, a session sliding and
 // signing out change no page, so they must not empty the page cache.
 func TestSessionsLeaveTheGenerationAlone(t *testing.T) {
