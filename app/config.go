@@ -62,6 +62,7 @@ type Config struct {
 // timeouts bound how long a connection may take; see timeouts.orDefaults.
 type timeouts struct {
 	read, write, idle time.Duration
+	request           time.Duration // a request's work (handlers.RequestTimeout)
 }
 
 // clock is the configured clock.

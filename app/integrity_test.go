@@ -85,6 +85,40 @@ func TestBusyDatabaseGivesTheFormBack(t *testing.T) {
 	wantCode(t, r, page, http.StatusSeeOther)
 }
 
+// A request whose time ran out (handlers.RequestTimeout: the database or
+// the CPU could not keep up, as 64 uncached searches did on a loaded
+// PostgreSQL) is a busy site, not a failure: 503 with Retry-After and a
+// page that says so, in the visitor's language, never the 500 page; a form
+// comes back with what was typed.
+func TestRequestOutOfTimeIsBusy(t *testing.T) {
+	// No time for any request's work; the test's own set-up goes to the store.
+	slow := newSite(t, withConfig(func(c *Config) { c.timeouts.request = time.Nanosecond }))
+	w := slow.signIn(slow.newUser("alice", "Alice", models.RoleReader))
+	st, err := slow.store.CreateStory(context.Background(), models.StoryInput{Title: "Open story", Body: "Text.",
+		AuthorID: slow.newUser("bob", "Bob", models.RoleAuthor).ID, Status: models.StatusPublished})
+	check(t, err)
+	typed := "Typed while the site was overloaded, and not lost."
+	for _, tc := range []struct {
+		method, path, lang string
+		form               url.Values
+		want               []string
+	}{
+		{http.MethodGet, "/search?q=refund", "en", nil, []string{"The site is busy", "it has more requests than it can serve just now"}},
+		{http.MethodGet, "/stories/" + st.Slug, "fr", nil, []string{"Le site est occupé", "il reçoit plus de demandes"}},
+		{http.MethodPost, "/stories/" + st.Slug + "/comments", "en", url.Values{"body": {typed}}, []string{typed}},
+	} {
+		r, page := slow.do(w, tc.method, tc.path, tc.form, "Accept-Language", tc.lang)
+		what := tc.method + " " + tc.path + " " + tc.lang
+		if r.StatusCode != http.StatusServiceUnavailable || r.Header.Get("Retry-After") != "5" {
+			t.Errorf("%s: %d, Retry-After %q; want 503 and 5", what, r.StatusCode, r.Header.Get("Retry-After"))
+		}
+		wantIn(t, what, html.UnescapeString(page), tc.want...)
+		if strings.Contains(page, "Something went wrong on our side") {
+			t.Errorf("%s: the 500 page", what)
+		}
+	}
+}
+
 // A story that shows nothing cannot be published, nor a published story
 // edited into one; its draft may be a title alone. The text stays in the form.
 func TestEmptyStoryIsNotPublished(t *testing.T) {

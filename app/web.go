@@ -79,6 +79,7 @@ func newWeb(cfg Config, store *models.Store, log *slog.Logger, opts ...func(*han
 		}
 	}
 	t := cfg.timeouts.orDefaults()
+	d.RequestTimeout = t.request
 	https := strings.HasPrefix(cfg.BaseURL, "https://")
 	app := fiber.New(fiber.Config{
 		AppName:               siteName,
@@ -117,7 +118,8 @@ func (t timeouts) orDefaults() timeouts {
 		}
 		return d
 	}
-	return timeouts{read: def(t.read, 15*time.Second), write: def(t.write, 30*time.Second), idle: def(t.idle, 60*time.Second)}
+	return timeouts{read: def(t.read, 15*time.Second), write: def(t.write, 30*time.Second), idle: def(t.idle, 60*time.Second),
+		request: def(t.request, handlers.RequestTimeout)}
 }
 
 // setSecurityHeaders sets the headers every response carries; over https,

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -50,7 +51,14 @@ func ErrorHandler(d Deps) fiber.ErrorHandler {
 	p := &pages{store: d.Store, views: d.Views, site: d.Site, langs: d.Langs}
 	return func(c *fiber.Ctx, err error) error {
 		if errors.Is(err, models.ErrBusy) {
-			return busy(c, p, d.Log, err)
+			return busy(c, p, d.Log, err, dbBusy)
+		}
+		if errors.Is(err, context.DeadlineExceeded) {
+			// The request ran out of its time (RequestTimeout), waiting for
+			// the database or the CPU: more requests than the site can serve
+			// just now. A transaction cut short is rolled back, a comment
+			// not yet taken into a group is dropped: nothing was saved.
+			return busy(c, p, d.Log, err, overloaded)
 		}
 		status := fiber.StatusInternalServerError
 		var fe *fiber.Error
@@ -111,7 +119,7 @@ func ErrorHandler(d Deps) fiber.ErrorHandler {
 		l, lerr := p.layout(c, ep.Heading, "", "")
 		if lerr != nil {
 			// Without the database there is no sidebar; the page still says what happened.
-			l = Layout{Site: d.Site, Title: ep.Heading}
+			l = p.bareLayout(c, ep.Heading, "")
 		}
 		l.Canonical = "" // an error page is nobody's canonical address
 		l.Here = "/"     // nor an address to send the language switch back to
@@ -125,32 +133,44 @@ func ErrorHandler(d Deps) fiber.ErrorHandler {
 	}
 }
 
-// busyRetry is the Retry-After, in seconds, of a 503 for a busy database:
-// what a backup of a large site or an admin's shell session usually takes.
-const busyRetry = 10
+// busyCause is why a request got a 503: what the log says, what the
+// visitor reads, and when to try again.
+type busyCause struct {
+	log   string
+	why   string // a sentence; the page adds when to try again
+	retry int    // Retry-After, in seconds
+}
 
-// busy answers a write that found the database locked by another process
-// for longer than the busy timeout: 503 with Retry-After, and a form sent
-// is given back with what was typed, to send again (nothing was saved).
-func busy(c *fiber.Ctx, p *pages, log *slog.Logger, err error) error {
-	log.Warn("database busy", "method", c.Method(), "path", c.Path(),
+var (
+	// dbBusy: a write found the database locked by another process for
+	// longer than the busy timeout. Retry after what a backup of a large
+	// site or an admin's shell session usually takes.
+	dbBusy = busyCause{"database busy", "The site could not save this just now: its database is busy (a backup or maintenance is running).", 10}
+	// overloaded: the request's time ran out before its answer was ready.
+	overloaded = busyCause{"request out of time", "The site could not answer in time: it has more requests than it can serve just now.", 5}
+)
+
+// busy answers a request the site could not serve just now: 503 with
+// Retry-After, and a form sent is given back with what was typed, to send
+// again (nothing was saved).
+func busy(c *fiber.Ctx, p *pages, log *slog.Logger, err error, cause busyCause) error {
+	log.Warn(cause.log, "method", c.Method(), "path", c.Path(),
 		"request_id", c.GetRespHeader(fiber.HeaderXRequestID), "err", err)
-	c.Set(fiber.HeaderRetryAfter, strconv.Itoa(busyRetry))
+	c.Set(fiber.HeaderRetryAfter, strconv.Itoa(cause.retry))
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	const why = "The site could not save this just now: its database is busy (a backup or maintenance is running)."
 	if c.Method() == fiber.MethodPost {
 		if wantsJSON(c) {
-			return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"error": "busy", "retry_after": busyRetry})
+			return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"error": "busy", "retry_after": cause.retry})
 		}
-		if rerr := p.resubmit(c, fiber.StatusServiceUnavailable, tr(c, why+" Please wait %d seconds.", busyRetry), true); rerr == nil {
+		if rerr := p.resubmit(c, fiber.StatusServiceUnavailable, tr(c, cause.why+" Please wait %d seconds.", cause.retry), true); rerr == nil {
 			return nil
 		}
 	}
 	ep := ErrorPage{Status: fiber.StatusServiceUnavailable, Heading: tr(c, "The site is busy"),
-		Message: tr(c, why+" Please try again in a few seconds.")}
+		Message: tr(c, cause.why+" Please try again in a few seconds.")}
 	l, lerr := p.layout(c, ep.Heading, "", "")
 	if lerr != nil {
-		l = Layout{Site: p.site, Title: ep.Heading}
+		l = p.bareLayout(c, ep.Heading, "")
 	}
 	l.Canonical = ""
 	ep.Layout = l

@@ -74,12 +74,8 @@ func (p *pages) layout(c *fiber.Ctx, title, path, feedPath string) (Layout, erro
 	if err != nil {
 		return Layout{}, err
 	}
-	l := Layout{Site: p.site, Title: title, Canonical: p.site.BaseURL + path, Sidebar: sb, SidebarHTML: html,
-		Lang: loc.Code, Here: c.Path()}
-	p.languages(c, &l)
-	if sess := currentSession(c); sess != nil {
-		l.User, l.CSRF = &sess.User, sess.CSRF
-	}
+	l := p.bareLayout(c, title, path)
+	l.Sidebar, l.SidebarHTML = sb, html
 	if feedPath != "" {
 		name := p.site.Name
 		if title != "" {
@@ -91,6 +87,18 @@ func (p *pages) layout(c *fiber.Ctx, title, path, feedPath string) (Layout, erro
 		}
 	}
 	return l, nil
+}
+
+// bareLayout is the layout without the sidebar, for pages made when the
+// store cannot be read (a request out of time, a database that is down):
+// the visitor's language, session and CSRF token, which are already known.
+func (p *pages) bareLayout(c *fiber.Ctx, title, path string) Layout {
+	l := Layout{Site: p.site, Title: title, Canonical: p.site.BaseURL + path, Lang: locale(c).Code, Here: c.Path()}
+	p.languages(c, &l)
+	if sess := currentSession(c); sess != nil {
+		l.User, l.CSRF = &sess.User, sess.CSRF
+	}
+	return l
 }
 
 // siteLang is the site's language, that of stories that do not say theirs.

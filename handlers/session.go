@@ -156,7 +156,8 @@ func (a *auth) refuse(c *fiber.Ctx, reason string) error {
 func (p *pages) resubmit(c *fiber.Ctx, status int, reason string, replay bool) error {
 	l, err := p.layout(c, tr(c, "Please confirm"), "", "")
 	if err != nil {
-		return err
+		// What was typed matters more than the sidebar.
+		l = p.bareLayout(c, tr(c, "Please confirm"), "")
 	}
 	l.Canonical = ""
 	rp := ResubmitPage{Layout: l, Reason: reason, Action: safeNext(c.OriginalURL()), Replay: replay}
