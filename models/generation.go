@@ -112,6 +112,25 @@ func (s *Store) Generation() uint64 {
 	return g.n.Load()
 }
 
+// commit ends a transaction of the writer's pool (stmtTx, pgTx) with
+// commit, and moves the generation if the transaction wrote (wrote). A
+// writing transaction first moves site_state.version, which other
+// instances look at, through bump (bumpVersionQuery in the transaction),
+// and notes what it leaves there, read before the commit so that no other
+// process's write comes between; schema steps run before the version
+// column exists (shared is false): ok stays false.
+func (g *generation) commit(wrote bool, commit func() error, bump func() *sql.Row) error {
+	changed, ok := "", false
+	if wrote && g.shared.Load() {
+		ok = scanState(bump(), &changed) == nil
+	}
+	err := commit()
+	if wrote {
+		g.committed(changed, ok && err == nil)
+	}
+	return err
+}
+
 // The writer's transactions (stmtTx, in stmtpool.go) move the generation
 // once they are committed, if they wrote to a table other than quietTables.
 // Signing in, sessions sliding and OAuth states thus leave the generation,

@@ -150,19 +150,13 @@ func (t *pgTx) QueryRowContext(ctx context.Context, query string, args ...any) *
 }
 
 // Commit commits, then moves the generation if the transaction wrote; see
-// stmtTx.Commit. site_state is written only once the schema has its
+// generation.commit. site_state is written only once the schema has its
 // version (gen.shared): on PostgreSQL a failed statement aborts the whole
 // transaction.
 func (t *pgTx) Commit() error {
-	wrote, changed, ok := t.wrote.Load(), "", false
-	if wrote && t.p.gen.shared.Load() {
-		ok = scanState(t.QueryRowContext(context.Background(), bumpVersionQuery), &changed) == nil
-	}
-	err := t.tx.Commit()
-	if wrote {
-		t.p.gen.committed(changed, ok && err == nil)
-	}
-	return dbError(err)
+	return dbError(t.p.gen.commit(t.wrote.Load(), t.tx.Commit, func() *sql.Row {
+		return t.QueryRowContext(context.Background(), bumpVersionQuery)
+	}))
 }
 
 func (t *pgTx) Rollback() error { return t.tx.Rollback() }

@@ -184,18 +184,9 @@ func (t *stmtTx) QueryRowContext(ctx context.Context, query string, args ...any)
 // sees the new also sees the new), then prepares the statements this
 // transaction met first.
 func (t *stmtTx) Commit() error {
-	// A writing transaction moves site_state.version, which other
-	// instances look at, and notes what it leaves there, read before the
-	// commit so that no other process's write comes between (schema steps
-	// run before the version column exists: ok stays false).
-	wrote, changed, ok := t.wrote.Load(), "", false
-	if wrote && t.p.gen.shared.Load() {
-		ok = scanState(t.QueryRowContext(context.Background(), bumpVersionQuery), &changed) == nil
-	}
-	err := t.tx.Commit()
-	if wrote {
-		t.p.gen.committed(changed, ok && err == nil)
-	}
+	err := t.p.gen.commit(t.wrote.Load(), t.tx.Commit, func() *sql.Row {
+		return t.QueryRowContext(context.Background(), bumpVersionQuery)
+	})
 	if err != nil {
 		return dbError(err)
 	}
