@@ -61,16 +61,7 @@ func (s *Store) DecideAppeal(ctx context.Context, adminID, id uint, outcome, rea
 		return nil, &ValidationError{Fields: f}
 	}
 	var n Notice
-	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := requireAdmin(tx, adminID); err != nil {
-			return err
-		}
-		if err := tx.Take(&n, id).Error; err != nil {
-			return notFound(err)
-		}
-		if n.State != NoticeAppealed {
-			return fmt.Errorf("no appeal waits: %w", ErrConflict)
-		}
+	err := s.decideTx(ctx, adminID, id, &n, NoticeAppealed, fmt.Errorf("no appeal waits: %w", ErrConflict), func(tx *gorm.DB) error {
 		if outcome == AppealReversed {
 			if err := s.undo(tx, &n, adminID); err != nil {
 				return err

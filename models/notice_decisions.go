@@ -76,16 +76,7 @@ func (s *Store) DecideNotice(ctx context.Context, adminID, id uint, in DecisionI
 		return nil, &ValidationError{Fields: f}
 	}
 	var n Notice
-	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := requireAdmin(tx, adminID); err != nil {
-			return err
-		}
-		if err := tx.Take(&n, id).Error; err != nil {
-			return notFound(err)
-		}
-		if n.State != NoticeOpen {
-			return ErrAlreadyDecided
-		}
+	err := s.decideTx(ctx, adminID, id, &n, NoticeOpen, ErrAlreadyDecided, func(tx *gorm.DB) error {
 		now := s.now()
 		n.DeciderID = adminID
 		if in.Kind != DecisionKeep {
@@ -106,6 +97,24 @@ func (s *Store) DecideNotice(ctx context.Context, adminID, id uint, in DecisionI
 		return nil, fmt.Errorf("decide notice %d: %w", id, err)
 	}
 	return &n, nil
+}
+
+// decideTx runs decide in adminID's transaction on notice id, read into
+// n, if the notice is in state want; otherwise the transaction ends with
+// notWanted. Deciding a notice and deciding its appeal both start so.
+func (s *Store) decideTx(ctx context.Context, adminID, id uint, n *Notice, want string, notWanted error, decide func(tx *gorm.DB) error) error {
+	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := requireAdmin(tx, adminID); err != nil {
+			return err
+		}
+		if err := tx.Take(n, id).Error; err != nil {
+			return notFound(err)
+		}
+		if n.State != want {
+			return notWanted
+		}
+		return decide(tx)
+	})
 }
 
 // noticeTarget names a notice and its content for the audit log.
