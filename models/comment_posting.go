@@ -82,8 +82,8 @@ func preparePost(ctx context.Context, in CommentPost) (*pendingPost, error) {
 
 // checkPost applies the rules to in in tx (a group's transaction, see
 // commitPost), filling in c, and returns the comment it answers. It only
-// reads, but for the poster's flood-lock row (a rate-limit row no page
-// shows): a refusal leaves the transaction as it was otherwise.
+// reads, but for the poster's flood-lock row on PostgreSQL (a rate-limit row
+// no page shows): a refusal leaves the transaction as it was otherwise.
 func (s *Store) checkPost(tx *gorm.DB, in *CommentPost, c *Comment) (*Comment, error) {
 	// The clock is read inside the transaction, which is serialised
 	// (per poster on PostgreSQL, by lockPoster): two posts by one person
@@ -93,7 +93,7 @@ func (s *Store) checkPost(tx *gorm.DB, in *CommentPost, c *Comment) (*Comment, e
 	if err != nil {
 		return nil, err
 	}
-	if err := lockPoster(tx, in.Poster, c.CreatedAt); err != nil {
+	if err := s.d.lockPoster(tx, in.Poster, c.CreatedAt); err != nil {
 		return nil, err
 	}
 	if wait, err := floodWait(tx, in.Poster, c.CreatedAt); err != nil {
