@@ -62,17 +62,15 @@ func (s *Store) PostComment(ctx context.Context, in CommentPost) (*Comment, bool
 // preparePost checks and renders what can be without the database, before
 // the post waits for the writer.
 func preparePost(ctx context.Context, in CommentPost) (*pendingPost, error) {
-	if err := in.normalize(); err != nil {
+	pub, err := in.normalize()
+	if err != nil {
 		return nil, err
 	}
 	if in.Poster.UserID == nil && in.Poster.IP == "" {
 		return nil, errors.New("post comment: a guest comment needs the poster's IP")
 	}
-	html, err := RenderComment(in.Body)
-	if err != nil {
-		return nil, fmt.Errorf("render comment: %w", err)
-	}
-	c := &Comment{StoryID: in.StoryID, Body: in.Body, HTML: html, IP: in.Poster.IP, Notify: in.Notify, MailState: MailNew}
+	c := &Comment{StoryID: in.StoryID, IP: in.Poster.IP, Notify: in.Notify, MailState: MailNew}
+	pub.set(c, in.Body)
 	if in.Poster.UserID == nil {
 		c.AuthorName, c.AuthorEmail, c.AuthorURL = in.Name, in.Email, in.URL
 		c.GuestKey = guestKey(in.Poster.GuestToken)
@@ -187,11 +185,16 @@ func sameName(name string) string {
 	return strings.ToLower(strings.Join(strings.Fields(name), " "))
 }
 
-// normalize trims the fields and checks them, with a message per bad field.
-func (in *CommentPost) normalize() error {
+// normalize trims the fields and checks them, with a message per bad field,
+// and returns the body's published text.
+func (in *CommentPost) normalize() (published, error) {
 	fields := map[string]string{}
 	in.Body = strings.TrimSpace(in.Body)
-	if msg := checkBody(in.Body); msg != "" {
+	pub, msg, err := publishBody(in.Body)
+	if err != nil {
+		return pub, err
+	}
+	if msg != "" {
 		fields["body"] = msg
 	}
 	if in.Poster.UserID == nil {
@@ -210,30 +213,39 @@ func (in *CommentPost) normalize() error {
 		}
 	}
 	if len(fields) > 0 {
-		return &ValidationError{Fields: fields}
+		return pub, &ValidationError{Fields: fields}
 	}
-	return nil
+	return pub, nil
 }
 
 // checkBody returns a message when a trimmed comment body is unacceptable.
 func checkBody(body string) string {
+	_, msg, _ := publishBody(body) // a failed render is its caller's error
+	return msg
+}
+
+// publishBody checks a trimmed comment body and renders it: a message when
+// it is unacceptable, else its published text (made once, for the check
+// and the save).
+func publishBody(body string) (published, string, error) {
 	if msg := badText(body); msg != "" {
-		return msg
+		return published{}, msg, nil
 	}
 	switch n := utf8.RuneCountInString(body); {
 	case n == 0:
-		return "The comment is empty."
+		return published{}, "The comment is empty.", nil
 	case n > MaxCommentLen:
-		return tooLong("The comment is", n, MaxCommentLen)
+		return published{}, tooLong("The comment is", n, MaxCommentLen), nil
 	}
 	if msg := CheckMarkdown(body); msg != "" {
-		return msg
+		return published{}, msg, nil
 	}
 	// Only once the shape is known to render fast: "---" or "* " alone show nothing.
-	if html, err := RenderComment(body); err == nil && Blank(html) {
-		return "The comment is empty: write something a reader can see."
+	pub, err := publish(body)
+	if err == nil && Blank(pub.HTML) {
+		return published{}, "The comment is empty: write something a reader can see.", nil
 	}
-	return ""
+	return pub, "", err
 }
 
 func checkName(name string) string {

@@ -178,14 +178,18 @@ type Comment struct {
 	Depth       int   `gorm:"not null;default:0"`
 	UserID      *uint `gorm:"index"`
 	User        *User
-	AuthorName  string    `gorm:"size:100;not null"`
-	AuthorEmail string    `gorm:"size:254;index" json:"-"`
-	AuthorURL   string    `gorm:"size:2000"`
-	Body        string    `gorm:"not null"`
-	HTML        string    `gorm:"column:html;not null"`
-	Status      string    `gorm:"size:10;not null;default:pending;index:idx_comments_status_created,priority:1;index:idx_comments_story,priority:2;index:idx_comments_mail,priority:2"`
-	CreatedAt   time.Time `gorm:"index:idx_comments_status_created,priority:2;index:idx_comments_story,priority:3"`
-	UpdatedAt   time.Time
+	AuthorName  string `gorm:"size:100;not null"`
+	AuthorEmail string `gorm:"size:254;index" json:"-"`
+	AuthorURL   string `gorm:"size:2000"`
+	Body        string `gorm:"not null"`
+	HTML        string `gorm:"column:html;not null"`
+	// MaskedBody is Body with its personal data masked, as the search index
+	// holds it; nil (NULL) when Body holds none. It is written with Body,
+	// whose change re-indexes the comment, and never read back.
+	MaskedBody *string   `gorm:"->:false;<-"`
+	Status     string    `gorm:"size:10;not null;default:pending;index:idx_comments_status_created,priority:1;index:idx_comments_story,priority:2;index:idx_comments_mail,priority:2"`
+	CreatedAt  time.Time `gorm:"index:idx_comments_status_created,priority:2;index:idx_comments_story,priority:3"`
+	UpdatedAt  time.Time
 	// IP is the poster's address, kept for flood control and moderators; never shown.
 	IP string `gorm:"size:45;index" json:"-"`
 	// GuestKey is the SHA-256 of the guest token that lets a guest see their held comment.
