@@ -164,10 +164,7 @@ func decideStatus(tx *gorm.DB, c *Comment, st *Story, userID *uint, rules Modera
 // is not "Ann Lee".
 func knownGuest(tx *gorm.DB, name, email string) (bool, error) {
 	var names []string
-	err := tx.Model(&Comment{}).Distinct("author_name").
-		Where("lower(author_email) = ? AND user_id IS NULL AND status = ?", strings.ToLower(email), CommentApproved).
-		Limit(100).Pluck("author_name", &names).Error
-	if err != nil {
+	if err := guestNames(tx, email, &names).Error; err != nil {
 		return false, fmt.Errorf("approved comments of the email: %w", err)
 	}
 	want := sameName(name)
@@ -177,6 +174,14 @@ func knownGuest(tx *gorm.DB, name, email string) (bool, error) {
 		}
 	}
 	return false, nil
+}
+
+// guestNames reads the names of the approved guest comments of email into
+// names, through idx_comments_guest_email.
+func guestNames(tx *gorm.DB, email string, names *[]string) *gorm.DB {
+	return tx.Model(&Comment{}).Distinct("author_name").
+		Where("lower(author_email) = ? AND user_id IS NULL AND status = ?", strings.ToLower(email), CommentApproved).
+		Limit(100).Pluck("author_name", names)
 }
 
 // sameName is name as compared for a returning guest: case folded, spaces

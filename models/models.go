@@ -179,7 +179,7 @@ type Comment struct {
 	UserID      *uint `gorm:"index"`
 	User        *User
 	AuthorName  string `gorm:"size:100;not null"`
-	AuthorEmail string `gorm:"size:254;index" json:"-"`
+	AuthorEmail string `gorm:"size:254" json:"-"` // indexed lowered, for guests (createGuestIndexes)
 	AuthorURL   string `gorm:"size:2000"`
 	Body        string `gorm:"not null"`
 	HTML        string `gorm:"column:html;not null"`
@@ -191,7 +191,7 @@ type Comment struct {
 	CreatedAt  time.Time `gorm:"index:idx_comments_status_created,priority:2;index:idx_comments_story,priority:3"`
 	UpdatedAt  time.Time
 	// IP is the poster's address, kept for flood control and moderators; never shown.
-	IP string `gorm:"size:45;index" json:"-"`
+	IP string `gorm:"size:45" json:"-"` // indexed for guests (createGuestIndexes)
 	// GuestKey is the SHA-256 of the guest token that lets a guest see their held comment.
 	GuestKey string `gorm:"size:64" json:"-"`
 	// Deleted marks a comment removed by its writer but kept, emptied, for its replies.

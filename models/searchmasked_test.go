@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 )
@@ -72,7 +73,8 @@ func TestMaskedIndexMigration(t *testing.T) {
 	}
 	stmts = append(stmts, "UPDATE comments SET body = body", "ALTER TABLE comments DROP COLUMN masked_body")
 	must(t, execAll(s.w, stmts))
-	must(t, s.w.Exec("UPDATE schema_version SET version = ?", len(migrations)-1).Error)
+	step := slices.IndexFunc(migrations, func(m migration) bool { return m.Name == "the comment search index holds the masked text" })
+	must(t, s.w.Exec("UPDATE schema_version SET version = ?", step).Error)
 	if n := len(titles(t, s, SearchQuery{Text: "dupont"})); n != 1 {
 		t.Fatalf("before the step, the comment as typed found in %d stories, want 1", n)
 	}
