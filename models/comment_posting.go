@@ -82,14 +82,20 @@ func preparePost(ctx context.Context, in CommentPost) (*pendingPost, error) {
 // commitPost), filling in c, and returns the comment it answers. It only
 // reads, but for the poster's flood-lock row on PostgreSQL (a rate-limit row
 // no page shows): a refusal leaves the transaction as it was otherwise.
-func (s *Store) checkPost(tx *gorm.DB, in *CommentPost, c *Comment) (*Comment, error) {
+func (s *Store) checkPost(tx *gorm.DB, in *CommentPost, c *Comment, rows *groupRows) (*Comment, error) {
 	// The clock is read inside the transaction, which is serialised
 	// (per poster on PostgreSQL, by lockPoster): two posts by one person
 	// cannot both pass the flood check.
 	c.CreatedAt = s.now()
-	st, err := openStory(tx, in.StoryID)
+	st, err := rows.openStory(in.StoryID)
 	if err != nil {
 		return nil, err
+	}
+	var u *User
+	if in.Poster.UserID != nil {
+		if u = rows.users[*in.Poster.UserID]; u == nil {
+			return nil, fmt.Errorf("user %d: %w", *in.Poster.UserID, ErrNotFound)
+		}
 	}
 	if err := s.d.lockPoster(tx, in.Poster, c.CreatedAt); err != nil {
 		return nil, err
@@ -109,38 +115,20 @@ func (s *Store) checkPost(tx *gorm.DB, in *CommentPost, c *Comment) (*Comment, e
 		}
 		parent = p
 	}
-	c.Status, err = decideStatus(tx, c, st, in.Poster.UserID, in.Rules)
+	c.Status, err = decideStatus(tx, c, st, u, in.Rules)
 	return parent, err
 }
 
-// openStory returns the published story id if it takes comments.
-func openStory(tx *gorm.DB, id uint) (*Story, error) {
-	var st Story
-	err := tx.Select("id", "author_id", "status", "comments_closed").Take(&st, id).Error
-	if err == nil && st.Status != StatusPublished {
-		err = ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("story %d: %w", id, notFound(err))
-	}
-	if st.CommentsClosed {
-		return nil, ErrCommentsClosed
-	}
-	return &st, nil
-}
-
-// decideStatus fills in a signed-in writer and applies the moderation rules:
-// the story's author and admins are approved; others are held by too many
-// links or a hold word; a guest is also held unless a guest comment with the
-// same name and email was approved before (WordPress's rule: the email alone
-// would let anyone who knows a regular's address post under any name).
-func decideStatus(tx *gorm.DB, c *Comment, st *Story, userID *uint, rules ModerationRules) (string, error) {
-	if userID != nil {
-		var u User
-		if err := tx.Select("id", "name", "role").Take(&u, *userID).Error; err != nil {
-			return "", fmt.Errorf("user %d: %w", *userID, notFound(err))
-		}
-		c.UserID, c.AuthorName = &u.ID, u.Name
+// decideStatus fills in a signed-in writer u (nil: a guest) and applies the
+// moderation rules: the story's author and admins are approved; others are
+// held by too many links or a hold word; a guest is also held unless a guest
+// comment with the same name and email was approved before (WordPress's
+// rule: the email alone would let anyone who knows a regular's address post
+// under any name).
+func decideStatus(tx *gorm.DB, c *Comment, st *Story, u *User, rules ModerationRules) (string, error) {
+	if u != nil {
+		id := u.ID
+		c.UserID, c.AuthorName = &id, u.Name
 		if u.Role == RoleAdmin || u.ID == st.AuthorID {
 			return CommentApproved, nil
 		}
@@ -148,7 +136,7 @@ func decideStatus(tx *gorm.DB, c *Comment, st *Story, userID *uint, rules Modera
 	if rules.holds(c) {
 		return CommentPending, nil
 	}
-	if userID != nil {
+	if u != nil {
 		return CommentApproved, nil
 	}
 	known, err := knownGuest(tx, c.AuthorName, c.AuthorEmail)
