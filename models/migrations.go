@@ -43,7 +43,7 @@ var migrations = []migration{
 		return d.addColumn(tx, "stories", "lang", "varchar(10) NOT NULL DEFAULT ''")
 	}},
 	{Name: "the comment search index holds the masked text", Up: indexMaskedComments},
-	{Name: "indexes of the guest comment rules, on guest comments only", Up: createGuestIndexes},
+	{Name: "comment indexes: one for each rule read on the writer, without the NULL rows", Up: createCommentIndexes},
 }
 
 // createImportTables is step 4: ImportKey and LegacyPath (imported.go),
