@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 
 	"gorm.io/gorm"
@@ -125,11 +126,15 @@ func (s *Store) commitGroup(group []*pendingPost) {
 func (s *Store) saveGroup(tx *gorm.DB, group []*pendingPost, outcome []error) error {
 	// A story's count is updated once for the group: its row holds the
 	// story's text, and rewriting it cost more than the comment's insert.
+	rows, err := readGroupRows(tx, group)
+	if err != nil {
+		return err
+	}
 	added := map[uint]int{}
 	var stories []uint
 	for i, p := range group {
 		var err error
-		if outcome[i], err = s.savePost(tx, p); err != nil {
+		if outcome[i], err = s.savePost(tx, p, rows); err != nil {
 			return err
 		}
 		if outcome[i] == nil && p.c.Status == CommentApproved {
@@ -152,14 +157,63 @@ func (s *Store) saveGroup(tx *gorm.DB, group []*pendingPost, outcome []error) er
 // its refusal while the group goes on (a savepoint per post would do, but
 // makes SQLite copy every page a post changes, and cost as much as a
 // commit). err is a failed write: the group must be undone.
-func (s *Store) savePost(tx *gorm.DB, p *pendingPost) (refusal, err error) {
+func (s *Store) savePost(tx *gorm.DB, p *pendingPost, rows *groupRows) (refusal, err error) {
 	if err := p.ctx.Err(); err != nil {
 		return err, nil
 	}
 	p.c.ID = 0 // when a failed group is retried
-	parent, refusal := s.checkPost(tx, p.in, p.c)
+	parent, refusal := s.checkPost(tx, p.in, p.c, rows)
 	if refusal != nil {
 		return refusal, nil
 	}
 	return nil, insertCommentRow(tx, p.c, parent)
+}
+
+// groupRows are the stories and the signed-in posters of a group, read in
+// two queries for the group instead of two for each comment: the group's
+// writes change neither (the stories' counts are not read).
+type groupRows struct {
+	stories map[uint]*Story
+	users   map[uint]*User
+}
+
+// readGroupRows reads the rows the rules of group's posts need.
+func readGroupRows(tx *gorm.DB, group []*pendingPost) (*groupRows, error) {
+	var storyIDs, userIDs []uint
+	for _, p := range group {
+		storyIDs = append(storyIDs, p.in.StoryID)
+		if p.in.Poster.UserID != nil {
+			userIDs = append(userIDs, *p.in.Poster.UserID)
+		}
+	}
+	var stories []Story
+	if err := tx.Select("id", "author_id", "status", "comments_closed").Where("id IN ?", storyIDs).Find(&stories).Error; err != nil {
+		return nil, fmt.Errorf("stories of the comments: %w", err)
+	}
+	var users []User
+	if len(userIDs) > 0 {
+		if err := tx.Select("id", "name", "role").Where("id IN ?", userIDs).Find(&users).Error; err != nil {
+			return nil, fmt.Errorf("writers of the comments: %w", err)
+		}
+	}
+	rows := &groupRows{stories: make(map[uint]*Story, len(stories)), users: make(map[uint]*User, len(users))}
+	for i := range stories {
+		rows.stories[stories[i].ID] = &stories[i]
+	}
+	for i := range users {
+		rows.users[users[i].ID] = &users[i]
+	}
+	return rows, nil
+}
+
+// openStory returns the story id if it is published and takes comments.
+func (rows *groupRows) openStory(id uint) (*Story, error) {
+	st := rows.stories[id]
+	if st == nil || st.Status != StatusPublished {
+		return nil, fmt.Errorf("story %d: %w", id, ErrNotFound)
+	}
+	if st.CommentsClosed {
+		return nil, ErrCommentsClosed
+	}
+	return st, nil
 }

@@ -97,12 +97,12 @@ func pruneDeleted(cs []Comment) []Comment {
 // trips the rules is held again (unless its writer moderates the story).
 func (s *Store) EditComment(ctx context.Context, id, userID uint, body string, rules ModerationRules) (*Comment, error) {
 	body = strings.TrimSpace(body)
-	if msg := checkBody(body); msg != "" {
-		return nil, &ValidationError{Fields: map[string]string{"body": msg}}
-	}
-	html, err := RenderComment(body)
+	pub, msg, err := publishBody(body)
 	if err != nil {
-		return nil, fmt.Errorf("render comment: %w", err)
+		return nil, err
+	}
+	if msg != "" {
+		return nil, &ValidationError{Fields: map[string]string{"body": msg}}
 	}
 	var c Comment
 	err = s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -115,7 +115,7 @@ func (s *Store) EditComment(ctx context.Context, id, userID uint, body string, r
 		if s.now().Sub(c.CreatedAt) > EditWindow {
 			return ErrEditWindowClosed
 		}
-		c.Body, c.HTML = body, html
+		pub.set(&c, body)
 		if c.Status == CommentApproved && rules.holds(&c) {
 			mod, err := moderates(tx, userID, c.StoryID)
 			if err != nil {
@@ -125,7 +125,7 @@ func (s *Store) EditComment(ctx context.Context, id, userID uint, body string, r
 				c.Status = CommentPending
 			}
 		}
-		err := tx.Model(&c).Select("body", "html", "status", "updated_at").Updates(&c).Error
+		err := tx.Model(&c).Select("body", "html", "masked_body", "status", "updated_at").Updates(&c).Error
 		if err != nil {
 			return err
 		}
@@ -180,7 +180,7 @@ func removeComment(tx *gorm.DB, c *Comment) error {
 				return nil
 			}
 			return tx.Model(cur).Updates(map[string]any{
-				"deleted": true, "body": "", "html": "", "user_id": nil, "author_name": "",
+				"deleted": true, "body": "", "html": "", "masked_body": nil, "user_id": nil, "author_name": "",
 				"author_email": "", "author_url": "", "ip": "", "guest_key": "",
 			}).Error
 		}

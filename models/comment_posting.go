@@ -62,17 +62,15 @@ func (s *Store) PostComment(ctx context.Context, in CommentPost) (*Comment, bool
 // preparePost checks and renders what can be without the database, before
 // the post waits for the writer.
 func preparePost(ctx context.Context, in CommentPost) (*pendingPost, error) {
-	if err := in.normalize(); err != nil {
+	pub, err := in.normalize()
+	if err != nil {
 		return nil, err
 	}
 	if in.Poster.UserID == nil && in.Poster.IP == "" {
 		return nil, errors.New("post comment: a guest comment needs the poster's IP")
 	}
-	html, err := RenderComment(in.Body)
-	if err != nil {
-		return nil, fmt.Errorf("render comment: %w", err)
-	}
-	c := &Comment{StoryID: in.StoryID, Body: in.Body, HTML: html, IP: in.Poster.IP, Notify: in.Notify, MailState: MailNew}
+	c := &Comment{StoryID: in.StoryID, IP: in.Poster.IP, Notify: in.Notify, MailState: MailNew}
+	pub.set(c, in.Body)
 	if in.Poster.UserID == nil {
 		c.AuthorName, c.AuthorEmail, c.AuthorURL = in.Name, in.Email, in.URL
 		c.GuestKey = guestKey(in.Poster.GuestToken)
@@ -82,18 +80,24 @@ func preparePost(ctx context.Context, in CommentPost) (*pendingPost, error) {
 
 // checkPost applies the rules to in in tx (a group's transaction, see
 // commitPost), filling in c, and returns the comment it answers. It only
-// reads, but for the poster's flood-lock row (a rate-limit row no page
-// shows): a refusal leaves the transaction as it was otherwise.
-func (s *Store) checkPost(tx *gorm.DB, in *CommentPost, c *Comment) (*Comment, error) {
+// reads, but for the poster's flood-lock row on PostgreSQL (a rate-limit row
+// no page shows): a refusal leaves the transaction as it was otherwise.
+func (s *Store) checkPost(tx *gorm.DB, in *CommentPost, c *Comment, rows *groupRows) (*Comment, error) {
 	// The clock is read inside the transaction, which is serialised
 	// (per poster on PostgreSQL, by lockPoster): two posts by one person
 	// cannot both pass the flood check.
 	c.CreatedAt = s.now()
-	st, err := openStory(tx, in.StoryID)
+	st, err := rows.openStory(in.StoryID)
 	if err != nil {
 		return nil, err
 	}
-	if err := lockPoster(tx, in.Poster, c.CreatedAt); err != nil {
+	var u *User
+	if in.Poster.UserID != nil {
+		if u = rows.users[*in.Poster.UserID]; u == nil {
+			return nil, fmt.Errorf("user %d: %w", *in.Poster.UserID, ErrNotFound)
+		}
+	}
+	if err := s.d.lockPoster(tx, in.Poster, c.CreatedAt); err != nil {
 		return nil, err
 	}
 	if wait, err := floodWait(tx, in.Poster, c.CreatedAt); err != nil {
@@ -111,38 +115,20 @@ func (s *Store) checkPost(tx *gorm.DB, in *CommentPost, c *Comment) (*Comment, e
 		}
 		parent = p
 	}
-	c.Status, err = decideStatus(tx, c, st, in.Poster.UserID, in.Rules)
+	c.Status, err = decideStatus(tx, c, st, u, in.Rules)
 	return parent, err
 }
 
-// openStory returns the published story id if it takes comments.
-func openStory(tx *gorm.DB, id uint) (*Story, error) {
-	var st Story
-	err := tx.Select("id", "author_id", "status", "comments_closed").Take(&st, id).Error
-	if err == nil && st.Status != StatusPublished {
-		err = ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("story %d: %w", id, notFound(err))
-	}
-	if st.CommentsClosed {
-		return nil, ErrCommentsClosed
-	}
-	return &st, nil
-}
-
-// decideStatus fills in a signed-in writer and applies the moderation rules:
-// the story's author and admins are approved; others are held by too many
-// links or a hold word; a guest is also held unless a guest comment with the
-// same name and email was approved before (WordPress's rule: the email alone
-// would let anyone who knows a regular's address post under any name).
-func decideStatus(tx *gorm.DB, c *Comment, st *Story, userID *uint, rules ModerationRules) (string, error) {
-	if userID != nil {
-		var u User
-		if err := tx.Select("id", "name", "role").Take(&u, *userID).Error; err != nil {
-			return "", fmt.Errorf("user %d: %w", *userID, notFound(err))
-		}
-		c.UserID, c.AuthorName = &u.ID, u.Name
+// decideStatus fills in a signed-in writer u (nil: a guest) and applies the
+// moderation rules: the story's author and admins are approved; others are
+// held by too many links or a hold word; a guest is also held unless a guest
+// comment with the same name and email was approved before (WordPress's
+// rule: the email alone would let anyone who knows a regular's address post
+// under any name).
+func decideStatus(tx *gorm.DB, c *Comment, st *Story, u *User, rules ModerationRules) (string, error) {
+	if u != nil {
+		id := u.ID
+		c.UserID, c.AuthorName = &id, u.Name
 		if u.Role == RoleAdmin || u.ID == st.AuthorID {
 			return CommentApproved, nil
 		}
@@ -150,7 +136,7 @@ func decideStatus(tx *gorm.DB, c *Comment, st *Story, userID *uint, rules Modera
 	if rules.holds(c) {
 		return CommentPending, nil
 	}
-	if userID != nil {
+	if u != nil {
 		return CommentApproved, nil
 	}
 	known, err := knownGuest(tx, c.AuthorName, c.AuthorEmail)
@@ -166,10 +152,7 @@ func decideStatus(tx *gorm.DB, c *Comment, st *Story, userID *uint, rules Modera
 // is not "Ann Lee".
 func knownGuest(tx *gorm.DB, name, email string) (bool, error) {
 	var names []string
-	err := tx.Model(&Comment{}).Distinct("author_name").
-		Where("lower(author_email) = ? AND user_id IS NULL AND status = ?", strings.ToLower(email), CommentApproved).
-		Limit(100).Pluck("author_name", &names).Error
-	if err != nil {
+	if err := guestNames(tx, email, &names).Error; err != nil {
 		return false, fmt.Errorf("approved comments of the email: %w", err)
 	}
 	want := sameName(name)
@@ -181,17 +164,30 @@ func knownGuest(tx *gorm.DB, name, email string) (bool, error) {
 	return false, nil
 }
 
+// guestNames reads the names of the approved guest comments of email into
+// names, through idx_comments_guest_email.
+func guestNames(tx *gorm.DB, email string, names *[]string) *gorm.DB {
+	return tx.Model(&Comment{}).Distinct("author_name").
+		Where("lower(author_email) = ? AND user_id IS NULL AND status = ?", strings.ToLower(email), CommentApproved).
+		Limit(100).Pluck("author_name", names)
+}
+
 // sameName is name as compared for a returning guest: case folded, spaces
 // trimmed and collapsed.
 func sameName(name string) string {
 	return strings.ToLower(strings.Join(strings.Fields(name), " "))
 }
 
-// normalize trims the fields and checks them, with a message per bad field.
-func (in *CommentPost) normalize() error {
+// normalize trims the fields and checks them, with a message per bad field,
+// and returns the body's published text.
+func (in *CommentPost) normalize() (published, error) {
 	fields := map[string]string{}
 	in.Body = strings.TrimSpace(in.Body)
-	if msg := checkBody(in.Body); msg != "" {
+	pub, msg, err := publishBody(in.Body)
+	if err != nil {
+		return pub, err
+	}
+	if msg != "" {
 		fields["body"] = msg
 	}
 	if in.Poster.UserID == nil {
@@ -210,30 +206,39 @@ func (in *CommentPost) normalize() error {
 		}
 	}
 	if len(fields) > 0 {
-		return &ValidationError{Fields: fields}
+		return pub, &ValidationError{Fields: fields}
 	}
-	return nil
+	return pub, nil
 }
 
 // checkBody returns a message when a trimmed comment body is unacceptable.
 func checkBody(body string) string {
+	_, msg, _ := publishBody(body) // a failed render is its caller's error
+	return msg
+}
+
+// publishBody checks a trimmed comment body and renders it: a message when
+// it is unacceptable, else its published text (made once, for the check
+// and the save).
+func publishBody(body string) (published, string, error) {
 	if msg := badText(body); msg != "" {
-		return msg
+		return published{}, msg, nil
 	}
 	switch n := utf8.RuneCountInString(body); {
 	case n == 0:
-		return "The comment is empty."
+		return published{}, "The comment is empty.", nil
 	case n > MaxCommentLen:
-		return tooLong("The comment is", n, MaxCommentLen)
+		return published{}, tooLong("The comment is", n, MaxCommentLen), nil
 	}
 	if msg := CheckMarkdown(body); msg != "" {
-		return msg
+		return published{}, msg, nil
 	}
 	// Only once the shape is known to render fast: "---" or "* " alone show nothing.
-	if html, err := RenderComment(body); err == nil && Blank(html) {
-		return "The comment is empty: write something a reader can see."
+	pub, err := publish(body)
+	if err == nil && Blank(pub.HTML) {
+		return published{}, "The comment is empty: write something a reader can see.", nil
 	}
-	return ""
+	return pub, "", err
 }
 
 func checkName(name string) string {

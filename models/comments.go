@@ -46,11 +46,44 @@ func commentText(src string) string {
 // personal data masked (as in stories; the text as typed stays in Body, for
 // its writer). Company replies and follow-ups are rendered by it too.
 func RenderComment(src string) (string, error) {
+	return renderMasked(pii.Mask(src, nil))
+}
+
+// renderMasked renders Markdown whose personal data is already masked.
+func renderMasked(masked string) (string, error) {
 	var buf bytes.Buffer
-	if err := commentMarkdown.Convert(typeset([]byte(pii.Mask(src, nil))), &buf); err != nil {
+	if err := commentMarkdown.Convert(typeset([]byte(masked)), &buf); err != nil {
 		return "", err
 	}
 	return buf.String(), nil
+}
+
+// published is a comment's text as readers get it, made once per save.
+type published struct {
+	HTML string
+	// Masked is the Markdown with its personal data masked, which the
+	// search index holds; nil when the body holds none (the index then
+	// holds the body, and most rows carry no second copy).
+	Masked *string
+}
+
+// publish renders body (a comment's text as typed) for readers.
+func publish(body string) (published, error) {
+	masked := pii.Mask(body, nil)
+	html, err := renderMasked(masked)
+	if err != nil {
+		return published{}, fmt.Errorf("render comment: %w", err)
+	}
+	p := published{HTML: html}
+	if masked != body {
+		p.Masked = &masked
+	}
+	return p, nil
+}
+
+// set gives c the published text of body.
+func (p published) set(c *Comment, body string) {
+	c.Body, c.HTML, c.MaskedBody = body, p.HTML, p.Masked
 }
 
 type commentGuard struct{}
@@ -113,18 +146,18 @@ func (s *Store) AddComment(ctx context.Context, in CommentInput) (*Comment, erro
 	case n > MaxCommentLen:
 		return nil, &ValidationError{Fields: map[string]string{"body": tooLong("The comment is", n, MaxCommentLen)}}
 	}
-	html, err := RenderComment(body)
+	pub, err := publish(body)
 	if err != nil {
-		return nil, fmt.Errorf("render comment: %w", err)
+		return nil, err
 	}
-	if Blank(html) {
+	if Blank(pub.HTML) {
 		return nil, &ValidationError{Fields: map[string]string{"body": "The comment is empty."}}
 	}
 	c := &Comment{
 		StoryID: in.StoryID, UserID: in.UserID, AuthorName: strings.TrimSpace(in.AuthorName),
-		AuthorEmail: in.AuthorEmail, AuthorURL: in.AuthorURL, Body: body, HTML: html,
-		Status: in.Status, CreatedAt: in.CreatedAt.UTC(),
+		AuthorEmail: in.AuthorEmail, AuthorURL: in.AuthorURL, Status: in.Status, CreatedAt: in.CreatedAt.UTC(),
 	}
+	pub.set(c, body)
 	if c.Status == "" {
 		c.Status = CommentPending
 	}

@@ -98,15 +98,16 @@ func PrepareImport(in []ImportStory) (*ImportBatch, error) {
 			if ic.Parent >= j {
 				return nil, fmt.Errorf("story %q: comment %d answers comment %d, which comes after it", st.Title, j, ic.Parent)
 			}
-			if msg := checkBody(strings.TrimSpace(ic.Body)); msg != "" {
-				return nil, fmt.Errorf("story %q: comment %d: %s", st.Title, j, msg)
-			}
-			html, err := RenderComment(strings.TrimSpace(ic.Body))
+			body := strings.TrimSpace(ic.Body)
+			pub, msg, err := publishBody(body)
 			if err != nil {
 				return nil, err
+			} else if msg != "" {
+				return nil, fmt.Errorf("story %q: comment %d: %s", st.Title, j, msg)
 			}
 			cs[j] = Comment{UserID: ic.UserID, AuthorName: ic.AuthorName, AuthorEmail: ic.AuthorEmail, AuthorURL: ic.AuthorURL,
-				IP: ic.IP, Body: strings.TrimSpace(ic.Body), HTML: html, Status: ic.Status, CreatedAt: ic.CreatedAt.UTC()}
+				IP: ic.IP, Status: ic.Status, CreatedAt: ic.CreatedAt.UTC()}
+			pub.set(&cs[j], body)
 			cs[j].UpdatedAt = cs[j].CreatedAt
 			parents[j] = ic.Parent
 			if cs[j].Status == CommentApproved {
@@ -199,11 +200,11 @@ func (s *Store) Import(ctx context.Context, b *ImportBatch) error {
 			return err
 		}
 		lo, hi := b.stories[0].ID, b.stories[len(b.stories)-1].ID
-		if err := reindex(tx, lo, hi); err != nil {
+		if err := reindex(tx, lo, hi, maskedSource); err != nil {
 			return fmt.Errorf("index stories %d-%d: %w", lo, hi, err)
 		}
 		for _, t := range searchTriggers {
-			if err := tx.Exec(searchTriggerSQL(t.name, t.event, t.body)).Error; err != nil {
+			if err := tx.Exec(searchTriggerSQL(searchTriggerVersion, t)).Error; err != nil {
 				return err
 			}
 		}

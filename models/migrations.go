@@ -42,6 +42,8 @@ var migrations = []migration{
 	{Name: "each story's language", Up: func(ctx context.Context, tx *gorm.DB, d dialect) error {
 		return d.addColumn(tx, "stories", "lang", "varchar(10) NOT NULL DEFAULT ''")
 	}},
+	{Name: "the comment search index holds the masked text", Up: indexMaskedComments},
+	{Name: "comment indexes: one for each rule read on the writer, without the NULL rows", Up: createCommentIndexes},
 }
 
 // createImportTables is step 4: ImportKey and LegacyPath (imported.go),

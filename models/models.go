@@ -174,20 +174,24 @@ type Comment struct {
 	ID          uint  `gorm:"primaryKey"`
 	StoryID     uint  `gorm:"not null;index:idx_comments_story,priority:1"`
 	Story       Story `gorm:"constraint:OnDelete:CASCADE"`
-	ParentID    *uint `gorm:"index"`
+	ParentID    *uint // indexed where not NULL (createCommentIndexes)
 	Depth       int   `gorm:"not null;default:0"`
-	UserID      *uint `gorm:"index"`
+	UserID      *uint // indexed with created_at where not NULL (createCommentIndexes)
 	User        *User
-	AuthorName  string    `gorm:"size:100;not null"`
-	AuthorEmail string    `gorm:"size:254;index" json:"-"`
-	AuthorURL   string    `gorm:"size:2000"`
-	Body        string    `gorm:"not null"`
-	HTML        string    `gorm:"column:html;not null"`
-	Status      string    `gorm:"size:10;not null;default:pending;index:idx_comments_status_created,priority:1;index:idx_comments_story,priority:2;index:idx_comments_mail,priority:2"`
-	CreatedAt   time.Time `gorm:"index:idx_comments_status_created,priority:2;index:idx_comments_story,priority:3"`
-	UpdatedAt   time.Time
+	AuthorName  string `gorm:"size:100;not null"`
+	AuthorEmail string `gorm:"size:254" json:"-"` // indexed lowered, for guests (createCommentIndexes)
+	AuthorURL   string `gorm:"size:2000"`
+	Body        string `gorm:"not null"`
+	HTML        string `gorm:"column:html;not null"`
+	// MaskedBody is Body with its personal data masked, as the search index
+	// holds it; nil (NULL) when Body holds none. It is written with Body,
+	// whose change re-indexes the comment, and never read back.
+	MaskedBody *string   `gorm:"->:false;<-"`
+	Status     string    `gorm:"size:10;not null;default:pending;index:idx_comments_status_created,priority:1;index:idx_comments_story,priority:2;index:idx_comments_mail,priority:2"`
+	CreatedAt  time.Time `gorm:"index:idx_comments_status_created,priority:2;index:idx_comments_story,priority:3"`
+	UpdatedAt  time.Time
 	// IP is the poster's address, kept for flood control and moderators; never shown.
-	IP string `gorm:"size:45;index" json:"-"`
+	IP string `gorm:"size:45" json:"-"` // indexed for guests (createCommentIndexes)
 	// GuestKey is the SHA-256 of the guest token that lets a guest see their held comment.
 	GuestKey string `gorm:"size:64" json:"-"`
 	// Deleted marks a comment removed by its writer but kept, emptied, for its replies.

@@ -216,9 +216,9 @@ func actOnComment(tx *gorm.DB, c *Comment, in DecisionInput, now time.Time) erro
 
 // rewriteComment gives c a new text, rendered.
 func rewriteComment(tx *gorm.DB, c *Comment, body string) error {
-	html, err := RenderComment(body)
+	pub, err := publish(body)
 	if err != nil {
-		return fmt.Errorf("render comment: %w", err)
+		return err
 	}
-	return tx.Model(c).Updates(map[string]any{"body": body, "html": html}).Error
+	return tx.Model(c).Updates(map[string]any{"body": body, "html": pub.HTML, "masked_body": pub.Masked}).Error
 }

@@ -355,7 +355,7 @@ func TestReindexLooksStoriesUp(t *testing.T) {
 func TestReindexReadsCommentsByStory(t *testing.T) {
 	onPostgres(t, "the plan of SQLite's reindex")
 	s, _ := newTestStore(t)
-	q := strings.SplitAfter(fmt.Sprintf(indexCommentRangeSQL, 201, 400, 0, 0), ";")[0]
+	q := strings.SplitAfter(fmt.Sprintf(indexCommentRangeSQL, 201, 400, 0, 0, maskedSource), ";")[0]
 	q = strings.Replace(q, "INSERT INTO comment_search_text(docid, body)", "", 1)
 	var plan []struct{ Detail string }
 	must(t, s.r.Raw("EXPLAIN QUERY PLAN "+q).Scan(&plan).Error)

@@ -93,22 +93,23 @@ const reindexSQL = `DELETE FROM story_search WHERE docid IN (%[1]s);
 
 // indexCommentsSQL indexes the approved comments that the condition %[1]s
 // (on comments c) selects, if their story is published; %[2]s is a
-// condition on docid that holds for them and for no other indexed comment.
+// condition on docid that holds for them and for no other indexed comment;
+// %[3]s is the text indexed (an expression on c).
 var indexCommentsSQL = `INSERT INTO comment_search_text(docid, body)
-	SELECT ` + commentDocid("c.story_id", "c.id") + `, c.body FROM comments c
+	SELECT ` + commentDocid("c.story_id", "c.id") + `, %[3]s FROM comments c
 	WHERE %[1]s AND c.status = 'approved'
 	AND (SELECT status FROM stories WHERE id = c.story_id) = 'published';
 	INSERT INTO comment_search(docid, body) SELECT docid, body FROM comment_search_text WHERE %[2]s;`
 
 // indexCommentRangeSQL indexes the approved comments of the published
 // stories with ids %[1]d to %[2]d, whose docids are %[3]d to %[4]d
-// (commentDocids). The unary + keeps the planner on the
+// (commentDocids), with the text %[5]s. The unary + keeps the planner on the
 // comments' story index: given a range of stories and an equality on status
 // it took the status index and read every approved comment of the site, in
 // each batch of an import (0.2 s a batch at 100,000 comments, ten times that
 // at 1,000,000: most of a seed's time, and its system time).
 var indexCommentRangeSQL = `INSERT INTO comment_search_text(docid, body)
-	SELECT ` + commentDocid("c.story_id", "c.id") + `, c.body FROM comments c
+	SELECT ` + commentDocid("c.story_id", "c.id") + `, %[5]s FROM comments c
 	WHERE c.story_id BETWEEN %[1]d AND %[2]d AND +c.status = 'approved'
 	AND (SELECT status FROM stories WHERE id = c.story_id) = 'published';
 	INSERT INTO comment_search(docid, body) SELECT docid, body FROM comment_search_text
@@ -118,34 +119,48 @@ var indexCommentRangeSQL = `INSERT INTO comment_search_text(docid, body)
 // selects from the index, then from its text table.
 const unindexCommentsSQL = "DELETE FROM comment_search WHERE %[1]s;\nDELETE FROM comment_search_text WHERE %[1]s;"
 
-// storyCommentsSQL re-indexes the comments of the story NEW.id, whose
-// status changed, and unindexCommentSQL removes the comment OLD.
-var (
-	storyCommentsSQL = fmt.Sprintf(unindexCommentsSQL, storyComments("NEW.id")) + "\n" +
-		fmt.Sprintf(indexCommentsSQL, "c.story_id = NEW.id", storyComments("NEW.id"))
-	unindexCommentSQL = fmt.Sprintf(unindexCommentsSQL, "docid = "+commentDocid("OLD.story_id", "OLD.id"))
-	indexCommentSQL   = fmt.Sprintf(indexCommentsSQL, "c.id = NEW.id", "docid = "+commentDocid("NEW.story_id", "NEW.id"))
-)
-
 // searchTriggerVersion is in the names of the search triggers; the legacy
 // upgrade drops those of earlier versions, and a step that changes them
 // drops these and makes new ones under a new name.
-const searchTriggerVersion = "search_v4_"
+const searchTriggerVersion = "search_v5_" // v5: comments indexed masked (searchmasked.go)
 
-// searchTriggers are the triggers that keep the index in step: name, event, body.
-var searchTriggers = []struct{ name, event, body string }{
-	{"story_ins", "AFTER INSERT ON stories", reindexFor("SELECT NEW.id")},
-	{"story_upd", "AFTER UPDATE OF title, plain_text, status, company_id ON stories", reindexFor("SELECT NEW.id UNION SELECT OLD.id")},
-	{"story_status", "AFTER UPDATE OF status ON stories WHEN OLD.status IS NOT NEW.status", storyCommentsSQL},
-	{"story_del", "AFTER DELETE ON stories", reindexFor("SELECT OLD.id") + "\n" + fmt.Sprintf(unindexCommentsSQL, storyComments("OLD.id"))},
-	{"tag_link_ins", "AFTER INSERT ON story_tags", reindexFor("SELECT NEW.story_id")},
-	{"tag_link_del", "AFTER DELETE ON story_tags", reindexFor("SELECT OLD.story_id")},
-	{"tag_upd", "AFTER UPDATE OF name ON tags", reindexFor("SELECT story_id FROM story_tags WHERE tag_id = NEW.id")},
-	{"company_upd", "AFTER UPDATE OF name ON companies", reindexFor("SELECT id FROM stories WHERE company_id = NEW.id")},
-	{"comment_ins", "AFTER INSERT ON comments WHEN NEW.status = 'approved'", indexCommentSQL},
-	{"comment_upd", "AFTER UPDATE OF body, status, story_id ON comments", unindexCommentSQL + "\n" + indexCommentSQL},
-	{"comment_del", "AFTER DELETE ON comments WHEN OLD.status = 'approved'", unindexCommentSQL},
+// v4Triggers is the version of the triggers of step 1, which indexed a
+// comment's body as typed (v4SearchTriggers).
+const v4Triggers = "search_v4_"
+
+// searchTrigger is a trigger that keeps the index in step: it runs body
+// after event.
+type searchTrigger struct{ name, event, body string }
+
+// searchTriggersFor are the search triggers, indexing source (an expression
+// on comments c) as a comment's text.
+func searchTriggersFor(source string) []searchTrigger {
+	unindexComment := fmt.Sprintf(unindexCommentsSQL, "docid = "+commentDocid("OLD.story_id", "OLD.id"))
+	indexComment := fmt.Sprintf(indexCommentsSQL, "c.id = NEW.id", "docid = "+commentDocid("NEW.story_id", "NEW.id"), source)
+	// The comments of the story NEW.id, whose status changed.
+	storyCommentsSQL := fmt.Sprintf(unindexCommentsSQL, storyComments("NEW.id")) + "\n" +
+		fmt.Sprintf(indexCommentsSQL, "c.story_id = NEW.id", storyComments("NEW.id"), source)
+	return []searchTrigger{
+		{"story_ins", "AFTER INSERT ON stories", reindexFor("SELECT NEW.id")},
+		{"story_upd", "AFTER UPDATE OF title, plain_text, status, company_id ON stories", reindexFor("SELECT NEW.id UNION SELECT OLD.id")},
+		{"story_status", "AFTER UPDATE OF status ON stories WHEN OLD.status IS NOT NEW.status", storyCommentsSQL},
+		{"story_del", "AFTER DELETE ON stories", reindexFor("SELECT OLD.id") + "\n" + fmt.Sprintf(unindexCommentsSQL, storyComments("OLD.id"))},
+		{"tag_link_ins", "AFTER INSERT ON story_tags", reindexFor("SELECT NEW.story_id")},
+		{"tag_link_del", "AFTER DELETE ON story_tags", reindexFor("SELECT OLD.story_id")},
+		{"tag_upd", "AFTER UPDATE OF name ON tags", reindexFor("SELECT story_id FROM story_tags WHERE tag_id = NEW.id")},
+		{"company_upd", "AFTER UPDATE OF name ON companies", reindexFor("SELECT id FROM stories WHERE company_id = NEW.id")},
+		{"comment_ins", "AFTER INSERT ON comments WHEN NEW.status = 'approved'", indexComment},
+		{"comment_upd", "AFTER UPDATE OF body, status, story_id ON comments", unindexComment + "\n" + indexComment},
+		{"comment_del", "AFTER DELETE ON comments WHEN OLD.status = 'approved'", unindexComment},
+	}
 }
+
+var (
+	// searchTriggers are the current triggers (searchTriggerVersion).
+	searchTriggers = searchTriggersFor(maskedSource)
+	// v4SearchTriggers are step 1's (v4Triggers).
+	v4SearchTriggers = searchTriggersFor("c.body")
+)
 
 func reindexFor(ids string) string { return fmt.Sprintf(reindexSQL, ids) }
 
@@ -154,13 +169,14 @@ func reindexFor(ids string) string { return fmt.Sprintf(reindexSQL, ids) }
 var changeTables = []string{"stories", "comments", "tags", "story_tags", "story_categories", "categories", "companies", "users"}
 
 // reindex rebuilds the index rows of the stories with ids lo to hi and of
-// their comments. It runs the statements one by one: a prepared statement
-// runs only the first statement of its text.
-func reindex(db *gorm.DB, lo, hi uint) error {
+// their comments, indexing source as a comment's text (maskedSource, but in
+// step 1). It runs the statements one by one: a prepared statement runs only
+// the first statement of its text.
+func reindex(db *gorm.DB, lo, hi uint, source string) error {
 	stmts := strings.SplitAfter(reindexFor(fmt.Sprintf("SELECT id FROM stories WHERE id BETWEEN %d AND %d", lo, hi)), ";")
 	first, last := commentDocids(lo, hi)
 	stmts = append(stmts, strings.SplitAfter(fmt.Sprintf(unindexCommentsSQL, fmt.Sprintf("docid BETWEEN %d AND %d", first, last)), ";")...)
-	stmts = append(stmts, strings.SplitAfter(fmt.Sprintf(indexCommentRangeSQL, lo, hi, first, last), ";")...)
+	stmts = append(stmts, strings.SplitAfter(fmt.Sprintf(indexCommentRangeSQL, lo, hi, first, last, source), ";")...)
 	for _, q := range stmts {
 		if strings.TrimSpace(q) == "" {
 			continue
@@ -172,9 +188,9 @@ func reindex(db *gorm.DB, lo, hi uint) error {
 	return nil
 }
 
-// searchTriggerSQL creates the search trigger name, which runs body after event.
-func searchTriggerSQL(name, event, body string) string {
-	return fmt.Sprintf("CREATE TRIGGER IF NOT EXISTS %s%s %s BEGIN\n%s\nEND", searchTriggerVersion, name, event, body)
+// searchTriggerSQL creates the search trigger t under version.
+func searchTriggerSQL(version string, t searchTrigger) string {
+	return fmt.Sprintf("CREATE TRIGGER IF NOT EXISTS %s%s %s BEGIN\n%s\nEND", version, t.name, t.event, t.body)
 }
 
 // searchIndexIsCurrent says whether story_search and comment_search exist
@@ -208,7 +224,7 @@ func dropOldSearch(tx *gorm.DB) (current bool, err error) {
 	}
 	var oldTriggers []string
 	if err := tx.Raw("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'search\\_v%' ESCAPE '\\' AND name NOT LIKE ?",
-		searchTriggerVersion+"%").Scan(&oldTriggers).Error; err != nil {
+		v4Triggers+"%").Scan(&oldTriggers).Error; err != nil {
 		return false, err
 	}
 	for _, name := range oldTriggers {
@@ -220,12 +236,12 @@ func dropOldSearch(tx *gorm.DB) (current bool, err error) {
 	return current, nil
 }
 
-// searchSchema creates the search index, its triggers, site_state and the
-// triggers that move it.
+// searchSchema creates the search index, its triggers of step 1, site_state
+// and the triggers that move it.
 func searchSchema() []string {
 	stmts := []string{searchTextTable, commentSearchTextTable, searchTable, commentSearchTable}
-	for _, t := range searchTriggers {
-		stmts = append(stmts, searchTriggerSQL(t.name, t.event, t.body))
+	for _, t := range v4SearchTriggers {
+		stmts = append(stmts, searchTriggerSQL(v4Triggers, t))
 	}
 	stmts = append(stmts, siteStateSchema()...)
 	// A partial index of the stories still without plain text: it stays

@@ -29,7 +29,7 @@ func searchVector(c, w string) string {
 		", '')), '[[:punct:]]+', ' ', 'g')), '" + w + "')"
 }
 
-// pgSearchSchema is searchSchema on PostgreSQL.
+// pgSearchSchema is searchSchema (step 1's) on PostgreSQL.
 func pgSearchSchema() []string {
 	stmts := []string{searchFold,
 		`CREATE TABLE IF NOT EXISTS story_search_text (docid bigint PRIMARY KEY, title text, body text, tags text, company text,
@@ -45,8 +45,8 @@ func pgSearchSchema() []string {
 			`CREATE OR REPLACE RULE `+t+`_ins AS ON INSERT TO `+t+` DO INSTEAD NOTHING`,
 			`CREATE OR REPLACE RULE `+t+`_del AS ON DELETE TO `+t+` DO INSTEAD NOTHING`)
 	}
-	for _, t := range searchTriggers {
-		stmts = append(stmts, searchTriggerSQL(t.name, t.event, t.body))
+	for _, t := range v4SearchTriggers {
+		stmts = append(stmts, searchTriggerSQL(v4Triggers, t))
 	}
 	stmts = append(stmts, siteStateSchema()...)
 	return append(stmts, `CREATE INDEX IF NOT EXISTS idx_stories_search ON stories(id, published_at, company_id)`)

@@ -154,6 +154,26 @@ func TestFloodRuleHoldsUnderConcurrentPosts(t *testing.T) {
 	}
 }
 
+// TestCommentsTakeNoFloodLockOnSQLite: on SQLite a comment writes no
+// rate-limit row (its IMMEDIATE transaction already keeps every other
+// writer of the file out, TestFloodRuleHoldsUnderConcurrentPosts), while
+// the flood rule still holds across the two instances.
+func TestCommentsTakeNoFloodLockOnSQLite(t *testing.T) {
+	a, b, clock := twoInstances(t)
+	ctx := context.Background()
+	st := newStory(t, a, newUser(t, a, "ada", RoleAuthor), "Hold music", time.Time{})
+	in := CommentPost{StoryID: st.ID, Poster: Poster{IP: "192.0.2.9"}, Name: "Guest", Email: "guest@example.org", Body: "Same here."}
+	_, _, err := a.PostComment(ctx, in)
+	must(t, err)
+	if rows := countRows(t, a, "rate_limits"); rows != 0 {
+		t.Errorf("a comment wrote %d rate-limit rows on SQLite, want none", rows)
+	}
+	clock.Add(time.Second)
+	if _, _, err := b.PostComment(ctx, in); !errors.Is(err, ErrTooSoon) {
+		t.Errorf("a second comment a second later on the other instance: %v, want ErrTooSoon", err)
+	}
+}
+
 // BenchmarkCountHit is the cost of a rate-limit hit on the single writer
 // connection: a search or a form post pays it once.
 func BenchmarkCountHit(b *testing.B) {

@@ -41,6 +41,9 @@ func (m Match) MayShow() bool { return m.Kind != IBAN && m.Kind != Card }
 // mask is the character that replaces hidden digits and letters.
 const mask = "•"
 
+// MaskChar is mask: every masked text holds it.
+const MaskChar = mask
+
 // detector finds candidates of one kind: re's first group (or the whole
 // match) is the candidate, valid confirms it, and the masked form keeps
 // the first keepFirst and last keepLast digits or letters.
