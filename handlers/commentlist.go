@@ -126,12 +126,12 @@ func wroteAny(cs []models.Comment, uid uint) bool {
 }
 
 // writeCut writes parts with token, escaped, between each two.
-func writeCut(w io.Writer, parts []string, token string) {
-	tok := []byte(template.HTMLEscapeString(token))
+func writeCut(w io.StringWriter, parts []string, token string) {
+	tok := template.HTMLEscapeString(token)
 	for i, p := range parts {
 		if i > 0 {
-			_, _ = w.Write(tok)
+			_, _ = w.WriteString(tok)
 		}
-		_, _ = io.WriteString(w, p)
+		_, _ = w.WriteString(p)
 	}
 }

@@ -22,6 +22,8 @@ type readingStore interface {
 	CompanyStoriesByMeToo(ctx context.Context, companyID uint, n int) (models.StoryPage, error)
 	ReactionsOf(ctx context.Context, st *models.Story, viewerID uint) (models.Reactions, error)
 	OwnReactions(ctx context.Context, storyID, viewerID uint) (liked, meToo bool, err error)
+	ReactorsOf(ctx context.Context, storyID uint) (models.Reactors, error)
+	HeldPostersOf(ctx context.Context, storyID uint) (models.HeldPosters, error)
 	CategoryBySlug(ctx context.Context, slug string) (*models.Category, error)
 	TagBySlug(ctx context.Context, slug string) (*models.Tag, error)
 	CompanyBySlug(ctx context.Context, slug string) (*models.Company, error)

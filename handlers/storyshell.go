@@ -5,10 +5,10 @@ import (
 	"encoding/hex"
 	"fmt"
 	"html/template"
-	"io"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 
 	"doleances/models"
 )
@@ -123,24 +123,23 @@ func (r *reading) renderShell(c *fiber.Ctx, gen uint64, sp StoryPage, variant st
 	if err != nil {
 		return err
 	}
-	res := c.Response()
-	res.ResetBody()
-	w := res.BodyWriter()
+	c.Response().ResetBody()
+	w := bodyWriter{c.Response()}
 	for i, p := range sh.pieces {
-		_, _ = io.WriteString(w, p)
+		_, _ = w.WriteString(p)
 		if i >= len(sh.slots) {
 			break
 		}
 		switch sh.slots[i] {
 		case slotCSRF:
-			_, _ = io.WriteString(w, sp.CSRF)
+			_, _ = w.WriteString(sp.CSRF)
 		case slotStamp:
-			_, _ = io.WriteString(w, sp.Form.Stamp)
+			_, _ = w.WriteString(sp.Form.Stamp)
 		case slotComments:
 			if sp.commentParts != nil {
 				writeCut(w, sp.commentParts, sp.CSRF)
 			} else {
-				_, _ = io.WriteString(w, string(sp.CommentsHTML))
+				_, _ = w.WriteString(string(sp.CommentsHTML))
 			}
 		case slotAccount:
 			writeCut(w, account, sp.CSRF)
@@ -181,6 +180,15 @@ func (r *reading) makeShell(sp StoryPage) (*storyShell, error) {
 		sh.slots = append(sh.slots, slot)
 		page = page[at+len(shellMarks[slot]):]
 	}
+}
+
+// bodyWriter appends strings to a response's body without copying each
+// to a []byte first (which io.WriteString does for fasthttp's writer).
+type bodyWriter struct{ res *fasthttp.Response }
+
+func (b bodyWriter) WriteString(s string) (int, error) {
+	b.res.AppendBodyString(s)
+	return len(s), nil
 }
 
 // menuKey is an account menu as kept: its user as read, in a language.
