@@ -75,6 +75,15 @@ func TestKeptSessionsEnd(t *testing.T) {
 			}
 		}
 	})
+	t.Run("renewed after a sign-out elsewhere", func(t *testing.T) {
+		a, b, _ := twoInstancesOn(t, testDatabase(t))
+		token := signIn(t, a, b, newUser(t, a, "ada", RoleReader))
+		must(t, a.DeleteSession(ctx, token))
+		// Within the second, b may still take its kept copy, but not slide it.
+		if _, err := b.SessionByToken(ctx, token, 48*time.Hour); !errors.Is(err, ErrNotFound) {
+			t.Errorf("a renewal of a session ended elsewhere: %v, want ErrNotFound", err)
+		}
+	})
 	t.Run("expiry", func(t *testing.T) {
 		a, b, clock := twoInstancesOn(t, testDatabase(t))
 		token, err := a.CreateSession(ctx, newUser(t, a, "ada", RoleReader).ID, 2*time.Hour)

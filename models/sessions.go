@@ -132,8 +132,12 @@ func (s *Store) SessionByToken(ctx context.Context, token string, ttl time.Durat
 	}
 	if sess.ExpiresAt.Before(now.Add(ttl - renewAfter)) {
 		sess.ExpiresAt, sess.Renewed = now.Add(ttl), true
-		if err := s.w.WithContext(ctx).Model(&Session{}).Where("id = ?", sess.ID).Update("expires_at", sess.ExpiresAt).Error; err != nil {
-			return nil, fmt.Errorf("renew session: %w", err)
+		res := s.w.WithContext(ctx).Model(&Session{}).Where("id = ?", sess.ID).Update("expires_at", sess.ExpiresAt)
+		if res.Error != nil {
+			return nil, fmt.Errorf("renew session: %w", res.Error)
+		}
+		if res.RowsAffected == 0 { // a kept session, ended on another instance since
+			return nil, fmt.Errorf("renew session: %w", ErrNotFound)
 		}
 		s.sessions.put(hash, e, sess, now)
 	}
