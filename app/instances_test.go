@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -92,4 +93,45 @@ func TestCommentOnOneInstanceIsOnTheOthersPages(t *testing.T) {
 	}
 	res, body = b.get(reader, "/me")
 	wantCode(t, res, body, http.StatusOK)
+}
+
+// TestSessionEndsOnEveryInstance: an instance keeps the sessions it looked
+// up, yet a browser signed out on one instance is signed out on the other
+// within models' externalPoll (one second), the stolen cookie too; an
+// admin made reader on one loses the admin pages on the other as fast.
+func TestSessionEndsOnEveryInstance(t *testing.T) {
+	a := newSite(t, withComments())
+	b := a.secondInstance()
+	reader, admin := a.signIn(a.readers[0]), a.signIn(a.admin)
+	token := reader.cookies["doleances_session"]
+	// A copy of the cookie for each request: a refusal clears the one it got.
+	stolen := func() *visitor { return &visitor{cookies: map[string]string{"doleances_session": token}} }
+	for _, s := range []*testSite{a, b} {
+		res, body := s.get(stolen(), "/me")
+		wantCode(t, res, body, http.StatusOK)
+	}
+	res, body := a.do(reader, http.MethodPost, "/logout", url.Values{})
+	wantCode(t, res, body, http.StatusSeeOther)
+	for i, s := range []*testSite{a, b} {
+		if i == 1 {
+			a.clock.add(time.Second)
+		}
+		if res, _ := s.get(stolen(), "/me"); res.StatusCode == http.StatusOK {
+			t.Errorf("instance %d still knows the session signed out", i)
+		}
+	}
+	for _, s := range []*testSite{a, b} { // kept again, on the clock's new second
+		res, body := s.get(admin, "/admin")
+		wantCode(t, res, body, http.StatusOK)
+	}
+	check(t, a.store.PromoteUser(context.Background(), a.admin.ID, a.readers[1].ID, models.RoleAdmin))
+	check(t, a.store.PromoteUser(context.Background(), a.readers[1].ID, a.admin.ID, models.RoleReader))
+	for i, s := range []*testSite{a, b} {
+		if i == 1 {
+			a.clock.add(time.Second)
+		}
+		if res, _ := s.get(admin, "/admin"); res.StatusCode != http.StatusNotFound {
+			t.Errorf("instance %d answers %d to the former admin on /admin", i, res.StatusCode)
+		}
+	}
 }

@@ -30,7 +30,8 @@ func TestSignedInStoryPageAssembledAsRendered(t *testing.T) {
 	}
 	_, err := ts.store.ToggleLike(ctx, ts.story.ID, fan.ID)
 	check(t, err)
-	assembledAsRendered(t, ts, "/stories/"+ts.story.Slug, []*models.User{paul, zoe, ines, fan, ts.author, ts.admin})
+	ann, bea := ts.newUser("ann", "Ann", models.RoleReader), ts.newUser("bea", "Béa", models.RoleReader)
+	assembledAsRendered(t, ts, "/stories/"+ts.story.Slug, []*models.User{paul, zoe, ann, ines, fan, bea, ts.author, ts.admin})
 }
 
 // The same on a story about a company, with its timeline and reply form
@@ -59,6 +60,11 @@ func assembledAsRendered(t *testing.T, ts *testSite, path string, viewers []*mod
 	view := func(u *models.User) string {
 		res, body := ts.get(sessions[u.ID], path)
 		wantCode(t, res, body, 200)
+		for id, v := range sessions {
+			if mine := id == u.ID; strings.Contains(body, v.csrf) != mine {
+				t.Errorf("%s's page holds user %d's token: %v", u.Handle, id, !mine)
+			}
+		}
 		return body
 	}
 	for i, lead := range viewers {

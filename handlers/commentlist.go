@@ -3,7 +3,9 @@ package handlers
 import (
 	"fmt"
 	"html/template"
+	"io"
 	"strings"
+	"time"
 
 	"doleances/models"
 )
@@ -94,4 +96,42 @@ func (r *reading) writeComments(b *strings.Builder, gen uint64, nodes []*Comment
 		b.WriteString("\n</li>")
 	}
 	return nil
+}
+
+// readerComments returns the comments cs of st as a signed-in reader who
+// wrote none of them sees them, in language lang, cut at that reader's CSRF
+// token (nil when there are none): the same for every such reader, so kept
+// per story as read and language, and written with each one's token.
+func (r *reading) readerComments(gen uint64, st *models.Story, lang string, cs []models.Comment) ([]string, error) {
+	return r.lists.getAt(gen, storyLang{st, lang}, func() ([]string, error) {
+		mark := shellMarks[slotCSRF]
+		view := &CommentView{Slug: st.Slug, CSRF: mark, SignedIn: true, AuthorID: st.AuthorID, Lang: lang}
+		var b strings.Builder
+		if err := r.writeComments(&b, gen, threads(cs, view, 0, time.Time{})); err != nil || b.Len() == 0 {
+			return nil, err
+		}
+		return strings.Split(b.String(), mark), nil
+	})
+}
+
+// wroteAny says whether user uid wrote one of cs (a held one included:
+// the list is then theirs alone).
+func wroteAny(cs []models.Comment, uid uint) bool {
+	for i := range cs {
+		if cs[i].UserID != nil && *cs[i].UserID == uid {
+			return true
+		}
+	}
+	return false
+}
+
+// writeCut writes parts with token, escaped, between each two.
+func writeCut(w io.StringWriter, parts []string, token string) {
+	tok := template.HTMLEscapeString(token)
+	for i, p := range parts {
+		if i > 0 {
+			_, _ = w.WriteString(tok)
+		}
+		_, _ = w.WriteString(p)
+	}
 }

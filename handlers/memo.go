@@ -169,6 +169,10 @@ type readingMemo struct {
 	neighbors *memo[storyKey, [2]*models.StoryLink]
 	related   *memo[storyKey, []models.StoryLink]
 	reactions *memo[storyKey, models.Reactions]
+	// Who has held comments on a story and who reacted to it, which
+	// answer for each viewer without a query.
+	held     *memo[uint, models.HeldPosters]
+	reactors *memo[uint, models.Reactors]
 	// A company's scorecard and representatives, and who represents which.
 	stats      *memo[uint, models.CompanyStats]
 	reps       *memo[uint, []models.User]
@@ -189,6 +193,8 @@ func newReadingMemo(s readingStore, gen func() uint64) *readingMemo {
 		neighbors:  newMemo[storyKey, [2]*models.StoryLink](gen, memoEntries),
 		related:    newMemo[storyKey, []models.StoryLink](gen, memoEntries),
 		reactions:  newMemo[storyKey, models.Reactions](gen, memoEntries),
+		held:       newMemo[uint, models.HeldPosters](gen, memoEntries),
+		reactors:   newMemo[uint, models.Reactors](gen, memoTexts),
 		stats:      newMemo[uint, models.CompanyStats](gen, memoEntries),
 		reps:       newMemo[uint, []models.User](gen, memoEntries),
 		represents: newMemo[[2]uint, bool](gen, memoEntries),
@@ -260,8 +266,8 @@ func (r *readingMemo) Related(ctx context.Context, st *models.Story, n int) ([]m
 	return r.related.read(ctx, storyKey{id: st.ID, updated: st.UpdatedAt.UnixNano(), n: n}, func(ctx context.Context) ([]models.StoryLink, error) { return r.readingStore.Related(ctx, st, n) })
 }
 
-// ReactionsOf keeps the counts and the likers shown to everyone; whether
-// the viewer likes the story and said "me too" is read every time.
+// ReactionsOf keeps the counts and the likers shown to everyone, and whether
+// the viewer likes the story and said "me too" is told by its reactors.
 func (r *readingMemo) ReactionsOf(ctx context.Context, st *models.Story, viewerID uint) (models.Reactions, error) {
 	out, err := r.reactions.read(ctx, storyKey{id: st.ID, updated: st.UpdatedAt.UnixNano()}, func(ctx context.Context) (models.Reactions, error) {
 		return r.readingStore.ReactionsOf(ctx, st, 0)
@@ -270,7 +276,16 @@ func (r *readingMemo) ReactionsOf(ctx context.Context, st *models.Story, viewerI
 		return out, err
 	}
 	// out is a copy; its Likers are shared and only read.
-	out.Liked, out.MeToo, err = r.readingStore.OwnReactions(ctx, st.ID, viewerID)
+	who, err := r.reactors.read(ctx, st.ID, func(ctx context.Context) (models.Reactors, error) {
+		return r.readingStore.ReactorsOf(ctx, st.ID)
+	})
+	if err != nil {
+		return out, err
+	}
+	var known bool
+	if out.Liked, out.MeToo, known = who.Of(viewerID); !known {
+		out.Liked, out.MeToo, err = r.readingStore.OwnReactions(ctx, st.ID, viewerID)
+	}
 	return out, err
 }
 
@@ -292,7 +307,7 @@ func (r *readingMemo) CompanyStoriesByMeToo(ctx context.Context, companyID uint,
 
 func (r *readingMemo) CommentsFor(ctx context.Context, storyID uint, v models.Viewer) ([]models.Comment, error) {
 	if v.UserID != nil || v.GuestToken != "" {
-		held, err := r.readingStore.HasHeldComments(ctx, storyID, v)
+		held, err := r.hasHeld(ctx, storyID, v)
 		if err != nil {
 			return nil, err
 		}
@@ -303,4 +318,19 @@ func (r *readingMemo) CommentsFor(ctx context.Context, storyID uint, v models.Vi
 	return r.comments.read(ctx, storyID, func(ctx context.Context) ([]models.Comment, error) {
 		return r.readingStore.CommentsFor(ctx, storyID, models.Viewer{})
 	})
+}
+
+// hasHeld says whether v has held comments on story storyID, from the
+// story's held posters.
+func (r *readingMemo) hasHeld(ctx context.Context, storyID uint, v models.Viewer) (bool, error) {
+	posters, err := r.held.read(ctx, storyID, func(ctx context.Context) (models.HeldPosters, error) {
+		return r.readingStore.HeldPostersOf(ctx, storyID)
+	})
+	if err != nil {
+		return false, err
+	}
+	if held, known := posters.Holds(v); known {
+		return held, nil
+	}
+	return r.readingStore.HasHeldComments(ctx, storyID, v)
 }

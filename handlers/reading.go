@@ -22,6 +22,8 @@ type readingStore interface {
 	CompanyStoriesByMeToo(ctx context.Context, companyID uint, n int) (models.StoryPage, error)
 	ReactionsOf(ctx context.Context, st *models.Story, viewerID uint) (models.Reactions, error)
 	OwnReactions(ctx context.Context, storyID, viewerID uint) (liked, meToo bool, err error)
+	ReactorsOf(ctx context.Context, storyID uint) (models.Reactors, error)
+	HeldPostersOf(ctx context.Context, storyID uint) (models.HeldPosters, error)
 	CategoryBySlug(ctx context.Context, slug string) (*models.Category, error)
 	TagBySlug(ctx context.Context, slug string) (*models.Tag, error)
 	CompanyBySlug(ctx context.Context, slug string) (*models.Company, error)
@@ -44,6 +46,8 @@ type reading struct {
 	heads  *memo[commentKey, keptComment] // comments' HTML shown to every viewer of a kind, by comment id and language
 	parts  *memo[storyLang, KeptStory]    // stories' HTML shown to every viewer, by the story as read and language
 	shells *memo[shellKey, *storyShell]   // signed-in readers' story pages, by story, variant, kind and language
+	lists  *memo[storyLang, []string]     // comments as a signed-in reader who wrote none sees them, cut at the token
+	menus  *memo[menuKey, []string]       // account menus, by user as read and language, cut at the token
 }
 
 // ListPage is a page of stories: the front page, a category, a tag, an

@@ -102,7 +102,9 @@ func Routes(app *fiber.App, d Deps) []Route {
 	r := &reading{pages: p, store: newReadingMemo(d.Store, d.Store.Generation), stamps: stamps,
 		heads:  newMemo[commentKey, keptComment](d.Store.Generation, 8*memoEntries),
 		parts:  newMemo[storyLang, KeptStory](d.Store.Generation, memoTexts),
-		shells: newMemo[shellKey, *storyShell](d.Store.Generation, memoTexts)}
+		shells: newMemo[shellKey, *storyShell](d.Store.Generation, memoTexts),
+		lists:  newMemo[storyLang, []string](d.Store.Generation, memoTexts),
+		menus:  newMemo[menuKey, []string](d.Store.Generation, memoEntries)}
 	fd := &feeds{store: d.Store, site: d.Site, now: d.Now, siteLang: "en"}
 	if d.Langs != nil {
 		fd.siteLang = d.Langs.Default().Code

@@ -24,6 +24,9 @@ type StoryPage struct {
 	Comments   []*CommentNode
 	// CommentsHTML is Comments as the viewer sees them (see writeComments).
 	CommentsHTML template.HTML
+	// commentParts, when not nil, stands for CommentsHTML: the comments as
+	// every signed-in reader who wrote none sees them, cut at the token.
+	commentParts []string
 	Form         CommentForm
 	Reactions    models.Reactions
 	CanModerate  bool   // the viewer may close comments and moderate them
@@ -150,14 +153,9 @@ func (r *reading) renderStory(c *fiber.Ctx, status int, st *models.Story, form C
 	if sp.Layout, err = r.layout(c, st.Title, path, path+"/feed"); err != nil {
 		return err
 	}
-	view := &CommentView{Slug: st.Slug, CSRF: sp.CSRF, SignedIn: sp.User != nil, AuthorID: st.AuthorID, Lang: locale(c).Code}
-	sp.Comments = threads(comments, view, uid, r.stamps.now())
-	var list strings.Builder
-	list.Grow(2 << 10 * len(comments)) // a comment's head and actions: about 1–2 kB
-	if err := r.writeComments(&list, gen, sp.Comments); err != nil {
+	if err := r.comments(&sp, gen, comments, uid); err != nil {
 		return err
 	}
-	sp.CommentsHTML = template.HTML(list.String()) //nolint:gosec // html/template partials' output and an escaped token
 	sp.CanModerate = moderates(sp.User, st)
 	sp.CanEdit = sp.CanModerate
 	sp.Pending = pendingReaction(c.Query("react"), sp.User, sp.Reactions)
@@ -194,7 +192,29 @@ func (r *reading) renderStory(c *fiber.Ctx, status int, st *models.Story, form C
 	if shellable(&sp, status) {
 		return r.renderShell(c, gen, sp, "")
 	}
+	sp.joinComments()
 	return r.render(c, status, "story", sp)
+}
+
+// comments sets the comments of sp as viewer uid (0: a visitor) sees them:
+// kept for the signed-in readers who wrote none of them, else rendered
+// from the kept parts of each.
+func (r *reading) comments(sp *StoryPage, gen uint64, comments []models.Comment, uid uint) error {
+	lang, st := sp.Lang, sp.Story
+	if sp.User != nil && sp.CSRF != "" && !wroteAny(comments, uid) {
+		var err error
+		sp.commentParts, err = r.readerComments(gen, st, lang, comments)
+		return err
+	}
+	view := &CommentView{Slug: st.Slug, CSRF: sp.CSRF, SignedIn: sp.User != nil, AuthorID: st.AuthorID, Lang: lang}
+	sp.Comments = threads(comments, view, uid, r.stamps.now())
+	var list strings.Builder
+	list.Grow(2 << 10 * len(comments)) // a comment's head and actions: about 1–2 kB
+	if err := r.writeComments(&list, gen, sp.Comments); err != nil {
+		return err
+	}
+	sp.CommentsHTML = template.HTML(list.String()) //nolint:gosec // html/template partials' output and an escaped token
+	return nil
 }
 
 // threads arranges comments, oldest first, into trees of replies. A reply

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 
 	"doleances/models"
 )
@@ -90,7 +91,7 @@ func plainToken(s string) bool {
 // viewer depends on; the rest is the story's and the generation's.
 func shellKind(sp *StoryPage) string {
 	kind := fmt.Sprintf("%t%t%t%t%t%t%t", sp.CanModerate, sp.CanEdit, sp.Form.NoAddress, sp.Form.Notify,
-		sp.Reactions.Liked, sp.Reactions.MeToo, sp.CommentsHTML == "")
+		sp.Reactions.Liked, sp.Reactions.MeToo, sp.noComments())
 	if co := sp.Company; co != nil {
 		// The timeline's dates are the story's; its day counts, the clock's.
 		tl := co.Timeline
@@ -115,20 +116,33 @@ func (r *reading) renderShell(c *fiber.Ctx, gen uint64, sp StoryPage, variant st
 		return err
 	}
 	if made {
+		sp.joinComments()
 		return r.render(c, fiber.StatusOK, "story", sp)
 	}
-	var account strings.Builder
-	if err := r.views.Partial(&account, sp.Lang, "account", sp); err != nil {
-		return fmt.Errorf("render account menu: %w", err)
+	account, err := r.accountMenu(sp.User, sp.Lang)
+	if err != nil {
+		return err
 	}
-	own := [nSlots]string{sp.CSRF, sp.Form.Stamp, string(sp.CommentsHTML), account.String()}
-	res := c.Response()
-	res.ResetBody()
-	w := res.BodyWriter()
+	c.Response().ResetBody()
+	w := bodyWriter{c.Response()}
 	for i, p := range sh.pieces {
-		_, _ = w.Write([]byte(p))
-		if i < len(sh.slots) {
-			_, _ = w.Write([]byte(own[sh.slots[i]]))
+		_, _ = w.WriteString(p)
+		if i >= len(sh.slots) {
+			break
+		}
+		switch sh.slots[i] {
+		case slotCSRF:
+			_, _ = w.WriteString(sp.CSRF)
+		case slotStamp:
+			_, _ = w.WriteString(sp.Form.Stamp)
+		case slotComments:
+			if sp.commentParts != nil {
+				writeCut(w, sp.commentParts, sp.CSRF)
+			} else {
+				_, _ = w.WriteString(string(sp.CommentsHTML))
+			}
+		case slotAccount:
+			writeCut(w, account, sp.CSRF)
 		}
 	}
 	c.Type("html", "utf-8")
@@ -141,7 +155,7 @@ func (r *reading) makeShell(sp StoryPage) (*storyShell, error) {
 	sp.CSRF = shellMarks[slotCSRF]
 	sp.Form.CSRF, sp.Follow.CSRF = sp.CSRF, sp.CSRF
 	sp.Form.Stamp = shellMarks[slotStamp]
-	if sp.CommentsHTML != "" {
+	if !sp.noComments() {
 		sp.CommentsHTML = template.HTML(shellMarks[slotComments]) //nolint:gosec // a stand-in of letters and digits
 	}
 	sp.AccountHTML = template.HTML(shellMarks[slotAccount]) //nolint:gosec // idem
@@ -165,5 +179,47 @@ func (r *reading) makeShell(sp StoryPage) (*storyShell, error) {
 		sh.pieces = append(sh.pieces, page[:at])
 		sh.slots = append(sh.slots, slot)
 		page = page[at+len(shellMarks[slot]):]
+	}
+}
+
+// bodyWriter appends strings to a response's body without copying each
+// to a []byte first (which io.WriteString does for fasthttp's writer).
+type bodyWriter struct{ res *fasthttp.Response }
+
+func (b bodyWriter) WriteString(s string) (int, error) {
+	b.res.AppendBodyString(s)
+	return len(s), nil
+}
+
+// menuKey is an account menu as kept: its user as read, in a language.
+type menuKey struct {
+	id                               uint
+	handle, name, avatar, role, lang string
+}
+
+// accountMenu returns the account menu of u in language lang, cut at the
+// CSRF token: rendered once per user as read and language, then kept.
+func (r *reading) accountMenu(u *models.User, lang string) ([]string, error) {
+	k := menuKey{id: u.ID, handle: u.Handle, name: u.Name, avatar: u.AvatarURL, role: u.Role, lang: lang}
+	return r.menus.get(k, func() ([]string, error) {
+		mark := shellMarks[slotCSRF]
+		var b strings.Builder
+		if err := r.views.Partial(&b, lang, "account", Layout{User: u, CSRF: mark, Lang: lang}); err != nil {
+			return nil, fmt.Errorf("render account menu: %w", err)
+		}
+		return strings.Split(b.String(), mark), nil
+	})
+}
+
+// noComments says whether the page shows no comment.
+func (sp *StoryPage) noComments() bool { return sp.CommentsHTML == "" && sp.commentParts == nil }
+
+// joinComments makes CommentsHTML of the kept comments, for the templates.
+func (sp *StoryPage) joinComments() {
+	if sp.commentParts != nil {
+		var b strings.Builder
+		writeCut(&b, sp.commentParts, sp.CSRF)
+		sp.CommentsHTML = template.HTML(b.String()) //nolint:gosec // html/template partials' output and an escaped token
+		sp.commentParts = nil
 	}
 }

@@ -112,23 +112,36 @@ func (s *Store) CreateSession(ctx context.Context, userID uint, ttl time.Duratio
 }
 
 // SessionByToken returns the unexpired session of a cookie token with its
-// user, sliding its expiry to now+ttl when the last renewal is over an hour old.
+// user, sliding its expiry to now+ttl when the last renewal is over an hour
+// old. Sessions read are kept (see sessionCache); each call gets its own copy.
 func (s *Store) SessionByToken(ctx context.Context, token string, ttl time.Duration) (*Session, error) {
 	if token == "" {
 		return nil, ErrNotFound
 	}
 	now := s.now()
-	sess, err := s.sessionWithUser(ctx, HashToken(token), now)
-	if err != nil {
-		return nil, fmt.Errorf("session: %w", notFound(err))
+	hash := HashToken(token)
+	e := s.sessions.epoch(s.Generation()) // before the read: a write during it makes it old
+	sess, ok := s.sessions.get(hash, e, now)
+	if !ok {
+		read, err := s.sessionWithUser(ctx, hash, now)
+		if err != nil {
+			return nil, fmt.Errorf("session: %w", notFound(err))
+		}
+		sess = *read
+		s.sessions.put(hash, e, sess, now)
 	}
 	if sess.ExpiresAt.Before(now.Add(ttl - renewAfter)) {
 		sess.ExpiresAt, sess.Renewed = now.Add(ttl), true
-		if err := s.w.WithContext(ctx).Model(&Session{}).Where("id = ?", sess.ID).Update("expires_at", sess.ExpiresAt).Error; err != nil {
-			return nil, fmt.Errorf("renew session: %w", err)
+		res := s.w.WithContext(ctx).Model(&Session{}).Where("id = ?", sess.ID).Update("expires_at", sess.ExpiresAt)
+		if res.Error != nil {
+			return nil, fmt.Errorf("renew session: %w", res.Error)
 		}
+		if res.RowsAffected == 0 { // a kept session, ended on another instance since
+			return nil, fmt.Errorf("renew session: %w", ErrNotFound)
+		}
+		s.sessions.put(hash, e, sess, now)
 	}
-	return sess, nil
+	return &sess, nil
 }
 
 // sessionSQL reads a session and its user in one query. Every signed-in
@@ -158,12 +171,20 @@ func (s *Store) sessionWithUser(ctx context.Context, hash string, now time.Time)
 
 // DeleteSession signs one browser out.
 func (s *Store) DeleteSession(ctx context.Context, token string) error {
-	return s.w.WithContext(ctx).Where("hash = ?", HashToken(token)).Delete(&Session{}).Error
+	return s.endSessions(ctx, "hash = ?", HashToken(token))
 }
 
 // DeleteUserSessions signs a user out everywhere.
 func (s *Store) DeleteUserSessions(ctx context.Context, userID uint) error {
-	return s.w.WithContext(ctx).Where("user_id = ?", userID).Delete(&Session{}).Error
+	return s.endSessions(ctx, "user_id = ?", userID)
+}
+
+// endSessions deletes the sessions matching where, and makes this store's
+// kept sessions old (other instances forget theirs within externalPoll).
+func (s *Store) endSessions(ctx context.Context, where string, arg any) error {
+	err := s.w.WithContext(ctx).Where(where, arg).Delete(&Session{}).Error
+	s.sessions.ended.Add(1) // after the delete: a read before it is old now
+	return err
 }
 
 // SaveLoginState stores a sign-in in progress, clearing expired ones.

@@ -33,10 +33,15 @@ func TestSessionByTokenReadsItsUser(t *testing.T) {
 	if _, err := s.SessionByToken(ctx, token+"x", time.Hour); !errors.Is(err, ErrNotFound) {
 		t.Errorf("an unknown token: %v, want ErrNotFound", err)
 	}
-	if err := s.w.Model(&Session{}).Where("id = ?", sess.ID).Update("expires_at", time.Now().Add(-time.Minute)).Error; err != nil {
+	short, err := s.CreateSession(ctx, u.ID, 50*time.Millisecond)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.SessionByToken(ctx, token, time.Hour); !errors.Is(err, ErrNotFound) {
+	if _, err := s.SessionByToken(ctx, short, time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(60 * time.Millisecond)
+	if _, err := s.SessionByToken(ctx, short, time.Millisecond); !errors.Is(err, ErrNotFound) {
 		t.Errorf("an expired session: %v, want ErrNotFound", err)
 	}
 }

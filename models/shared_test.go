@@ -17,8 +17,13 @@ import (
 // twoInstances opens two Stores on one file with one test clock.
 func twoInstances(t *testing.T) (*Store, *Store, *testClock) {
 	t.Helper()
+	return twoInstancesOn(t, filepath.Join(t.TempDir(), "shared.db"))
+}
+
+// twoInstancesOn opens two Stores on the database at path with one test clock.
+func twoInstancesOn(t *testing.T, path string) (*Store, *Store, *testClock) {
+	t.Helper()
 	clock := &testClock{t: testNow}
-	path := filepath.Join(t.TempDir(), "shared.db")
 	var out [2]*Store
 	for i := range out {
 		s, err := Open(path, Options{Now: clock.Now, Logger: &queryCounter{Interface: logger.Discard}})

@@ -30,6 +30,8 @@ type Store struct {
 	// swept is the rate-limit window whose sweep this store last ran.
 	swept atomic.Int64
 	d     dialect
+	// sessions keeps the sessions signed-in requests look up.
+	sessions sessionCache
 }
 
 // Options tune Open.
