@@ -84,6 +84,9 @@ func (b *ImportBatch) Len() (stories, comments int) {
 // an import, which needs no database and may run in several goroutines.
 func PrepareImport(in []ImportStory) (*ImportBatch, error) {
 	b := &ImportBatch{}
+	// Comments repeat one another (thanks, me too, the seed's bank of
+	// lines): each different body is rendered once per batch.
+	rendered := map[string]string{}
 	for i, is := range in {
 		if err := is.Story.validate(); err != nil {
 			return nil, fmt.Errorf("story %d %q: %w", i, is.Story.Title, err)
@@ -101,9 +104,13 @@ func PrepareImport(in []ImportStory) (*ImportBatch, error) {
 			if msg := checkBody(strings.TrimSpace(ic.Body)); msg != "" {
 				return nil, fmt.Errorf("story %q: comment %d: %s", st.Title, j, msg)
 			}
-			html, err := RenderComment(strings.TrimSpace(ic.Body))
-			if err != nil {
-				return nil, err
+			html, ok := rendered[strings.TrimSpace(ic.Body)]
+			if !ok {
+				var err error
+				if html, err = RenderComment(strings.TrimSpace(ic.Body)); err != nil {
+					return nil, err
+				}
+				rendered[strings.TrimSpace(ic.Body)] = html
 			}
 			cs[j] = Comment{UserID: ic.UserID, AuthorName: ic.AuthorName, AuthorEmail: ic.AuthorEmail, AuthorURL: ic.AuthorURL,
 				IP: ic.IP, Body: strings.TrimSpace(ic.Body), HTML: html, Status: ic.Status, CreatedAt: ic.CreatedAt.UTC()}
