@@ -86,7 +86,7 @@ func PrepareImport(in []ImportStory) (*ImportBatch, error) {
 	b := &ImportBatch{}
 	// Comments repeat one another (thanks, me too, the seed's bank of
 	// lines): each different body is rendered once per batch.
-	rendered := map[string]string{}
+	rendered := map[string]checkedBody{}
 	for i, is := range in {
 		if err := is.Story.validate(); err != nil {
 			return nil, fmt.Errorf("story %d %q: %w", i, is.Story.Title, err)
@@ -101,19 +101,22 @@ func PrepareImport(in []ImportStory) (*ImportBatch, error) {
 			if ic.Parent >= j {
 				return nil, fmt.Errorf("story %q: comment %d answers comment %d, which comes after it", st.Title, j, ic.Parent)
 			}
-			if msg := checkBody(strings.TrimSpace(ic.Body)); msg != "" {
-				return nil, fmt.Errorf("story %q: comment %d: %s", st.Title, j, msg)
-			}
-			html, ok := rendered[strings.TrimSpace(ic.Body)]
+			body := strings.TrimSpace(ic.Body)
+			cb, ok := rendered[body]
 			if !ok {
-				var err error
-				if html, err = RenderComment(strings.TrimSpace(ic.Body)); err != nil {
-					return nil, err
+				cb.msg = checkBody(body)
+				if cb.msg == "" {
+					if cb.html, err = RenderComment(body); err != nil {
+						return nil, err
+					}
 				}
-				rendered[strings.TrimSpace(ic.Body)] = html
+				rendered[body] = cb
+			}
+			if cb.msg != "" {
+				return nil, fmt.Errorf("story %q: comment %d: %s", st.Title, j, cb.msg)
 			}
 			cs[j] = Comment{UserID: ic.UserID, AuthorName: ic.AuthorName, AuthorEmail: ic.AuthorEmail, AuthorURL: ic.AuthorURL,
-				IP: ic.IP, Body: strings.TrimSpace(ic.Body), HTML: html, Status: ic.Status, CreatedAt: ic.CreatedAt.UTC()}
+				IP: ic.IP, Body: body, HTML: cb.html, Status: ic.Status, CreatedAt: ic.CreatedAt.UTC()}
 			cs[j].UpdatedAt = cs[j].CreatedAt
 			parents[j] = ic.Parent
 			if cs[j].Status == CommentApproved {
@@ -135,6 +138,10 @@ func PrepareImport(in []ImportStory) (*ImportBatch, error) {
 	}
 	return b, nil
 }
+
+// checkedBody is a comment's body checked and rendered: its HTML, or what
+// is wrong with it.
+type checkedBody struct{ html, msg string }
 
 // storyOf is a new story's row as CreateStory would save it, slug aside.
 func storyOf(in StoryInput) (*Story, error) {
