@@ -3,12 +3,15 @@ package app
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 	"time"
 
+	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
 
 	"doleances/models"
@@ -178,4 +181,126 @@ func checkSeedPages(t *testing.T, ts *testSite, newest models.Story) {
 // templateEscape is s as html/template writes it in text.
 func templateEscape(s string) string {
 	return strings.NewReplacer("'", "&#39;", "&", "&amp;", "\"", "&#34;").Replace(s)
+}
+
+// TestSeedBulkSameSite seeds the same small site twice, batch by batch
+// through Import and with the bulk load, and compares everything the site
+// keeps: every table's rows (the FTS4 segments aside, whose layout follows
+// the order of the inserts), the schema, indexes and triggers, and the
+// results of searches.
+func TestSeedBulkSameSite(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	opt := demo.Options{Stories: 300, Comments: 3000, Users: 300, Seed: 3, Now: now}
+	seed := func(batched bool) (*models.Store, *gorm.DB) {
+		path := filepath.Join(t.TempDir(), "doleances.db")
+		store, err := models.Open(path, models.Options{Now: func() time.Time { return now }})
+		check(t, err)
+		t.Cleanup(func() { store.Close() })
+		o := opt
+		o.Batched = batched
+		check(t, demo.Generate(ctx, store, o, io.Discard))
+		raw, err := gorm.Open(sqlite.Open(path), &gorm.Config{})
+		check(t, err)
+		t.Cleanup(func() { closeRaw(raw) })
+		return store, raw
+	}
+	batchedStore, batched := seed(true)
+	bulkStore, bulk := seed(false)
+
+	schema := func(db *gorm.DB) []string {
+		var rows []string
+		check(t, db.Raw("SELECT type || ' ' || name || ' ON ' || tbl_name || ': ' || COALESCE(sql, '') FROM sqlite_master ORDER BY 1").Scan(&rows).Error)
+		return rows
+	}
+	if a, b := schema(batched), schema(bulk); strings.Join(a, "\n") != strings.Join(b, "\n") {
+		t.Errorf("the schemas differ:\n%s", lineDiff(a, b))
+	}
+	if n := len(schema(bulk)); n < 100 {
+		t.Fatalf("only %d schema rows", n)
+	}
+	for _, table := range tablesOf(t, batched) {
+		switch {
+		case table == "story_search" || table == "comment_search" || strings.HasSuffix(table, "_segments") || strings.HasSuffix(table, "_segdir"):
+			continue // the FTS4 index: its search results are compared below
+		case table == "site_state":
+			continue // when the seed ran
+		}
+		a, b := tableRows(t, batched, table), tableRows(t, bulk, table)
+		if strings.Join(a, "\n") != strings.Join(b, "\n") {
+			t.Errorf("table %s differs (%d rows batched, %d bulk):\n%s", table, len(a), len(b), lineDiff(a, b))
+		}
+	}
+	var comments, searchable int64
+	check(t, bulk.Raw("SELECT count(*) FROM comments").Scan(&comments).Error)
+	check(t, bulk.Raw("SELECT count(*) FROM comment_search_text").Scan(&searchable).Error)
+	if comments < 2500 || searchable < 2500 { // drafts have no comments
+		t.Errorf("%d comments, %d indexed for search", comments, searchable)
+	}
+	for _, q := range []string{"ombudsman", `"registered letter"`, "deposit refund", "leroy merlin", "tenez", "courant ombudsman"} {
+		a, err := batchedStore.Search(ctx, models.SearchQuery{Text: q})
+		check(t, err)
+		b, err := bulkStore.Search(ctx, models.SearchQuery{Text: q})
+		check(t, err)
+		if a.Total == 0 || searchText(a) != searchText(b) {
+			t.Errorf("search %s: %d hits batched, %d bulk, or different results", q, a.Total, b.Total)
+		}
+	}
+}
+
+// searchText is what a page of search results shows.
+func searchText(r models.SearchResult) string {
+	s := fmt.Sprint(r.Total, r.More, r.Pages, r.Terms, r.Older)
+	for _, h := range r.Hits {
+		s += fmt.Sprintf("\n%d %s %s %v", h.Story.ID, h.Title, h.Snippet, h.InComments)
+	}
+	return s
+}
+
+// tableRows is every row of table as text, sorted: drafts' slugs, drawn
+// at random, are left out.
+func tableRows(t *testing.T, db *gorm.DB, table string) []string {
+	t.Helper()
+	var rows []map[string]any
+	check(t, db.Table(table).Find(&rows).Error)
+	out := make([]string, 0, len(rows))
+	for _, r := range rows {
+		if table == "stories" && r["status"] == models.StatusDraft {
+			r["slug"] = "draft"
+		}
+		out = append(out, fmt.Sprint(r))
+	}
+	sort.Strings(out)
+	return out
+}
+
+// lineDiff is the first few lines that one list has and the other has not.
+func lineDiff(a, b []string) string {
+	in := func(l []string) map[string]bool {
+		m := map[string]bool{}
+		for _, s := range l {
+			m[s] = true
+		}
+		return m
+	}
+	ia, ib := in(a), in(b)
+	var out []string
+	for _, s := range a {
+		if !ib[s] && len(out) < 5 {
+			out = append(out, "- "+truncateLine(s))
+		}
+	}
+	for _, s := range b {
+		if !ia[s] && len(out) < 10 {
+			out = append(out, "+ "+truncateLine(s))
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+func truncateLine(s string) string {
+	if len(s) > 300 {
+		return s[:300] + "…"
+	}
+	return s
 }

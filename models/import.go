@@ -84,6 +84,9 @@ func (b *ImportBatch) Len() (stories, comments int) {
 // an import, which needs no database and may run in several goroutines.
 func PrepareImport(in []ImportStory) (*ImportBatch, error) {
 	b := &ImportBatch{}
+	// Comments repeat one another (thanks, me too, the seed's bank of
+	// lines): each different body is rendered once per batch.
+	rendered := map[string]checkedBody{}
 	for i, is := range in {
 		if err := is.Story.validate(); err != nil {
 			return nil, fmt.Errorf("story %d %q: %w", i, is.Story.Title, err)
@@ -99,15 +102,19 @@ func PrepareImport(in []ImportStory) (*ImportBatch, error) {
 				return nil, fmt.Errorf("story %q: comment %d answers comment %d, which comes after it", st.Title, j, ic.Parent)
 			}
 			body := strings.TrimSpace(ic.Body)
-			pub, msg, err := publishBody(body)
-			if err != nil {
-				return nil, err
-			} else if msg != "" {
-				return nil, fmt.Errorf("story %q: comment %d: %s", st.Title, j, msg)
+			cb, ok := rendered[body]
+			if !ok {
+				if cb.pub, cb.msg, err = publishBody(body); err != nil {
+					return nil, err
+				}
+				rendered[body] = cb
+			}
+			if cb.msg != "" {
+				return nil, fmt.Errorf("story %q: comment %d: %s", st.Title, j, cb.msg)
 			}
 			cs[j] = Comment{UserID: ic.UserID, AuthorName: ic.AuthorName, AuthorEmail: ic.AuthorEmail, AuthorURL: ic.AuthorURL,
 				IP: ic.IP, Status: ic.Status, CreatedAt: ic.CreatedAt.UTC()}
-			pub.set(&cs[j], body)
+			cb.pub.set(&cs[j], body)
 			cs[j].UpdatedAt = cs[j].CreatedAt
 			parents[j] = ic.Parent
 			if cs[j].Status == CommentApproved {
@@ -128,6 +135,13 @@ func PrepareImport(in []ImportStory) (*ImportBatch, error) {
 		b.comments, b.parents = append(b.comments, cs), append(b.parents, parents)
 	}
 	return b, nil
+}
+
+// checkedBody is a comment's body checked and rendered: its published
+// text, or what is wrong with it.
+type checkedBody struct {
+	pub published
+	msg string
 }
 
 // storyOf is a new story's row as CreateStory would save it, slug aside.

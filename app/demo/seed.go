@@ -19,7 +19,10 @@ type Options struct {
 	Stories, Comments, Users int
 	Seed                     uint64 // the same seed gives the same site
 	Force                    bool   // add to a database that is not empty
-	Now                      time.Time
+	// Batched saves the stories batch by batch through Import even where
+	// a bulk load could run (an empty SQLite site): the tests compare both.
+	Batched bool
+	Now     time.Time
 }
 
 // seedBatch is the number of stories imported per transaction.
@@ -60,13 +63,16 @@ func Generate(ctx context.Context, store *models.Store, opt Options, out io.Writ
 			go func(i int) { f <- w.prepare(opt, i, counts) }(i)
 		}
 	}()
+	save, finish, err := saver(ctx, store, opt)
+	if err != nil {
+		return err
+	}
 	for f := range futures {
 		p := <-f
 		if p.err != nil {
 			return p.err
 		}
-		p.batch.DeferScorecards() // refreshed once, at the end
-		if err := store.Import(ctx, p.batch); err != nil {
+		if err := save(p.batch); err != nil {
 			return err
 		}
 		n, _ := p.batch.Len()
@@ -75,10 +81,32 @@ func Generate(ctx context.Context, store *models.Store, opt Options, out io.Writ
 	if err := bar.Finish(); err != nil {
 		return err
 	}
+	if err := finish(); err != nil {
+		return err
+	}
 	if err := store.RefreshStaleStats(ctx); err != nil {
 		return err
 	}
 	return store.OptimizeSearch(ctx)
+}
+
+// saver returns how batches are saved and what ends the saving: a bulk
+// load on an empty SQLite site, Import batch by batch elsewhere.
+func saver(ctx context.Context, store *models.Store, opt Options) (save func(*models.ImportBatch) error, finish func() error, err error) {
+	if !opt.Batched {
+		bulk, err := store.BeginBulk(ctx)
+		switch {
+		case err == nil:
+			return func(b *models.ImportBatch) error { return bulk.Add(ctx, b) }, func() error { return bulk.Finish(ctx) }, nil
+		case !errors.Is(err, models.ErrBulkUnsupported):
+			return nil, nil, err
+		}
+	}
+	save = func(b *models.ImportBatch) error {
+		b.DeferScorecards() // refreshed once, at the end
+		return store.Import(ctx, b)
+	}
+	return save, func() error { return nil }, nil
 }
 
 type prepared struct {
