@@ -2,11 +2,15 @@ package app
 
 import (
 	"bytes"
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
+	"doleances/handlers"
 	"doleances/models"
 	"doleances/models/media"
 	"doleances/models/media/mediatest"
@@ -147,4 +151,42 @@ func countFiles(t *testing.T, ts *testSite) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// slowFirstPut is a picture storage whose first write takes longer than
+// the request's deadline, as the decoding of a large picture did under
+// -race on a loaded machine, and which refuses a write whose context has
+// ended, as a bucket's client does.
+type slowFirstPut struct {
+	media.Storage
+	slept atomic.Bool
+	wait  time.Duration
+}
+
+func (s *slowFirstPut) Put(ctx context.Context, key, contentType string, data []byte) error {
+	if !s.slept.Swap(true) {
+		time.Sleep(s.wait)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return s.Storage.Put(ctx, key, contentType, data)
+}
+
+// An upload whose picture took longer than the request's time to be made
+// is stored all the same: the work done and the file sent are not thrown
+// away at the last step.
+func TestSlowPictureIsKept(t *testing.T) {
+	dir, err := media.NewDir(t.TempDir())
+	check(t, err)
+	const deadline = 2 * time.Second // room for the steps before the picture, under -race
+	ts := newSite(t, withBase(plainBase), withConfig(func(c *Config) { c.timeouts.request = deadline }),
+		withDeps(func(d *handlers.Deps) { d.Media = &slowFirstPut{Storage: dir, wait: deadline + 500*time.Millisecond} }))
+	w := ts.writerAs("alice", models.RoleAuthor)
+	r, up := w.upload(t, "IMG_0042.jpg", photo(), "A slow one")
+	wantStatus(t, "POST /media past the request's deadline", r, http.StatusCreated)
+	if _, ok := models.ParseMediaURL(up.URL); !ok {
+		t.Fatalf("answer %+v", up)
+	}
+	wantStatus(t, "the uploader fetches it", w.get(t, up.URL), http.StatusOK)
 }
