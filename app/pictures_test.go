@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gofiber/fiber/v2"
+
 	"doleances/handlers"
 	"doleances/models"
 	"doleances/models/media"
@@ -154,9 +156,9 @@ func countFiles(t *testing.T, ts *testSite) int {
 }
 
 // slowFirstPut is a picture storage whose first write takes longer than
-// the request's deadline, as the decoding of a large picture did under
-// -race on a loaded machine, and which refuses a write whose context has
-// ended, as a bucket's client does.
+// what is left of the request's time, as the decoding of a large picture
+// did under -race on a loaded machine, and which refuses a write whose
+// context has ended, as a bucket's client does.
 type slowFirstPut struct {
 	media.Storage
 	slept atomic.Bool
@@ -180,8 +182,19 @@ func TestSlowPictureIsKept(t *testing.T) {
 	dir, err := media.NewDir(t.TempDir())
 	check(t, err)
 	const deadline = 2 * time.Second // room for the steps before the picture, under -race
-	ts := newSite(t, withBase(plainBase), withConfig(func(c *Config) { c.timeouts.request = deadline }),
-		withDeps(func(d *handlers.Deps) { d.Media = &slowFirstPut{Storage: dir, wait: deadline + 500*time.Millisecond} }))
+	// Half the request's time goes before the handler, as a slow decoding
+	// would take it; the first write then outlasts the rest of the
+	// request's time but not the time storing is given afresh.
+	slowStart := func(r fiber.Router) {
+		r.Use(func(c *fiber.Ctx) error {
+			if c.Method() == fiber.MethodPost && c.Path() == "/media" {
+				time.Sleep(deadline / 2)
+			}
+			return c.Next()
+		})
+	}
+	ts := newSite(t, withBase(plainBase), withConfig(func(c *Config) { c.timeouts.request, c.testRoutes = deadline, slowStart }),
+		withDeps(func(d *handlers.Deps) { d.Media = &slowFirstPut{Storage: dir, wait: deadline/2 + 200*time.Millisecond} }))
 	w := ts.writerAs("alice", models.RoleAuthor)
 	r, up := w.upload(t, "IMG_0042.jpg", photo(), "A slow one")
 	wantStatus(t, "POST /media past the request's deadline", r, http.StatusCreated)
@@ -189,4 +202,40 @@ func TestSlowPictureIsKept(t *testing.T) {
 		t.Fatalf("answer %+v", up)
 	}
 	wantStatus(t, "the uploader fetches it", w.get(t, up.URL), http.StatusOK)
+}
+
+// deadlineSeen is a picture storage that keeps how much time its first
+// write was given.
+type deadlineSeen struct {
+	media.Storage
+	left atomic.Int64 // time.Duration; 0: no write yet, -1: no deadline
+}
+
+func (s *deadlineSeen) Put(ctx context.Context, key, contentType string, data []byte) error {
+	left := time.Duration(-1)
+	if dl, ok := ctx.Deadline(); ok {
+		left = time.Until(dl)
+	}
+	s.left.CompareAndSwap(0, int64(left))
+	return s.Storage.Put(ctx, key, contentType, data)
+}
+
+// A made picture is stored on the time the site gives a request, as
+// configured, not on the default: a site that gives its requests more
+// time gives the storage as much (and a shorter one no more).
+func TestPictureStoredOnConfiguredTime(t *testing.T) {
+	for _, deadline := range []time.Duration{3 * time.Second, 3 * handlers.RequestTimeout} {
+		dir, err := media.NewDir(t.TempDir())
+		check(t, err)
+		files := &deadlineSeen{Storage: dir}
+		ts := newSite(t, withBase(plainBase), withConfig(func(c *Config) { c.timeouts.request = deadline }),
+			withDeps(func(d *handlers.Deps) { d.Media = files }))
+		r, _ := ts.writerAs("alice", models.RoleAuthor).upload(t, "IMG_0042.jpg", photo(), "")
+		wantStatus(t, "POST /media", r, http.StatusCreated)
+		// Storing starts as soon as the picture is made: it has nearly
+		// the whole of its time left (a second's room under -race).
+		if left := time.Duration(files.left.Load()); left > deadline || left < deadline-time.Second {
+			t.Errorf("request deadline %v: the picture's first file was stored with %v left", deadline, left)
+		}
+	}
 }

@@ -119,7 +119,8 @@ func Routes(app *fiber.App, d Deps) []Route {
 	// comes first, so that everything logged carries it; the deadline
 	// before anything that reads the store; Recover inside the deadline,
 	// so that the 500 page of a panic is rendered within it too.
-	app.Use(OwnRequestID(d.Limits.TrustedProxies), requestid.New(requestid.Config{Generator: NewRequestID}), requestContext(cmp.Or(d.RequestTimeout, RequestTimeout)),
+	timeout := cmp.Or(d.RequestTimeout, RequestTimeout)
+	app.Use(OwnRequestID(d.Limits.TrustedProxies), requestid.New(requestid.Config{Generator: NewRequestID}), requestContext(timeout),
 		Recover(d.Log))
 	if d.Headers != nil {
 		app.Use(d.Headers)
@@ -136,7 +137,7 @@ func Routes(app *fiber.App, d Deps) []Route {
 	}
 	app.Use(a.loadSession, a.guard, a.limitPosts(newIPLimiter("posts", d.Comments.PostRate, d.Store, d.Now), newIPLimiter("previews", PreviewsPerPost*d.Comments.PostRate, d.Store, d.Now)))
 	pub.get("/healthz", health(d.Store))
-	pics := newPictures(d.Store, d.Media, d.Log, d.Now)
+	pics := newPictures(d.Store, d.Media, d.Log, d.Now, timeout)
 	a.pics = pics
 	pub.get("/media/:name/:file", pics.serve) // public pictures to all; the others to their uploader and admins
 	rt.signedIn(pics.signInFirst).post("/media", pics.upload)
