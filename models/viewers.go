@@ -3,7 +3,6 @@ package models
 import (
 	"context"
 	"fmt"
-	"slices"
 )
 
 // A signed-in story page differs between viewers by whether they have
@@ -16,11 +15,22 @@ import (
 // maxStoryViewers bounds the posters or reactors kept of one story.
 var maxStoryViewers = 4096 // a variable for the tests
 
+// set is the users or guests kept of a story: every signed-in view asks
+// whether its viewer is among up to maxStoryViewers, a look-up, not a scan.
+type set[K comparable] map[K]struct{}
+
+func (s set[K]) add(k K) { s[k] = struct{}{} }
+
+func (s set[K]) has(k K) bool {
+	_, ok := s[k]
+	return ok
+}
+
 // HeldPosters are the posters of a story's held (pending) comments.
 type HeldPosters struct {
-	users  []uint
-	guests []string // guest keys of comments without a user
-	many   bool     // over maxStoryViewers: not all are here
+	users  set[uint]
+	guests set[string] // guest keys of comments without a user
+	many   bool        // over maxStoryViewers: not all are here
 }
 
 // HeldPostersOf returns who has comments held on story storyID.
@@ -34,13 +44,13 @@ func (s *Store) HeldPostersOf(ctx context.Context, storyID uint) (HeldPosters, e
 	if err != nil {
 		return HeldPosters{}, fmt.Errorf("held posters of story %d: %w", storyID, err)
 	}
-	h := HeldPosters{many: len(rows) > maxStoryViewers}
+	h := HeldPosters{users: set[uint]{}, guests: set[string]{}, many: len(rows) > maxStoryViewers}
 	for _, r := range rows {
 		switch {
 		case r.UserID != nil:
-			h.users = append(h.users, *r.UserID)
+			h.users.add(*r.UserID)
 		case r.GuestKey != nil && *r.GuestKey != "":
-			h.guests = append(h.guests, *r.GuestKey)
+			h.guests.add(*r.GuestKey)
 		}
 	}
 	return h, nil
@@ -52,16 +62,16 @@ func (h HeldPosters) Holds(v Viewer) (held, known bool) {
 	if h.many {
 		return false, false
 	}
-	if v.UserID != nil && slices.Contains(h.users, *v.UserID) {
+	if v.UserID != nil && h.users.has(*v.UserID) {
 		return true, true
 	}
 	key := guestKey(v.GuestToken)
-	return key != "" && slices.Contains(h.guests, key), true
+	return key != "" && h.guests.has(key), true
 }
 
 // Reactors are the readers who like a story and who said "me too".
 type Reactors struct {
-	likers, meToos map[uint]struct{}
+	likers, meToos set[uint]
 	many           bool // over maxStoryViewers: not all are here
 }
 
@@ -70,7 +80,7 @@ func (s *Store) ReactorsOf(ctx context.Context, storyID uint) (Reactors, error) 
 	var out Reactors
 	for _, t := range []struct {
 		table string
-		into  *map[uint]struct{}
+		into  *set[uint]
 	}{{"likes", &out.likers}, {"me_toos", &out.meToos}} {
 		var ids []uint
 		err := s.r.WithContext(ctx).Raw("SELECT user_id FROM "+t.table+" WHERE story_id = ? LIMIT ?", storyID, maxStoryViewers+1).
@@ -79,9 +89,9 @@ func (s *Store) ReactorsOf(ctx context.Context, storyID uint) (Reactors, error) 
 			return Reactors{}, fmt.Errorf("%s of story %d: %w", t.table, storyID, err)
 		}
 		out.many = out.many || len(ids) > maxStoryViewers
-		*t.into = make(map[uint]struct{}, len(ids))
+		*t.into = make(set[uint], len(ids))
 		for _, id := range ids {
-			(*t.into)[id] = struct{}{}
+			t.into.add(id)
 		}
 	}
 	return out, nil
@@ -93,7 +103,5 @@ func (r Reactors) Of(viewerID uint) (liked, meToo, known bool) {
 	if r.many {
 		return false, false, false
 	}
-	_, liked = r.likers[viewerID]
-	_, meToo = r.meToos[viewerID]
-	return liked, meToo, true
+	return r.likers.has(viewerID), r.meToos.has(viewerID), true
 }
