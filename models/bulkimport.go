@@ -23,6 +23,26 @@ import (
 // on PostgreSQL (which keeps Import), or on a site that has stories.
 var ErrBulkUnsupported = errors.New("bulk load: only into a SQLite site without stories")
 
+// ErrBulkUnfinished is returned by Open for a SQLite file whose bulk load
+// was cut short: its tables have neither their triggers nor their
+// secondary indexes, so its counts and search would no longer follow its
+// writes, and syncing was off.
+var ErrBulkUnfinished = errors.New("a bulk load (the seed command) was cut short on this database: it lacks its triggers and indexes; delete the file and seed again")
+
+// bulkMarker is a table a bulk load makes in the transaction that sets the
+// triggers and indexes aside and drops in the one that puts them back, so
+// that Open can tell a file left halfway.
+const bulkMarker = "bulk_load_unfinished"
+
+// checkBulkFinished refuses a SQLite file a bulk load left halfway.
+func checkBulkFinished(db *gorm.DB) error {
+	cut, err := sqliteDialect.tableExists(db, bulkMarker)
+	if err == nil && cut {
+		err = ErrBulkUnfinished
+	}
+	return err
+}
+
 // bulkTables are the tables a bulk load fills, whose triggers and
 // secondary indexes it sets aside meanwhile.
 var bulkTables = []string{"stories", "comments", "story_tags", "story_categories", "likes", "me_toos"}
@@ -46,7 +66,8 @@ type Bulk struct {
 // BeginBulk sets the bulk tables' triggers and secondary indexes aside and
 // turns off the writer's syncing until Finish. A load cut short leaves a
 // site without them: it is to be thrown away (the seed command makes a new
-// file), as one that crashed with syncing off would have to be.
+// file), as one that crashed with syncing off would have to be, and Open
+// refuses it (ErrBulkUnfinished).
 func (s *Store) BeginBulk(ctx context.Context) (*Bulk, error) {
 	if s.d == postgresDialect {
 		return nil, ErrBulkUnsupported
@@ -59,6 +80,9 @@ func (s *Store) BeginBulk(ctx context.Context) (*Bulk, error) {
 		}
 		if n > 0 {
 			return ErrBulkUnsupported
+		}
+		if err := tx.Exec("CREATE TABLE " + bulkMarker + " (id INTEGER)").Error; err != nil {
+			return err
 		}
 		var rows []struct{ Type, Name, SQL string }
 		err := tx.Raw("SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND sql IS NOT NULL"+
@@ -135,6 +159,11 @@ func (b *Bulk) Finish(ctx context.Context) error {
 		}
 		if err := execAll(tx, b.triggers); err != nil {
 			return fmt.Errorf("bulk load: triggers: %w", err)
+		}
+		// The site is whole again: scorecards still stale are refreshed
+		// by the next Open if the last step below is cut short.
+		if err := tx.Exec("DROP TABLE " + bulkMarker).Error; err != nil {
+			return err
 		}
 		// The pages' Last-Modified moves, as the last write of Import moves it.
 		return tx.Exec(`UPDATE site_state SET changed_at = strftime('%Y-%m-%d %H:%M:%f', 'now') WHERE id = 1`).Error

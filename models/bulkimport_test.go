@@ -1,7 +1,9 @@
 package models
 
 import (
+	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 )
@@ -41,6 +43,45 @@ func TestBulkLoad(t *testing.T) {
 		must(t, err)
 		if res.Total != want {
 			t.Errorf("search %q: %d stories, want %d", q, res.Total, want)
+		}
+	}
+}
+
+// A bulk load cut short (here its Finish cancelled, as an interrupted seed
+// is) leaves a file without its triggers and indexes, which Open refuses
+// with what to do; a finished one opens.
+func TestBulkLoadCutShortIsRefused(t *testing.T) {
+	onPostgres(t, "a bulk load runs on SQLite alone")
+	for _, finish := range []bool{false, true} {
+		path := testDatabase(t)
+		s, err := Open(path, Options{})
+		must(t, err)
+		ann := newUser(t, s, "ann", RoleAuthor)
+		bulk, err := s.BeginBulk(t.Context())
+		must(t, err)
+		when := testNow.Add(-time.Hour)
+		b, err := PrepareImport([]ImportStory{{Story: StoryInput{Title: "Half loaded", Body: "A ferry story.", AuthorID: ann.ID,
+			Status: StatusPublished, PublishedAt: &when}}})
+		must(t, err)
+		must(t, bulk.Add(t.Context(), b))
+		ctx, cancel := context.WithCancel(t.Context())
+		if !finish {
+			cancel()
+		}
+		if err := bulk.Finish(ctx); (err == nil) != finish {
+			t.Fatalf("finish (cancelled %v): %v", !finish, err)
+		}
+		cancel()
+		must(t, s.Close())
+		s, err = Open(path, Options{})
+		switch {
+		case finish && err != nil:
+			t.Errorf("a finished bulk load: %v", err)
+		case !finish && (!errors.Is(err, ErrBulkUnfinished) || !strings.Contains(err.Error(), "seed again")):
+			t.Errorf("a bulk load cut short opens with %v, want ErrBulkUnfinished", err)
+		}
+		if s != nil {
+			must(t, s.Close())
 		}
 	}
 }

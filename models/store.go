@@ -91,6 +91,11 @@ func Open(path string, opt Options) (*Store, error) {
 		wdb.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
+	// Before migrating: a file a bulk load left halfway is not a site.
+	if err := checkBulkFinished(w); err != nil {
+		wdb.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
 	if err := migrate(context.Background(), w, sqliteDialect, migrations); err != nil {
 		wdb.Close()
 		return nil, fmt.Errorf("migrate %s: %w", path, err)
