@@ -135,6 +135,24 @@ func readVersion(tx *gorm.DB, d dialect) (v int, legacy bool, err error) {
 	return v, legacy, err
 }
 
+// MigrationsPending says whether Open has migration steps to run on the
+// SQLite file at path, reading it without writing anything, nor beside it
+// (no lock, no -wal or -shm): a file shared between runs, such as the
+// benchmark's seeded sites, is then opened for writing only when it must be.
+func MigrationsPending(ctx context.Context, path string) (bool, error) {
+	db, err := openRaw(path, "mode=ro&immutable=1")
+	if err != nil {
+		return false, err
+	}
+	defer closeRaw(db)
+	v, _, err := readVersion(db.WithContext(ctx), sqliteDialect)
+	if err != nil {
+		return false, fmt.Errorf("schema version of %s: %w", path, err)
+	}
+	// A newer schema counts too: Open says what to do about it.
+	return v != len(migrations), nil
+}
+
 // writeVersion records v as the database's version.
 func writeVersion(tx *gorm.DB, v int) error {
 	for _, q := range []string{versionTable, "DELETE FROM schema_version"} {

@@ -1,6 +1,7 @@
 package models
 
 import (
+	"bytes"
 	"compress/gzip"
 	"context"
 	"errors"
@@ -269,5 +270,39 @@ func TestFailedStepKeepsThePreviousVersion(t *testing.T) {
 	must(t, migrate(ctx, s.w, s.d, fixed))
 	if v := storedVersion(t, s.w); v != n+1 {
 		t.Errorf("version %d after the step, want %d", v, n+1)
+	}
+}
+
+// MigrationsPending tells a file Open would migrate from one it would
+// not, and reads it without changing a byte.
+func TestMigrationsPending(t *testing.T) {
+	onPostgres(t, "it reads a SQLite file")
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "t.db")
+	s, err := Open(path, Options{})
+	must(t, err)
+	must(t, s.Close())
+	for _, c := range []struct {
+		name    string
+		path    string
+		pending bool
+	}{{"a fresh file", path, false}, {"the legacy fixture", copyFixture(t), true}} {
+		was, err := os.ReadFile(c.path)
+		must(t, err)
+		pending, err := MigrationsPending(ctx, c.path)
+		must(t, err)
+		if pending != c.pending {
+			t.Errorf("%s: pending %v, want %v", c.name, pending, c.pending)
+		}
+		if now, err := os.ReadFile(c.path); err != nil || !bytes.Equal(now, was) {
+			t.Errorf("%s changed on reading its version (%v)", c.name, err)
+		}
+	}
+	raw, err := openRaw(path, "")
+	must(t, err)
+	must(t, raw.Exec("UPDATE schema_version SET version = version - 1").Error)
+	closeRaw(raw)
+	if pending, err := MigrationsPending(ctx, path); err != nil || !pending {
+		t.Errorf("a file one step behind: pending %v (%v), want true", pending, err)
 	}
 }
