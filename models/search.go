@@ -342,25 +342,25 @@ func (d dialect) findMatches(db *gorm.DB, match string, q SearchQuery, span sear
 		args := append(append([]any{d.matchArg(match)}, shardArgs...), fromDocid, toDocid)
 		return eachDocid(db, cq+` WHERE `+d.matches("comment_search")+inShard+` AND comment_search.docid BETWEEN ? AND ?`+filter+` ORDER BY comment_search.docid DESC`,
 			append(args, filterArgs...), func(docid int64) bool {
-			id, commentID := uint(docid>>32), uint(docid&0xFFFFFFFF)
-			if id != last {
-				if last, seen = id, seen+1; seen > searchWindow {
-					return false
+				id, commentID := uint(docid>>32), uint(docid&0xFFFFFFFF)
+				if id != last {
+					if last, seen = id, seen+1; seen > searchWindow {
+						return false
+					}
 				}
-			}
-			r := byID[id]
-			if r == nil {
-				r = &searchRow{ID: id}
-				byID[id] = r
-				ids = append(ids, id)
-				undated = append(undated, id)
-			}
-			if r.commentID == 0 {
-				r.commentID = commentID
-				r.score += perComment
-			}
-			return true
-		})
+				r := byID[id]
+				if r == nil {
+					r = &searchRow{ID: id}
+					byID[id] = r
+					ids = append(ids, id)
+					undated = append(undated, id)
+				}
+				if r.commentID == 0 {
+					r.commentID = commentID
+					r.score += perComment
+				}
+				return true
+			})
 	})
 	if err != nil {
 		return matchWindow{}, err
