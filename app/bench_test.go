@@ -357,10 +357,78 @@ func BenchmarkServe(b *testing.B) {
 	})
 	commenting.static = static
 	b.Run("comment-post", commenting.run)
+	b.Run("server-alone", func(b *testing.B) {
+		serverAlone(b, s, path, "/stories/"+story.Slug, s.sessions(b, 64))
+	})
 	// Again at the end: how far the machine drifted during the run.
 	b.Run("baseline-static-end", func(b *testing.B) {
 		drive(b, s.client, static, func(int64) (string, []string) { return staticURL, nil })
 	})
+}
+
+// serverAlone drives the real program, run over the same file as the site
+// above, with every page of the benchmark in turn (a search in four never
+// asked before), and reports that process's own peak RSS and CPU per
+// request: the figures above count the benchmark's clients and its own
+// database handle in the same process. Linux only (it reads /proc).
+func serverAlone(b *testing.B, s *benchSite, path, storyPath string, cookies []string) {
+	if strings.HasPrefix(path, "postgres") {
+		b.Skip("the server alone runs over the SQLite file")
+	}
+	p := startBinary(b, filepath.Dir(path), "-search-rate", "0") // as the site above: no limit
+	pages := []string{"/", storyPath, "/category/telecom", "/feed", "/company/orange", "/companies"}
+	run := strconv.FormatInt(time.Now().UnixNano(), 36)
+	cpu0 := procCPU(b, p.cmd.Process.Pid)
+	b.SetParallelism(benchParallelism)
+	b.ResetTimer()
+	var n atomic.Int64
+	var failed atomic.Value
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			i := n.Add(1)
+			var header []string
+			u := p.URL + pages[i%int64(len(pages))]
+			switch i % 4 {
+			case 1:
+				u = p.URL + storyPath
+				header = []string{"Cookie", cookies[i%int64(len(cookies))]}
+			case 2:
+				q := url.QueryEscape(benchQueries[i%int64(len(benchQueries))])
+				u = p.URL + "/search?q=" + q
+				if i%8 == 2 {
+					u += "&run=" + run + "-" + strconv.FormatInt(i, 36)
+				}
+			}
+			if _, err := fetch(s.client, u, header...); err != nil {
+				failed.Store(err)
+			}
+		}
+	})
+	b.StopTimer()
+	if err := failed.Load(); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64((procCPU(b, p.cmd.Process.Pid)-cpu0).Microseconds())/float64(b.N), "server-cpu-µs/op")
+	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", p.cmd.Process.Pid))
+	check(b, err)
+	for _, line := range strings.Split(string(status), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(v), " kB"))
+			b.ReportMetric(float64(kb)/1024, "server-peak-RSS-MB")
+		}
+	}
+	p.stop(syscall.SIGTERM)
+}
+
+// procCPU is the CPU time (user and system) the process pid has used.
+func procCPU(b *testing.B, pid int) time.Duration {
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	check(b, err)
+	// The fields after the command's name, which is between parentheses.
+	f := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+2:]))
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(utime+stime) * time.Second / 100 // clock ticks (USER_HZ = 100 on Linux)
 }
 
 // benchQueries are what people type into the search box.

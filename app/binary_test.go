@@ -41,7 +41,7 @@ func TestMain(m *testing.M) {
 // authorization table, the page cache under concurrent reads), take most of
 // the suite's time. Call it first in such a test; doleancesBinary and
 // chromium call it too, so that a new one that forgets still skips.
-func slow(t *testing.T) {
+func slow(t testing.TB) {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("slow test (real binary or Chromium): skipped under -short")
@@ -49,7 +49,7 @@ func slow(t *testing.T) {
 }
 
 // doleancesBinary builds the real program (the build cache makes it quick).
-func doleancesBinary(t *testing.T) string {
+func doleancesBinary(t testing.TB) string {
 	t.Helper()
 	slow(t)
 	binOnce.Do(func() {
@@ -81,7 +81,7 @@ func binaryEnv() []string {
 
 // proc is a running doleances process.
 type proc struct {
-	t    *testing.T
+	t    testing.TB
 	cmd  *exec.Cmd
 	URL  string
 	out  *syncBuffer
@@ -90,12 +90,12 @@ type proc struct {
 
 var addrLine = regexp.MustCompile(`addr=(127\.0\.0\.1:\d+)`)
 
-// startBinary runs the server on data and 127.0.0.1:0 and returns once
+// startBinary runs the server on data and 127.0.0.1:0, with flags, and returns once
 // /healthz answers; the test's end kills it if it still runs.
-func startBinary(t *testing.T, data string) *proc {
+func startBinary(t testing.TB, data string, flags ...string) *proc {
 	t.Helper()
 	p := &proc{t: t, out: &syncBuffer{}, done: make(chan struct{})}
-	p.cmd = exec.Command(doleancesBinary(t), "-addr", "127.0.0.1:0", "-data", data)
+	p.cmd = exec.Command(doleancesBinary(t), append([]string{"-addr", "127.0.0.1:0", "-data", data}, flags...)...)
 	p.cmd.Env = binaryEnv()
 	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
 	if err := p.cmd.Start(); err != nil {

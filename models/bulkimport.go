@@ -149,7 +149,7 @@ func (b *Bulk) Finish(ctx context.Context) error {
 	}
 	for lo := uint(1); lo <= last; lo += bulkIndexRange {
 		hi := min(lo+bulkIndexRange-1, last)
-		if err := w.Transaction(func(tx *gorm.DB) error { return reindex(tx, lo, hi, maskedSource) }); err != nil {
+		if err := w.Transaction(func(tx *gorm.DB) error { return reindex(tx, lo, hi, maskedSource, sharded) }); err != nil {
 			return fmt.Errorf("index stories %d-%d: %w", lo, hi, err)
 		}
 	}

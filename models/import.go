@@ -214,7 +214,7 @@ func (s *Store) Import(ctx context.Context, b *ImportBatch) error {
 			return err
 		}
 		lo, hi := b.stories[0].ID, b.stories[len(b.stories)-1].ID
-		if err := reindex(tx, lo, hi, maskedSource); err != nil {
+		if err := reindex(tx, lo, hi, maskedSource, sharded); err != nil {
 			return fmt.Errorf("index stories %d-%d: %w", lo, hi, err)
 		}
 		for _, t := range searchTriggers {

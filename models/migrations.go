@@ -44,6 +44,7 @@ var migrations = []migration{
 	}},
 	{Name: "the comment search index holds the masked text", Up: indexMaskedComments},
 	{Name: "comment indexes: one for each rule read on the writer, without the NULL rows", Up: createCommentIndexes},
+	{Name: "the search index in shards of 4,096 stories", Up: shardSearchIndex},
 }
 
 // createImportTables is step 4: ImportKey and LegacyPath (imported.go),

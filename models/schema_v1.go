@@ -101,7 +101,7 @@ func upgradeLegacy(ctx context.Context, tx *gorm.DB, d dialect) error {
 	if err := tx.Raw("SELECT COALESCE(max(id), 0) FROM stories").Scan(&hi).Error; err != nil {
 		return err
 	}
-	if err := reindex(tx, 0, hi, "c.body"); err != nil { // step 1's text (indexMaskedComments masks it)
+	if err := reindex(tx, 0, hi, "c.body", unsharded); err != nil { // step 1's text (indexMaskedComments masks it)
 		return err
 	}
 	return optimizeSearch(tx)

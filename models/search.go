@@ -336,29 +336,32 @@ func (d dialect) findMatches(db *gorm.DB, match string, q SearchQuery, span sear
 	seen := 0
 	var last uint
 	var undated []uint // stories found by their comments only
-	fromDocid, toDocid := commentDocids(span.lo, span.hi)
-	err = eachDocid(db, cq+` WHERE `+d.matches("comment_search")+` AND comment_search.docid BETWEEN ? AND ?`+filter+` ORDER BY comment_search.docid DESC`,
-		append([]any{d.matchArg(match), fromDocid, toDocid}, filterArgs...),
-		func(docid int64) bool {
-			id, commentID := uint(docid>>32), uint(docid&0xFFFFFFFF)
-			if id != last {
-				if last, seen = id, seen+1; seen > searchWindow {
-					return false
+	err = d.eachShard(span, func(sh searchShard) (bool, error) {
+		fromDocid, toDocid := commentDocids(sh.lo, sh.hi)
+		inShard, shardArgs := d.inShard("comment_search", sh)
+		args := append(append([]any{d.matchArg(match)}, shardArgs...), fromDocid, toDocid)
+		return eachDocid(db, cq+` WHERE `+d.matches("comment_search")+inShard+` AND comment_search.docid BETWEEN ? AND ?`+filter+` ORDER BY comment_search.docid DESC`,
+			append(args, filterArgs...), func(docid int64) bool {
+				id, commentID := uint(docid>>32), uint(docid&0xFFFFFFFF)
+				if id != last {
+					if last, seen = id, seen+1; seen > searchWindow {
+						return false
+					}
 				}
-			}
-			r := byID[id]
-			if r == nil {
-				r = &searchRow{ID: id}
-				byID[id] = r
-				ids = append(ids, id)
-				undated = append(undated, id)
-			}
-			if r.commentID == 0 {
-				r.commentID = commentID
-				r.score += perComment
-			}
-			return true
-		})
+				r := byID[id]
+				if r == nil {
+					r = &searchRow{ID: id}
+					byID[id] = r
+					ids = append(ids, id)
+					undated = append(undated, id)
+				}
+				if r.commentID == 0 {
+					r.commentID = commentID
+					r.score += perComment
+				}
+				return true
+			})
+	})
 	if err != nil {
 		return matchWindow{}, err
 	}
@@ -409,23 +412,34 @@ func datePublished(db *gorm.DB, byID map[uint]*searchRow, ids []uint, oldest uin
 }
 
 // eachDocid runs query, whose one column is a docid, and hands each to f
-// until f says stop.
-func eachDocid(db *gorm.DB, query string, args []any, f func(docid int64) bool) error {
+// until f says stop; it says whether f did.
+func eachDocid(db *gorm.DB, query string, args []any, f func(docid int64) bool) (stopped bool, err error) {
 	cur, err := db.Raw(query, args...).Rows()
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer cur.Close()
 	var docid int64
 	for cur.Next() {
 		if err := cur.Scan(&docid); err != nil {
-			return err
+			return false, err
 		}
 		if !f(docid) {
-			break
+			return true, nil
 		}
 	}
-	return cur.Err()
+	return false, cur.Err()
+}
+
+// eachShard runs read on each shard of span, newest first, until it says
+// it stopped.
+func (d dialect) eachShard(span searchRange, read func(sh searchShard) (stopped bool, err error)) error {
+	for _, sh := range d.shards(span.lo, span.hi) {
+		if stopped, err := read(sh); stopped || err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // scanStoryMatches runs the stories' query of findMatches: the docid,
@@ -436,19 +450,23 @@ func (d dialect) scanStoryMatches(db *gorm.DB, match string, span searchRange, f
 	if d == postgresDialect {
 		return pgStoryMatches(db, match, span, filter, filterArgs, f)
 	}
-	return scanMatches(db, `SELECT story_search.docid, matchinfo(story_search, 'pcy'), julianday(st.published_at) FROM story_search
+	return d.eachShard(span, func(sh searchShard) (bool, error) {
+		inShard, shardArgs := d.inShard("story_search", sh)
+		args := append(append([]any{match}, shardArgs...), sh.lo, sh.hi)
+		return scanMatches(db, `SELECT story_search.docid, matchinfo(story_search, 'pcy'), julianday(st.published_at) FROM story_search
 		CROSS JOIN stories st INDEXED BY idx_stories_search ON st.id = story_search.docid
-		WHERE story_search MATCH ? AND story_search.docid BETWEEN ? AND ?`+filter+` ORDER BY story_search.docid DESC`,
-		append([]any{match, span.lo, span.hi}, filterArgs...), f)
+		WHERE story_search MATCH ?`+inShard+` AND story_search.docid BETWEEN ? AND ?`+filter+` ORDER BY story_search.docid DESC`,
+			append(args, filterArgs...), f)
+	})
 }
 
 // scanMatches runs query and hands each row (story id, matchinfo,
-// publication date) to f until f says stop; rows are read without GORM's
-// reflection, which costs more than the query.
-func scanMatches(db *gorm.DB, query string, args []any, f func(id uint, info []uint32, at float64) bool) error {
+// publication date) to f until f says stop, and says whether it did; rows
+// are read without GORM's reflection, which costs more than the query.
+func scanMatches(db *gorm.DB, query string, args []any, f func(id uint, info []uint32, at float64) bool) (stopped bool, err error) {
 	cur, err := db.Raw(query, args...).Rows()
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer cur.Close()
 	var id uint
@@ -456,17 +474,17 @@ func scanMatches(db *gorm.DB, query string, args []any, f func(id uint, info []u
 	var at sql.NullFloat64
 	for cur.Next() {
 		if err := cur.Scan(&id, &raw, &at); err != nil {
-			return err
+			return false, err
 		}
 		info := make([]uint32, len(raw)/4)
 		for i := range info {
 			info[i] = binary.NativeEndian.Uint32(raw[i*4:])
 		}
 		if !f(id, info, at.Float64) {
-			break
+			return true, nil
 		}
 	}
-	return cur.Err()
+	return false, cur.Err()
 }
 
 // rankStory reads a story's matchinfo 'pcy' (phrases, columns, hits of each

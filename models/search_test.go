@@ -331,7 +331,7 @@ func TestReindexLooksStoriesUp(t *testing.T) {
 	onPostgres(t, "the plan of SQLite's search triggers")
 	s, _ := newTestStore(t)
 	for _, ids := range []string{"SELECT 1", "SELECT 1 UNION SELECT 2"} {
-		q := strings.SplitAfter(fmt.Sprintf(reindexSQL, ids), ";")[2]
+		q := strings.SplitAfter(sharded.reindexFor(ids), ";")[2]
 		q = strings.Replace(q, "INSERT INTO story_search_text(docid, title, body, tags, company)", "", 1)
 		var plan []struct{ Detail string }
 		must(t, s.r.Raw("EXPLAIN QUERY PLAN "+q).Scan(&plan).Error)
@@ -355,7 +355,7 @@ func TestReindexLooksStoriesUp(t *testing.T) {
 func TestReindexReadsCommentsByStory(t *testing.T) {
 	onPostgres(t, "the plan of SQLite's reindex")
 	s, _ := newTestStore(t)
-	q := strings.SplitAfter(fmt.Sprintf(indexCommentRangeSQL, 201, 400, 0, 0, maskedSource), ";")[0]
+	q := strings.SplitAfter(fmt.Sprintf(indexCommentRangeSQL, 201, 400, 0, 0, maskedSource, sharded.commentCols, sharded.commentVals), ";")[0]
 	q = strings.Replace(q, "INSERT INTO comment_search_text(docid, body)", "", 1)
 	var plan []struct{ Detail string }
 	must(t, s.r.Raw("EXPLAIN QUERY PLAN "+q).Scan(&plan).Error)

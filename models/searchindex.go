@@ -75,7 +75,8 @@ const (
 
 // reindexSQL rebuilds the index rows of the stories whose ids the subquery
 // %[1]s selects: out of the index, then out of its text table, then the text
-// of those that are published into both.
+// of those that are published into both; %[2]s and %[3]s are the index's
+// shard column and its value (searchIndex).
 const reindexSQL = `DELETE FROM story_search WHERE docid IN (%[1]s);
 	DELETE FROM story_search_text WHERE docid IN (%[1]s);
 	INSERT INTO story_search_text(docid, title, body, tags, company)
@@ -83,8 +84,8 @@ const reindexSQL = `DELETE FROM story_search WHERE docid IN (%[1]s);
 		COALESCE((SELECT group_concat(t.name, ' ') FROM story_tags sg JOIN tags t ON t.id = sg.tag_id WHERE sg.story_id = st.id), ''),
 		COALESCE((SELECT name FROM companies WHERE id = st.company_id), '')
 	FROM stories st WHERE st.id IN (%[1]s) AND +st.status = 'published';
-	INSERT INTO story_search(docid, title, body, tags, company)
-	SELECT docid, title, body, tags, company FROM story_search_text WHERE docid IN (%[1]s);`
+	INSERT INTO story_search(docid, title, body, tags, company%[2]s)
+	SELECT docid, title, body, tags, company%[3]s FROM story_search_text WHERE docid IN (%[1]s);`
 
 // The unary + above keeps the planner off the status index: inside a
 // trigger it cannot tell that the id list is one or two rows long, and
@@ -94,17 +95,19 @@ const reindexSQL = `DELETE FROM story_search WHERE docid IN (%[1]s);
 // indexCommentsSQL indexes the approved comments that the condition %[1]s
 // (on comments c) selects, if their story is published; %[2]s is a
 // condition on docid that holds for them and for no other indexed comment;
-// %[3]s is the text indexed (an expression on c).
+// %[3]s is the text indexed (an expression on c); %[4]s and %[5]s are the
+// index's shard column and its value (searchIndex).
 var indexCommentsSQL = `INSERT INTO comment_search_text(docid, body)
 	SELECT ` + commentDocid("c.story_id", "c.id") + `, %[3]s FROM comments c
 	WHERE %[1]s AND c.status = 'approved'
 	AND (SELECT status FROM stories WHERE id = c.story_id) = 'published';
-	INSERT INTO comment_search(docid, body) SELECT docid, body FROM comment_search_text WHERE %[2]s;`
+	INSERT INTO comment_search(docid, body%[4]s) SELECT docid, body%[5]s FROM comment_search_text WHERE %[2]s;`
 
 // indexCommentRangeSQL indexes the approved comments of the published
 // stories with ids %[1]d to %[2]d, whose docids are %[3]d to %[4]d
-// (commentDocids), with the text %[5]s. The unary + keeps the planner on the
-// comments' story index: given a range of stories and an equality on status
+// (commentDocids), with the text %[5]s; %[6]s and %[7]s are the index's
+// shard column and its value (searchIndex). The unary + keeps the planner on
+// the comments' story index: given a range of stories and an equality on status
 // it took the status index and read every approved comment of the site, in
 // each batch of an import (0.2 s a batch at 100,000 comments, ten times that
 // at 1,000,000: most of a seed's time, and its system time).
@@ -112,7 +115,7 @@ var indexCommentRangeSQL = `INSERT INTO comment_search_text(docid, body)
 	SELECT ` + commentDocid("c.story_id", "c.id") + `, %[5]s FROM comments c
 	WHERE c.story_id BETWEEN %[1]d AND %[2]d AND +c.status = 'approved'
 	AND (SELECT status FROM stories WHERE id = c.story_id) = 'published';
-	INSERT INTO comment_search(docid, body) SELECT docid, body FROM comment_search_text
+	INSERT INTO comment_search(docid, body%[6]s) SELECT docid, body%[7]s FROM comment_search_text
 	WHERE docid BETWEEN %[3]d AND %[4]d;`
 
 // unindexCommentsSQL removes the comments whose docids the condition %s
@@ -122,11 +125,28 @@ const unindexCommentsSQL = "DELETE FROM comment_search WHERE %[1]s;\nDELETE FROM
 // searchTriggerVersion is in the names of the search triggers; the legacy
 // upgrade drops those of earlier versions, and a step that changes them
 // drops these and makes new ones under a new name.
-const searchTriggerVersion = "search_v5_" // v5: comments indexed masked (searchmasked.go)
+const searchTriggerVersion = "search_v6_" // v6: the index in shards (searchshards.go)
 
 // v4Triggers is the version of the triggers of step 1, which indexed a
 // comment's body as typed (v4SearchTriggers).
 const v4Triggers = "search_v4_"
+
+// v5Triggers is the version of the triggers that indexed comments masked
+// (searchmasked.go) in the index of step 1, before its shards.
+const v5Triggers = "search_v5_"
+
+// searchIndex is the form of the index tables that the SQL writing them is
+// made for: the columns an insert into story_search and comment_search
+// names after the text's, and their values, read from the text tables.
+type searchIndex struct{ storyCols, storyVals, commentCols, commentVals string }
+
+var (
+	// unsharded is the index of step 1: one set of segments per table.
+	unsharded = searchIndex{}
+	// sharded is the index in shards (searchshards.go): each row goes to
+	// the shard of its story, which FTS4 takes as its languageid.
+	sharded = searchIndex{", lid", ", " + storyShard("docid"), ", lid", ", " + commentShard("docid")}
+)
 
 // searchTrigger is a trigger that keeps the index in step: it runs body
 // after event.
@@ -134,12 +154,13 @@ type searchTrigger struct{ name, event, body string }
 
 // searchTriggersFor are the search triggers, indexing source (an expression
 // on comments c) as a comment's text.
-func searchTriggersFor(source string) []searchTrigger {
+func searchTriggersFor(source string, ix searchIndex) []searchTrigger {
 	unindexComment := fmt.Sprintf(unindexCommentsSQL, "docid = "+commentDocid("OLD.story_id", "OLD.id"))
-	indexComment := fmt.Sprintf(indexCommentsSQL, "c.id = NEW.id", "docid = "+commentDocid("NEW.story_id", "NEW.id"), source)
+	indexComment := ix.indexComments("c.id = NEW.id", "docid = "+commentDocid("NEW.story_id", "NEW.id"), source)
 	// The comments of the story NEW.id, whose status changed.
 	storyCommentsSQL := fmt.Sprintf(unindexCommentsSQL, storyComments("NEW.id")) + "\n" +
-		fmt.Sprintf(indexCommentsSQL, "c.story_id = NEW.id", storyComments("NEW.id"), source)
+		ix.indexComments("c.story_id = NEW.id", storyComments("NEW.id"), source)
+	reindexFor := ix.reindexFor
 	return []searchTrigger{
 		{"story_ins", "AFTER INSERT ON stories", reindexFor("SELECT NEW.id")},
 		{"story_upd", "AFTER UPDATE OF title, plain_text, status, company_id ON stories", reindexFor("SELECT NEW.id UNION SELECT OLD.id")},
@@ -157,26 +178,37 @@ func searchTriggersFor(source string) []searchTrigger {
 
 var (
 	// searchTriggers are the current triggers (searchTriggerVersion).
-	searchTriggers = searchTriggersFor(maskedSource)
+	searchTriggers = searchTriggersFor(maskedSource, sharded)
 	// v4SearchTriggers are step 1's (v4Triggers).
-	v4SearchTriggers = searchTriggersFor("c.body")
+	v4SearchTriggers = searchTriggersFor("c.body", unsharded)
+	// v5SearchTriggers are those of the step that masked comments (v5Triggers).
+	v5SearchTriggers = searchTriggersFor(maskedSource, unsharded)
 )
 
-func reindexFor(ids string) string { return fmt.Sprintf(reindexSQL, ids) }
+// reindexFor is reindexSQL for the stories that ids selects.
+func (ix searchIndex) reindexFor(ids string) string {
+	return fmt.Sprintf(reindexSQL, ids, ix.storyCols, ix.storyVals)
+}
+
+// indexComments is indexCommentsSQL for the comments that cond selects,
+// whose docids docids selects, with the text source.
+func (ix searchIndex) indexComments(cond, docids, source string) string {
+	return fmt.Sprintf(indexCommentsSQL, cond, docids, source, ix.commentCols, ix.commentVals)
+}
 
 // changeTables are the tables whose writes change what some page shows; any
 // write to them moves site_state.changed_at, the Last-Modified of the pages.
 var changeTables = []string{"stories", "comments", "tags", "story_tags", "story_categories", "categories", "companies", "users"}
 
 // reindex rebuilds the index rows of the stories with ids lo to hi and of
-// their comments, indexing source as a comment's text (maskedSource, but in
-// step 1). It runs the statements one by one: a prepared statement runs only
+// their comments in the index ix, indexing source as a comment's text
+// (maskedSource, but in step 1). It runs the statements one by one: a prepared statement runs only
 // the first statement of its text.
-func reindex(db *gorm.DB, lo, hi uint, source string) error {
-	stmts := strings.SplitAfter(reindexFor(fmt.Sprintf("SELECT id FROM stories WHERE id BETWEEN %d AND %d", lo, hi)), ";")
+func reindex(db *gorm.DB, lo, hi uint, source string, ix searchIndex) error {
+	stmts := strings.SplitAfter(ix.reindexFor(fmt.Sprintf("SELECT id FROM stories WHERE id BETWEEN %d AND %d", lo, hi)), ";")
 	first, last := commentDocids(lo, hi)
 	stmts = append(stmts, strings.SplitAfter(fmt.Sprintf(unindexCommentsSQL, fmt.Sprintf("docid BETWEEN %d AND %d", first, last)), ";")...)
-	stmts = append(stmts, strings.SplitAfter(fmt.Sprintf(indexCommentRangeSQL, lo, hi, first, last, source), ";")...)
+	stmts = append(stmts, strings.SplitAfter(fmt.Sprintf(indexCommentRangeSQL, lo, hi, first, last, source, ix.commentCols, ix.commentVals), ";")...)
 	for _, q := range stmts {
 		if strings.TrimSpace(q) == "" {
 			continue

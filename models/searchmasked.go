@@ -20,7 +20,7 @@ import (
 const maskedSource = "COALESCE(c.masked_body, c.body)"
 
 // indexMaskedComments is the migration step: the column, the triggers that
-// read it (under searchTriggerVersion; the earlier ones read the body), and
+// read it (under v5Triggers; the earlier ones read the body), and
 // the comments already saved with personal data, whose index rows the
 // update trigger makes again from the masked text. Every mask holds the
 // mask character, which masked comments' HTML has had since
@@ -30,8 +30,8 @@ func indexMaskedComments(ctx context.Context, tx *gorm.DB, d dialect) error {
 		return err
 	}
 	var stmts []string
-	for _, t := range searchTriggers {
-		stmts = append(stmts, "DROP TRIGGER IF EXISTS "+v4Triggers+t.name, searchTriggerSQL(searchTriggerVersion, t))
+	for _, t := range v5SearchTriggers {
+		stmts = append(stmts, "DROP TRIGGER IF EXISTS "+v4Triggers+t.name, searchTriggerSQL(v5Triggers, t))
 	}
 	if err := execAll(tx, stmts); err != nil {
 		return fmt.Errorf("search triggers: %w", err)
