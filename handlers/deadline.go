@@ -23,7 +23,7 @@ const RequestTimeout = 10 * time.Second
 func requestContext(timeout time.Duration) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		parent := c.UserContext()
-		ctx, cancel := context.WithTimeout(parent, timeout)
+		ctx, cancel := context.WithTimeout(context.WithValue(parent, timeoutKey{}, timeout), timeout)
 		defer func() {
 			cancel()
 			// Whatever runs after this middleware (fasthttp's own error
@@ -36,4 +36,20 @@ func requestContext(timeout time.Duration) fiber.Handler {
 		}
 		return nil
 	}
+}
+
+// timeoutKey is the key of the site's request timeout in a request's context.
+type timeoutKey struct{}
+
+// detached is ctx without its cancellation and with a deadline of its own,
+// as long as the site gives a request (the timeout that requestContext put
+// in ctx; RequestTimeout outside a request): for work that several
+// requests wait for, or whose result must be kept when the request that
+// started it has run out of time.
+func detached(ctx context.Context) (context.Context, context.CancelFunc) {
+	timeout, ok := ctx.Value(timeoutKey{}).(time.Duration)
+	if !ok {
+		timeout = RequestTimeout
+	}
+	return context.WithTimeout(context.WithoutCancel(ctx), timeout)
 }

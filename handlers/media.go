@@ -48,14 +48,10 @@ type pictures struct {
 	log     *slog.Logger
 	limit   *ipLimiter
 	working chan struct{} // one decoding at a time: bounds the memory of the process
-	// timeout is the site's request deadline (Deps.RequestTimeout), which
-	// storing a made picture gets afresh: a site that gives its requests
-	// more (or less) time gives the storage the same.
-	timeout time.Duration
 }
 
-func newPictures(store mediaStore, files media.Storage, log *slog.Logger, now func() time.Time, timeout time.Duration) *pictures {
-	return &pictures{store: store, files: files, log: log, limit: newIPLimiter("pictures", UploadsPerMinute, store, now), working: make(chan struct{}, 1), timeout: timeout}
+func newPictures(store mediaStore, files media.Storage, log *slog.Logger, now func() time.Time) *pictures {
+	return &pictures{store: store, files: files, log: log, limit: newIPLimiter("pictures", UploadsPerMinute, store, now), working: make(chan struct{}, 1)}
 }
 
 // uploadError is a refused upload: a status and what to tell the person.
@@ -119,8 +115,10 @@ func (p *pictures) save(c *fiber.Ctx, fh *multipart.FileHeader, owner uint, kind
 	// The picture is made: storing it gets a time of its own, however
 	// long the decoding took on a busy machine (it does not look at the
 	// context), rather than throwing the work and the upload away at the
-	// last step. Under -race on a loaded machine that took over 10 s.
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), p.timeout)
+	// last step. Under -race on a loaded machine that took over 10 s. A
+	// site that gives its requests more (or less) time gives storing the
+	// same.
+	ctx, cancel := detached(ctx)
 	defer cancel()
 	return storePicture(ctx, p.store, p.files, pic, owner, kind, alt)
 }

@@ -58,17 +58,14 @@ func (m *memo[K, V]) get(k K, load func() (V, error)) (V, error) {
 	return m.getAt(m.gen(), k, load) // read before loading: a write during the load makes the value old
 }
 
-// memoLoadTimeout bounds a load from the store shared by the requests
-// waiting for it: as long as a request may take.
-const memoLoadTimeout = RequestTimeout
-
 // read is get for a value read from the store. The load is shared by every
 // request missing k at once, so it runs detached from the cancellation of
 // the one whose ctx it got (a request that timed out, a client gone), which
-// would otherwise fail them all; it has its own deadline instead.
+// would otherwise fail them all; it has its own deadline instead, as long
+// as the site gives a request.
 func (m *memo[K, V]) read(ctx context.Context, k K, load func(ctx context.Context) (V, error)) (V, error) {
 	return m.get(k, func() (V, error) {
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), memoLoadTimeout)
+		ctx, cancel := detached(ctx)
 		defer cancel()
 		return load(ctx)
 	})

@@ -3,10 +3,14 @@ package handlers
 import (
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"runtime"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/gofiber/fiber/v2"
 )
 
 func TestMemoKeepsValuesUntilTheNextWrite(t *testing.T) {
@@ -146,5 +150,32 @@ func TestMemoLoadOutlivesItsCaller(t *testing.T) {
 	}
 	if !<-deadline {
 		t.Error("a shared load runs without a deadline of its own")
+	}
+}
+
+// TestMemoLoadGetsTheSiteRequestTime: a shared load's own deadline is the
+// one the site gives a request (requestContext's), not the default.
+func TestMemoLoadGetsTheSiteRequestTime(t *testing.T) {
+	for _, timeout := range []time.Duration{3 * time.Second, 30 * time.Second} {
+		var gen atomic.Uint64
+		m := newMemo[string, int](gen.Load, 8)
+		var left time.Duration
+		app := fiber.New()
+		app.Use(requestContext(timeout))
+		app.Get("/", func(c *fiber.Ctx) error {
+			_, err := m.read(c.UserContext(), "sidebar", func(ctx context.Context) (int, error) {
+				d, _ := ctx.Deadline()
+				left = time.Until(d)
+				return 1, nil
+			})
+			return err
+		})
+		res, err := app.Test(httptest.NewRequest(http.MethodGet, "/", nil), -1)
+		if err != nil || res.StatusCode != http.StatusOK {
+			t.Fatalf("GET /: %v %v", res, err)
+		}
+		if left > timeout || left < timeout-time.Second {
+			t.Errorf("with requests given %v, a shared load was given %v", timeout, left)
+		}
 	}
 }

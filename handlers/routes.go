@@ -137,7 +137,7 @@ func Routes(app *fiber.App, d Deps) []Route {
 	}
 	app.Use(a.loadSession, a.guard, a.limitPosts(newIPLimiter("posts", d.Comments.PostRate, d.Store, d.Now), newIPLimiter("previews", PreviewsPerPost*d.Comments.PostRate, d.Store, d.Now)))
 	pub.get("/healthz", health(d.Store))
-	pics := newPictures(d.Store, d.Media, d.Log, d.Now, timeout)
+	pics := newPictures(d.Store, d.Media, d.Log, d.Now)
 	a.pics = pics
 	pub.get("/media/:name/:file", pics.serve) // public pictures to all; the others to their uploader and admins
 	rt.signedIn(pics.signInFirst).post("/media", pics.upload)
