@@ -301,8 +301,9 @@ func siteStateSchema() []string {
 	return stmts
 }
 
-// optimizeSearch merges each index table into one segment: a query then
-// reads one doclist per word instead of one per segment.
+// optimizeSearch merges each index table into one segment a shard (one per
+// table before the shards): a query then reads one doclist per word instead
+// of one per segment.
 func optimizeSearch(db *gorm.DB) error {
 	for _, t := range []string{"story_search", "comment_search"} {
 		if err := db.Exec(fmt.Sprintf("INSERT INTO %[1]s(%[1]s) VALUES('optimize')", t)).Error; err != nil {
@@ -380,9 +381,9 @@ func plainText(doc ast.Node, source []byte) string {
 	return strings.Join(strings.Fields(b.String()), " ")
 }
 
-// OptimizeSearch merges the search index into one segment per table, as
-// after a bulk import (the seed command), so that queries read one doclist
-// per word.
+// OptimizeSearch merges the search index into one segment per table and
+// shard, as after a bulk import (the seed command), so that queries read one
+// doclist per word.
 // PostgreSQL's GIN index needs no such step.
 func (s *Store) OptimizeSearch(ctx context.Context) error {
 	if s.d == postgresDialect {
