@@ -2,12 +2,11 @@ package app
 
 import (
 	"bytes"
-	"context"
+	"encoding/json"
 	"image"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -34,26 +33,42 @@ func chromium(t *testing.T) string {
 	return ""
 }
 
-// headless runs Chromium on url with extra flags and returns its stdout.
-func headless(t *testing.T, bin, url string, flags ...string) []byte {
+// dumpDOM loads url in a page of its own, as chromium --dump-dom did, and
+// returns the document Chromium built, as HTML.
+func dumpDOM(t *testing.T, url string) []byte {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	// Not t.TempDir: Chromium's helper processes may still write to the
-	// profile after the browser exits, which fails t.TempDir's cleanup.
-	profile, err := os.MkdirTemp("", "doleances-chromium-")
-	if err != nil {
+	c := newPage(t)
+	defer c.close()
+	c.load(url)
+	var html string
+	if err := json.Unmarshal(c.eval(`(document.doctype ? new XMLSerializer().serializeToString(document.doctype) + "\n" : "") +
+		document.documentElement.outerHTML`), &html); err != nil {
 		t.Fatal(err)
 	}
-	defer os.RemoveAll(profile) //nolint:errcheck // best effort, see above
-	args := append([]string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-		"--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic", "--hide-scrollbars",
-		"--user-data-dir=" + profile}, flags...)
-	out, err := exec.CommandContext(ctx, bin, append(args, url)...).Output()
-	if err != nil {
-		t.Fatalf("chromium %s: %v", url, err)
+	return []byte(html)
+}
+
+// screenshotAt loads url in a page of its own, w×h pixels, and saves what
+// it shows as a PNG file, as chromium --screenshot --window-size=w,h did.
+func screenshotAt(t *testing.T, url, file string, w, h int) {
+	t.Helper()
+	c := chromiumPage(t, w, h)
+	defer c.close()
+	c.load(url)
+	c.screenshotViewport(file)
+}
+
+// load navigates a blank page and waits for the load event, as
+// Chromium's --dump-dom and --screenshot do (redirects followed), as long
+// as they were given (a minute).
+func (c *cdp) load(url string) {
+	c.t.Helper()
+	var nav struct{ ErrorText string }
+	c.call("Page.navigate", map[string]any{"url": url}, &nav)
+	if nav.ErrorText != "" {
+		c.t.Fatalf("chromium %s: %s", url, nav.ErrorText)
 	}
-	return out
+	c.waitUntil(url, `location.href !== "about:blank" && document.readyState === "complete"`, time.Minute)
 }
 
 // TestScreenshots renders the front page and a story page at desktop and
@@ -63,14 +78,14 @@ func headless(t *testing.T, bin, url string, flags ...string) []byte {
 // holds the content.
 func TestScreenshots(t *testing.T) {
 	slow(t)
-	bin := chromium(t)
+	chromium(t)
 	base, stop := startRun(t, "-data", t.TempDir())
 	defer stop()
 	dir := screenshotDir(t)
 	story := demo.Stories[0]
 	pages := map[string]string{"front": "/", "story": "/stories/" + models.Slugify(story.Title)}
 	for name, path := range pages {
-		dom := headless(t, bin, base+path, "--dump-dom")
+		dom := dumpDOM(t, base+path)
 		if !bytes.Contains(dom, []byte("Doléances")) || !bytes.Contains(dom, []byte(`class="sidebar"`)) {
 			t.Errorf("%s: the DOM lacks the layout", name)
 		}
@@ -79,11 +94,11 @@ func TestScreenshots(t *testing.T) {
 			w, h  int
 		}{{"desktop", 1280, 1800}, {"phone", 390, 1600}} {
 			file := filepath.Join(dir, name+"-"+size.label+".png")
-			headless(t, bin, base+path, "--screenshot="+file, "--window-size="+strconv.Itoa(size.w)+","+strconv.Itoa(size.h))
+			screenshotAt(t, base+path, file, size.w, size.h)
 			checkScreenshot(t, file, size.w, size.h)
 		}
 	}
-	if !strings.Contains(string(headless(t, bin, base+pages["story"], "--dump-dom")), "<table>") {
+	if !strings.Contains(string(dumpDOM(t, base+pages["story"])), "<table>") {
 		t.Error("story DOM lacks the rendered table")
 	}
 }
@@ -129,13 +144,13 @@ func colours(img image.Image) int {
 // text says so with its own lang attribute.
 func TestFrenchScreenshots(t *testing.T) {
 	slow(t)
-	bin := chromium(t)
+	chromium(t)
 	base, stop := startRun(t, "-data", t.TempDir(), "-lang", "fr")
 	defer stop()
 	dir := screenshotDir(t)
 	story := "/stories/" + models.Slugify(demo.Stories[0].Title)
 	for name, path := range map[string]string{"front-fr": "/?lang=fr", "story-fr": story + "?lang=fr"} {
-		dom := string(headless(t, bin, base+path, "--dump-dom"))
+		dom := string(dumpDOM(t, base+path))
 		for _, want := range []string{`<html lang="fr">`, "Derniers récits", "Catégories"} {
 			if !strings.Contains(dom, want) {
 				t.Errorf("%s: the DOM lacks %q", name, want)
@@ -146,7 +161,7 @@ func TestFrenchScreenshots(t *testing.T) {
 			w, h  int
 		}{{"desktop", 1280, 1800}, {"phone", 390, 1600}} {
 			file := filepath.Join(dir, name+"-"+size.label+".png")
-			headless(t, bin, base+path, "--screenshot="+file, "--window-size="+strconv.Itoa(size.w)+","+strconv.Itoa(size.h))
+			screenshotAt(t, base+path, file, size.w, size.h)
 			checkScreenshot(t, file, size.w, size.h)
 		}
 	}

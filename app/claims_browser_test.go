@@ -15,7 +15,7 @@ import (
 // the company's domain sees it: the rule and the "Represent" button
 // (DOLEANCES_SCREENSHOTS keeps the PNGs; docs/screenshots has them).
 func TestClaimScreenshots(t *testing.T) {
-	bin := chromium(t)
+	chromium(t)
 	slow(t)
 	s := newSite(t, listening(), withStories())
 	ctx := context.Background()
@@ -33,7 +33,7 @@ func TestClaimScreenshots(t *testing.T) {
 		label string
 		w     int
 	}{{"desktop", 1366}, {"phone", 390}} {
-		c := startChromium(t, bin, size.w, 900)
+		c := chromiumPage(t, size.w, 900)
 		c.call("Emulation.setDeviceMetricsOverride", map[string]any{"width": size.w, "height": 900, "deviceScaleFactor": 1, "mobile": size.w < 500}, nil)
 		c.call("Network.setCookie", map[string]any{"name": "doleances_session", "value": token, "url": s.URL}, nil)
 		c.open(s.URL + "/company/orange")

@@ -15,7 +15,7 @@ import (
 // into DOLEANCES_SCREENSHOTS (or a temporary folder) for a person to look at.
 func TestCommentScreenshots(t *testing.T) {
 	slow(t)
-	bin := chromium(t)
+	chromium(t)
 	cs := newSite(t, withComments())
 	paul, ines := cs.signIn(cs.readers[0]), cs.signIn(cs.readers[1])
 	cs.comment(paul, cs.story, "Same here: **three months** without internet, and the hotline kept saying the technician was on his way.")
@@ -34,7 +34,7 @@ func TestCommentScreenshots(t *testing.T) {
 	t.Cleanup(func() { _ = cs.web.app.Shutdown() })
 	dir := screenshotDir(t)
 	u := fmt.Sprintf("http://%s/stories/%s?replyto=%d#respond", ln.Addr(), cs.story.Slug, first.ID)
-	dom := headless(t, bin, u, "--dump-dom")
+	dom := dumpDOM(t, u)
 	for _, want := range []string{"Reply to Paul Martin", "3 readers like", "had the same experience", `class="replies"`} {
 		if !bytes.Contains(dom, []byte(want)) {
 			t.Errorf("the story DOM lacks %q", want)
@@ -45,7 +45,7 @@ func TestCommentScreenshots(t *testing.T) {
 		w, h  int
 	}{{"desktop", 1280, 2600}, {"phone", 390, 3400}} {
 		file := filepath.Join(dir, "comments-"+size.label+".png")
-		headless(t, bin, u, "--screenshot="+file, fmt.Sprintf("--window-size=%d,%d", size.w, size.h))
+		screenshotAt(t, u, file, size.w, size.h)
 		checkScreenshot(t, file, size.w, size.h)
 	}
 }

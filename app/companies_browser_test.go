@@ -92,7 +92,7 @@ func replyAt(t *testing.T, s *models.Store, clock *testClock, at time.Time, stor
 // widths in headless Chromium (DOLEANCES_SCREENSHOTS keeps the PNGs; the
 // ones in docs/screenshots come from it), and checks the DOM it built.
 func TestCompanyScreenshots(t *testing.T) {
-	bin := chromium(t)
+	chromium(t)
 	base, story := startCompanySite(t)
 	dir := screenshotDir(t)
 	pages := []struct{ name, path, want string }{
@@ -101,7 +101,7 @@ func TestCompanyScreenshots(t *testing.T) {
 		{"companies", "/companies", `class="ranking"`},
 	}
 	for _, p := range pages {
-		if dom := headless(t, bin, base+p.path, "--dump-dom"); !bytes.Contains(dom, []byte(p.want)) {
+		if dom := dumpDOM(t, base+p.path); !bytes.Contains(dom, []byte(p.want)) {
 			t.Errorf("%s: the DOM lacks %s", p.name, p.want)
 		}
 		for _, size := range []struct {
@@ -109,7 +109,7 @@ func TestCompanyScreenshots(t *testing.T) {
 			w, h  int
 		}{{"desktop", 1366, 2600}, {"phone", 390, 4200}} {
 			file := filepath.Join(dir, p.name+"-"+size.label+".png")
-			headless(t, bin, base+p.path, "--screenshot="+file, "--window-size="+strconv.Itoa(size.w)+","+strconv.Itoa(size.h))
+			screenshotAt(t, base+p.path, file, size.w, size.h)
 			checkScreenshot(t, file, size.w, size.h)
 		}
 	}

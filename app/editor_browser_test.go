@@ -18,7 +18,7 @@ import (
 // of /admin land in DOLEANCES_SCREENSHOTS (or a temporary folder).
 func TestWriteInChromium(t *testing.T) {
 	slow(t)
-	bin := chromium(t)
+	chromium(t)
 	gh := newFakeProvider(t, "github", ada)
 	s := newSite(t, listening(), withConfig(all(withGitHub(gh), func(c *Config) { c.AdminEmails = ada.Email })))
 	m := regexp.MustCompile(`url=(http://\S+/setup/\S+)`).FindStringSubmatch(s.Log.String())
@@ -36,7 +36,7 @@ func TestWriteInChromium(t *testing.T) {
 	}
 	dir := screenshotDir(t)
 
-	c := startChromium(t, bin, 1280, 1400)
+	c := chromiumPage(t, 1280, 1400)
 	c.open(s.URL + "/login?next=/write")
 	c.eval(`document.querySelector('a[href^="/auth/github"]').click(); true`)
 	c.waitFor("the editor after signing in with GitHub", `location.pathname === "/write" && document.getElementById("body") !== null`)

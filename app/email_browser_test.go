@@ -10,11 +10,11 @@ import (
 // for a sign-in link on /login, opens the mailed link, presses its button,
 // lands back on the story and comments, asking for replies by email.
 func TestEmailSignInAndCommentInChromium(t *testing.T) {
-	bin := chromium(t)
+	chromium(t)
 	s, mb := startMailSite(t)
 	path := publishByMail(t, s, mb, s.browser(), "The parcel that never came")
 
-	c := startChromium(t, bin, 1280, 1400)
+	c := chromiumPage(t, 1280, 1400)
 	c.open(s.URL + "/login?next=" + path)
 	c.eval(`document.getElementById("login-email").value = "reader@example.org";
 		document.querySelector('form[action="/login/email"] button').click(); true`)

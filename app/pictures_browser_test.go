@@ -15,7 +15,7 @@ import (
 // and phone (390) widths: the screenshots in docs/screenshots come from here
 // (DOLEANCES_SCREENSHOTS=docs/screenshots go test ./app -run PicturesInChromium).
 func TestPicturesInChromium(t *testing.T) {
-	bin := chromium(t)
+	chromium(t)
 	s := newSite(t, listening(), withConfig(func(c *Config) { c.Demo = true }))
 	m := regexp.MustCompile(`url=(http://\S+/setup/\S+)`).FindStringSubmatch(s.Log.String())
 	if m == nil {
@@ -27,7 +27,7 @@ func TestPicturesInChromium(t *testing.T) {
 	if session == nil {
 		t.Fatal("setup did not sign in")
 	}
-	c := startChromium(t, bin, 1366, 1000)
+	c := chromiumPage(t, 1366, 1000)
 	c.call("Network.setCookie", map[string]any{"name": session.Name, "value": session.Value, "url": s.URL, "httpOnly": true}, nil)
 	c.open(s.URL + "/write")
 	c.eval(`document.getElementById("title").value = "The letter they never received"; true`)
@@ -54,7 +54,7 @@ func TestPicturesInChromium(t *testing.T) {
 		name string
 		w, h int
 	}{{"story-pictures-desktop.png", 1366, 1500}, {"story-pictures-phone.png", 390, 1600}} {
-		c := startChromium(t, bin, v.w, v.h)
+		c := chromiumPage(t, v.w, v.h)
 		c.open(story)
 		c.waitFor("the cover", `(function (i) { return i && i.complete && i.naturalWidth > 0; })(document.querySelector(".cover img"))`)
 		if got := string(c.eval(`document.querySelector(".cover img").currentSrc`)); !strings.Contains(got, "/media/") {

@@ -41,7 +41,7 @@ const contrastJS = `(() => {
 // device; a guest's Like done once back signed in. Screenshot pairs land in
 // DOLEANCES_SCREENSHOTS (docs/screenshots holds a set).
 func TestRunningAndReadingInChromium(t *testing.T) {
-	bin := chromium(t)
+	chromium(t)
 	slow(t)
 	cs := newSite(t, listening(), withComments())
 	// The real time: Chromium drops cookies that expire before it.
@@ -64,7 +64,7 @@ func TestRunningAndReadingInChromium(t *testing.T) {
 		label string
 		w     int
 	}{{"desktop", 1366}, {"phone", 390}} {
-		c := startChromium(t, bin, size.w, 900)
+		c := chromiumPage(t, size.w, 900)
 		c.call("Emulation.setDeviceMetricsOverride", map[string]any{"width": size.w, "height": 900, "deviceScaleFactor": 1, "mobile": size.w < 500}, nil)
 		shot := func(name string, whole bool) {
 			file := filepath.Join(dir, name+"-"+size.label+".png")

@@ -15,7 +15,7 @@ import (
 // a passage removed after a notice and a phone number masked. The PNGs
 // land in DOLEANCES_SCREENSHOTS (docs/screenshots holds a set).
 func TestSafetyScreenshots(t *testing.T) {
-	bin := chromium(t)
+	chromium(t)
 	slow(t)
 	s := newSite(t, listening())
 	m := regexp.MustCompile(`url=(http://\S+/setup/\S+)`).FindStringSubmatch(s.Log.String())
@@ -52,7 +52,7 @@ func TestSafetyScreenshots(t *testing.T) {
 		}
 	}
 	for _, size := range sizes {
-		c := startChromium(t, bin, size.w, 900)
+		c := chromiumPage(t, size.w, 900)
 		// Chromium's window is at least 500 pixels wide: the phone's width is emulated.
 		c.call("Emulation.setDeviceMetricsOverride", map[string]any{"width": size.w, "height": 900, "deviceScaleFactor": 1, "mobile": size.w < 500}, nil)
 		browsers[size.label] = c

@@ -14,7 +14,7 @@ import (
 func writerChromium(t *testing.T, s *testSite, u *models.User, w, h int) *cdp {
 	t.Helper()
 	v := s.signIn(u)
-	c := startChromium(t, chromium(t), w, h)
+	c := chromiumPage(t, w, h)
 	c.call("Network.setCookie", map[string]any{"name": "doleances_session", "value": v.cookies["doleances_session"], "url": s.URL, "httpOnly": true}, nil)
 	return c
 }
