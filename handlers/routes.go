@@ -119,8 +119,7 @@ func Routes(app *fiber.App, d Deps) []Route {
 	// comes first, so that everything logged carries it; the deadline
 	// before anything that reads the store; Recover inside the deadline,
 	// so that the 500 page of a panic is rendered within it too.
-	timeout := cmp.Or(d.RequestTimeout, RequestTimeout)
-	app.Use(OwnRequestID(d.Limits.TrustedProxies), requestid.New(requestid.Config{Generator: NewRequestID}), requestContext(timeout),
+	app.Use(OwnRequestID(d.Limits.TrustedProxies), requestid.New(requestid.Config{Generator: NewRequestID}), requestContext(cmp.Or(d.RequestTimeout, RequestTimeout)),
 		Recover(d.Log))
 	if d.Headers != nil {
 		app.Use(d.Headers)
