@@ -94,25 +94,55 @@ func AddressKey(ip string) string {
 	return p.String()
 }
 
-// floodWait returns how long the poster must still wait before commenting,
-// from their latest comment; zero when they may comment now.
-func floodWait(tx *gorm.DB, p Poster, now time.Time) (time.Duration, error) {
-	q := tx.Model(&Comment{})
+// floodWait returns how long the poster of a post of a group must still
+// wait before commenting, from their latest comment, the group's own that
+// are not inserted yet included; zero when they may comment now. A
+// signed-in poster's was read (and locked) with the group; a guest's is
+// read here, after the guest's lock.
+func (s *Store) floodWait(tx *gorm.DB, p Poster, now time.Time, rows *groupRows) (time.Duration, error) {
 	if p.UserID != nil {
-		q = q.Where("user_id = ?", *p.UserID)
-	} else if key := AddressKey(p.IP); key != p.IP {
-		return guestNetworkFloodWait(tx, key, now)
-	} else {
-		q = q.Where("user_id IS NULL AND ip = ?", p.IP)
+		return floodLeft(rows.lastSeen[*p.UserID], now), nil
+	}
+	if err := s.d.lockGuest(tx, p.IP, now); err != nil {
+		return 0, err
+	}
+	last, err := latestGuestComment(tx, p.IP, now)
+	if err != nil {
+		return 0, err
+	}
+	for _, c := range rows.accepted {
+		if c.UserID == nil && sameGuest(c.IP, p.IP) && c.CreatedAt.After(last) {
+			last = c.CreatedAt
+		}
+	}
+	return floodLeft(last, now), nil
+}
+
+// latestGuestComment returns when the guest at ip last commented (the
+// zero time: not in the last FloodInterval, for an IPv6 network).
+func latestGuestComment(tx *gorm.DB, ip string, now time.Time) (time.Time, error) {
+	if key := AddressKey(ip); key != ip {
+		return guestNetworkLatest(tx, key, now)
 	}
 	var last []time.Time
-	if err := q.Order("created_at DESC").Limit(1).Pluck("created_at", &last).Error; err != nil {
-		return 0, fmt.Errorf("latest comment: %w", err)
+	err := tx.Model(&Comment{}).Where("user_id IS NULL AND ip = ?", ip).Order("created_at DESC").Limit(1).Pluck("created_at", &last).Error
+	if err != nil {
+		return time.Time{}, fmt.Errorf("latest comment: %w", err)
 	}
 	if len(last) == 0 {
-		return 0, nil
+		return time.Time{}, nil
 	}
-	return floodLeft(last[0], now), nil
+	return last[0], nil
+}
+
+// sameGuest says whether a guest comment from address a counts for the
+// flood rule of a guest at ip, as latestGuestComment finds them: the same
+// address, or the same IPv6 network.
+func sameGuest(a, ip string) bool {
+	if key := AddressKey(ip); key != ip {
+		return AddressKey(a) == key
+	}
+	return a == ip
 }
 
 // floodLeft is how long someone whose latest comment was at last must still
@@ -124,20 +154,20 @@ func floodLeft(last, now time.Time) time.Duration {
 	return 0
 }
 
-// guestNetworkFloodWait is floodWait for a guest known by an IPv6 network:
-// their addresses in it do not share a text prefix, so the guest comments
-// of the last FloodInterval (a handful) are compared here.
-func guestNetworkFloodWait(tx *gorm.DB, key string, now time.Time) (time.Duration, error) {
+// guestNetworkLatest is latestGuestComment for a guest known by an IPv6
+// network: their addresses in it do not share a text prefix, so the guest
+// comments of the last FloodInterval (a handful) are compared here.
+func guestNetworkLatest(tx *gorm.DB, key string, now time.Time) (time.Time, error) {
 	var recent []Comment
 	err := tx.Select("ip", "created_at").Where("user_id IS NULL AND created_at > ?", now.Add(-FloodInterval)).
 		Order("created_at DESC").Find(&recent).Error
 	if err != nil {
-		return 0, fmt.Errorf("recent guest comments: %w", err)
+		return time.Time{}, fmt.Errorf("recent guest comments: %w", err)
 	}
 	for _, c := range recent {
 		if AddressKey(c.IP) == key {
-			return floodLeft(c.CreatedAt, now), nil
+			return c.CreatedAt, nil
 		}
 	}
-	return 0, nil
+	return time.Time{}, nil
 }

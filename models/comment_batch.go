@@ -1,10 +1,13 @@
 package models
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
+	"time"
 
 	"gorm.io/gorm"
 )
@@ -16,6 +19,11 @@ import (
 // transaction, exactly as when each had its own: a second comment of one
 // person in the same group sees the first and is refused by the flood rule.
 // Nobody is answered before the group's commit returns.
+//
+// The posts of a group go in by story (postOrder), not in the order they
+// came: they were all waiting at once, so any order is one they could
+// have come in, and a person's two posts in one group still meet the flood
+// rule, the first applied passing and the other refused.
 //
 // Committing a transaction costs about as much as the comment in it, and
 // the writer is the one thing comments wait for: one commit per group lets
@@ -124,24 +132,33 @@ func (s *Store) commitGroup(group []*pendingPost) {
 // saveGroup saves the posts of group in tx, setting each one's refusal in
 // outcome; an error is a failed write, which undoes the group.
 func (s *Store) saveGroup(tx *gorm.DB, group []*pendingPost, outcome []error) error {
-	// A story's count is updated once for the group: its row holds the
-	// story's text, and rewriting it cost more than the comment's insert.
-	rows, err := readGroupRows(tx, group)
+	rows, err := s.readGroupRows(tx, group)
 	if err != nil {
 		return err
 	}
+	for _, i := range postOrder(group) {
+		outcome[i] = s.checkGroupPost(tx, group[i], rows)
+	}
+	if len(rows.accepted) == 0 {
+		return nil
+	}
+	// One statement for the group's rows: SQLite opens a statement journal
+	// for each INSERT that fires a trigger, and FTS4 writes the terms it
+	// holds to a new segment of the index at each (fts3SavepointMethod),
+	// so that an INSERT per comment made a segment per comment.
+	if err := tx.Create(&rows.accepted).Error; err != nil {
+		return err
+	}
+	// A story's count is updated once for the group: its row holds the
+	// story's text, and rewriting it cost more than the comment's insert.
 	added := map[uint]int{}
 	var stories []uint
-	for i, p := range group {
-		var err error
-		if outcome[i], err = s.savePost(tx, p, rows); err != nil {
-			return err
-		}
-		if outcome[i] == nil && p.c.Status == CommentApproved {
-			if added[p.c.StoryID] == 0 {
-				stories = append(stories, p.c.StoryID)
+	for _, c := range rows.accepted {
+		if c.Status == CommentApproved {
+			if added[c.StoryID] == 0 {
+				stories = append(stories, c.StoryID)
 			}
-			added[p.c.StoryID]++
+			added[c.StoryID]++
 		}
 	}
 	for _, id := range stories {
@@ -152,33 +169,80 @@ func (s *Store) saveGroup(tx *gorm.DB, group []*pendingPost, outcome []error) er
 	return nil
 }
 
-// savePost applies the rules to one post of a group, then inserts it. The
-// rules only read: a refused post has written nothing, and is returned as
-// its refusal while the group goes on (a savepoint per post would do, but
-// makes SQLite copy every page a post changes, and cost as much as a
-// commit). err is a failed write: the group must be undone.
-func (s *Store) savePost(tx *gorm.DB, p *pendingPost, rows *groupRows) (refusal, err error) {
+// postOrder is the order in which the posts of group are applied and
+// inserted: by story id (and so by search shard), each story's posts in the
+// order they came. A comment's search docid is its story id then its own
+// (commentDocid), and FTS4 writes the terms it holds in memory to a new
+// segment of the index whenever a docid is lower than the one before or the
+// shard changes: in the order they came, round the stories of a front page,
+// nearly every comment of a group would make a segment of its own. In this
+// order a group makes one segment a shard. PostgreSQL's index does not
+// care about the order.
+func postOrder(group []*pendingPost) []int {
+	order := make([]int, len(group))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(group[a].in.StoryID, group[b].in.StoryID) })
+	return order
+}
+
+// checkGroupPost applies the rules to one post of a group, and returns its
+// refusal, or adds it to the group's rows to insert. The rules only read:
+// a refused post leaves the group as it was (a savepoint per post would do,
+// but makes SQLite copy every page a post changes, and cost as much as a
+// commit). The rules never need a row of the group that is not inserted
+// yet but to know a poster's latest comment, which groupRows keeps (no one
+// knows a comment's id before its group's commit to answer it).
+func (s *Store) checkGroupPost(tx *gorm.DB, p *pendingPost, rows *groupRows) error {
 	if err := p.ctx.Err(); err != nil {
-		return err, nil
+		return err
 	}
 	p.c.ID = 0 // when a failed group is retried
 	parent, refusal := s.checkPost(tx, p.in, p.c, rows)
 	if refusal != nil {
-		return refusal, nil
+		return refusal
 	}
-	return nil, insertCommentRow(tx, p.c, parent)
+	p.c.placeUnder(parent)
+	rows.accept(p.c)
+	return nil
 }
 
 // groupRows are the stories and the signed-in posters of a group, read in
 // two queries for the group instead of two for each comment: the group's
-// writes change neither (the stories' counts are not read).
+// writes change neither (the stories' counts are not read). It also keeps
+// the comments the group accepts, and when each of its signed-in posters
+// last commented, read with the users then kept as the group accepts
+// their comments.
 type groupRows struct {
-	stories map[uint]*Story
-	users   map[uint]*User
+	stories  map[uint]*Story
+	users    map[uint]*User
+	lastSeen map[uint]time.Time // by user id; none: never commented
+	accepted []*Comment
 }
 
-// readGroupRows reads the rows the rules of group's posts need.
-func readGroupRows(tx *gorm.DB, group []*pendingPost) (*groupRows, error) {
+// groupUser is a signed-in poster of a group and their latest comment.
+type groupUser struct {
+	ID            uint
+	Name, Role    string
+	LatestComment *time.Time
+}
+
+// latestCommentSQL is a user's latest comment time, for the users query of
+// readGroupRows: one search of idx_comments_user_created a user. A scalar
+// subquery keeps the column's declared type on SQLite, so that it reads
+// back as a time (max() would give text).
+const latestCommentSQL = "(SELECT created_at FROM comments WHERE comments.user_id = users.id ORDER BY created_at DESC LIMIT 1) AS latest_comment"
+
+// readGroupUsers reads the users ids and their latest comments into users.
+func readGroupUsers(tx *gorm.DB, ids []uint, users *[]groupUser) error {
+	return tx.Table("users").Select("id, name, role, "+latestCommentSQL).Where("id IN ?", ids).Scan(users).Error
+}
+
+// readGroupRows reads the rows the rules of group's posts need. On
+// PostgreSQL the signed-in posters are locked first (lockPoster), so that
+// the latest comments read after are the ones another process committed.
+func (s *Store) readGroupRows(tx *gorm.DB, group []*pendingPost) (*groupRows, error) {
 	var storyIDs, userIDs []uint
 	for _, p := range group {
 		storyIDs = append(storyIDs, p.in.StoryID)
@@ -190,20 +254,35 @@ func readGroupRows(tx *gorm.DB, group []*pendingPost) (*groupRows, error) {
 	if err := tx.Select("id", "author_id", "status", "comments_closed").Where("id IN ?", storyIDs).Find(&stories).Error; err != nil {
 		return nil, fmt.Errorf("stories of the comments: %w", err)
 	}
-	var users []User
+	var users []groupUser
 	if len(userIDs) > 0 {
-		if err := tx.Select("id", "name", "role").Where("id IN ?", userIDs).Find(&users).Error; err != nil {
+		if err := s.d.lockUsers(tx, userIDs, s.now()); err != nil {
+			return nil, err
+		}
+		if err := readGroupUsers(tx, userIDs, &users); err != nil {
 			return nil, fmt.Errorf("writers of the comments: %w", err)
 		}
 	}
-	rows := &groupRows{stories: make(map[uint]*Story, len(stories)), users: make(map[uint]*User, len(users))}
+	rows := &groupRows{stories: make(map[uint]*Story, len(stories)), users: make(map[uint]*User, len(users)),
+		lastSeen: make(map[uint]time.Time, len(users))}
 	for i := range stories {
 		rows.stories[stories[i].ID] = &stories[i]
 	}
-	for i := range users {
-		rows.users[users[i].ID] = &users[i]
+	for _, u := range users {
+		rows.users[u.ID] = &User{ID: u.ID, Name: u.Name, Role: u.Role}
+		if u.LatestComment != nil {
+			rows.lastSeen[u.ID] = *u.LatestComment
+		}
 	}
 	return rows, nil
+}
+
+// accept adds c to the comments the group inserts.
+func (rows *groupRows) accept(c *Comment) {
+	rows.accepted = append(rows.accepted, c)
+	if c.UserID != nil && c.CreatedAt.After(rows.lastSeen[*c.UserID]) {
+		rows.lastSeen[*c.UserID] = c.CreatedAt
+	}
 }
 
 // openStory returns the story id if it is published and takes comments.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -170,7 +171,7 @@ func TestPostQueueSurvivesAPanic(t *testing.T) {
 	author, rita := newUser(t, s, "ana", RoleAuthor), newUser(t, s, "rita", RoleReader)
 	st := newStory(t, s, author, "Box", time.Time{})
 	must(t, s.w.Callback().Create().Before("gorm:create").Register("test:panic", func(db *gorm.DB) {
-		if c, ok := db.Statement.Dest.(*Comment); ok && strings.Contains(c.Body, "PANIC") {
+		if cs, ok := db.Statement.Dest.(*[]*Comment); ok && slices.ContainsFunc(*cs, func(c *Comment) bool { return strings.Contains(c.Body, "PANIC") }) {
 			panic("test panic")
 		}
 	}))
@@ -192,5 +193,87 @@ func TestPostQueueSurvivesAPanic(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("posting is stuck after a panic")
+	}
+}
+
+// A group's comments go into the search index by story: FTS4 starts a new
+// segment whenever a docid (story id, then comment id) goes down, so a
+// group posted round the stories, newest first, would make a segment per
+// comment. Each story's comments still go in the order they came.
+func TestCommitGroupIndexesByStory(t *testing.T) {
+	onPostgres(t, "the segments of SQLite's FTS4 index")
+	s, _ := newTestStore(t)
+	author := newUser(t, s, "ana", RoleAuthor)
+	var stories []*Story
+	for i := range 4 {
+		stories = append(stories, newStory(t, s, author, fmt.Sprint("Story ", i), time.Time{}))
+	}
+	var posts []CommentPost
+	for round := range 3 {
+		for i := len(stories) - 1; i >= 0; i-- {
+			u := newUser(t, s, fmt.Sprintf("reader-%d-%d", round, i), RoleReader)
+			posts = append(posts, userPost(stories[i].ID, u, fmt.Sprint("round ", round)))
+		}
+	}
+	segments := func() (n int64) {
+		must(t, s.r.Raw("SELECT count(*) FROM comment_search_segdir").Scan(&n).Error)
+		return n
+	}
+	before := segments()
+	group := groupOf(t, posts...)
+	s.commitGroup(group)
+	for i, p := range group {
+		if err := <-p.done; err != nil {
+			t.Fatalf("post %d: %v", i, err)
+		}
+	}
+	if n := segments() - before; n != 1 {
+		t.Errorf("%d segments added to the comment index for %d comments in one shard, want 1", n, len(posts))
+	}
+	for _, st := range stories {
+		var bodies []string
+		must(t, s.r.Model(&Comment{}).Where("story_id = ?", st.ID).Order("id").Pluck("body", &bodies).Error)
+		if want := []string{"round 0", "round 1", "round 2"}; !slices.Equal(bodies, want) {
+			t.Errorf("story %d: comments %q by id, want %q", st.ID, bodies, want)
+		}
+	}
+}
+
+// The flood rule sees the comments of its own group, which are inserted
+// together once the rules have run: of one person's two posts in a group
+// (signed in, a guest by address, a guest by IPv6 network), on stories in
+// either order, one is saved and the other told to wait the whole interval.
+func TestCommitGroupFloodWithinTheGroup(t *testing.T) {
+	s, _ := newTestStore(t)
+	author, rita := newUser(t, s, "ana", RoleAuthor), newUser(t, s, "rita", RoleReader)
+	first := newStory(t, s, author, "First", time.Time{})
+	second := newStory(t, s, author, "Second", time.Time{})
+	group := groupOf(t,
+		userPost(second.ID, rita, "on the second story"),
+		userPost(first.ID, rita, "then on the first"),
+		guestPost(second.ID, "192.0.2.1", "a@example.org", "a guest"),
+		guestPost(first.ID, "192.0.2.1", "a@example.org", "the same guest"),
+		guestPost(first.ID, "192.0.2.2", "b@example.org", "another guest"),
+		guestPost(second.ID, "2001:db8::1", "c@example.org", "a guest in a network"),
+		guestPost(first.ID, "2001:db8::2", "c@example.org", "the same network"),
+	)
+	s.commitGroup(group)
+	saved := 0
+	for i, p := range group {
+		var soon *TooSoonError
+		switch err := <-p.done; {
+		case err == nil:
+			saved++
+		case !errors.As(err, &soon) || soon.Wait != FloodInterval:
+			t.Errorf("post %d: %v, want a wait of %v", i, err, FloodInterval)
+		}
+	}
+	if saved != 4 {
+		t.Errorf("%d comments saved, want 4: one a person", saved)
+	}
+	var n int64
+	must(t, s.r.Model(&Comment{}).Count(&n).Error)
+	if n != 4 {
+		t.Errorf("%d comments in the table, want 4", n)
 	}
 }

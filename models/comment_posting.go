@@ -80,12 +80,12 @@ func preparePost(ctx context.Context, in CommentPost) (*pendingPost, error) {
 
 // checkPost applies the rules to in in tx (a group's transaction, see
 // commitPost), filling in c, and returns the comment it answers. It only
-// reads, but for the poster's flood-lock row on PostgreSQL (a rate-limit row
+// reads, but for a guest's flood-lock row on PostgreSQL (a rate-limit row
 // no page shows): a refusal leaves the transaction as it was otherwise.
 func (s *Store) checkPost(tx *gorm.DB, in *CommentPost, c *Comment, rows *groupRows) (*Comment, error) {
 	// The clock is read inside the transaction, which is serialised
-	// (per poster on PostgreSQL, by lockPoster): two posts by one person
-	// cannot both pass the flood check.
+	// (per poster on PostgreSQL, by lockUsers and lockGuest): two posts by
+	// one person cannot both pass the flood check.
 	c.CreatedAt = s.now()
 	st, err := rows.openStory(in.StoryID)
 	if err != nil {
@@ -97,10 +97,7 @@ func (s *Store) checkPost(tx *gorm.DB, in *CommentPost, c *Comment, rows *groupR
 			return nil, fmt.Errorf("user %d: %w", *in.Poster.UserID, ErrNotFound)
 		}
 	}
-	if err := s.d.lockPoster(tx, in.Poster, c.CreatedAt); err != nil {
-		return nil, err
-	}
-	if wait, err := floodWait(tx, in.Poster, c.CreatedAt); err != nil {
+	if wait, err := s.floodWait(tx, in.Poster, c.CreatedAt, rows); err != nil {
 		return nil, err
 	} else if wait > 0 {
 		return nil, &TooSoonError{Wait: wait}

@@ -35,10 +35,10 @@ func TestCommentRulesReadTheirIndexes(t *testing.T) {
 		run   func(tx *gorm.DB) error
 	}{
 		{"idx_comments_guest_email", func(tx *gorm.DB) error { _, err := knownGuest(tx, "Ann", "Ann@Example.org"); return err }},
-		{"idx_comments_user_created", func(tx *gorm.DB) error { _, err := floodWait(tx, Poster{UserID: &user}, testNow); return err }},
-		{"idx_comments_guest_ip", func(tx *gorm.DB) error { _, err := floodWait(tx, Poster{IP: "192.0.2.1"}, testNow); return err }},
+		{"idx_comments_user_created", func(tx *gorm.DB) error { return readGroupUsers(tx, []uint{user}, new([]groupUser)) }},
+		{"idx_comments_guest_ip", func(tx *gorm.DB) error { _, err := latestGuestComment(tx, "192.0.2.1", testNow); return err }},
 		{"idx_comments_guest_created", func(tx *gorm.DB) error {
-			_, err := floodWait(tx, Poster{IP: "2001:db8::1"}, testNow)
+			_, err := latestGuestComment(tx, "2001:db8::1", testNow)
 			return err
 		}},
 		{"idx_comments_replies", func(tx *gorm.DB) error {
@@ -53,7 +53,14 @@ func TestCommentRulesReadTheirIndexes(t *testing.T) {
 		}
 		var plan []struct{ Detail string }
 		must(t, s.r.Raw("EXPLAIN QUERY PLAN "+rec.sql[0]).Scan(&plan).Error)
-		if len(plan) == 0 || !strings.Contains(plan[0].Detail, "USING INDEX "+c.index) && !strings.Contains(plan[0].Detail, "USING COVERING INDEX "+c.index) {
+		// The index searched, and no table scanned (a user's latest
+		// comment is a subquery of the users' query).
+		searched, scans := false, false
+		for _, line := range plan {
+			searched = searched || strings.Contains(line.Detail, "USING INDEX "+c.index) || strings.Contains(line.Detail, "USING COVERING INDEX "+c.index)
+			scans = scans || strings.HasPrefix(line.Detail, "SCAN ")
+		}
+		if !searched || scans {
 			t.Errorf("%s: plan %+v, want a search of %s", rec.sql[0], plan, c.index)
 		}
 	}

@@ -194,22 +194,24 @@ func loadParent(tx *gorm.DB, storyID, id uint) (*Comment, error) {
 // replies deeper than MaxDepth to the deepest allowed level, and counts it on
 // the story if it is approved.
 func insertComment(tx *gorm.DB, c *Comment, parent *Comment) error {
-	if err := insertCommentRow(tx, c, parent); err != nil || c.Status != CommentApproved {
+	c.placeUnder(parent)
+	if err := tx.Create(c).Error; err != nil || c.Status != CommentApproved {
 		return err
 	}
 	return addCommentCount(tx, c.StoryID, 1)
 }
 
-// insertCommentRow saves c as insertComment does, leaving the story's count.
-func insertCommentRow(tx *gorm.DB, c *Comment, parent *Comment) error {
-	if parent != nil {
-		if parent.Depth >= MaxDepth-1 {
-			c.ParentID, c.Depth = parent.ParentID, parent.Depth
-		} else {
-			c.ParentID, c.Depth = &parent.ID, parent.Depth+1
-		}
+// placeUnder makes c a reply to parent (nil: top level), or to parent's
+// own parent when parent is at the deepest level allowed.
+func (c *Comment) placeUnder(parent *Comment) {
+	if parent == nil {
+		return
 	}
-	return tx.Create(c).Error
+	if parent.Depth >= MaxDepth-1 {
+		c.ParentID, c.Depth = parent.ParentID, parent.Depth
+	} else {
+		c.ParentID, c.Depth = &parent.ID, parent.Depth+1
+	}
 }
 
 // addCommentCount adds n approved comments to the count of story id.

@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -71,22 +72,39 @@ func countHit(db *gorm.DB, key string, window int64, hits *int) error {
 // windowOf is the window of the time at: its Unix minute.
 func windowOf(at time.Time) int64 { return at.Unix() / int64(limitWindow/time.Second) }
 
-// lockPoster takes the rate-limit row of the poster of a comment inside the
-// comment's transaction, before the flood rule reads their latest comment.
-// On PostgreSQL the row lock makes a second post of the same person wait for
-// the first to commit, so that its check (a statement after the lock, with a
-// fresh snapshot under READ COMMITTED) sees the first comment. SQLite needs
-// none: its write transactions begin IMMEDIATE, so one writer at a time,
-// across every process on the file, reads and writes; the row's upsert was a
-// write per comment for nothing.
-func (d dialect) lockPoster(tx *gorm.DB, p Poster, now time.Time) error {
+// lockGuest and lockUsers take the rate-limit row of the posters of
+// comments inside the comments' transaction, before the flood rule reads
+// their latest comment: lockGuest for a guest's post, lockUsers for the
+// signed-in posters of a group (in id order, so that two processes never
+// wait for each other). On PostgreSQL the row lock makes a second post of
+// the same person wait for the first to commit, so that its check (a
+// statement after the lock, with a fresh snapshot under READ COMMITTED)
+// sees the first comment. SQLite needs none: its write transactions begin
+// IMMEDIATE, so one writer at a time, across every process on the file,
+// reads and writes; the row's upsert was a write per comment for nothing.
+func (d dialect) lockGuest(tx *gorm.DB, ip string, now time.Time) error {
 	if d != postgresDialect {
 		return nil
 	}
-	key := "flood|guest|" + AddressKey(p.IP)
-	if p.UserID != nil {
-		key = "flood|user|" + strconv.FormatUint(uint64(*p.UserID), 10)
+	return lockFlood(tx, "flood|guest|"+AddressKey(ip), now)
+}
+
+func (d dialect) lockUsers(tx *gorm.DB, ids []uint, now time.Time) error {
+	if d != postgresDialect {
+		return nil
 	}
+	ids = slices.Clone(ids)
+	slices.Sort(ids)
+	for _, id := range slices.Compact(ids) {
+		if err := lockFlood(tx, "flood|user|"+strconv.FormatUint(uint64(id), 10), now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// lockFlood takes the flood-lock row key (see lockGuest).
+func lockFlood(tx *gorm.DB, key string, now time.Time) error {
 	var hits int
 	if err := countHit(tx, key, windowOf(now), &hits); err != nil {
 		return fmt.Errorf("flood lock: %w", err)
