@@ -199,7 +199,8 @@ func TestPostQueueSurvivesAPanic(t *testing.T) {
 // A group's comments go into the search index by story: FTS4 starts a new
 // segment whenever a docid (story id, then comment id) goes down, so a
 // group posted round the stories, newest first, would make a segment per
-// comment. Each story's comments still go in the order they came.
+// comment. Each story's comments still go in the order they came, and
+// each story counts its own.
 func TestCommitGroupIndexesByStory(t *testing.T) {
 	onPostgres(t, "the segments of SQLite's FTS4 index")
 	s, _ := newTestStore(t)
@@ -209,8 +210,8 @@ func TestCommitGroupIndexesByStory(t *testing.T) {
 		stories = append(stories, newStory(t, s, author, fmt.Sprint("Story ", i), time.Time{}))
 	}
 	var posts []CommentPost
-	for round := range 3 {
-		for i := len(stories) - 1; i >= 0; i-- {
+	for round := range 3 { // story i gets min(i+1, 3) comments
+		for i := len(stories) - 1; i >= round; i-- {
 			u := newUser(t, s, fmt.Sprintf("reader-%d-%d", round, i), RoleReader)
 			posts = append(posts, userPost(stories[i].ID, u, fmt.Sprint("round ", round)))
 		}
@@ -230,11 +231,14 @@ func TestCommitGroupIndexesByStory(t *testing.T) {
 	if n := segments() - before; n != 1 {
 		t.Errorf("%d segments added to the comment index for %d comments in one shard, want 1", n, len(posts))
 	}
-	for _, st := range stories {
+	for i, st := range stories {
 		var bodies []string
 		must(t, s.r.Model(&Comment{}).Where("story_id = ?", st.ID).Order("id").Pluck("body", &bodies).Error)
-		if want := []string{"round 0", "round 1", "round 2"}; !slices.Equal(bodies, want) {
+		if want := []string{"round 0", "round 1", "round 2"}[:min(i+1, 3)]; !slices.Equal(bodies, want) {
 			t.Errorf("story %d: comments %q by id, want %q", st.ID, bodies, want)
+		}
+		if got := storyCommentCount(t, s, st.ID); got != len(bodies) {
+			t.Errorf("story %d: comment_count %d, want %d", st.ID, got, len(bodies))
 		}
 	}
 }

@@ -198,7 +198,7 @@ func insertComment(tx *gorm.DB, c *Comment, parent *Comment) error {
 	if err := tx.Create(c).Error; err != nil || c.Status != CommentApproved {
 		return err
 	}
-	return addCommentCount(tx, c.StoryID, 1)
+	return addCommentCount(tx, 1, c.StoryID)
 }
 
 // placeUnder makes c a reply to parent (nil: top level), or to parent's
@@ -214,9 +214,9 @@ func (c *Comment) placeUnder(parent *Comment) {
 	}
 }
 
-// addCommentCount adds n approved comments to the count of story id.
-func addCommentCount(tx *gorm.DB, id uint, n int) error {
-	return tx.Model(&Story{}).Where("id = ?", id).
+// addCommentCount adds n approved comments to the count of each story ids.
+func addCommentCount(tx *gorm.DB, n int, ids ...uint) error {
+	return tx.Model(&Story{}).Where("id IN ?", ids).
 		UpdateColumn("comment_count", gorm.Expr("comment_count + ?", n)).Error
 }
 
