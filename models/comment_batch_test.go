@@ -268,6 +268,12 @@ func TestCommitGroupFloodWithinTheGroup(t *testing.T) {
 		switch err := <-p.done; {
 		case err == nil:
 			saved++
+			// Each post learns the id of its own row, from the one INSERT.
+			var c Comment
+			must(t, s.r.Take(&c, p.c.ID).Error)
+			if c.Body != p.c.Body || c.StoryID != p.c.StoryID {
+				t.Errorf("post %d (%q): its id %d is the row of %q", i, p.c.Body, p.c.ID, c.Body)
+			}
 		case !errors.As(err, &soon) || soon.Wait != FloodInterval:
 			t.Errorf("post %d: %v, want a wait of %v", i, err, FloodInterval)
 		}
