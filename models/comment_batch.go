@@ -260,6 +260,11 @@ func (s *Store) readGroupRows(tx *gorm.DB, group []*pendingPost) (*groupRows, er
 			userIDs = append(userIDs, *p.in.Poster.UserID)
 		}
 	}
+	// Each id once, in order: fewer lengths of IN list to prepare (each
+	// is a statement of the pool), and the order lockUsers needs.
+	slices.Sort(storyIDs)
+	slices.Sort(userIDs)
+	storyIDs, userIDs = slices.Compact(storyIDs), slices.Compact(userIDs)
 	var stories []Story
 	if err := tx.Select("id", "author_id", "status", "comments_closed").Where("id IN ?", storyIDs).Find(&stories).Error; err != nil {
 		return nil, fmt.Errorf("stories of the comments: %w", err)

@@ -3,7 +3,6 @@ package models
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strconv"
 	"time"
 
@@ -75,8 +74,8 @@ func windowOf(at time.Time) int64 { return at.Unix() / int64(limitWindow/time.Se
 // lockGuest and lockUsers take the rate-limit row of the posters of
 // comments inside the comments' transaction, before the flood rule reads
 // their latest comment: lockGuest for a guest's post, lockUsers for the
-// signed-in posters of a group (in id order, so that two processes never
-// wait for each other). On PostgreSQL the row lock makes a second post of
+// signed-in posters of a group (ids increasing, each once: two processes
+// then never wait for each other). On PostgreSQL the row lock makes a second post of
 // the same person wait for the first to commit, so that its check (a
 // statement after the lock, with a fresh snapshot under READ COMMITTED)
 // sees the first comment. SQLite needs none: its write transactions begin
@@ -93,9 +92,7 @@ func (d dialect) lockUsers(tx *gorm.DB, ids []uint, now time.Time) error {
 	if d != postgresDialect {
 		return nil
 	}
-	ids = slices.Clone(ids)
-	slices.Sort(ids)
-	for _, id := range slices.Compact(ids) {
+	for _, id := range ids {
 		if err := lockFlood(tx, "flood|user|"+strconv.FormatUint(uint64(id), 10), now); err != nil {
 			return err
 		}
