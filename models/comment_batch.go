@@ -14,17 +14,18 @@ import (
 )
 
 // Comments are committed in groups: every comment waiting for the writer
-// when it becomes free goes into one transaction, each in a savepoint of its
-// own, so that a refused comment (too soon, a closed story) leaves the
-// others in. The rules are applied one comment after the other inside that
-// transaction, exactly as when each had its own: a second comment of one
-// person in the same group sees the first and is refused by the flood rule.
-// Nobody is answered before the group's commit returns.
+// when it becomes free goes into one transaction. The rules are applied one
+// comment after the other inside it, exactly as when each had its own, and
+// only read, so that a refused comment (too soon, a closed story) has
+// written nothing and leaves the others in; the accepted ones are then
+// inserted together. A second comment of one person in the same group sees
+// the first (groupRows keeps it until the insert) and is refused by the
+// flood rule. Nobody is answered before the group's commit returns.
 //
-// The posts of a group go in by story (postOrder), not in the order they
-// came: they were all waiting at once, so any order is one they could
-// have come in, and a person's two posts in one group still meet the flood
-// rule, the first applied passing and the other refused.
+// The posts of a group are applied and inserted by story (postOrder), not
+// in the order they came: they were all waiting at once, so any order is
+// one they could have come in, and of a person's two posts in one group
+// the first applied passes and the other is refused.
 //
 // Committing a transaction costs about as much as the comment in it, and
 // the writer is the one thing comments wait for: one commit per group lets
@@ -250,7 +251,7 @@ func readGroupUsers(tx *gorm.DB, ids []uint, users *[]groupUser) error {
 }
 
 // readGroupRows reads the rows the rules of group's posts need. On
-// PostgreSQL the signed-in posters are locked first (lockPoster), so that
+// PostgreSQL the signed-in posters are locked first (lockUsers), so that
 // the latest comments read after are the ones another process committed.
 func (s *Store) readGroupRows(tx *gorm.DB, group []*pendingPost) (*groupRows, error) {
 	var storyIDs, userIDs []uint
