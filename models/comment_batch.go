@@ -173,7 +173,7 @@ func addGroupCounts(tx *gorm.DB, accepted []*Comment) error {
 	for _, n := range slices.Sorted(maps.Keys(byCount)) {
 		ids := byCount[n]
 		slices.Sort(ids)
-		if err := addCommentCount(tx, n, ids...); err != nil {
+		if err := addCommentCount(tx, n, inList(ids)...); err != nil {
 			return err
 		}
 	}
@@ -247,7 +247,25 @@ const latestCommentSQL = "(SELECT created_at FROM comments WHERE comments.user_i
 
 // readGroupUsers reads the users ids and their latest comments into users.
 func readGroupUsers(tx *gorm.DB, ids []uint, users *[]groupUser) error {
-	return tx.Table("users").Select("id, name, role, "+latestCommentSQL).Where("id IN ?", ids).Scan(users).Error
+	return tx.Table("users").Select("id, name, role, "+latestCommentSQL).Where("id IN ?", inList(ids)).Scan(users).Error
+}
+
+// inList returns ids (not empty) for an IN list, its length rounded up to
+// a power of two by repeating the last id: the same list, but in one of
+// nine statement texts for up to maxPostBatch ids instead of one a length,
+// so that a group's reads and counts do not fill the writer's statement
+// pool (maxPooledStmts) with one statement a group size.
+func inList(ids []uint) []uint {
+	n := 1
+	for n < len(ids) {
+		n <<= 1
+	}
+	out := make([]uint, n)
+	copy(out, ids)
+	for i := len(ids); i < n; i++ {
+		out[i] = ids[len(ids)-1]
+	}
+	return out
 }
 
 // readGroupRows reads the rows the rules of group's posts need. On
@@ -267,7 +285,7 @@ func (s *Store) readGroupRows(tx *gorm.DB, group []*pendingPost) (*groupRows, er
 	slices.Sort(userIDs)
 	storyIDs, userIDs = slices.Compact(storyIDs), slices.Compact(userIDs)
 	var stories []Story
-	if err := tx.Select("id", "author_id", "status", "comments_closed").Where("id IN ?", storyIDs).Find(&stories).Error; err != nil {
+	if err := tx.Select("id", "author_id", "status", "comments_closed").Where("id IN ?", inList(storyIDs)).Find(&stories).Error; err != nil {
 		return nil, fmt.Errorf("stories of the comments: %w", err)
 	}
 	var users []groupUser

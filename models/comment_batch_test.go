@@ -287,3 +287,45 @@ func TestCommitGroupFloodWithinTheGroup(t *testing.T) {
 		t.Errorf("%d comments in the table, want 4", n)
 	}
 }
+
+// The writer keeps a prepared statement a text, up to maxPooledStmts: the
+// IN lists of a group's reads and counts come in a few lengths, not one a
+// group size.
+func TestCommitGroupStatementsFewLengths(t *testing.T) {
+	onPostgres(t, "the statements of SQLite's single writer connection")
+	s, clock := newTestStore(t)
+	author := newUser(t, s, "ana", RoleAuthor)
+	const most = 20
+	var stories []*Story
+	var readers []*User
+	for i := range most {
+		stories = append(stories, newStory(t, s, author, fmt.Sprint("Story ", i), time.Time{}))
+		readers = append(readers, newUser(t, s, fmt.Sprint("reader", i), RoleReader))
+	}
+	for size := 1; size <= most; size++ {
+		clock.Add(FloodInterval)
+		var posts []CommentPost
+		for i := range size {
+			posts = append(posts, userPost(stories[i].ID, readers[i], fmt.Sprint("comment ", size)))
+		}
+		group := groupOf(t, posts...)
+		s.commitGroup(group)
+		for i, p := range group {
+			if err := <-p.done; err != nil {
+				t.Fatalf("group of %d, post %d: %v", size, i, err)
+			}
+		}
+	}
+	pool := s.w.ConnPool.(*stmtPool)
+	for _, head := range []string{"SELECT `id`,`author_id`", "SELECT id, name, role", "UPDATE `stories` SET `comment_count`"} {
+		n := 0
+		for q := range pool.stmts {
+			if strings.HasPrefix(q, head) {
+				n++
+			}
+		}
+		if n == 0 || n > 6 { // 1, 2, 4, 8, 16, 32
+			t.Errorf("%d statements %s... kept for groups of 1 to %d, want 1 to 6", n, head, most)
+		}
+	}
+}
