@@ -259,3 +259,54 @@ func TestAnonymousStoryPagesAreTheSameForEveryone(t *testing.T) {
 		t.Error("an anonymous page holds a token or a held comment")
 	}
 }
+
+// TestKeptStoryIDLetsNoCommentOnAClosedOrUnpublishedStory: the handler keeps
+// a story's id for a second after reading it, across writes (so within the
+// second in which the comments are closed or the story unpublished here);
+// the writer reads the story again in the comment's transaction and refuses,
+// giving the text back, and saves nothing.
+func TestKeptStoryIDLetsNoCommentOnAClosedOrUnpublishedStory(t *testing.T) {
+	cs := newSite(t, withComments())
+	ctx := context.Background()
+	zoe, lea := cs.newUser("zoe", "Zoé", models.RoleReader), cs.newUser("lea", "Léa", models.RoleReader)
+	paul, ines, zoeV, leaV := cs.signIn(cs.readers[0]), cs.signIn(cs.readers[1]), cs.signIn(zoe), cs.signIn(lea)
+	// The forms first: reading one moves the clock, which stands still from
+	// the first post on, so that every post below is within the second.
+	posts := []struct {
+		who  *visitor
+		st   *models.Story
+		body string
+		f    url.Values
+	}{{who: paul, st: cs.story, body: "Keeps the first story's id"}, {who: ines, st: cs.other, body: "Keeps the other's id"},
+		{who: zoeV, st: cs.story, body: "Sent once the comments were closed"}, {who: leaV, st: cs.other, body: "Sent once the story was unpublished"}}
+	for i := range posts {
+		posts[i].f = cs.form(posts[i].who, posts[i].st)
+		posts[i].f.Set("body", posts[i].body)
+	}
+	send := func(i int) (*http.Response, string) {
+		return cs.do(posts[i].who, http.MethodPost, "/stories/"+posts[i].st.Slug+"/comments", posts[i].f)
+	}
+	for i := range 2 {
+		res, body := send(i)
+		wantCode(t, res, body, http.StatusSeeOther)
+	}
+	check(t, cs.store.SetCommentsClosed(ctx, cs.story.ID, cs.author.ID, true))
+	check(t, cs.store.UnpublishStory(ctx, cs.other.ID, cs.admin.ID))
+	res, body := send(2)
+	wantCode(t, res, body, http.StatusConflict)
+	if !strings.Contains(body, "Comments on this story are closed") || !strings.Contains(body, html.EscapeString(posts[2].body)) {
+		t.Error("closed comments: no message or lost text")
+	}
+	res, body = send(3)
+	wantCode(t, res, body, http.StatusNotFound)
+	if !strings.Contains(body, html.EscapeString(posts[3].body)) {
+		t.Error("a comment on an unpublished story loses the text")
+	}
+	db := cs.rawDB()
+	defer closeRaw(db)
+	var saved int64
+	check(t, db.Raw("SELECT count(*) FROM comments WHERE user_id IN (?, ?)", zoe.ID, lea.ID).Scan(&saved).Error)
+	if saved != 0 {
+		t.Errorf("%d comments saved on a closed or unpublished story", saved)
+	}
+}

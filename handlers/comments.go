@@ -17,7 +17,6 @@ import (
 const guestCookie = "doleances_guest"
 
 type commentStore interface {
-	PublishedStoryID(ctx context.Context, slug string) (uint, error)
 	PublishedStory(ctx context.Context, slug string) (*models.Story, error)
 	PostComment(ctx context.Context, in models.CommentPost) (*models.Comment, bool, error)
 }
@@ -26,6 +25,7 @@ type commentStore interface {
 type comments struct {
 	*reading
 	store  commentStore
+	ids    *storyIDs // the stories' ids by slug (storyids.go)
 	rules  models.ModerationRules
 	secure bool // cookies only over https
 	mail   *email
@@ -89,9 +89,9 @@ func (h *comments) post(c *fiber.Ctx) error {
 	form := CommentForm{Name: formLine(c, "name"), Email: formLine(c, "email"), URL: formLine(c, "url"), Body: formText(c, "body"),
 		Notify: c.FormValue("notify") != ""}
 	slug := c.Params("slug")
-	// An accepted comment needs only the story's id; a refused one shows
-	// the story again, loaded then.
-	id, err := h.store.PublishedStoryID(ctx, slug)
+	// An accepted comment needs only the story's id, kept; a refused one
+	// shows the story again, loaded then.
+	id, err := h.ids.id(ctx, slug)
 	if errors.Is(err, models.ErrNotFound) {
 		return h.lost(c, form.Body)
 	} else if err != nil {
@@ -100,6 +100,7 @@ func (h *comments) post(c *fiber.Ctx) error {
 	refuse := func(status int, problem string, fields map[string]string) error {
 		st, err := h.store.PublishedStory(ctx, slug)
 		if errors.Is(err, models.ErrNotFound) {
+			h.ids.forget(slug)
 			return h.lost(c, form.Body)
 		} else if err != nil {
 			return err
@@ -146,7 +147,8 @@ func (h *comments) post(c *fiber.Ctx) error {
 		return refuse(fiber.StatusTooManyRequests, tr(c, "You commented a moment ago: please wait %d seconds before sending this one. Your text is kept below.", secs), nil)
 	case errors.Is(err, models.ErrCommentsClosed):
 		return refuse(fiber.StatusConflict, tr(c, "Comments on this story are closed. Your text is kept below, should you want to keep it."), nil)
-	case errors.Is(err, models.ErrNotFound):
+	case errors.Is(err, models.ErrNotFound): // the story unpublished or deleted since its id was kept, or the account gone
+		h.ids.forget(slug)
 		return h.lost(c, form.Body)
 	case err != nil:
 		return err

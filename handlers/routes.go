@@ -282,7 +282,8 @@ func Routes(app *fiber.App, d Deps) []Route {
 	admins.post("/admin/import", imp.upload)
 
 	rules := models.ModerationRules{HoldWords: d.Comments.HoldWords}
-	cm := &comments{reading: r, store: d.Store, rules: rules, secure: strings.HasPrefix(d.Site.BaseURL, "https://"), mail: em}
+	cm := &comments{reading: r, store: d.Store, ids: newStoryIDs(d.Store.PublishedStoryID, d.Store.Generation, d.Now),
+		rules: rules, secure: strings.HasPrefix(d.Site.BaseURL, "https://"), mail: em}
 	rx := &reactions{store: d.Store, secure: cm.secure}
 	oc := &ownComments{pages: r.pages, store: d.Store, rules: rules, now: d.Now}
 	mod := &moderation{pages: r.pages, store: d.Store}

@@ -147,9 +147,17 @@ func (s *Store) SessionByToken(ctx context.Context, token string, ttl time.Durat
 // sessionSQL reads a session and its user in one query. Every signed-in
 // view runs it: written out and scanned by hand, it skips GORM building
 // the join and filling both structs by reflection (most of its cost).
+//
+// The hash is compared as CAST(? AS TEXT), not as a bare parameter: in a
+// join, SQLite (3.54) plans "column = ?" with the value bound and marks
+// the statement to be prepared again once the parameter is bound anew,
+// and the driver (mattn/go-sqlite3 1.14.53) clears the bindings before
+// every run, so the statement was parsed and planned again at each
+// look-up: half its CPU. A cast is no bare parameter; the index serves it
+// alike (TestSessionQueryIsPreparedOnce).
 const sessionSQL = `SELECT s.id, s.hash, s.user_id, s.csrf, s.expires_at, s.created_at,
  u.id, u.handle, u.name, u.email, u.email_verified, u.avatar_url, u.bio, u.role, u.created_at, u.updated_at
- FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.hash = ? AND s.expires_at > ?`
+ FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.hash = CAST(? AS TEXT) AND s.expires_at > ?`
 
 // sessionWithUser returns the unexpired session of hash with its user.
 func (s *Store) sessionWithUser(ctx context.Context, hash string, now time.Time) (*Session, error) {

@@ -47,46 +47,74 @@ const MaskChar = mask
 // detector finds candidates of one kind: re's first group (or the whole
 // match) is the candidate, valid confirms it, and the masked form keeps
 // the first keepFirst and last keepLast digits or letters.
+//
+// Before re, whose run over a comment costs microseconds (tens for the
+// case-insensitive one), two cheap pre-checks skip texts in which the
+// detector cannot find anything: a text with fewer ASCII digits than
+// minDigits, or for which may (if set) is false. Each is exactly as strict
+// as the detector, no more (prechecks.go, TestPreChecksSkipOnlyTextsWithoutFindings).
 type detector struct {
 	kind                Kind
 	re                  *regexp.Regexp
 	valid               func(string) bool
 	keepFirst, keepLast int
+	minDigits           int
+	may                 func(string) bool
 }
 
 // detectors run in this order; a later one never takes text an earlier
-// one matched (an IBAN's digits are not also a card number).
+// one matched (an IBAN's digits are not also a card number). The digits
+// each needs are counted in its pattern (\d is ASCII) or, for cards, NIRs,
+// E.164 numbers and references, in its check.
 var detectors = []detector{
-	{IBAN, regexp.MustCompile(`[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30}`), validIBAN, 4, 2},
-	{NIR, regexp.MustCompile(`[12] ?\d{2} ?(?:0[1-9]|1[0-2]|[2-9]\d) ?(?:\d{2}|2[AB]) ?\d{3} ?\d{3} ?\d{2}`), validNIR, 1, 2},
-	{Card, regexp.MustCompile(`\d(?:[ -]?\d){12,18}`), validCard, 0, 4},
-	{Email, regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}`), nil, 0, 0},
-	{Phone, regexp.MustCompile(`0[1-9](?:[ .-]?\d{2}){4}`), nil, 2, 2},
-	{Phone, regexp.MustCompile(`\+33 ?[1-9](?:[ .-]?\d{2}){4}`), nil, 3, 2},
-	{Phone, regexp.MustCompile(`\+33 ?\(0\) ?[1-9](?:[ .-]?\d{2}){4}`), nil, 4, 2},
-	{Phone, regexp.MustCompile(`0033 ?[1-9](?:[ .-]?\d{2}){4}`), nil, 5, 2},
-	{Phone, regexp.MustCompile(`\+[1-9](?:[ .-]?\d){6,14}`), validE164, 2, 2},
-	{Reference, regexp.MustCompile(`(?i)(?:contrat|client|dossier|n°|n º|numéro|numero|customer|account|reference|référence)(?:\s+(?:n°|no\.?|number|numéro|nr\.?|client|contrat|dossier|customer))?\s*(?:[:#]\s*)?([A-Z0-9][A-Z0-9/-]{3,30})`), validReference, 0, 2},
+	{IBAN, regexp.MustCompile(`[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30}`), validIBAN, 4, 2, 2, hasIBANStart},
+	{NIR, regexp.MustCompile(`[12] ?\d{2} ?(?:0[1-9]|1[0-2]|[2-9]\d) ?(?:\d{2}|2[AB]) ?\d{3} ?\d{3} ?\d{2}`), validNIR, 1, 2, 14, nil},
+	{Card, regexp.MustCompile(`\d(?:[ -]?\d){12,18}`), validCard, 0, 4, 13, nil},
+	{Email, regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}`), nil, 0, 0, 0, hasByte('@')},
+	{Phone, regexp.MustCompile(`0[1-9](?:[ .-]?\d{2}){4}`), nil, 2, 2, 10, nil},
+	{Phone, regexp.MustCompile(`\+33 ?[1-9](?:[ .-]?\d{2}){4}`), nil, 3, 2, 11, hasByte('+')},
+	{Phone, regexp.MustCompile(`\+33 ?\(0\) ?[1-9](?:[ .-]?\d{2}){4}`), nil, 4, 2, 12, hasByte('+')},
+	{Phone, regexp.MustCompile(`0033 ?[1-9](?:[ .-]?\d{2}){4}`), nil, 5, 2, 13, nil},
+	{Phone, regexp.MustCompile(`\+[1-9](?:[ .-]?\d){6,14}`), validE164, 2, 2, 8, hasByte('+')},
+	{Reference, regexp.MustCompile(`(?i)(?:` + referenceWords + `)(?:\s+(?:n°|no\.?|number|numéro|nr\.?|client|contrat|dossier|customer))?\s*(?:[:#]\s*)?([A-Z0-9][A-Z0-9/-]{3,30})`), validReference, 0, 2, 4, mentionsReference},
 }
 
 // Find returns the personal data in s, in order, without overlaps.
 func Find(s string) []Match {
 	var out []Match
+	digits := asciiDigits(s)
 	for _, d := range detectors {
-		for _, loc := range d.re.FindAllStringSubmatchIndex(s, -1) {
-			start, end := loc[0], loc[1]
-			if len(loc) >= 4 && loc[2] >= 0 {
-				start, end = loc[2], loc[3]
-			}
-			if end = d.confirm(s, start, end); end < 0 || overlaps(out, start, end) {
-				continue
-			}
-			text := s[start:end]
-			out = append(out, Match{Start: start, End: end, Kind: d.kind, Text: text, Masked: d.hide(text)})
+		if d.skips(s, digits) {
+			continue
 		}
+		d.found(s, func(start, end int) {
+			if !overlaps(out, start, end) {
+				text := s[start:end]
+				out = append(out, Match{Start: start, End: end, Kind: d.kind, Text: text, Masked: d.hide(text)})
+			}
+		})
 	}
 	slices.SortFunc(out, func(a, b Match) int { return a.Start - b.Start })
 	return out
+}
+
+// skips says whether the pre-checks rule d out for s, which holds digits
+// ASCII digits.
+func (d detector) skips(s string, digits int) bool {
+	return digits < d.minDigits || d.may != nil && !d.may(s)
+}
+
+// found calls f with each candidate of d in s that its check confirms.
+func (d detector) found(s string, f func(start, end int)) {
+	for _, loc := range d.re.FindAllStringSubmatchIndex(s, -1) {
+		start, end := loc[0], loc[1]
+		if len(loc) >= 4 && loc[2] >= 0 {
+			start, end = loc[2], loc[3]
+		}
+		if end = d.confirm(s, start, end); end >= 0 {
+			f(start, end)
+		}
+	}
 }
 
 // Mask returns s with every match hidden, except those show accepts
