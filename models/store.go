@@ -47,6 +47,10 @@ type Options struct {
 	// BusyTimeout is how long a write waits for a lock another process
 	// holds before it fails with ErrBusy; 0 means 10 seconds.
 	BusyTimeout time.Duration
+	// SQLiteDriver is the database/sql driver the store's SQLite connections
+	// open through; empty means mattn's "sqlite3". Tests register one whose
+	// connections count SQLite's preparations.
+	SQLiteDriver string
 }
 
 // Open opens the database at path and migrates it: a PostgreSQL database
@@ -73,7 +77,11 @@ func Open(path string, opt Options) (*Store, error) {
 		busy = 10 * time.Second
 	}
 	base := fmt.Sprintf("file:%s?_busy_timeout=%d&_foreign_keys=on&_synchronous=NORMAL", path, busy.Milliseconds())
-	wdb, err := sql.Open(sqlite.DriverName, base+"&_journal_mode=WAL&_txlock=immediate")
+	driver := opt.SQLiteDriver
+	if driver == "" {
+		driver = sqlite.DriverName
+	}
+	wdb, err := sql.Open(driver, base+"&_journal_mode=WAL&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
@@ -110,7 +118,7 @@ func Open(path string, opt Options) (*Store, error) {
 	// site a search, which reads a span of stories and the newest part of
 	// each word's doclist, otherwise read a sixth of its pages again from
 	// the file (a median 14 % slower at 100,000 stories than at 1,000).
-	r, err := gorm.Open(sqlite.Open(base+"&_query_only=true&_cache_size=-8192"), conf())
+	r, err := gorm.Open(sqlite.New(sqlite.Config{DriverName: driver, DSN: base + "&_query_only=true&_cache_size=-8192"}), conf())
 	if err != nil {
 		wdb.Close()
 		return nil, fmt.Errorf("open %s for reading: %w", path, err)
