@@ -24,13 +24,13 @@ type Viewer struct {
 // page marks "awaiting moderation". A deleted comment is kept, emptied, only
 // while it has replies shown. Two queries, whoever views.
 func (s *Store) CommentsFor(ctx context.Context, storyID uint, v Viewer) ([]Comment, error) {
-	cond, condArgs := "status = ?", []any{CommentApproved}
+	cond, condArgs := "status = CAST(? AS TEXT)", []any{CommentApproved}
 	if mine, args := v.own(); mine != "" {
-		cond = "status = ? OR (status = ? AND (" + mine + "))"
+		cond = "status = CAST(? AS TEXT) OR (status = CAST(? AS TEXT) AND (" + mine + "))"
 		condArgs = append([]any{CommentApproved, CommentPending}, args...)
 	}
 	var cs []Comment
-	err := s.r.WithContext(ctx).Preload("User").Where("story_id = ?", storyID).
+	err := s.r.WithContext(ctx).Preload("User").Where("story_id = CAST(? AS INTEGER)", storyID).
 		Where(cond, condArgs...).Order("created_at, id").Find(&cs).Error
 	if err != nil {
 		return nil, fmt.Errorf("comments of story %d: %w", storyID, err)
@@ -61,10 +61,10 @@ func (v Viewer) own() (string, []any) {
 	var mine []string
 	var args []any
 	if v.UserID != nil {
-		mine, args = append(mine, "user_id = ?"), append(args, *v.UserID)
+		mine, args = append(mine, "user_id = CAST(? AS INTEGER)"), append(args, *v.UserID)
 	}
 	if key := guestKey(v.GuestToken); key != "" {
-		mine, args = append(mine, "(user_id IS NULL AND guest_key = ?)"), append(args, key)
+		mine, args = append(mine, "(user_id IS NULL AND guest_key = CAST(? AS TEXT))"), append(args, key)
 	}
 	return strings.Join(mine, " OR "), args
 }

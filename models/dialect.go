@@ -97,3 +97,14 @@ func (d dialect) catchUpIDs(tx *gorm.DB, tables ...string) error {
 func isPostgresURL(s string) bool {
 	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
 }
+
+// timeParam is a time parameter to compare to a time column: on SQLite,
+// which binds times as text, CAST(? AS TEXT), so that a query ordered by
+// the column is not planned for the value bound (SQLite then prepared it
+// again at every run).
+func (d dialect) timeParam() string {
+	if d == postgresDialect {
+		return "?"
+	}
+	return "CAST(? AS TEXT)"
+}

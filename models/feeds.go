@@ -1,8 +1,10 @@
 package models
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -24,6 +26,9 @@ func (s *Store) RecentStories(ctx context.Context, f StoryFilter, n int) ([]Stor
 	if err != nil {
 		return nil, fmt.Errorf("recent stories: %w", err)
 	}
+	for i := range stories {
+		sortUpdates(&stories[i])
+	}
 	return stories, nil
 }
 
@@ -33,10 +38,10 @@ func (s *Store) RecentStories(ctx context.Context, f StoryFilter, n int) ([]Stor
 func (s *Store) LatestComments(ctx context.Context, storyID uint, n int) ([]Comment, error) {
 	q := s.r.WithContext(ctx).Preload("User").
 		Preload("Story", func(db *gorm.DB) *gorm.DB { return db.Select("id, title, slug, status, published_at") }).
-		Joins("JOIN stories ON stories.id = comments.story_id AND stories.status = ?", StatusPublished).
-		Where("comments.status = ? AND comments.deleted = ?", CommentApproved, false)
+		Joins("JOIN stories ON stories.id = comments.story_id AND stories.status = CAST(? AS TEXT)", StatusPublished).
+		Where("comments.status = CAST(? AS TEXT) AND NOT comments.deleted", CommentApproved)
 	if storyID != 0 {
-		q = q.Where("comments.story_id = ?", storyID)
+		q = q.Where("comments.story_id = CAST(? AS INTEGER)", storyID)
 	}
 	var cs []Comment
 	if err := q.Order("comments.created_at DESC, comments.id DESC").Limit(n).Find(&cs).Error; err != nil {
@@ -108,7 +113,20 @@ func latest(a, b time.Time) time.Time {
 	return a
 }
 
-// publicUpdates preloads the updates readers see, oldest first.
+// publicUpdates preloads the updates readers see; sortUpdates puts them
+// oldest first. Not ORDER BY: with it, SQLite plans the preload's
+// "story_id = ?" (one story) for the value bound, and so prepares the
+// statement again at every run.
 func publicUpdates(db *gorm.DB) *gorm.DB {
-	return db.Where("pending = ?", false).Order("created_at, id")
+	return db.Where("pending = ?", false)
+}
+
+// sortUpdates puts st's updates oldest first.
+func sortUpdates(st *Story) {
+	slices.SortFunc(st.Updates, func(a, b StoryUpdate) int {
+		if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
 }

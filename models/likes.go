@@ -132,7 +132,7 @@ func (s *Store) ReactionsOf(ctx context.Context, st *Story, viewerID uint) (Reac
 	storyID := st.ID
 	out := Reactions{Likes: st.LikeCount, MeToos: st.MeTooCount}
 	err := db.Select("users.id, users.handle, users.name, users.avatar_url").
-		Joins("JOIN likes ON likes.user_id = users.id").Where("likes.story_id = ?", storyID).
+		Joins("JOIN likes ON likes.user_id = users.id").Where("likes.story_id = CAST(? AS INTEGER)", storyID).
 		Order("likes.created_at DESC, users.id DESC").Limit(MaxLikers).Find(&out.Likers).Error
 	if err != nil {
 		return Reactions{}, fmt.Errorf("likers of story %d: %w", storyID, err)

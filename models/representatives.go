@@ -48,7 +48,7 @@ func (s *Store) Represents(ctx context.Context, userID, companyID uint) (bool, e
 func (s *Store) Representatives(ctx context.Context, companyID uint) ([]User, error) {
 	var us []User
 	err := s.r.WithContext(ctx).Select("users.id", "users.handle", "users.name", "users.avatar_url").
-		Joins("JOIN company_representatives cr ON cr.user_id = users.id AND cr.company_id = ?", companyID).
+		Joins("JOIN company_representatives cr ON cr.user_id = users.id AND cr.company_id = CAST(? AS INTEGER)", companyID).
 		Order("users.name COLLATE NOCASE, users.id").Find(&us).Error
 	if err != nil {
 		return nil, fmt.Errorf("representatives of %d: %w", companyID, err)
@@ -227,7 +227,7 @@ func (s *Store) UpdateCompany(ctx context.Context, adminID, id uint, in CompanyI
 // CompanyDomains returns the email domains company id owns, sorted.
 func (s *Store) CompanyDomains(ctx context.Context, id uint) ([]string, error) {
 	var ds []string
-	if err := s.r.WithContext(ctx).Model(&CompanyDomain{}).Where("company_id = ?", id).Order("domain").Pluck("domain", &ds).Error; err != nil {
+	if err := s.r.WithContext(ctx).Model(&CompanyDomain{}).Where("company_id = CAST(? AS INTEGER)", id).Order("domain").Pluck("domain", &ds).Error; err != nil {
 		return nil, fmt.Errorf("domains of company %d: %w", id, err)
 	}
 	return ds, nil

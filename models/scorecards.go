@@ -152,9 +152,10 @@ func (s *Store) RankedCompanies(ctx context.Context, sort string, categoryID uin
 		CompanyStats
 	}
 	q := `SELECT c.*, cs.*, cs.stories >= ? AS rated FROM company_stats cs JOIN companies c ON c.id = cs.company_id
-		WHERE ` + where + ` ORDER BY ` + companyOrders[CompanyOrder(sort)] + `, c.id LIMIT ? OFFSET ?`
+		WHERE ` + where + ` ORDER BY ` + companyOrders[CompanyOrder(sort)] + `, c.id ` +
+		fmt.Sprintf("LIMIT %d OFFSET %d", CompaniesPageSize, (n-1)*CompaniesPageSize)
 	args = append([]any{MinStoriesForRates}, args...)
-	if err := db.Raw(q, append(args, CompaniesPageSize, (n-1)*CompaniesPageSize)...).Scan(&rows).Error; err != nil {
+	if err := db.Raw(q, args...).Scan(&rows).Error; err != nil {
 		return CompanyRanking{}, fmt.Errorf("rank companies: %w", err)
 	}
 	out := CompanyRanking{Page: n, Pages: pages, Total: total, Companies: make([]RankedCompany, len(rows))}

@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"gorm.io/gorm"
@@ -63,7 +64,7 @@ func (s *Store) PublishedStories(ctx context.Context, f StoryFilter, n int) (Sto
 // first rows deep in publication order (-1: all of them, as a count does).
 // A category or tag is matched the cheaper way for its size; see scanLinks.
 func (s *Store) filtered(ctx context.Context, f StoryFilter, rows int) (*gorm.DB, error) {
-	status := "stories.status = ?"
+	status := "stories.status = CAST(? AS TEXT)"
 	var links []string
 	var args []any
 	for _, l := range []struct {
@@ -90,10 +91,10 @@ func (s *Store) filtered(ctx context.Context, f StoryFilter, rows int) (*gorm.DB
 		q = q.Where(cond, args[i])
 	}
 	if f.AuthorID != 0 {
-		q = q.Where("stories.author_id = ?", f.AuthorID)
+		q = q.Where("stories.author_id = CAST(? AS INTEGER)", f.AuthorID)
 	}
 	if f.CompanyID != 0 {
-		q = q.Where("stories.company_id = ?", f.CompanyID)
+		q = q.Where("stories.company_id = CAST(? AS INTEGER)", f.CompanyID)
 	}
 	if !f.From.IsZero() {
 		q = q.Where("stories.published_at >= ? AND stories.published_at < ?", f.From.UTC(), f.To.UTC())
@@ -117,6 +118,7 @@ func (s *Store) PublishedStory(ctx context.Context, slug string) (*Story, error)
 	if err != nil {
 		return nil, fmt.Errorf("story %q: %w", slug, notFound(err))
 	}
+	sortUpdates(&st)
 	if st.RepliedAt != nil { // only stories with a reply pay its queries
 		if st.Reply, err = s.CompanyReplyOf(ctx, st.ID); err != nil {
 			return nil, fmt.Errorf("story %q: %w", slug, err)
@@ -154,9 +156,10 @@ func (s *Store) Neighbours(ctx context.Context, st *Story) (prev, next *StoryLin
 	// parameters, it cannot tell that they are one, and would read every
 	// published story.
 	const side = `SELECT * FROM (SELECT title, slug, published_at, %[1]d AS after FROM stories
-		WHERE status = ? AND published_at %[2]s= ? AND (published_at %[2]s ? OR (published_at = ? AND id %[2]s ?))
+		WHERE status = CAST(? AS TEXT) AND published_at %[2]s= %[4]s AND (published_at %[2]s %[4]s OR (published_at = %[4]s AND id %[2]s ?))
 		ORDER BY published_at %[3]s, id %[3]s LIMIT 1) AS side%[1]d`
-	q := fmt.Sprintf(side, 0, "<", "DESC") + " UNION ALL " + fmt.Sprintf(side, 1, ">", "ASC")
+	at := s.d.timeParam()
+	q := fmt.Sprintf(side, 0, "<", "DESC", at) + " UNION ALL " + fmt.Sprintf(side, 1, ">", "ASC", at)
 	side1 := []any{StatusPublished, st.PublishedAt, st.PublishedAt, st.PublishedAt, st.ID}
 	var rows []struct {
 		StoryLink
@@ -189,25 +192,26 @@ func (s *Store) Related(ctx context.Context, st *Story, n int) ([]StoryLink, err
 	}
 	// +status: the company's index, in publication order, not the status one.
 	q := `SELECT * FROM (SELECT title, slug, published_at, id, 0 AS grp FROM stories
-		WHERE company_id = ? AND +status = ? AND id <> ? ORDER BY published_at DESC, id DESC LIMIT ?) AS same_company`
-	args := []any{company, StatusPublished, st.ID, n}
+		WHERE company_id = CAST(? AS INTEGER) AND +status = CAST(? AS TEXT) AND id <> CAST(? AS INTEGER)
+		ORDER BY published_at DESC, id DESC LIMIT ` + strconv.Itoa(n) + `) AS same_company`
+	args := []any{company, StatusPublished, st.ID}
 	if len(cats) > 0 {
 		scan, err := s.scanLinks(ctx, countCategory, cats, n)
 		if err != nil {
 			return nil, fmt.Errorf("related to %q: %w", st.Slug, err)
 		}
-		status := "status = ?"
+		status := "status = CAST(? AS TEXT)"
 		if !scan {
 			status = "+" + status
 		}
 		q += ` UNION ALL SELECT * FROM (SELECT title, slug, published_at, id, 1 AS grp FROM stories
-			WHERE ` + status + ` AND id <> ? AND company_id IS NOT ? AND ` + linkCond("story_categories", "category_id", scan) + `
-			ORDER BY published_at DESC, id DESC LIMIT ?) AS same_category`
-		args = append(args, StatusPublished, st.ID, company, cats, n)
+			WHERE ` + status + ` AND id <> CAST(? AS INTEGER) AND company_id IS NOT ? AND ` + linkCond("story_categories", "category_id", scan) + `
+			ORDER BY published_at DESC, id DESC LIMIT ` + strconv.Itoa(n) + `) AS same_category`
+		args = append(args, StatusPublished, st.ID, company, cats)
 	}
 	var links []StoryLink
-	err := s.r.WithContext(ctx).Raw("SELECT title, slug, published_at FROM ("+q+") AS related ORDER BY grp, published_at DESC, id DESC LIMIT ?",
-		append(args, n)...).Scan(&links).Error
+	err := s.r.WithContext(ctx).Raw("SELECT title, slug, published_at FROM ("+q+") AS related ORDER BY grp, published_at DESC, id DESC LIMIT "+strconv.Itoa(n),
+		args...).Scan(&links).Error
 	if err != nil {
 		return nil, fmt.Errorf("related to %q: %w", st.Slug, err)
 	}

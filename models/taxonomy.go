@@ -29,8 +29,8 @@ func (s *Store) CompanyBySlug(ctx context.Context, slug string) (*Company, error
 // counts published stories for it (kind names the count).
 func findPublic[T any](ctx context.Context, s *Store, table, kind, slug, what string) (*T, error) {
 	var row T
-	err := s.r.WithContext(ctx).Table(table).Where(table+".slug = ?", slug).
-		Where("EXISTS (SELECT 1 FROM story_counts sc WHERE sc.kind = ? AND sc.key = "+table+".id AND sc.n > 0)", kind).
+	err := s.r.WithContext(ctx).Table(table).Where(table+".slug = CAST(? AS TEXT)", slug).
+		Where("EXISTS (SELECT 1 FROM story_counts sc WHERE sc.kind = CAST(? AS TEXT) AND sc.key = "+table+".id AND sc.n > 0)", kind).
 		Take(&row).Error
 	if err != nil {
 		return nil, fmt.Errorf("%s %q: %w", what, slug, notFound(err))
@@ -97,19 +97,19 @@ func (s *Store) Sidebar(ctx context.Context) (Sidebar, error) {
 	db := s.r.WithContext(ctx)
 	err := db.Model(&Category{}).
 		Select("categories.*, COALESCE(sc.n, 0) AS story_count").
-		Joins("LEFT JOIN story_counts sc ON sc.kind = ? AND sc.key = categories.id", countCategory).
+		Joins("LEFT JOIN story_counts sc ON sc.kind = CAST(? AS TEXT) AND sc.key = categories.id", countCategory).
 		Order("categories.position, categories.name").Find(&sb.Categories).Error
 	if err != nil {
 		return sb, fmt.Errorf("sidebar categories: %w", err)
 	}
 	err = db.Model(&Company{}).
 		Select("companies.*, sc.n AS story_count").
-		Joins("JOIN story_counts sc ON sc.kind = ? AND sc.key = companies.id", countCompany).
+		Joins("JOIN story_counts sc ON sc.kind = CAST(? AS TEXT) AND sc.key = companies.id", countCompany).
 		Order("sc.n DESC, companies.name").Limit(10).Find(&sb.Companies).Error
 	if err != nil {
 		return sb, fmt.Errorf("sidebar companies: %w", err)
 	}
-	err = db.Model(&Story{}).Select("title, slug, published_at").Where("status = ?", StatusPublished).
+	err = db.Model(&Story{}).Select("title, slug, published_at").Where("status = CAST(? AS TEXT)", StatusPublished).
 		Order("published_at DESC, id DESC").Limit(5).Find(&sb.RecentStories).Error
 	if err != nil {
 		return sb, fmt.Errorf("sidebar stories: %w", err)
@@ -117,13 +117,13 @@ func (s *Store) Sidebar(ctx context.Context) (Sidebar, error) {
 	err = db.Table("comments").
 		Select("comments.id, comments.author_name, comments.created_at, stories.title AS story_title, stories.slug AS story_slug").
 		Joins("JOIN stories ON stories.id = comments.story_id").
-		Where("comments.status = ? AND stories.status = ?", CommentApproved, StatusPublished).
+		Where("comments.status = CAST(? AS TEXT) AND stories.status = CAST(? AS TEXT)", CommentApproved, StatusPublished).
 		Order("comments.created_at DESC, comments.id DESC").Limit(5).Scan(&sb.RecentComments).Error
 	if err != nil {
 		return sb, fmt.Errorf("sidebar comments: %w", err)
 	}
 	var months []struct{ Key, N int }
-	err = db.Raw("SELECT key, n FROM story_counts WHERE kind = ? AND key > 0 ORDER BY key DESC LIMIT 24", countMonth).
+	err = db.Raw("SELECT key, n FROM story_counts WHERE kind = CAST(? AS TEXT) AND key > 0 ORDER BY key DESC LIMIT 24", countMonth).
 		Scan(&months).Error
 	if err != nil {
 		return sb, fmt.Errorf("sidebar months: %w", err)

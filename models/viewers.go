@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"fmt"
+	"strconv"
 )
 
 // A signed-in story page differs between viewers by whether they have
@@ -39,8 +40,8 @@ func (s *Store) HeldPostersOf(ctx context.Context, storyID uint) (HeldPosters, e
 		UserID   *uint
 		GuestKey *string
 	}
-	err := s.r.WithContext(ctx).Raw("SELECT user_id, guest_key FROM comments WHERE story_id = ? AND status = ? LIMIT ?",
-		storyID, CommentPending, maxStoryViewers+1).Scan(&rows).Error
+	err := s.r.WithContext(ctx).Raw("SELECT user_id, guest_key FROM comments WHERE story_id = ? AND status = ? LIMIT "+strconv.Itoa(maxStoryViewers+1),
+		storyID, CommentPending).Scan(&rows).Error
 	if err != nil {
 		return HeldPosters{}, fmt.Errorf("held posters of story %d: %w", storyID, err)
 	}
@@ -83,7 +84,7 @@ func (s *Store) ReactorsOf(ctx context.Context, storyID uint) (Reactors, error) 
 		into  *set[uint]
 	}{{"likes", &out.likers}, {"me_toos", &out.meToos}} {
 		var ids []uint
-		err := s.r.WithContext(ctx).Raw("SELECT user_id FROM "+t.table+" WHERE story_id = ? LIMIT ?", storyID, maxStoryViewers+1).
+		err := s.r.WithContext(ctx).Raw("SELECT user_id FROM "+t.table+" WHERE story_id = ? LIMIT "+strconv.Itoa(maxStoryViewers+1), storyID).
 			Scan(&ids).Error
 		if err != nil {
 			return Reactors{}, fmt.Errorf("%s of story %d: %w", t.table, storyID, err)
